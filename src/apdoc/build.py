@@ -1,0 +1,40 @@
+"""The pipeline: load → model → check → layout → writer → file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from .layout import render_html
+from .output import write_atomic
+from .plan import Plan, load_plan
+
+FORMATS = ("docx", "html")
+
+
+def _writer(fmt: str) -> Callable[[str], bytes]:
+    # Imported on demand: `apdoc validate` should not pay for lxml and the writers.
+    if fmt == "docx":
+        from .writers.docx import write_docx
+
+        return write_docx
+    from .writers.html import write_html
+
+    return write_html
+
+
+def default_output(plan: Plan, fmt: str, folder: Path = Path("build")) -> Path:
+    number = plan.document.model.cover.document_number
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or "TD"
+    return folder / f"{stem}.{fmt}"
+
+
+def build(plan_dir: Path, fmt: str, output: Path | None = None, template_dir: Path | None = None) -> Path:
+    """Build one format; returns the path written. Raises PlanError on bad input."""
+    plan = load_plan(plan_dir)
+    html = render_html(plan, template_dir)
+    data = _writer(fmt)(html)
+    target = output if output is not None else default_output(plan, fmt)
+    write_atomic(target, data)
+    return target

@@ -1,0 +1,183 @@
+"""Layout: the checked plan → one intermediate XHTML document, through Jinja templates.
+
+Numbers (chapters, sections, annexes, tables) are computed here from document order and
+handed to the templates, which decide everything about the look. Templates run in Jinja's
+sandbox with autoescaping and StrictUndefined: plan text is data, never template source,
+and a template typo is an error naming the template and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from .diagnostics import Diagnostic, PlanError, display_path
+from .models import ActionItem, ActionItemTarget, Chapter, OneOf
+from .plan import Plan
+from .richtext import Renderer
+
+PACKAGE_DIR = Path(__file__).parent
+TABLE_FIELDS: dict[str, str] = {
+    "objective": "Objective/Thematic Priority",
+    "key_outcomes": "Key Outcome(s)",
+    "key_outcome_indicators": "Key Outcome Indicator(s)",
+    "implementation_strategies": "Implementation Strategies",
+    "enablers": "Enablers",
+    "itu_services": "ITU Services",
+    "learning_and_feedback": "Learning and Feedback",
+}
+
+
+def html_id(text: str) -> str:
+    """An HTML id from plan text: spaces and other separators become hyphens."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")
+
+
+@dataclass
+class Numbering:
+    """Numbers of headings and tables, in document order."""
+
+    headings: dict[str, str] = field(default_factory=dict)  # chapter/section id → "2.3.1" or "A"
+    tables: dict[str, int] = field(default_factory=dict)  # table id or action item id → 1, 2, …
+
+    @classmethod
+    def of(cls, plan: Plan) -> Numbering:
+        numbering = cls()
+        tables_with_items = [a.model for a in plan.action_items if a.model.table is not None]
+
+        def walk(chapter: Chapter, number: str) -> None:
+            numbering.headings[chapter.id] = number
+            for block in chapter.content:
+                if getattr(block, "table", None) is not None:
+                    numbering.tables[block.table.id] = len(numbering.tables) + 1
+                elif getattr(block, "insert", None) == "action_item_tables":
+                    for item in tables_with_items:
+                        numbering.tables[item.id] = len(numbering.tables) + 1
+            for n, section in enumerate(chapter.sections, 1):
+                walk(section, f"{number}.{n}")
+
+        for n, loaded in enumerate(plan.chapters, 1):
+            walk(loaded.model, str(n))
+        for n, loaded in enumerate(plan.annexes):
+            walk(loaded.model, chr(ord("A") + n) if n < 26 else f"A{n - 25}")
+        return numbering
+
+
+class Layout:
+    """What the templates see: the plan, its numbers and the text renderers."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.document = plan.document.model
+        self.chapters = [c.model for c in plan.chapters]
+        self.annexes = [c.model for c in plan.annexes]
+        self.action_items: list[ActionItem] = [a.model for a in plan.action_items]
+        self.numbers = Numbering.of(plan)
+        footnotes = {k: v for c in plan.all_chapters for ch in _walk(c.model) for k, v in ch.footnotes.items()}
+        self.renderer = Renderer(footnotes)
+        self.matrix: Chapter | None = next(
+            (ch for c in plan.chapters + plan.annexes for ch in _walk(c.model) if ch.considerations), None
+        )
+        self._table_of: dict[str, str] = {}
+        for item in self.action_items:
+            if item.table is not None:
+                self._table_of[item.id] = item.id
+                for sub in item.sub_items:
+                    self._table_of[sub.id] = item.id
+
+    def table_anchor(self, ap_id: str) -> str | None:
+        """The id of the table that describes an action item (a sub-item's parent table)."""
+        owner = self._table_of.get(ap_id)
+        return f"ap-{owner}" if owner else None
+
+    def ap_label(self, item: ActionItem) -> str:
+        """AP1.1, AP1.1.1 – AP1.1.3: the item and the range of its sub-items."""
+        if not item.sub_items:
+            return item.id
+        if len(item.sub_items) == 1:
+            return f"{item.id}, {item.sub_items[0].id}"
+        return f"{item.id}, {item.sub_items[0].id} – {item.sub_items[-1].id}"
+
+    def targets(self, targets: Any) -> list[dict[str, Any]]:
+        """target_documents as display items: text, link anchor and the points concerned."""
+        items = targets.one_of if isinstance(targets, OneOf) else targets
+        out = []
+        for target in items:
+            ap_id, points = (
+                (target.action_item, target.for_points) if isinstance(target, ActionItemTarget) else (target, [])
+            )
+            out.append({"id": ap_id, "anchor": self.table_anchor(ap_id), "points": points})
+        return out
+
+    @staticmethod
+    def is_one_of(targets: Any) -> bool:
+        return isinstance(targets, OneOf)
+
+
+def _walk(chapter: Chapter):
+    yield chapter
+    for section in chapter.sections:
+        yield from _walk(section)
+
+
+def _environment(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
+    loaders: list[Any] = []
+    if template_dir is not None and template_dir.is_dir():
+        loaders.append(FileSystemLoader(str(template_dir)))
+    loaders.append(PackageLoader("apdoc", "templates"))
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["html_id"] = html_id
+    return env
+
+
+def stylesheet(template_dir: Path | None) -> str:
+    override = template_dir / "td.css" if template_dir is not None else None
+    path = override if override is not None and override.is_file() else PACKAGE_DIR / "styles" / "td.css"
+    return path.read_text(encoding="utf-8")
+
+
+def render_html(plan: Plan, template_dir: Path | None = None, *, date: str = "2000-01-01T00:00:00Z") -> str:
+    """The intermediate XHTML document of the plan.
+
+    `template_dir`: a folder whose templates (and td.css) override the packaged ones;
+    by default `templates/` beside the plan folder.
+    """
+    if template_dir is None:
+        template_dir = plan.root.resolve().parent / "templates"
+    env = _environment(template_dir)
+    try:
+        template = env.get_template("td.html.j2")
+        return template.render(
+            layout=Layout(plan),
+            fields=TABLE_FIELDS,
+            stylesheet=Markup(stylesheet(template_dir).replace("</", "<\\/")),
+            date=date,
+        )
+    except TemplateError as exc:
+        raise PlanError([_template_diagnostic(exc, template_dir)]) from None
+
+
+def _template_diagnostic(exc: TemplateError, template_dir: Path | None) -> Diagnostic:
+    """Name the template file and line of a template error (from the traceback Jinja rewrites)."""
+    line = getattr(exc, "lineno", None) or 0
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or ""
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja maps template frames to the template's file and line
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            name, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    path = display_path(Path(name)) if name else display_path(template_dir or PACKAGE_DIR / "templates")
+    return Diagnostic(path, line, 1 if line else 0, f"template error: {exc.message or exc}")

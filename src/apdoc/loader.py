@@ -1,0 +1,238 @@
+"""Read one YAML plan file into plain Python data, keeping where every value stands.
+
+We drive PyYAML's parser event by event (libyaml when available) instead of using a
+constructor, because that lets us:
+
+- keep `line:col` for every key and value (pydantic's errors are mapped back to them);
+- read every scalar as the text the editor typed: YAML 1.1 would turn `NO`, `on`, `1.10`
+  or `2024-04-19` into booleans, numbers or dates; a plan has no use for those;
+- refuse what a plan never needs and an attacker would use: aliases (and so alias bombs),
+  anchors, tags such as `!!python/object/apply`, several documents in one file;
+- build with an explicit stack, so deep nesting is a clean error, not a RecursionError.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, PlanError, display_path
+
+try:  # libyaml is about ten times faster; the pure-Python parser gives the same events
+    from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _Parser = None
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 64
+_STR_TAGS = {None, "!", "tag:yaml.org,2002:str"}
+_MAP_TAGS = {None, "tag:yaml.org,2002:map"}
+_SEQ_TAGS = {None, "tag:yaml.org,2002:seq"}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+# Characters XML 1.0 cannot carry: they would corrupt a DOCX. YAML's escapes ("\v") can produce them.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class SourceFile:
+    """A loaded file: its data and the 1-based (line, col) of each value and key."""
+
+    path: Path
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> str:
+        return display_path(self.path)
+
+    def position(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Position of the value at `loc` (or of its key), else of the nearest enclosing value."""
+        loc = tuple(loc)
+        if key and loc in self.keys:
+            return self.keys[loc]
+        while loc:
+            if loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+    def diagnostic(self, loc: Path_, message: str, *, key: bool = False, severity: str = "error") -> Diagnostic:
+        line, col = self.position(loc, key=key)
+        return Diagnostic(self.shown, line, col, message, severity)
+
+
+def _describe_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    shown = display_path(path)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanError([Diagnostic(shown, 1, 1, "file is UTF-16; save it as UTF-8")])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a byte-order mark is harmless: some Windows editors add one
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise PlanError(
+            [Diagnostic(shown, line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+        ) from None
+
+
+def load_yaml(path: Path) -> SourceFile:
+    """Load one plan file. Raises PlanError with every problem found in it."""
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PlanError(
+                [Diagnostic(shown, 0, 0, f"file is too large ({size / 1048576:.1f} MB; the limit is "
+                            f"{MAX_FILE_BYTES // 1048576} MB)")]
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")]) from None
+    text = _decode(path, raw)
+    source = SourceFile(path=path, data=None)
+    problems: list[Diagnostic] = []
+    try:
+        _build(source, text, problems)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            problem = "tab character: indent with spaces, not tabs"
+        problems.append(Diagnostic(shown, line, col, f"YAML syntax: {problem}"))
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no MarkedYAMLError
+        problems.append(Diagnostic(shown, 1, 1, f"YAML: {exc}"))
+    if problems:
+        raise PlanError(problems)
+    if source.data is None:
+        raise PlanError([Diagnostic(shown, 1, 1, "file is empty (or only comments)")])
+    return source
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    return lines[line][column : column + 1] if line < len(lines) else ""
+
+
+class _Frame:
+    __slots__ = ("container", "key", "key_mark", "path")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: Path_):
+        self.container = container
+        self.path = path
+        self.key: str | None = None
+        self.key_mark: tuple[int, int] = (0, 0)
+
+
+def _events(text: str):
+    if _Parser is not None:
+        parser = _Parser(text)
+        while True:
+            event = parser.get_event()
+            yield event
+            if isinstance(event, yaml.StreamEndEvent):
+                return
+    else:  # pragma: no cover
+        yield from yaml.parse(text, Loader=yaml.SafeLoader)
+
+
+def _build(source: SourceFile, text: str, problems: list[Diagnostic]) -> None:
+    shown = source.shown
+    stack: list[_Frame] = []
+    documents = 0
+
+    def problem(mark: Any, message: str) -> None:
+        problems.append(Diagnostic(shown, mark.line + 1, mark.column + 1, message))
+
+    def attach(value: Any, mark: Any, is_scalar: bool) -> bool:
+        """Put a finished value into its parent. False when it was a mapping key."""
+        pos = (mark.line + 1, mark.column + 1)
+        if not stack:
+            source.data = value
+            source.values[()] = pos
+            return True
+        frame = stack[-1]
+        container = frame.container
+        if isinstance(container, list):
+            path = (*frame.path, len(container))
+            container.append(value)
+            source.values[path] = pos
+            return True
+        if frame.key is None:
+            if not is_scalar or value is None:
+                problem(mark, "a key must be plain text")
+                value = f"<invalid key at {pos[0]}:{pos[1]}>"
+            if value in container:
+                first = source.keys[(*frame.path, value)]
+                problem(mark, f"duplicate key '{value}' (first defined at line {first[0]})")
+                value = f"<duplicate {value} at {pos[0]}:{pos[1]}>"
+            frame.key = value
+            frame.key_mark = pos
+            return False
+        path = (*frame.path, frame.key)
+        container[frame.key] = value
+        source.values[path] = pos
+        source.keys[path] = frame.key_mark
+        frame.key = None
+        return True
+
+    for event in _events(text):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None:
+                problem(event.start_mark, f"anchors (&{event.anchor}) are not allowed in a plan")
+            if event.tag not in _STR_TAGS:
+                problem(event.start_mark, f"tags ({_describe_tag(event.tag)}) are not allowed in a plan")
+            value: Any = event.value
+            if event.style in ("", None) and value in _NULLS and event.tag is None:
+                value = None
+            elif (bad := _FORBIDDEN_CHARS.search(value)) is not None:
+                problem(
+                    event.start_mark,
+                    f"control character U+{ord(bad.group()):04X} is not allowed in text "
+                    "(often pasted from Word: delete it or use a line break)",
+                )
+            attach(value, event.start_mark, True)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            is_map = kind is yaml.MappingStartEvent
+            if event.anchor is not None:
+                problem(event.start_mark, f"anchors (&{event.anchor}) are not allowed in a plan")
+            if event.tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
+                problem(event.start_mark, f"tags ({_describe_tag(event.tag)}) are not allowed in a plan")
+            if len(stack) >= MAX_DEPTH:
+                problem(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
+                return
+            container: dict[str, Any] | list[Any] = {} if is_map else []
+            if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
+                problem(event.start_mark, "a key must be plain text")
+                return
+            if stack:
+                parent = stack[-1]
+                path = (*parent.path, parent.key if isinstance(parent.container, dict) else len(parent.container))
+            else:
+                path = ()
+            attach(container, event.start_mark, False)
+            stack.append(_Frame(container, path))  # type: ignore[arg-type]
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+        elif kind is yaml.AliasEvent:
+            problem(event.start_mark, f"aliases (*{event.anchor}) are not allowed in a plan: write the text out")
+            return
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                problem(event.start_mark, "more than one YAML document in the file (a second '---')")
+                return

@@ -1,0 +1,242 @@
+"""Load a plan folder: every file read, modelled and checked; every problem reported at once.
+
+Layout of a plan folder:
+
+    document.yaml            cover, abstract, action
+    chapters/*.yaml          chapters, numbered 1, 2, … in file-name order
+    annexes/*.yaml           annexes, lettered A, B, … in file-name order
+    action-items/<id>.yaml   one file per action item, e.g. AP1.4.yaml
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import Diagnostic, PlanError, display_path
+from .loader import SourceFile, load_yaml
+from .models import ActionItem, Chapter, Document, PlanModel, ap_sort_key
+
+FOLDERS: dict[str, type[PlanModel]] = {"chapters": Chapter, "annexes": Chapter, "action-items": ActionItem}
+
+
+@dataclass
+class Loaded:
+    """A plan file after modelling: the model and the source it came from."""
+
+    model: Any
+    source: SourceFile
+
+
+@dataclass
+class Plan:
+    root: Path
+    document: Loaded
+    chapters: list[Loaded] = field(default_factory=list)
+    annexes: list[Loaded] = field(default_factory=list)
+    action_items: list[Loaded] = field(default_factory=list)  # sorted by id
+
+    @property
+    def all_chapters(self) -> list[Loaded]:
+        return self.chapters + self.annexes
+
+    def summary(self) -> str:
+        rows = sum(len(c.model.considerations) for c in self.chapters)
+        tables = sum(1 for a in self.action_items if a.model.table is not None)
+        return (
+            f"{_count(len(self.chapters), 'chapter')}, {_count(len(self.annexes), 'annex', 'annexes')}, "
+            f"{_count(len(self.action_items), 'action item')} ({_count(tables, 'table')}), "
+            f"{_count(rows, 'consideration')}"
+        )
+
+
+def _natural_key(path: Path) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
+
+
+def load_plan(root: Path, *, check: bool = True) -> Plan:
+    """Read, model and (by default) check the plan in `root`. Raises PlanError."""
+    shown = display_path(root)
+    if not root.exists():
+        raise PlanError([Diagnostic(shown, 0, 0, "plan folder not found")])
+    if not root.is_dir():
+        raise PlanError([Diagnostic(shown, 0, 0, "is a file, not a plan folder")])
+    problems: list[Diagnostic] = []
+    document = _load(root / "document.yaml", Document, problems, required=True)
+    for extra in sorted(root.glob("*.y*ml")):
+        if extra.name != "document.yaml":
+            problems.append(
+                Diagnostic(display_path(extra), 0, 0, "unknown plan file: expected document.yaml, "
+                           "chapters/, annexes/ or action-items/")
+            )
+    loaded: dict[str, list[Loaded]] = {}
+    for folder, model in FOLDERS.items():
+        files = sorted((root / folder).glob("*"), key=_natural_key) if (root / folder).is_dir() else []
+        loaded[folder] = []
+        for path in files:
+            if path.suffix == ".yml":
+                problems.append(Diagnostic(display_path(path), 0, 0, "name plan files *.yaml, not *.yml"))
+            if path.suffix != ".yaml":
+                continue
+            item = _load(path, model, problems)
+            if item is not None:
+                loaded[folder].append(item)
+    if problems or document is None:
+        raise PlanError(problems)
+    plan = Plan(
+        root=root,
+        document=document,
+        chapters=loaded["chapters"],
+        annexes=loaded["annexes"],
+        action_items=sorted(loaded["action-items"], key=lambda a: ap_sort_key(a.model.id)),
+    )
+    if check:
+        from .checks import check_plan
+
+        problems = [d for d in check_plan(plan) if d.severity == "error"]
+        if problems:
+            raise PlanError(problems)
+    return plan
+
+
+def _load(path: Path, model: type[PlanModel], problems: list[Diagnostic], required: bool = False) -> Loaded | None:
+    if not path.exists():
+        if required:
+            problems.append(Diagnostic(display_path(path), 0, 0, "missing: every plan needs this file"))
+        return None
+    try:
+        source = load_yaml(path)
+    except PlanError as exc:
+        problems.extend(exc.diagnostics)
+        return None
+    if not isinstance(source.data, dict):
+        problems.append(source.diagnostic((), "expected a mapping of fields (key: value) at the top of the file"))
+        return None
+    try:
+        return Loaded(model.model_validate(source.data), source)
+    except ValidationError as exc:
+        problems.extend(explain(exc, source, model))
+        return None
+
+
+# --- pydantic errors in the editor's terms ------------------------------------
+
+_PATTERN_NAMES = {
+    r"^AP[1-9][0-9]*(\.[1-9][0-9]*)*$": "an action item id such as AP1.4",
+    r"^(AP[1-9][0-9]*(\.[1-9][0-9]*)*|New AP)$": "an action item id such as AP1.4, or New AP",
+    r"^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and hyphens, e.g. strategic-plan",
+    r"^[0-9]+$": "a number such as 07",
+    r"^b-[^\]\[]+$": "a key starting with b-, e.g. b-ITU Strategic Plan",
+    r"^[A-Za-z0-9_-]+$": "letters, digits, - and _",
+}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "text"
+
+
+def _strip_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """Drop pydantic's union tags from an error location, keeping the real path in the data."""
+    out: list[Any] = []
+    current = data
+    for part in loc:
+        if (isinstance(current, dict) and part in current) or (isinstance(current, list) and isinstance(part, int) and part < len(current)):
+            current = current[part]
+            out.append(part)
+        elif isinstance(current, dict) and part == loc[-1]:
+            out.append(part)  # a missing or unknown key
+            current = None
+    return tuple(out)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    origin = typing.get_origin(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    if origin is typing.Annotated:
+        return _models_in(typing.get_args(annotation)[0])
+    found: list[type[BaseModel]] = []
+    if origin in (list, dict, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found += _models_in(arg)
+    return found
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    candidates = [model]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        nxt: list[type[BaseModel]] = []
+        for cand in candidates:
+            if part in cand.model_fields:
+                nxt += _models_in(cand.model_fields[part].annotation)
+        candidates = nxt
+    return sorted({name for cand in candidates for name in cand.model_fields})
+
+
+def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def explain(exc: ValidationError, source: SourceFile, model: type[BaseModel]) -> list[Diagnostic]:
+    by_loc: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for error in exc.errors(include_url=False):
+        by_loc.setdefault(_strip_loc(error["loc"], source.data), []).append(error)
+    out: list[Diagnostic] = []
+    for loc, errors in by_loc.items():
+        kinds = {e["type"] for e in errors}
+        error = errors[0]
+        name = ".".join(str(p) for p in loc) or "file"
+        if "extra_forbidden" in kinds:
+            allowed = _fields_at(model, loc[:-1])
+            hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (expected one of: {', '.join(allowed)})"
+            out.append(source.diagnostic(loc, f"unknown field '{loc[-1]}'{suggestion}", key=True))
+        elif "missing" in kinds:
+            out.append(source.diagnostic(loc[:-1], f"missing required field '{loc[-1]}'"))
+        elif len(errors) > 1 or error["type"].endswith("_type"):
+            expected = []
+            for e in errors:
+                t = e["type"]
+                expected.append(
+                    {"string_type": "text", "list_type": "a list", "model_type": "a mapping",
+                     "dict_type": "a mapping", "model_attributes_type": "a mapping"}.get(t, t)
+                )
+            wanted = " or ".join(dict.fromkeys(expected))
+            value = _value_at(source.data, loc)
+            out.append(source.diagnostic(loc, f"{name}: expected {wanted}, got {_kind(value)}"))
+        elif error["type"] == "string_pattern_mismatch":
+            pattern = error.get("ctx", {}).get("pattern", "")
+            described = _PATTERN_NAMES.get(pattern, f"text matching {pattern}")
+            out.append(source.diagnostic(loc, f"{name}: '{error['input']}' is not {described}"))
+        elif error["type"] in ("too_short", "string_too_short"):
+            out.append(source.diagnostic(loc, f"{name}: must not be empty"))
+        elif error["type"] == "literal_error":
+            out.append(source.diagnostic(loc, f"{name}: '{error['input']}' is not allowed; "
+                                              f"{error['msg'].replace('Input should be', 'expected')}"))
+        else:
+            out.append(source.diagnostic(loc, f"{name}: {error['msg']}"))
+    return out
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"

@@ -1,0 +1,29 @@
+"""JSON Schema of each kind of plan file, generated from the models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .models import FILE_KINDS
+
+
+def schemas() -> dict[str, str]:
+    out = {}
+    for kind, model in FILE_KINDS.items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = f"apdoc {kind} file"
+        out[f"{kind}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return out
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    from .output import write_atomic
+
+    written = []
+    for name, text in schemas().items():
+        path = folder / name
+        write_atomic(path, text.encode("utf-8"))
+        written.append(path)
+    return written

@@ -1,0 +1,1 @@
+"""Writers: the intermediate XHTML → an output format (bytes)."""
