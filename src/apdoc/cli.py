@@ -65,7 +65,8 @@ def validate(plan_dir: Path) -> None:
 @cli.command()
 @PLAN_OPTION
 @click.option("--format", "fmt", type=click.Choice(["docx", "html"]), default="docx", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file [default: build/<document number>.<format>].")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file [default: build/<document number>.<format>].")
 @click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Templates overriding the packaged ones [default: templates/ beside the plan].")
 def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | None) -> None:

@@ -110,6 +110,8 @@ def load_yaml(path: Path) -> SourceFile:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and exc.context_mark is not None and exc.context_mark is not mark:
+            problem += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem = "tab character: indent with spaces, not tabs"
         problems.append(Diagnostic(shown, line, col, f"YAML syntax: {problem}"))

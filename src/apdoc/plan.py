@@ -153,7 +153,9 @@ def _strip_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     out: list[Any] = []
     current = data
     for part in loc:
-        if (isinstance(current, dict) and part in current) or (isinstance(current, list) and isinstance(part, int) and part < len(current)):
+        in_dict = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and part < len(current)
+        if in_dict or in_list:
             current = current[part]
             out.append(part)
         elif isinstance(current, dict) and part == loc[-1]:
@@ -201,8 +203,16 @@ def explain(exc: ValidationError, source: SourceFile, model: type[BaseModel]) ->
     by_loc: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for error in exc.errors(include_url=False):
         by_loc.setdefault(_strip_loc(error["loc"], source.data), []).append(error)
+    # An unknown key close to a missing one is a typo: report the typo, not the missing field too.
+    typo_targets = set()
+    for loc, errors in by_loc.items():
+        if any(e["type"] == "extra_forbidden" for e in errors):
+            for hint in difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1):
+                typo_targets.add((*loc[:-1], hint))
     out: list[Diagnostic] = []
     for loc, errors in by_loc.items():
+        if loc in typo_targets and all(e["type"] == "missing" for e in errors):
+            continue
         kinds = {e["type"] for e in errors}
         error = errors[0]
         name = ".".join(str(p) for p in loc) or "file"

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_PLAN = ROOT / "plan"
+MINI_PLAN = Path(__file__).resolve().parent / "plans" / "mini"
+SEED_TEXT = ROOT.parent / "shared" / "seed" / "000_0969e196f05934e3.txt"
+
+
+@pytest.fixture
+def mini_plan(tmp_path: Path) -> Path:
+    """A writable copy of the small test plan."""
+    target = tmp_path / "plan"
+    shutil.copytree(MINI_PLAN, target)
+    return target
+
+
+@pytest.fixture
+def edit() -> Callable[[Path, str, str], None]:
+    """Replace one exact piece of text in a plan file (the test fails if it is not there)."""
+
+    def _edit(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return _edit
