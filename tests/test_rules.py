@@ -17,7 +17,8 @@ S = "chapters/1-scope.yaml"
 
 CASES = [
     # model rules
-    ("unknown-field", S, "title: Scope", "title: Scope\ntitel: x", S, 3, "unknown field 'titel' (did you mean 'title'?)"),
+    ("unknown-field", S, "title: Scope", "title: Scope\ntitel: x", S, 3,
+     "unknown field 'titel' (did you mean 'title'?)"),
     ("unknown-block", S, "  - insert: action_item_list", "  - insrt: action_item_list", S, 13,
      "unknown field 'insrt' (did you mean 'insert'?)"),
     ("wrong-type-list", "document.yaml", "keywords: [testing, small]", "keywords: testing", "document.yaml", 16,
