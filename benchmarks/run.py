@@ -1,0 +1,89 @@
+"""`make bench`: whole-process timings of apdoc on the seed plan and on 10× and 100× plans.
+
+Prints medians, peak memory (max RSS of the process) and growth ratios, beside peers run
+in the same session on the same machine: a bare Python start and PyYAML reading the same
+files. Figures, not assertions: targets are printed next to them.
+
+    python benchmarks/run.py [--plan plan] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from synth import synthesize  # noqa: E402
+
+PYTHON = sys.executable
+TARGETS = {("validate", 1): 0.25, ("docx", 1): 0.35, ("docx", 100): 10.0}
+
+
+def run(argv: list[str]) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{proc.stderr.read().decode() if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(argv: list[str], repeat: int) -> tuple[float, float]:
+    runs = [run(argv) for _ in range(repeat)]
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plan", type=Path, default=Path("plan"))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    apdoc = [PYTHON, "-m", "apdoc"]
+    with tempfile.TemporaryDirectory(prefix="apdoc-bench-") as tmp:
+        plans = {1: args.plan}
+        for factor in (10, 100):
+            plans[factor] = synthesize(args.plan, factor, Path(tmp) / f"plan-{factor}x")
+        rows: list[tuple[str, int, float, float]] = []
+        for factor, plan in plans.items():
+            repeat = args.repeat if factor < 100 else max(1, args.repeat // 2)
+            files = [str(p) for p in sorted(Path(plan).rglob("*.yaml"))]
+            peers = {
+                "python start (peer)": [PYTHON, "-c", "pass"],
+                "yaml.safe_load (peer)": [
+                    PYTHON, "-c",
+                    "import sys, yaml\nfor f in sys.argv[1:]: yaml.load(open(f, encoding='utf-8'), "
+                    "Loader=yaml.CSafeLoader)",
+                    *files,
+                ],
+                "validate": [*apdoc, "validate", "--plan", str(plan)],
+                "docx": [*apdoc, "build", "--format", "docx", "--plan", str(plan), "-o", f"{tmp}/out-{factor}.docx"],
+                "html": [*apdoc, "build", "--format", "html", "--plan", str(plan), "-o", f"{tmp}/out-{factor}.html"],
+            }
+            for name, argv in peers.items():
+                median, peak = measure(argv, repeat)
+                rows.append((name, factor, median, peak))
+        print(f"{'command':<24}{'plan':>6}{'median s':>10}{'peak MB':>9}{'target s':>10}")
+        for name, factor, median, peak in rows:
+            target = TARGETS.get((name, factor))
+            print(f"{name:<24}{str(factor) + '×':>6}{median:>10.3f}{peak:>9.1f}{target or '':>10}")
+        times = {(n, f): t for n, f, t, _ in rows}
+        print("\nratios")
+        for name in ("validate", "docx", "html"):
+            t1, t10, t100 = (times[(name, f)] for f in (1, 10, 100))
+            print(f"  {name:<9} 10×/1× {t10 / t1:5.2f}   100×/10× {t100 / t10:5.2f}  (linear: ≤ 11)")
+            peer = "  ".join(f"{f}× {times[(name, f)] / times[('yaml.safe_load (peer)', f)]:.2f}" for f in (1, 10, 100))
+            print(f"  {name:<9} vs yaml.safe_load of the same files: {peer}")
+
+
+if __name__ == "__main__":
+    main()

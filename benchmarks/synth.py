@@ -1,0 +1,112 @@
+"""Synthetic plans N times the size of a real one, for the benchmarks.
+
+Copy k of every action item gets its top-level number shifted by 10·k (AP1.2 → AP11.2),
+copy k of every chapter and annex gets its ids suffixed, and the consideration matrix
+gets N times the rows (numbers shifted by 100·k). The result validates like the original.
+
+    python benchmarks/synth.py plan 10 /tmp/plan-10x
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+from apdoc.loader import load_yaml
+
+AP = re.compile(r"\bAP([1-9][0-9]*)((?:\.[1-9][0-9]*)*)\b")
+ID_KEYS = {"id"}
+
+
+def _map_strings(data: Any, fn) -> Any:
+    if isinstance(data, str):
+        return fn(data)
+    if isinstance(data, list):
+        return [_map_strings(v, fn) for v in data]
+    if isinstance(data, dict):
+        return {k: _map_strings(v, fn) for k, v in data.items()}
+    return data
+
+
+def _shift_ap(k: int):
+    def shift(text: str) -> str:
+        return AP.sub(lambda m: f"AP{int(m.group(1)) + 10 * k}{m.group(2)}", text)
+
+    return shift
+
+
+def _suffix_ids(chapter: dict[str, Any], k: int) -> dict[str, Any]:
+    """Copy k of a chapter: ids, table ids and footnote labels suffixed; generated inserts dropped."""
+    out = dict(chapter)
+    out["id"] = f"{chapter['id']}-k{k}"
+    labels = list((chapter.get("footnotes") or {}).keys())
+
+    def relabel(text: str) -> str:
+        for label in labels:
+            text = text.replace(f"[^{label}]", f"[^{label}-k{k}]")
+        return _shift_ap(k)(text)
+
+    content = []
+    for block in chapter.get("content") or []:
+        if isinstance(block, dict) and "insert" in block:
+            continue
+        if isinstance(block, dict) and "table" in block:
+            table = dict(block["table"])
+            table["id"] = f"{table['id']}-k{k}"
+            block = {"table": _map_strings(table, relabel) | {"id": table["id"]}}
+        else:
+            block = _map_strings(block, relabel)
+        content.append(block)
+    out["content"] = content
+    if labels:
+        notes = chapter["footnotes"].items()
+        out["footnotes"] = {f"{label}-k{k}": _map_strings(text, relabel) for label, text in notes}
+    out["sections"] = [_suffix_ids(s, k) for s in chapter.get("sections") or []]
+    for key in ("references", "considerations", "session_sources", "target_entities"):
+        out.pop(key, None)
+    out["title"] = _map_strings(chapter["title"], relabel)
+    return out
+
+
+def _dump(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+
+
+def synthesize(source: Path, factor: int, target: Path) -> Path:
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    shutil.copy(source / "document.yaml", target / "document.yaml")
+    for path in sorted((source / "action-items").glob("*.yaml")):
+        data = load_yaml(path).data
+        for k in range(factor):
+            copy = _map_strings(data, _shift_ap(k))
+            _dump(target / "action-items" / f"{copy['id']}.yaml", copy)
+    for folder in ("chapters", "annexes"):
+        for path in sorted((source / folder).glob("*.yaml")):
+            data = load_yaml(path).data
+            if data.get("considerations"):
+                rows = []
+                for k in range(factor):
+                    for row in data["considerations"]:
+                        copy = _map_strings(row, _shift_ap(k))
+                        copy["number"] = str(int(row["number"]) + 100 * k)
+                        rows.append(copy)
+                data = {**data, "considerations": rows}
+            _dump(target / folder / path.name, data)
+            if folder == "annexes" and data.get("references"):
+                continue  # one bibliography: the copies cite the same keys
+            for k in range(1, factor):
+                _dump(target / folder / f"{path.stem}-k{k:03d}.yaml", _suffix_ids(data, k))
+    return target
+
+
+if __name__ == "__main__":
+    synthesize(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]))
