@@ -10,7 +10,7 @@ from .diagnostics import Diagnostic
 from .loader import SourceFile
 from .models import NEW_AP, ActionItemTarget, Chapter, OneOf
 from .plan import Loaded, Plan
-from .richtext import AP_MENTION, CITATION, FOOTNOTE_REF
+from .refs import AP_MENTION, CITATION, FOOTNOTE_REF
 
 Loc = tuple[Any, ...]
 

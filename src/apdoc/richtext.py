@@ -18,9 +18,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markupsafe import Markup
 
-FOOTNOTE_REF = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
-CITATION = re.compile(r"\[(b-[^\]\[]+)\]")
-AP_MENTION = re.compile(r"\bAP[1-9][0-9]*(?:\.[1-9][0-9]*)*\b")
+from .refs import FOOTNOTE_REF
+
 # Anything that could be Markdown syntax sends the text through the parser.
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>!&]|\n\s*\n|(?:^|\n)\s*(?:[-+*>#]|\d+[.)])(?:\s|$)|\n {4}")
 
@@ -116,7 +115,3 @@ class Renderer:
             body = self.block(item) if "\n\n" in item or "\n-" in item else self.inline(item)
             items.append(f'<li id="{escape(id_prefix)}-i{n}">{body}</li>')
         return Markup(f'<{tag}{cls}>{"".join(items)}</{tag}>\n')
-
-
-def footnote_refs(text: str) -> list[str]:
-    return FOOTNOTE_REF.findall(text)
