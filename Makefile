@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PLAN   ?= plan
 
-.PHONY: all build test lint bench schema system clean
+.PHONY: all build test lint bench fuzz schema system clean
 
 all: build
 
@@ -39,6 +39,9 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
+
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz APDOC_MUTATIONS=2000 $(BIN)/python -m pytest tests/test_properties.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
