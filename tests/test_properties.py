@@ -112,8 +112,8 @@ def test_random_mutations_never_crash(tmp_path_factory, seed: int) -> None:
             lines[i] = lines[i][:pos] + bytes(rng.randrange(256) for _ in range(rng.randint(1, 4))) + lines[i][pos:]
         path.write_bytes(b"".join(lines))
     out = root.parent / "td.html"
-    result = subprocess.run([sys.executable, "-m", "apdoc", "build", "--format", "html", "--plan", str(root), "-o", str(out)],
-                            capture_output=True, text=True, timeout=60)
+    argv = [sys.executable, "-m", "apdoc", "build", "--format", "html", "--plan", str(root), "-o", str(out)]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     if result.returncode == 1:
