@@ -8,15 +8,24 @@ and a template typo is an error naming the template and line.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from . import __version__
 from .diagnostics import Diagnostic, PlanError, display_path
 from .models import ActionItem, ActionItemTarget, Chapter, OneOf
 from .plan import Plan
@@ -126,6 +135,17 @@ def _walk(chapter: Chapter):
         yield from _walk(section)
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates cached per user: compiling them is a tenth of a small build's time."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "apdoc" / f"jinja-{__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
+
+
 def _environment(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
     loaders: list[Any] = []
     if template_dir is not None and template_dir.is_dir():
@@ -137,6 +157,7 @@ def _environment(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["html_id"] = html_id
     return env
