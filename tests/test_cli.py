@@ -20,8 +20,9 @@ def apdoc(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[st
 def test_validate_valid_plan_prints_one_line_summary(mini_plan: Path) -> None:
     result = apdoc("validate", "--plan", str(mini_plan))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("valid: 2 chapters, 1 annex, 2 action items (2 tables), 2 considerations")
-    assert result.stdout.count("\n") == 1
+    assert result.stdout == (
+        f"{mini_plan}: valid: 2 chapters, 1 annex, 2 action items (2 tables), 2 considerations, 11 warnings\n"
+    )
 
 
 def test_validate_reports_every_problem_and_exits_1(mini_plan: Path, edit) -> None:
@@ -90,3 +91,39 @@ def test_version() -> None:
 def test_help_has_an_example(command: str) -> None:
     result = apdoc(command, "--help")
     assert result.returncode == 0 and "Example" in result.stdout
+
+
+def test_warnings_are_reported_and_strict_makes_them_errors(mini_plan: Path) -> None:
+    relaxed = apdoc("validate", "--plan", str(mini_plan))
+    assert relaxed.returncode == 0
+    assert f"{mini_plan}/chapters/2-matrix.yaml:23:19: warning: consideration 9 has an open editor's note" in (
+        relaxed.stderr.splitlines()
+    )
+    strict = apdoc("validate", "--strict", "--plan", str(mini_plan))
+    assert strict.returncode == 1
+    assert f"{mini_plan}/chapters/2-matrix.yaml:28:7: error: consideration 9 points at a New AP" in (
+        strict.stderr.splitlines()
+    )
+    assert strict.stderr.splitlines()[-1] == "11 errors"
+
+
+def test_github_annotations(mini_plan: Path, edit) -> None:
+    edit(mini_plan / "chapters/1-scope.yaml", "title: Scope", "titel: Scope")
+    result = apdoc("validate", "--format", "github", "--plan", str(mini_plan))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"::error file={mini_plan}/chapters/1-scope.yaml,line=2,col=1::unknown field 'titel' (did you mean 'title'?)"
+    ]
+
+
+def test_json_diagnostics_parse_back(mini_plan: Path, edit) -> None:
+    import json
+
+    edit(mini_plan / "chapters/2-matrix.yaml", "sources: [A, B]", "sources: [A, C]")
+    result = apdoc("validate", "--format", "json", "--plan", str(mini_plan))
+    assert result.returncode == 1
+    found = json.loads(result.stdout)
+    errors = [d for d in found if d["severity"] == "error"]
+    assert errors == [{"path": f"{mini_plan}/chapters/2-matrix.yaml", "line": 24, "col": 18,
+                       "message": "session source 'C' is not declared in session_sources (A, B)",
+                       "severity": "error"}]

@@ -163,3 +163,18 @@ def test_file_that_is_not_a_mapping(mini_plan: Path) -> None:
     assert [(d.line, d.col, d.message) for d in caught.value.diagnostics] == [
         (1, 1, "expected a mapping of fields (key: value) at the top of the file")
     ]
+
+
+def test_consideration_without_target_is_a_warning(mini_plan: Path, edit) -> None:
+    edit(mini_plan / M, "    target_documents: [AP1]\n", "")
+    plan = load_plan(mini_plan)
+    assert [(d.line, d.message) for d in plan.warnings if "target" in d.message] == [
+        (15, "consideration 3 has no target document"),
+        (28, "consideration 9 points at a New AP"),
+    ]
+
+
+def test_filled_rows_are_not_warned(mini_plan: Path, edit) -> None:
+    edit(mini_plan / "action-items/AP2.yaml", "  enablers: Everyone.", "  enablers: Everyone.\n  itu_services: TSB")
+    messages = [d.message for d in load_plan(mini_plan).warnings]
+    assert "AP2: ITU Services is empty" not in messages and "AP2: Key Outcome(s) is empty" in messages

@@ -8,7 +8,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic
 from .loader import SourceFile
-from .models import NEW_AP, ActionItemTarget, Chapter, OneOf
+from .models import NEW_AP, TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
 from .plan import Loaded, Plan
 from .refs import AP_MENTION, CITATION, FOOTNOTE_REF
 
@@ -58,7 +58,41 @@ def check_plan(plan: Plan) -> list[Diagnostic]:
     _check_action_items(plan, problems)
     _check_chapters(plan, problems)
     _check_mentions(plan, problems)
+    _warn_unfinished(plan, problems)
     return problems
+
+
+def _warn_unfinished(plan: Plan, problems: list[Diagnostic]) -> None:
+    """Allowed but unfinished: empty table rows, open editor's notes, considerations without a home."""
+    for item in plan.action_items:
+        table = item.model.table
+        if table is None:
+            continue
+        for name, label in TABLE_FIELDS.items():
+            if name == "objective":
+                continue
+            if not getattr(table, name):
+                loc = ("table", name) if name in item.source.data.get("table", {}) else ("table",)
+                problems.append(item.source.diagnostic(loc, f"{item.model.id}: {label} is empty", severity="warning"))
+    for loaded in plan.all_chapters:
+        for chapter, loc in _walk_chapters(loaded.model):
+            for n, row in enumerate(chapter.considerations):
+                rloc = (*loc, "considerations", n)
+                if row.editors_note:
+                    problems.append(loaded.source.diagnostic(
+                        (*rloc, "editors_note"), f"consideration {row.number} has an open editor's note",
+                        severity="warning"))
+                targets = row.target_documents
+                if isinstance(targets, OneOf):
+                    targets = targets.one_of
+                ids = [t.action_item if isinstance(t, ActionItemTarget) else t for t in targets]
+                if not ids:
+                    problems.append(loaded.source.diagnostic(
+                        rloc, f"consideration {row.number} has no target document", severity="warning"))
+                elif NEW_AP in ids:
+                    problems.append(loaded.source.diagnostic(
+                        (*rloc, "target_documents"), f"consideration {row.number} points at a New AP",
+                        severity="warning"))
 
 
 def _check_action_items(plan: Plan, problems: list[Diagnostic]) -> None:
@@ -179,19 +213,6 @@ def _check_considerations(chapter: Chapter, source: SourceFile, loc: Loc, proble
                     (*rloc, "target_entities", k),
                     f"target entity '{entity}' is not declared in target_entities{_nearest(entity, entities)}",
                 ))
-
-
-def target_ids(targets: Any) -> Iterator[tuple[Loc, str]]:
-    """Action item ids named in a consideration's target_documents, with their location."""
-    if isinstance(targets, OneOf):
-        items, base = targets.one_of, ("one_of",)
-    else:
-        items, base = targets, ()
-    for n, target in enumerate(items):
-        if isinstance(target, ActionItemTarget):
-            yield (*base, n, "action_item"), target.action_item
-        else:
-            yield (*base, n), target
 
 
 def _check_mentions(plan: Plan, problems: list[Diagnostic]) -> None:

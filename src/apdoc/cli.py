@@ -5,15 +5,17 @@ Exit status: 0 success, 1 invalid plan or failed build, 2 wrong usage.
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import traceback
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .diagnostics import PlanError
+from .diagnostics import Diagnostic, PlanError
 
 PLAN_OPTION = click.option(
     "--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan"), show_default=True,
@@ -21,11 +23,25 @@ PLAN_OPTION = click.option(
 )
 
 
-def _report(exc: PlanError) -> None:
-    for diagnostic in exc.diagnostics:
-        click.echo(str(diagnostic), err=True)
-    errors = sum(1 for d in exc.diagnostics if d.severity == "error")
-    click.echo(f"{errors} error{'s' if errors != 1 else ''}", err=True)
+def _format(diagnostic: Diagnostic, style: str) -> str:
+    if style == "github":  # workflow commands: the message shows on the PR's line
+        where = f"file={diagnostic.path}"
+        if diagnostic.line:
+            where += f",line={diagnostic.line},col={diagnostic.col}"
+        message = diagnostic.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{diagnostic.severity} {where}::{message}"
+    return str(diagnostic)
+
+
+def _report(diagnostics: list[Diagnostic], style: str = "text") -> None:
+    if style == "json":
+        click.echo(json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=1))
+        return
+    for diagnostic in diagnostics:
+        click.echo(_format(diagnostic, style), err=True)
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    if errors and style == "text":
+        click.echo(f"{errors} error{'s' if errors != 1 else ''}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,21 +61,30 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @PLAN_OPTION
-def validate(plan_dir: Path) -> None:
+@click.option("--format", "style", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+              help="text for people, github for workflow annotations, json for tools.")
+@click.option("--strict", is_flag=True, help="Treat warnings (empty rows, open editor's notes, …) as errors.")
+def validate(plan_dir: Path, style: str, strict: bool) -> None:
     """Check the plan; report every problem as path:line:col: error: message.
 
+    Warnings mark what is allowed but unfinished; they do not fail unless --strict.
+
     \b
-    Example:
+    Examples:
       apdoc validate --plan plan
+      apdoc validate --format github --strict
     """
     from .plan import load_plan
 
     try:
-        plan = load_plan(plan_dir)
+        plan = load_plan(plan_dir, strict=strict)
     except PlanError as exc:
-        _report(exc)
+        _report(exc.diagnostics, style)
         sys.exit(1)
-    click.echo(f"{plan_dir}: valid: {plan.summary()}")
+    _report(plan.warnings, style)
+    if style == "text":
+        warned = f", {len(plan.warnings)} warnings" if plan.warnings else ""
+        click.echo(f"{plan_dir}: valid: {plan.summary()}{warned}")
 
 
 @cli.command()
@@ -82,7 +107,7 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
     try:
         path = run_build(plan_dir, fmt, output, template_dir)
     except PlanError as exc:
-        _report(exc)
+        _report(exc.diagnostics)
         sys.exit(1)
     click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
 

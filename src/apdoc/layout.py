@@ -27,20 +27,11 @@ from markupsafe import Markup
 
 from . import __version__
 from .diagnostics import Diagnostic, PlanError, display_path
-from .models import ActionItem, ActionItemTarget, Chapter, OneOf
+from .models import TABLE_FIELDS, ActionItem, ActionItemTarget, Chapter, OneOf
 from .plan import Plan
 from .richtext import Renderer
 
 PACKAGE_DIR = Path(__file__).parent
-TABLE_FIELDS: dict[str, str] = {
-    "objective": "Objective/Thematic Priority",
-    "key_outcomes": "Key Outcome(s)",
-    "key_outcome_indicators": "Key Outcome Indicator(s)",
-    "implementation_strategies": "Implementation Strategies",
-    "enablers": "Enablers",
-    "itu_services": "ITU Services",
-    "learning_and_feedback": "Learning and Feedback",
-}
 
 
 def html_id(text: str) -> str:

@@ -245,7 +245,16 @@ class ActionItem(PlanModel):
     table: ActionItemTable | None = Field(None, description="The action item's table (Tables 2–12 of the seed).")
 
 
-TABLE_FIELDS: tuple[str, ...] = tuple(ActionItemTable.model_fields)
+# The rows of an action item table as the TD labels them, in order.
+TABLE_FIELDS: dict[str, str] = {
+    "objective": "Objective/Thematic Priority",
+    "key_outcomes": "Key Outcome(s)",
+    "key_outcome_indicators": "Key Outcome Indicator(s)",
+    "implementation_strategies": "Implementation Strategies",
+    "enablers": "Enablers",
+    "itu_services": "ITU Services",
+    "learning_and_feedback": "Learning and Feedback",
+}
 
 
 def ap_sort_key(ap_id: str) -> tuple[int, ...]:

@@ -42,6 +42,7 @@ class Plan:
     chapters: list[Loaded] = field(default_factory=list)
     annexes: list[Loaded] = field(default_factory=list)
     action_items: list[Loaded] = field(default_factory=list)  # sorted by id
+    warnings: list[Diagnostic] = field(default_factory=list)  # allowed, but unfinished
 
     @property
     def all_chapters(self) -> list[Loaded]:
@@ -61,8 +62,11 @@ def _natural_key(path: Path) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
 
 
-def load_plan(root: Path, *, check: bool = True) -> Plan:
-    """Read, model and (by default) check the plan in `root`. Raises PlanError."""
+def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
+    """Read, model and (by default) check the plan in `root`. Raises PlanError.
+
+    Warnings (allowed but unfinished) are kept in `plan.warnings`; `strict` makes them errors.
+    """
     shown = display_path(root)
     if not root.exists():
         raise PlanError([Diagnostic(shown, 0, 0, "plan folder not found")])
@@ -100,9 +104,12 @@ def load_plan(root: Path, *, check: bool = True) -> Plan:
     if check:
         from .checks import check_plan
 
-        problems = [d for d in check_plan(plan) if d.severity == "error"]
-        if problems:
-            raise PlanError(problems)
+        found = check_plan(plan)
+        if strict:
+            found = [Diagnostic(d.path, d.line, d.col, d.message) for d in found]
+        plan.warnings = sorted(d for d in found if d.severity == "warning")
+        if any(d.severity == "error" for d in found):
+            raise PlanError(found)
     return plan
 
 
