@@ -170,7 +170,7 @@ def test_consideration_without_target_is_a_warning(mini_plan: Path, edit) -> Non
     plan = load_plan(mini_plan)
     assert [(d.line, d.message) for d in plan.warnings if "target" in d.message] == [
         (15, "consideration 3 has no target document"),
-        (28, "consideration 9 points at a New AP"),
+        (27, "consideration 9 points at a New AP"),
     ]
 
 

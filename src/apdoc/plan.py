@@ -108,8 +108,9 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
         if strict:
             found = [Diagnostic(d.path, d.line, d.col, d.message) for d in found]
         plan.warnings = sorted(d for d in found if d.severity == "warning")
-        if any(d.severity == "error" for d in found):
-            raise PlanError(found)
+        errors = [d for d in found if d.severity == "error"]
+        if errors:
+            raise PlanError(errors)  # warnings would drown the errors; they show once the plan is valid
     return plan
 
 
