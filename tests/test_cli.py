@@ -127,3 +127,17 @@ def test_json_diagnostics_parse_back(mini_plan: Path, edit) -> None:
     assert errors == [{"path": f"{mini_plan}/chapters/2-matrix.yaml", "line": 24, "col": 18,
                        "message": "session source 'C' is not declared in session_sources (A, B)",
                        "severity": "error"}]
+
+
+def test_html_has_contents_and_endnotes(mini_plan: Path, tmp_path: Path) -> None:
+    import lxml.html
+
+    out = tmp_path / "td.html"
+    assert apdoc("build", "--format", "html", "--plan", str(mini_plan), "-o", str(out)).returncode == 0
+    page = lxml.html.fromstring(out.read_bytes())
+    assert [a.text for a in page.xpath("//nav[@id='contents']//a")] == [
+        "1 Scope", "1.1 Detail", "2 Actions and the matrix", "Annex A – References"
+    ]
+    (ref,) = page.xpath("//sup[@class='footnote-ref']/a")
+    assert ref.text == "1" and ref.get("href") == "#fn-only"
+    assert page.xpath("string(//section[@id='footnotes']//li[@id='fn-only'])").startswith("Nothing else is covered.")
