@@ -19,6 +19,8 @@ from lxml import etree
 
 from apdoc.layout import render_html
 from apdoc.plan import load_plan
+from apdoc.writers.docx import write_docx
+from textcompare import docx_segments
 
 settings.register_profile("default", max_examples=25, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -27,6 +29,7 @@ settings.register_profile("fuzz", max_examples=2000, deadline=None,
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 MINI = Path(__file__).parent / "plans" / "mini"
+VALIDATOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "ooxml_validate.py"
 # Text without Markdown syntax (that is tested elsewhere): letters of every script, right-to-left
 # included, combining marks, digits, emoji, spaces; no line or paragraph separators.
 PLAIN = st.characters(
@@ -74,7 +77,8 @@ def test_random_valid_plans_keep_their_text(tmp_path_factory, data) -> None:
     note = data.draw(SENTENCE, label="comment")
     root = tmp_path_factory.mktemp("plan") / "plan"
     write_plan(root, names, statements, note)
-    html = etree.fromstring(render_html(load_plan(root)).encode("utf-8"))
+    layout = render_html(load_plan(root))
+    html = etree.fromstring(layout.encode("utf-8"))
     for n, statement in enumerate(statements, 1):
         (cell,) = html.xpath(f"//*[@id='ap-AP{n}-key_outcomes']")
         assert normalized("".join(cell.itertext())) == normalized(statement)
@@ -82,6 +86,16 @@ def test_random_valid_plans_keep_their_text(tmp_path_factory, data) -> None:
         assert normalized("".join(short.itertext())) == normalized(f"“{names[n - 1]}”")
     (comment,) = html.xpath("//*[@id='c-9-comments']")
     assert normalized("".join(comment.itertext())) == normalized(note)
+
+    docx = root.parent / "td.docx"
+    docx.write_bytes(write_docx(layout))
+    paragraphs = {normalized(p) for p in docx_segments(docx)}
+    for n, statement in enumerate(statements, 1):
+        assert normalized(f"AP{n} – {statement}") in paragraphs
+    assert normalized(note) in paragraphs
+    if VALIDATOR.is_file():
+        result = subprocess.run([sys.executable, str(VALIDATOR), str(docx)], capture_output=True, text=True)
+        assert result.stdout.strip().endswith("valid"), result.stdout
 
 
 SEED_FILES = sorted(p.relative_to(MINI) for p in MINI.rglob("*.yaml"))
