@@ -9,7 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PLAN = ROOT / "plan"
 MINI_PLAN = Path(__file__).resolve().parent / "plans" / "mini"
-SEED_TEXT = ROOT.parent / "shared" / "seed" / "000_0969e196f05934e3.txt"
+# The seed document as plain text (a copy of shared/seed/, so the fidelity tests run anywhere).
+SEED_TEXT = Path(__file__).resolve().parent / "fixtures" / "seed" / "000_0969e196f05934e3.txt"
 
 
 @pytest.fixture
