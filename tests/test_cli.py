@@ -141,3 +141,54 @@ def test_html_has_contents_and_endnotes(mini_plan: Path, tmp_path: Path) -> None
     (ref,) = page.xpath("//sup[@class='footnote-ref']/a")
     assert ref.text == "1" and ref.get("href") == "#fn-only"
     assert page.xpath("string(//section[@id='footnotes']//li[@id='fn-only'])").startswith("Nothing else is covered.")
+
+
+def test_bad_template_override_is_a_clean_error(mini_plan: Path, tmp_path: Path) -> None:
+    templates = mini_plan.parent / "templates"
+    templates.mkdir()
+    (templates / "td.html.j2").write_text("<html><body><p>unclosed</body></html>", encoding="utf-8")
+    result = apdoc("build", "--format", "docx", "--plan", str(mini_plan), "-o", str(tmp_path / "td.docx"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{templates}: error: the layout is not valid for the docx writer")
+    assert "Traceback" not in result.stderr and not (tmp_path / "td.docx").exists()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_internal_error_is_one_line_unless_debug(mini_plan: Path, monkeypatch, capsys, debug: bool) -> None:
+    import apdoc.build
+    from apdoc.cli import main
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(apdoc.build, "build", bug)
+    argv = ["apdoc", *(["--debug"] if debug else []), "build", "--plan", str(mini_plan)]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == ("apdoc: internal error: RuntimeError: simulated bug. Please report it "
+                                    "(run with --debug for the traceback).")
+    assert ("Traceback" in err) is debug
+
+
+def test_sigterm_leaves_the_previous_output_and_no_temporary_file(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from conftest import SEED_PLAN
+    from synth import synthesize
+
+    big = synthesize(SEED_PLAN, 30, tmp_path / "big")
+    out = tmp_path / "out" / "td.docx"
+    out.parent.mkdir()
+    out.write_bytes(b"previous")
+    proc = subprocess.Popen([sys.executable, "-m", "apdoc", "build", "--plan", str(big), "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.6)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert out.read_bytes() == b"previous" or out.read_bytes().startswith(b"PK")  # never a partial file
+    assert sorted(p.name for p in out.parent.iterdir()) == ["td.docx"]

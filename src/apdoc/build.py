@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from .diagnostics import Diagnostic, PlanError, display_path
 from .layout import render_html
 from .output import write_atomic
 from .plan import Plan, load_plan
@@ -34,7 +35,12 @@ def build(plan_dir: Path, fmt: str, output: Path | None = None, template_dir: Pa
     """Build one format; returns the path written. Raises PlanError on bad input."""
     plan = load_plan(plan_dir)
     html = render_html(plan, template_dir)
-    data = _writer(fmt)(html)
+    try:
+        data = _writer(fmt)(html)
+    except (ValueError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
+        # The packaged templates always give valid XHTML; an override may not.
+        where = display_path(template_dir or plan.root.resolve().parent / "templates")
+        raise PlanError([Diagnostic(where, 0, 0, f"the layout is not valid for the {fmt} writer: {exc}")]) from None
     target = output if output is not None else default_output(plan, fmt)
     write_atomic(target, data)
     return target

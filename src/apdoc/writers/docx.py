@@ -510,7 +510,7 @@ def _numbering_xml(nums: list[int]) -> str:
     formats = {
         "bullet": [("bullet", "–"), ("bullet", "·"), ("bullet", "–")],
         "decimal": [("decimal", "%1."), ("lowerLetter", "%2)"), ("lowerRoman", "%3)")],
-        "lowerRoman": [("lowerRoman", "%1)"), ("lowerLetter", "%2)"), ("decimal", "%3.")],
+        "lowerRoman": [("lowerRoman", "%1."), ("lowerLetter", "%2)"), ("decimal", "%3.")],
         "lowerLetter": [("lowerLetter", "%1)"), ("lowerRoman", "%2)"), ("decimal", "%3.")],
     }
     abstract = []
