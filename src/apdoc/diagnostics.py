@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -28,6 +29,7 @@ class PlanError(Exception):
         self.diagnostics = sorted(diagnostics)
 
 
+@lru_cache(maxsize=4096)
 def display_path(path: Path) -> str:
     """The path as the editor would type it: relative to the working folder when inside it."""
     try:
