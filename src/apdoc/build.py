@@ -11,7 +11,7 @@ from .layout import render_html
 from .output import write_atomic
 from .plan import Plan, load_plan
 
-FORMATS = ("docx", "html")
+FORMATS = ("docx", "pdf", "html", "md")
 
 
 def _writer(fmt: str) -> Callable[[str], bytes]:
@@ -20,6 +20,14 @@ def _writer(fmt: str) -> Callable[[str], bytes]:
         from .writers.docx import write_docx
 
         return write_docx
+    if fmt == "pdf":
+        from .writers.pdf import write_pdf
+
+        return write_pdf
+    if fmt == "md":
+        from .writers.markdown import write_markdown
+
+        return write_markdown
     from .writers.html import write_html
 
     return write_html

@@ -52,6 +52,12 @@ def _styles() -> tuple[str, dict[str, str]]:
     return xml, kinds
 
 
+def _col_width(col: etree._Element) -> float:
+    """A column's relative width from its `style="width: N%"` (1 when it has none)."""
+    match = re.search(r"width:\s*([0-9.]+)%", col.get("style") or "")
+    return float(match.group(1)) if match else 1.0
+
+
 def _classes(element: etree._Element) -> list[str]:
     return (element.get("class") or "").split()
 
@@ -261,7 +267,7 @@ class _Writer:
         columns = max((sum(int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th")) for tr, _ in rows),
                       default=1)
         cols = el.find("colgroup")
-        weights = [float(c.get("data-width", "1")) for c in cols.iter("col")] if cols is not None else []
+        weights = [_col_width(c) for c in cols.iter("col")] if cols is not None else []
         if len(weights) != columns:
             weights = [1.0] * columns
         total = TEXT_WIDTH[ctx.landscape]
