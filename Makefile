@@ -15,9 +15,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-# System packages: Times-metric fonts (Liberation Serif) for the look of the TD. Installed
-# when missing and when we may (root with apt-get); otherwise say what to install.
+# System packages: Times-metric fonts (Liberation Serif) for the look of the TD, and pango,
+# which weasyprint (PDF) needs. Installed when missing and when we may (root with apt-get);
+# otherwise we say what to install.
 system:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing pango (weasyprint needs it for PDF)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null) \
+	      || echo "make: could not install pango; PDF builds will fail until it is installed"; \
+	  else \
+	    echo "make: pango is missing; PDF needs it (Debian: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)"; \
+	  fi; \
+	fi
 	@if ! fc-list 2>/dev/null | grep -qi "Liberation Serif"; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "make: installing fonts-liberation (Times-metric fonts for the TD)"; \
@@ -31,8 +41,7 @@ system:
 
 build: $(STAMP) system
 	$(BIN)/apdoc validate --plan $(PLAN)
-	$(BIN)/apdoc build --plan $(PLAN) --format docx
-	$(BIN)/apdoc build --plan $(PLAN) --format html
+	$(BIN)/apdoc build --plan $(PLAN) --format all
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

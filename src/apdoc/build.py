@@ -41,14 +41,24 @@ def default_output(plan: Plan, fmt: str, folder: Path = Path("build")) -> Path:
 
 def build(plan_dir: Path, fmt: str, output: Path | None = None, template_dir: Path | None = None) -> Path:
     """Build one format; returns the path written. Raises PlanError on bad input."""
+    return build_formats(plan_dir, {fmt: output}, template_dir)[0]
+
+
+def build_formats(
+    plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None = None
+) -> list[Path]:
+    """Build several formats from one load and one layout; `None` targets get the default name."""
     plan = load_plan(plan_dir)
     html = render_html(plan, template_dir)
-    try:
-        data = _writer(fmt)(html)
-    except (ValueError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
-        # The packaged templates always give valid XHTML; an override may not.
-        where = display_path(template_dir or plan.root.resolve().parent / "templates")
-        raise PlanError([Diagnostic(where, 0, 0, f"the layout is not valid for the {fmt} writer: {exc}")]) from None
-    target = output if output is not None else default_output(plan, fmt)
-    write_atomic(target, data)
-    return target
+    written = []
+    for fmt, output in targets.items():
+        try:
+            data = _writer(fmt)(html)
+        except (ValueError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
+            # The packaged templates always give valid XHTML; an override may not.
+            where = display_path(template_dir or plan.root.resolve().parent / "templates")
+            raise PlanError([Diagnostic(where, 0, 0, f"the layout is not valid for the {fmt} writer: {exc}")]) from None
+        target = output if output is not None else default_output(plan, fmt)
+        write_atomic(target, data)
+        written.append(target)
+    return written

@@ -89,9 +89,10 @@ def validate(plan_dir: Path, style: str, strict: bool) -> None:
 
 @cli.command()
 @PLAN_OPTION
-@click.option("--format", "fmt", type=click.Choice(["docx", "html"]), default="docx", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md", "all"]), default="docx",
+              show_default=True, help="Output format; all writes every format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file [default: build/<document number>.<format>].")
+              help="Output file (a folder with --format all) [default: build/<document number>.<format>].")
 @click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Templates overriding the packaged ones [default: templates/ beside the plan].")
 def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | None) -> None:
@@ -100,16 +101,21 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
     \b
     Examples:
       apdoc build --format docx
-      apdoc build --format html --plan plan -o build/TD.html
+      apdoc build --format pdf -o build/TD.pdf
+      apdoc build --format all -o build/
     """
-    from .build import build as run_build
+    from .build import FORMATS, build_formats
 
+    if fmt == "all":
+        targets = {one: None if output is None else output / f"TD.{one}" for one in FORMATS}
+    else:
+        targets = {fmt: output}
     try:
-        path = run_build(plan_dir, fmt, output, template_dir)
+        for path in build_formats(plan_dir, targets, template_dir):
+            click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
     except PlanError as exc:
         _report(exc.diagnostics)
         sys.exit(1)
-    click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
 
 @cli.command()

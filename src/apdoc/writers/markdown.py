@@ -1,0 +1,222 @@
+"""Markdown: the TD as GitHub-flavoured Markdown, for reading in a pull request.
+
+Pipe tables (merged cells are repeated as empty cells; a two-row header is folded into
+one), footnotes as `[^n]`, captions as bold lines. Text is escaped so that it reads
+exactly as in the other formats.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+_ESCAPE = re.compile(r"([\\`*_\[\]<>|~])")
+_LINE_START = re.compile(r"^(\s*)([#+\-]|\d+[.)])(?=\s)")
+
+
+def _escape(text: str) -> str:
+    return _ESCAPE.sub(r"\\\1", text)
+
+
+def _classes(element: etree._Element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.footnotes: list[str] = []
+
+    # --- inline ---------------------------------------------------------------
+
+    def inline(self, element: etree._Element, in_cell: bool = False) -> str:
+        """The inline content of an element (its text and inline children) as Markdown."""
+        parts = [_escape(element.text or "")]
+        for child in element:
+            parts.append(self.inline_element(child, in_cell))
+            parts.append(_escape(child.tail or ""))
+        return "".join(parts)
+
+    def inline_element(self, el: etree._Element, in_cell: bool) -> str:
+        tag = el.tag
+        if tag == "br":
+            return "<br>" if in_cell else "\\\n"
+        if tag == "span" and "footnote" in _classes(el):
+            self.footnotes.append(_collapse(self.inline(el)))
+            return f"[^{len(self.footnotes)}]"
+        inner = self.inline(el, in_cell)
+        if tag in ("strong", "b"):
+            return f"**{inner.strip()}**" if inner.strip() else inner
+        if tag in ("em", "i"):
+            return f"*{inner.strip()}*" if inner.strip() else inner
+        if tag == "code":
+            return f"`{''.join(el.itertext())}`"
+        if tag == "a" and el.get("href"):
+            return f"[{inner}]({el.get('href')})"
+        if tag == "span" and "number" in _classes(el):
+            return inner + " "
+        return inner
+
+    # --- blocks ---------------------------------------------------------------
+
+    def blocks(self, parent: etree._Element, out: list[str], indent: str = "") -> None:
+        loose = _escape(parent.text or "").strip()
+        for child in parent:
+            if not isinstance(child.tag, str):
+                continue
+            tag = child.tag
+            if tag in ("p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "nav"):
+                if loose:
+                    out.append(indent + _collapse(loose))
+                    loose = ""
+                self.block(child, out, indent)
+            else:
+                loose += self.inline_element(child, False)
+            loose += _escape(child.tail or "")
+        if loose.strip():
+            out.append(indent + _collapse(loose))
+
+    def block(self, el: etree._Element, out: list[str], indent: str = "") -> None:
+        tag = el.tag
+        if tag in ("h1", "h2", "h3"):
+            level = 1 if "annex" in _classes(el) else int(tag[1])
+            out.append("#" * level + " " + _collapse(self.inline(el)))
+        elif tag == "p":
+            text = _collapse(self.inline(el))
+            if text:
+                out.append(indent + _LINE_START.sub(r"\1\\\2", text))
+        elif tag in ("ul", "ol"):
+            out.append(self.list_md(el, indent))
+        elif tag == "blockquote":
+            inner: list[str] = []
+            self.blocks(el, inner)
+            out.append("\n>\n".join("> " + block.replace("\n", "\n> ") for block in inner))
+        elif tag == "table":
+            out.append(self.table(el))
+        else:
+            self.blocks(el, out, indent)
+
+    def list_md(self, el: etree._Element, indent: str) -> str:
+        lines = []
+        for n, li in enumerate(el.iterfind("li"), 1):
+            marker = "-" if el.tag == "ul" else f"{n}."
+            pad = indent + " " * (len(marker) + 1)
+            body: list[str] = []
+            self.blocks(li, body, pad)
+            first, *rest = body or [""]
+            lines.append(f"{indent}{marker} {first.strip()}")
+            lines.extend(rest)
+        return "\n".join(lines)
+
+    # --- tables ---------------------------------------------------------------
+
+    def cell(self, cell: etree._Element) -> str:
+        parts: list[str] = []
+        loose = _escape(cell.text or "")
+        for child in cell:
+            if child.tag in ("ul", "ol"):
+                if loose.strip():
+                    parts.append(_collapse(loose))
+                loose = ""
+                for n, li in enumerate(child.iterfind("li"), 1):
+                    bullet = "•" if child.tag == "ul" else f"{_roman(n) if 'lower-roman' in _classes(child) else n}."
+                    parts.append(f"{bullet} {_collapse(self.cell(li))}")
+            elif child.tag in ("p", "blockquote"):
+                if loose.strip():
+                    parts.append(_collapse(loose))
+                loose = ""
+                parts.append(_collapse(self.cell(child) if child.tag == "blockquote" else self.inline(child, True)))
+            else:
+                loose += self.inline_element(child, True)
+            loose += _escape(child.tail or "")
+        if loose.strip():
+            parts.append(_collapse(loose))
+        return "<br>".join(p for p in parts if p)
+
+    def table(self, el: etree._Element) -> str:
+        caption = el.find("caption")
+        rows: list[tuple[list[str], bool]] = []
+        pending: dict[int, int] = {}  # column → rows still covered by a rowspan above
+        for section in el:
+            if section.tag not in ("thead", "tbody"):
+                continue
+            for tr in section.iterfind("tr"):
+                row: list[str] = []
+                for cell in tr:
+                    while len(row) in pending:
+                        row.append("")
+                        pending[len(row) - 1] -= 1
+                        if pending[len(row) - 1] == 0:
+                            del pending[len(row) - 1]
+                    span = int(cell.get("colspan", "1"))
+                    down = int(cell.get("rowspan", "1"))
+                    for extra in range(span):
+                        if down > 1:
+                            pending[len(row)] = down - 1
+                        row.append(self.cell(cell) if extra == 0 else "")
+                while len(row) in pending:
+                    row.append("")
+                    pending[len(row) - 1] -= 1
+                    if pending[len(row) - 1] == 0:
+                        del pending[len(row) - 1]
+                rows.append((row, section.tag == "thead"))
+        width = max((len(r) for r, _ in rows), default=0)
+        header_rows = [r for r, head in rows if head] or [rows.pop(0)[0] if rows else []]
+        header = [" ".join(filter(None, (r[i] if i < len(r) else "" for r in header_rows))) for i in range(width)]
+        body = [r + [""] * (width - len(r)) for r, head in rows if not head]
+        lines = []
+        if caption is not None:
+            lines.append(f"**{_collapse(self.inline(caption))}**\n")
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * width)
+        lines.extend("| " + " | ".join(r) + " |" for r in body)
+        return "\n".join(lines)
+
+    def cover(self, el: etree._Element) -> str:
+        lines = []
+        for tr in el.iter("tr"):
+            texts = [self.cell(td) for td in tr.iterfind("td")]
+            texts = [t for t in texts if t]
+            if not texts:
+                continue
+            if texts[0].endswith(":") and len(texts) > 1:
+                joiner = " " if texts[0] == "Abstract:" else ", "  # paragraphs, or the lines of an address
+                lines.append(f"**{texts[0]}** " + " — ".join(texts[1:]).replace("<br>", joiner))
+            else:
+                lines.append(" — ".join(texts).replace("<br>", ", "))
+        return "  \n".join(lines)
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", text).strip() if "\\\n" not in text else text.strip()
+
+
+def _roman(n: int) -> str:
+    numerals = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for value, letters in numerals:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def write_markdown(html: str) -> bytes:
+    root = etree.fromstring(html.encode("utf-8"))
+    body = root.find("body")
+    if body is None:
+        raise ValueError("the layout has no <body>")
+    writer = _Writer()
+    out: list[str] = []
+    title = root.findtext("head/title") or ""
+    if title:
+        out.append(f"<!-- {title.replace('--', '—')} -->")
+    for child in body:
+        if child.tag == "table" and "cover" in _classes(child):
+            out.append(writer.cover(child))
+        else:
+            writer.block(child, out)
+    notes = [f"[^{n}]: {text}" for n, text in enumerate(writer.footnotes, 1)]
+    return ("\n\n".join(block for block in out if block) + ("\n\n" + "\n".join(notes) if notes else "") + "\n").encode(
+        "utf-8"
+    )

@@ -1,0 +1,117 @@
+"""PDF, HTML and Markdown come from the same layout as the DOCX and hold the same TD."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from apdoc.build import build_formats
+from conftest import SEED_PLAN, SEED_TEXT
+from textcompare import coverage, seed_segments
+
+CAPTION = re.compile(r"Table (\d+) – ")
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("formats")
+    targets = {fmt: folder / f"td.{fmt}" for fmt in ("pdf", "html", "md")}
+    build_formats(SEED_PLAN, targets)
+    return targets
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(outputs: dict[str, Path]) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(outputs["pdf"]).pages]
+
+
+def test_pdf_holds_the_seed_text(pdf_pages: list[str]) -> None:
+    # PDF text comes out line by line: compare lines, so runs are cut at line ends (hence 97%).
+    lines = [line for page in pdf_pages for line in page.splitlines()]
+    share, missing = coverage(seed_segments(SEED_TEXT), [" ".join(lines)])
+    assert share >= 0.97, missing
+
+
+def test_pdf_captions_in_order(pdf_pages: list[str]) -> None:
+    text = "\n".join(pdf_pages)
+    assert [int(n) for n in CAPTION.findall(text)] == list(range(1, 14))
+
+
+def test_pdf_running_header_from_page_two(pdf_pages: list[str], outputs: dict[str, Path]) -> None:
+    assert "- 1 -" not in pdf_pages[0]
+    for number, page in enumerate(pdf_pages[1:], 2):
+        assert f"- {number} -\nTSAG-TD XXX" in page, page[-80:]
+
+
+def test_pdf_outline_and_metadata(outputs: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(outputs["pdf"])
+    titles = []
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    assert "1 Introduction" in titles and "Table 13 – Identification of documents that contributed to this " \
+        "action plan" in titles
+    assert reader.metadata.title.startswith("Draft updated")
+    assert len(reader.pages[0].mediabox) == 4 and round(float(reader.pages[0].mediabox.width)) == 595  # A4
+
+
+def test_pdf_matrix_links_to_the_action_item_tables(outputs: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(outputs["pdf"])
+    internal = 0
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object()
+            if (action.get("/Subtype") == "/Link" and "/Dest" in action) or ("/A" in action and \
+                    action["/A"].get("/S") == "/GoTo"):
+                internal += 1
+    assert internal >= 26  # one or more per matrix row
+
+
+def test_html_has_anchors_for_items_and_rows(outputs: dict[str, Path]) -> None:
+    page = lxml.html.fromstring(outputs["html"].read_bytes())
+    ids = set(page.xpath("//@id"))
+    assert {f"ap-AP{n}" for n in ("1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "2", "3", "4", "5")} <= ids
+    assert {"c-01", "c-16", "c-31"} <= ids
+    captions = [CAPTION.match(" ".join(c.text_content().split())) for c in page.iter("caption")]
+    assert [int(c.group(1)) for c in captions if c] == list(range(1, 14))
+    assert len(page.xpath("//section[@id='footnotes']//li")) == 4
+    assert not page.xpath("//link | //script | //img[starts-with(@src, 'http')]")  # self-contained
+
+
+def test_markdown_holds_the_seed_text(outputs: dict[str, Path]) -> None:
+    text = outputs["md"].read_text(encoding="utf-8")
+    unescaped = re.sub(r"\\(.)", r"\1", text)
+    segments = re.split(r"\n|<br>|\|", unescaped)
+    share, missing = coverage(seed_segments(SEED_TEXT), segments)
+    assert share >= 0.97, missing
+
+
+def test_markdown_tables_captions_and_footnotes(outputs: dict[str, Path]) -> None:
+    text = outputs["md"].read_text(encoding="utf-8")
+    assert [int(n) for n in re.findall(r"^\*\*Table (\d+) – ", text, re.M)] == list(range(1, 14))
+    assert re.findall(r"^\[\^(\d)\]: ", text, re.M) == ["1", "2", "3", "4"]
+    header = next(line for line in text.splitlines() if line.startswith("| # |"))
+    assert header.count("|") == 14  # 13 columns: the two-row header folded into one
+    rows = [line.split(" | ")[0] for line in text.splitlines() if re.match(r"\| \d\d \|", line)]
+    assert rows == [f"| {n:02d}" for n in [*range(1, 17), 19, 21, *range(24, 32)]]
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "md"])
+def test_deterministic(tmp_path: Path, outputs: dict[str, Path], fmt: str) -> None:
+    again = build_formats(SEED_PLAN, {fmt: tmp_path / f"again.{fmt}"})[0]
+    assert again.read_bytes() == outputs[fmt].read_bytes()
