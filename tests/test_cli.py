@@ -161,7 +161,7 @@ def test_internal_error_is_one_line_unless_debug(mini_plan: Path, monkeypatch, c
     def bug(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(apdoc.build, "build", bug)
+    monkeypatch.setattr(apdoc.build, "build_formats", bug)
     argv = ["apdoc", *(["--debug"] if debug else []), "build", "--plan", str(mini_plan)]
     monkeypatch.setattr(sys, "argv", argv)
     with pytest.raises(SystemExit) as exited:
