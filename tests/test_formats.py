@@ -115,3 +115,11 @@ def test_markdown_tables_captions_and_footnotes(outputs: dict[str, Path]) -> Non
 def test_deterministic(tmp_path: Path, outputs: dict[str, Path], fmt: str) -> None:
     again = build_formats(SEED_PLAN, {fmt: tmp_path / f"again.{fmt}"})[0]
     assert again.read_bytes() == outputs[fmt].read_bytes()
+
+
+def test_figure_in_html_and_pdf(outputs: dict[str, Path], pdf_pages: list[str]) -> None:
+    page = lxml.html.fromstring(outputs["html"].read_bytes())
+    (figure,) = page.xpath("//figure[@id='fig-pillars']")
+    texts = [t.text for t in figure.iter("{http://www.w3.org/2000/svg}text", "text")]
+    assert {"Raising awareness", "AP1.1", "AP5", "AP4"} <= set(texts)
+    assert "Figure 1 – The four pillars of the action plan and their action items" in "\n".join(pdf_pages)

@@ -125,6 +125,7 @@ def _check_action_items(plan: Plan, problems: list[Diagnostic]) -> None:
 def _check_chapters(plan: Plan, problems: list[Diagnostic]) -> None:
     chapter_ids = _Registry("chapter or section id", problems)
     table_ids = _Registry("table id", problems)
+    figure_ids = _Registry("figure id", problems)
     footnote_ids = _Registry("footnote id", problems)
     reference_keys = _Registry("reference", problems)
     inserts = _Registry("insert", problems)
@@ -149,6 +150,9 @@ def _check_chapters(plan: Plan, problems: list[Diagnostic]) -> None:
                     continue
                 if hasattr(block, "insert"):
                     inserts.add(block.insert, source, (*bloc, "insert"))
+                    continue
+                if hasattr(block, "figure"):
+                    figure_ids.add(block.figure.id, source, (*bloc, "figure", "id"))
                     continue
                 table = block.table
                 table_ids.add(table.id, source, (*bloc, "table", "id"))
@@ -179,6 +183,9 @@ def _check_chapters(plan: Plan, problems: list[Diagnostic]) -> None:
         elif cited_footnotes[label] > 1:
             problems.append(source.diagnostic(loc, f"footnote '{label}' is referenced {cited_footnotes[label]} "
                                                    "times; a footnote is referenced once", key=True))
+    if "pillar_list" in inserts.first and not figure_ids.first:
+        source, loc = inserts.first["pillar_list"]
+        problems.append(source.diagnostic(loc, "insert: pillar_list, but no figure has pillars"))
     if "considerations" in inserts.first and "considerations" not in matrices.first:
         source, loc = inserts.first["considerations"]
         problems.append(source.diagnostic(loc, "insert: considerations, but no chapter has considerations"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .diagnostics import Diagnostic, PlanError, display_path
-from .models import TABLE_FIELDS, ActionItem, ActionItemTarget, Chapter, OneOf
+from .models import TABLE_FIELDS, ActionItem, ActionItemTarget, Chapter, Figure, OneOf
 from .plan import Plan
 from .richtext import Renderer
 
@@ -45,6 +46,7 @@ class Numbering:
 
     headings: dict[str, str] = field(default_factory=dict)  # chapter/section id → "2.3.1" or "A"
     tables: dict[str, int] = field(default_factory=dict)  # table id or action item id → 1, 2, …
+    figures: dict[str, int] = field(default_factory=dict)  # figure id → 1, 2, …
 
     @classmethod
     def of(cls, plan: Plan) -> Numbering:
@@ -56,6 +58,8 @@ class Numbering:
             for block in chapter.content:
                 if getattr(block, "table", None) is not None:
                     numbering.tables[block.table.id] = len(numbering.tables) + 1
+                elif getattr(block, "figure", None) is not None:
+                    numbering.figures[block.figure.id] = len(numbering.figures) + 1
                 elif getattr(block, "insert", None) == "action_item_tables":
                     for item in tables_with_items:
                         numbering.tables[item.id] = len(numbering.tables) + 1
@@ -84,6 +88,10 @@ class Layout:
         self.matrix: Chapter | None = next(
             (ch for c in plan.chapters + plan.annexes for ch in _walk(c.model) if ch.considerations), None
         )
+        self.figures = [
+            block.figure for c in plan.all_chapters for ch in _walk(c.model) for block in ch.content
+            if getattr(block, "figure", None) is not None
+        ]
         self._table_of: dict[str, str] = {}
         for item in self.action_items:
             if item.table is not None:
@@ -118,6 +126,36 @@ class Layout:
     @staticmethod
     def is_one_of(targets: Any) -> bool:
         return isinstance(targets, OneOf)
+
+    @staticmethod
+    def join_ids(ids: list[str]) -> str:
+        """AP1.4 / AP1.1 and AP5 / AP1.2, AP1.3, and AP1.6 (as the seed writes lists of items)."""
+        if len(ids) <= 2:
+            return " and ".join(ids)
+        return ", ".join(ids[:-1]) + ", and " + ids[-1]
+
+    @staticmethod
+    def pillar_geometry(figure: Figure, width: int = 640) -> dict[str, Any]:
+        """Where the boxes of a pillar figure go; the template draws them."""
+        gap, margin, line = 12, 10, 16
+        count = len(figure.pillars)
+        column = (width - 2 * margin - (count - 1) * gap) / count
+        chars = max(8, int(column / 7.5))  # a rough measure of 11 pt serif text
+        top = {"x": margin, "y": margin, "w": width - 2 * margin, "h": 34}
+        pillars, bottom = [], 0.0
+        names = [textwrap.wrap(p.name, chars) or [""] for p in figure.pillars]
+        pillar_h = line * max(len(n) for n in names) + 14
+        for n, (pillar, lines) in enumerate(zip(figure.pillars, names, strict=True)):
+            x = margin + n * (column + gap)
+            y = top["y"] + top["h"] + 26
+            items = []
+            for k, ap_id in enumerate(pillar.action_items):
+                iy = y + pillar_h + 14 + k * 34
+                items.append({"id": ap_id, "x": x + 16, "y": iy, "w": column - 32, "h": 26})
+                bottom = max(bottom, iy + 26)
+            pillars.append({"x": x, "y": y, "w": column, "h": pillar_h, "lines": lines, "boxes": items,
+                            "cx": x + column / 2})
+        return {"width": width, "height": bottom + margin, "top": top, "pillars": pillars, "line": line}
 
 
 def _walk(chapter: Chapter):

@@ -87,7 +87,23 @@ class TableBlock(PlanModel):
     table: Table
 
 
-InsertName = Literal["action_item_list", "action_item_tables", "session_sources", "considerations"]
+class Pillar(PlanModel):
+    name: NonEmpty = Field(description="Name of the pillar, e.g. Raising awareness.")
+    action_items: list[ActionItemId] = Field(min_length=1, description="Action items under this pillar.")
+
+
+class Figure(PlanModel):
+    id: Slug = Field(description="Stable id of the figure, e.g. pillars.")
+    title: NonEmpty = Field(description="Caption title; the number is computed from document order.")
+    heading: str = Field("", description="Text of the box above the pillars (default: the document's title).")
+    pillars: list[Pillar] = Field(min_length=1, description="The pillars drawn side by side, each with its items.")
+
+
+class FigureBlock(PlanModel):
+    figure: Figure
+
+
+InsertName = Literal["action_item_list", "action_item_tables", "session_sources", "considerations", "pillar_list"]
 
 
 class InsertBlock(PlanModel):
@@ -95,20 +111,24 @@ class InsertBlock(PlanModel):
         description=(
             "Generated content placed here: action_item_list (the chapter 4 list of action items), "
             "action_item_tables (one table per action item), session_sources (the legend of the "
-            "matrix's session sources), considerations (the consideration matrix)."
+            "matrix's session sources), considerations (the consideration matrix), pillar_list (the pillars "
+            "of the chapter's figure as a bulleted list)."
         )
     )
 
 
 def _block_kind(value: object) -> str:
     if isinstance(value, dict):
-        return "insert" if "insert" in value else "table"
+        return next((kind for kind in ("insert", "figure") if kind in value), "table")
     return "text"
 
 
-# A block of a chapter: Markdown prose, a table, or generated content.
+# A block of a chapter: Markdown prose, a table, a figure, or generated content.
 Block = Annotated[
-    Annotated[Markdown, Tag("text")] | Annotated[TableBlock, Tag("table")] | Annotated[InsertBlock, Tag("insert")],
+    Annotated[Markdown, Tag("text")]
+    | Annotated[TableBlock, Tag("table")]
+    | Annotated[FigureBlock, Tag("figure")]
+    | Annotated[InsertBlock, Tag("insert")],
     Discriminator(_block_kind),
 ]
 

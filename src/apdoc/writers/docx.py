@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -21,13 +22,20 @@ from lxml import etree
 PARTS = Path(__file__).parent / "docx_parts"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
+NS = (
+    f'xmlns:w="{W_NS}" xmlns:r="{R_NS}" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
+)
 FIXED_DATE = "2000-01-01T00:00:00Z"
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN, HEADER_DISTANCE = 11906, 16838, 1134, 567
 TEXT_WIDTH = {False: PAGE_WIDTH - 2 * MARGIN, True: PAGE_HEIGHT - 2 * MARGIN}  # by landscape
 
-BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div"}
+BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "figure"}
+SVG = "{http://www.w3.org/2000/svg}svg"
+EMU_PER_PX = 9525  # 96 px to the inch
 INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code"}
 # List kinds → numbering definitions (abstractNum ids: body, in tables).
 LIST_KINDS = {"bullet": (0, 1), "decimal": (2, 3), "lowerRoman": (4, 5), "lowerLetter": (6, 7)}
@@ -114,6 +122,7 @@ class _Document:
     footnotes: list[str] = field(default_factory=list)
     nums: list[int] = field(default_factory=list)  # abstractNum id of each w:num (numId = index + 1)
     links: list[str] = field(default_factory=list)  # external targets (rId = "rIdLink<n>")
+    images: list[bytes] = field(default_factory=list)  # PNG pictures (rId = "rIdImage<n>")
     link_ids: dict[str, int] = field(default_factory=dict)
     targets: set[str] = field(default_factory=set)  # element ids that internal links point to
     bookmarks: int = 0
@@ -197,6 +206,8 @@ class _Writer:
             out.append(self.section_break(landscape=False))
             self.blocks(el, _Context(ctx.style, ctx.in_table, True), out)
             out.append(self.section_break(landscape=True))
+        elif tag == "figure":
+            self.figure(el, ctx, out)
         elif tag in ("section", "div"):
             self.blocks(el, ctx, out)
         elif tag in ("caption", "colgroup"):
@@ -326,6 +337,34 @@ class _Writer:
         if el.get("id") in self.doc.targets and caption is not None:
             out[-1] = self.bookmarked(out[-1], el.get("id"))
         out.append(table_xml)
+
+    # --- figures --------------------------------------------------------------
+
+    def figure(self, el: etree._Element, ctx: _Context, out: list[str]) -> None:
+        """An inline SVG becomes a PNG picture (Word needs one), its caption a Figure_No & title below it."""
+        svg = el.find(SVG)
+        if svg is not None:
+            png = svg_to_png(etree.tostring(svg))
+            self.doc.images.append(png)
+            number = len(self.doc.images)
+            width_px, height_px = float(svg.get("width", "640")), float(svg.get("height", "320"))
+            cx = min(int(width_px * EMU_PER_PX), TEXT_WIDTH[ctx.landscape] * 635)  # 635 EMU per twip
+            cy = int(cx * height_px / width_px)
+            name = _attr(svg.findtext("{http://www.w3.org/2000/svg}title") or f"Figure {number}")
+            out.append(
+                '<w:p><w:pPr><w:pStyle w:val="Figure"/></w:pPr><w:r><w:drawing>'
+                f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
+                f'<wp:docPr id="{number}" name="{name}"/>'
+                '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+                f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{number}" name="figure{number}.png"/><pic:cNvPicPr/>'
+                f'</pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdImage{number}"/><a:stretch><a:fillRect/>'
+                f'</a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/>'
+                '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+                "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+            )
+        caption = el.find("figcaption")
+        if caption is not None:
+            out.append(self.paragraph_xml(self.inline_children(caption), "FigureNotitle", el.get("id")))
 
     # --- paragraphs and runs ----------------------------------------------------
 
@@ -588,6 +627,7 @@ CONTENT_TYPES = (
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Default Extension="png" ContentType="image/png"/>'
     '<Override PartName="/word/document.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
     '<Override PartName="/word/styles.xml" '
@@ -624,7 +664,29 @@ PACKAGE_RELS = (
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
-def _document_rels(links: list[str]) -> str:
+def svg_to_png(svg: bytes) -> bytes:
+    """PNG of an SVG drawing (cairosvg), cached per user: importing cairosvg alone costs 0.25 s."""
+    key = hashlib.sha256(svg).hexdigest()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    cached = Path(base) / "apdoc" / "png" / f"{key}.png"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    import cairosvg
+
+    png = cairosvg.svg2png(bytestring=svg, scale=2)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(png)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # no cache: slower next time, same output
+    return png
+
+
+def _document_rels(links: list[str], images: int) -> str:
     rels = [
         ("rIdStyles", "styles", "styles.xml", ""),
         ("rIdSettings", "settings", "settings.xml", ""),
@@ -634,6 +696,7 @@ def _document_rels(links: list[str]) -> str:
         ("rIdHeaderFirst", "header", "header2.xml", ""),
     ]
     rels += [(f"rIdLink{n}", "hyperlink", href, ' TargetMode="External"') for n, href in enumerate(links, 1)]
+    rels += [(f"rIdImage{n}", "image", f"media/image{n}.png", "") for n in range(1, images + 1)]
     body = "".join(
         f'<Relationship Id="{rid}" Type="{_REL}{kind}" Target="{_attr(target)}"{mode}/>'
         for rid, kind, target, mode in rels
@@ -678,13 +741,14 @@ def write_docx(html: str) -> bytes:
                                         writer.meta.get("keywords", ""), date)),
         ("docProps/app.xml", APP_XML),
         ("word/document.xml", document),
-        ("word/_rels/document.xml.rels", _document_rels(doc.links)),
+        ("word/_rels/document.xml.rels", _document_rels(doc.links, len(doc.images))),
         ("word/styles.xml", _styles()[0]),
         ("word/settings.xml", SETTINGS),
         ("word/numbering.xml", _numbering_xml(doc.nums)),
         ("word/footnotes.xml", _footnotes_xml(doc.footnotes)),
         ("word/header1.xml", _header_xml(doc.document_number)),
         ("word/header2.xml", _empty_header_xml()),
+        *((f"word/media/image{n}.png", png) for n, png in enumerate(doc.images, 1)),
     ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -692,5 +756,5 @@ def write_docx(html: str) -> bytes:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"))
+            archive.writestr(info, text if isinstance(text, bytes) else text.encode("utf-8"))
     return buffer.getvalue()

@@ -65,7 +65,7 @@ class _Writer:
             if not isinstance(child.tag, str):
                 continue
             tag = child.tag
-            if tag in ("p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "nav"):
+            if tag in ("p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "nav", "figure"):
                 if loose:
                     out.append(indent + _collapse(loose))
                     loose = ""
@@ -93,6 +93,10 @@ class _Writer:
             out.append("\n>\n".join("> " + block.replace("\n", "\n> ") for block in inner))
         elif tag == "table":
             out.append(self.table(el))
+        elif tag == "figure":  # the drawing itself is for the other formats; its caption stays
+            caption = el.find("figcaption")
+            if caption is not None:
+                out.append(f"**{_collapse(self.inline(caption))}**")
         else:
             self.blocks(el, out, indent)
 
