@@ -64,8 +64,8 @@ CASES = [
     ("matrix-not-shown", M, "  - insert: considerations\n", "", M, 14, "considerations are never shown"),
     ("insert-twice", M, "  - insert: session_sources\n", "  - insert: action_item_tables\n", M, 6,
      "duplicate insert 'action_item_tables'"),
-    ("pillar-list-without-figure", S, "  - insert: action_item_list", "  - insert: action_item_list\n  - insert: pillar_list",
-     S, 14, "insert: pillar_list, but no figure has pillars"),
+    ("pillar-list-without-figure", S, "  - insert: action_item_list",
+     "  - insert: action_item_list\n  - insert: pillar_list", S, 14, "insert: pillar_list, but no figure has pillars"),
     ("dangling-ap-in-figure", S, "  - insert: action_item_list",
      "  - insert: action_item_list\n  - figure:\n      id: f\n      title: F\n      pillars:\n"
      "        - {name: P, action_items: [AP1, AP9]}", S, 18, "AP9 is not an action item"),
