@@ -15,27 +15,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-# System packages: Times-metric fonts (Liberation Serif) for the look of the TD, and pango,
-# which weasyprint (PDF) needs. Installed when missing and when we may (root with apt-get);
-# otherwise we say what to install.
+# System packages: Times-metric fonts (Liberation Serif) for the look of the TD; pango and
+# HarfBuzz (weasyprint, for PDF); cairo (cairosvg, for Figure 1 in DOCX). Installed when
+# missing and when we may (root with apt-get); otherwise we say what to install.
+SYSTEM_LIBS := libpangoft2-1.0.so.0:libpangoft2-1.0-0 libharfbuzz-subset.so.0:libharfbuzz-subset0 \
+               libcairo.so.2:libcairo2
 system:
-	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then \
+	@missing=""; \
+	for pair in $(SYSTEM_LIBS); do \
+	  ldconfig -p 2>/dev/null | grep -q "$${pair%%:*}" || missing="$$missing $${pair##*:}"; \
+	done; \
+	fc-list 2>/dev/null | grep -qi "Liberation Serif" || missing="$$missing fonts-liberation"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "make: installing pango (weasyprint needs it for PDF)"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null) \
-	      || echo "make: could not install pango; PDF builds will fail until it is installed"; \
+	    echo "make: installing$$missing (fonts and libraries for PDF and figures)"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 \
+	      || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)) \
+	      || echo "make: could not install$$missing; DOCX and HTML build, PDF and figures may not"; \
 	  else \
-	    echo "make: pango is missing; PDF needs it (Debian: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)"; \
-	  fi; \
-	fi
-	@if ! fc-list 2>/dev/null | grep -qi "Liberation Serif"; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "make: installing fonts-liberation (Times-metric fonts for the TD)"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation >/dev/null \
-	      || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation >/dev/null) \
-	      || echo "make: could not install fonts-liberation; the TD builds, but viewers substitute fonts"; \
-	  else \
-	    echo "make: Liberation Serif is missing; install it (Debian: sudo apt-get install fonts-liberation)"; \
+	    echo "make: missing system packages:$$missing (Debian: sudo apt-get install$$missing)"; \
 	  fi; \
 	fi
 
