@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,6 +25,8 @@ from synth import synthesize  # noqa: E402
 
 PYTHON = sys.executable
 TARGETS = {("validate", 1): 0.25, ("docx", 1): 0.35, ("docx", 100): 10.0}
+# Peak memory is the child's maximum resident size; it includes what the child inherits from
+# this runner at fork (about 40 MB: compare with "python start (peer)").
 
 
 def run(argv: list[str]) -> tuple[float, float]:
@@ -70,6 +73,8 @@ def main() -> None:
                 "docx": [*apdoc, "build", "--format", "docx", "--plan", str(plan), "-o", f"{tmp}/out-{factor}.docx"],
                 "html": [*apdoc, "build", "--format", "html", "--plan", str(plan), "-o", f"{tmp}/out-{factor}.html"],
             }
+            if factor == 1:
+                peers["pdf"] = [*apdoc, "build", "--format", "pdf", "--plan", str(plan), "-o", f"{tmp}/out-1.pdf"]
             for name, argv in peers.items():
                 median, peak = measure(argv, repeat)
                 rows.append((name, factor, median, peak))
@@ -78,12 +83,55 @@ def main() -> None:
             target = TARGETS.get((name, factor))
             print(f"{name:<24}{str(factor) + '×':>6}{median:>10.3f}{peak:>9.1f}{target or '':>10}")
         times = {(n, f): t for n, f, t, _ in rows}
+        peer_comparisons(Path(tmp), args.plan, times, args.repeat)
         print("\nratios")
         for name in ("validate", "docx", "html"):
             t1, t10, t100 = (times[(name, f)] for f in (1, 10, 100))
             print(f"  {name:<9} 10×/1× {t10 / t1:5.2f}   100×/10× {t100 / t10:5.2f}  (linear: ≤ 11)")
             peer = "  ".join(f"{f}× {times[(name, f)] / times[('yaml.safe_load (peer)', f)]:.2f}" for f in (1, 10, 100))
             print(f"  {name:<9} vs yaml.safe_load of the same files: {peer}")
+
+
+def peer_comparisons(tmp: Path, plan: Path, times: dict[tuple[str, int], float], repeat: int) -> None:
+    """apdoc against the tools an editor would otherwise use, on the seed plan, in this same run."""
+    print("\npeers on the seed plan")
+    md = tmp / "TD.md"
+    run([PYTHON, "-m", "apdoc", "build", "--format", "md", "--plan", str(plan), "-o", str(md)])
+    if shutil.which("pandoc"):
+        pandoc, _ = measure(["pandoc", str(md), "-o", str(tmp / "pandoc.docx")], repeat)
+        print(f"  pandoc TD.md -o x.docx        {pandoc:7.3f} s;  apdoc docx / pandoc = "
+              f"{times[('docx', 1)] / pandoc:.2f}  (target ≤ 0.4)")
+    else:
+        print("  pandoc: not installed (apt-get install pandoc) — no docx comparison")
+    if shutil.which("soffice"):
+        profile = tmp / "lo-profile"
+        argv = ["soffice", "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
+                "--outdir", str(tmp / "lo"), str(tmp / "out-1.docx")]
+        run(argv)  # the first start creates the profile; not timed
+        office, _ = measure(argv, max(1, repeat // 2))
+        print(f"  soffice DOCX → PDF            {office:7.3f} s;  apdoc pdf / LibreOffice = "
+              f"{times[('pdf', 1)] / office:.2f}  (target ≤ 1.5)")
+    else:
+        print("  soffice: not installed — no PDF comparison")
+    print("  where apdoc's PDF time goes (in one process, after imports):")
+    code = (
+        "import time, sys\n"
+        "t0 = time.perf_counter()\n"
+        "import weasyprint\n"
+        "from pathlib import Path\n"
+        "from apdoc.plan import load_plan\n"
+        "from apdoc.layout import render_html\n"
+        "t1 = time.perf_counter()\n"
+        "html = render_html(load_plan(Path(sys.argv[1])))\n"
+        "t2 = time.perf_counter()\n"
+        "doc = weasyprint.HTML(string=html).render()\n"
+        "t3 = time.perf_counter()\n"
+        "doc.write_pdf()\n"
+        "t4 = time.perf_counter()\n"
+        "print(f'    imports {t1 - t0:.3f} s, plan and layout {t2 - t1:.3f} s, '\n"
+        "      f'weasyprint layout {t3 - t2:.3f} s, fonts and writing {t4 - t3:.3f} s')\n"
+    )
+    subprocess.run([PYTHON, "-c", code, str(plan)], check=True, env={**os.environ, "SOURCE_DATE_EPOCH": "946684800"})
 
 
 if __name__ == "__main__":

@@ -56,11 +56,14 @@ def _suffix_ids(chapter: dict[str, Any], k: int) -> dict[str, Any]:
     for block in chapter.get("content") or []:
         if isinstance(block, dict) and "insert" in block:
             continue
-        if isinstance(block, dict) and "table" in block:
+        if isinstance(block, dict) and "figure" in block:
+            figure = _map_strings(block["figure"], relabel)
+            block = {"figure": figure | {"id": f"{block['figure']['id']}-k{k}"}}
+        elif isinstance(block, dict) and "table" in block:
             table = dict(block["table"])
             table["id"] = f"{table['id']}-k{k}"
             block = {"table": _map_strings(table, relabel) | {"id": table["id"]}}
-        else:
+        elif not isinstance(block, dict):
             block = _map_strings(block, relabel)
         content.append(block)
     out["content"] = content

@@ -192,3 +192,15 @@ def test_sigterm_leaves_the_previous_output_and_no_temporary_file(tmp_path: Path
     proc.wait(timeout=60)
     assert out.read_bytes() == b"previous" or out.read_bytes().startswith(b"PK")  # never a partial file
     assert sorted(p.name for p in out.parent.iterdir()) == ["td.docx"]
+
+
+def test_benchmark_plans_are_valid(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from synth import synthesize
+
+    from conftest import SEED_PLAN
+
+    big = synthesize(SEED_PLAN, 3, tmp_path / "x3")
+    result = apdoc("validate", "--plan", str(big))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "36 action items (33 tables), 78 considerations" in result.stdout
