@@ -196,9 +196,8 @@ def test_sigterm_leaves_the_previous_output_and_no_temporary_file(tmp_path: Path
 
 def test_benchmark_plans_are_valid(tmp_path: Path) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from synth import synthesize
-
     from conftest import SEED_PLAN
+    from synth import synthesize
 
     big = synthesize(SEED_PLAN, 3, tmp_path / "x3")
     result = apdoc("validate", "--plan", str(big))
