@@ -106,3 +106,27 @@ def test_templates_cannot_reach_python_internals(mini_plan: Path) -> None:
     with pytest.raises(PlanError) as caught:
         render_html(load_plan(mini_plan))
     assert "unsafe" in caught.value.diagnostics[0].message or "__class__" in caught.value.diagnostics[0].message
+
+
+def test_text_that_looks_like_code_comes_out_as_written_in_every_format(mini_plan: Path, edit, tmp_path) -> None:
+    import lxml.html
+    from markdown_it import MarkdownIt
+    from textcompare import docx_segments
+
+    from apdoc.build import build_formats
+
+    statement = " ".join(HOSTILE)
+    quoted = '"' + statement.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    edit(mini_plan / "action-items/AP1.yaml", "statement: Do the first thing.", f"statement: {quoted}")
+    targets = {fmt: tmp_path / f"td.{fmt}" for fmt in ("docx", "html", "md", "pdf")}
+    build_formats(mini_plan, targets)
+    expected = f"AP1 – {statement}"
+    assert expected in [" ".join(s.split()) for s in docx_segments(targets["docx"])]
+    page = lxml.html.fromstring(targets["html"].read_bytes())
+    assert " ".join(page.get_element_by_id("ap-AP1-statement").text_content().split()) == expected
+    rendered = lxml.html.fromstring(MarkdownIt("commonmark").enable("table").render(targets["md"].read_text(encoding="utf-8")))
+    assert expected in [" ".join(p.text_content().split()) for p in rendered.iter("p")]
+    from pypdf import PdfReader
+
+    pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(targets["pdf"]).pages).split())
+    assert expected in pdf_text

@@ -20,6 +20,7 @@ from lxml import etree
 from apdoc.layout import render_html
 from apdoc.plan import load_plan
 from apdoc.writers.docx import write_docx
+from apdoc.writers.markdown import write_markdown
 from textcompare import docx_segments
 
 settings.register_profile("default", max_examples=25, deadline=None,
@@ -93,6 +94,16 @@ def test_random_valid_plans_keep_their_text(tmp_path_factory, data) -> None:
     for n, statement in enumerate(statements, 1):
         assert normalized(f"AP{n} – {statement}") in paragraphs
     assert normalized(note) in paragraphs
+    import lxml.html
+    from markdown_it import MarkdownIt
+
+    markdown = write_markdown(layout).decode("utf-8")
+    page = lxml.html.fromstring(MarkdownIt("commonmark").enable("table").render(markdown))
+    blocks = {normalized(e.text_content()) for e in page.iter("p", "li", "td")}
+    for n, statement in enumerate(statements, 1):
+        assert normalized(f"AP{n} – {statement}") in blocks
+    assert normalized(note) in blocks
+
     if VALIDATOR.is_file():
         result = subprocess.run([sys.executable, str(VALIDATOR), str(docx)], capture_output=True, text=True)
         assert result.stdout.strip().endswith("valid"), result.stdout

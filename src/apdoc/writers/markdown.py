@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-_ESCAPE = re.compile(r"([\\`*_\[\]<>|~])")
+_ESCAPE = re.compile(r"([\\`*_\[\]<>|~&])")
 _LINE_START = re.compile(r"^(\s*)([#+\-]|\d+[.)])(?=\s)")
 
 
