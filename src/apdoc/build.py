@@ -45,13 +45,19 @@ def build(plan_dir: Path, fmt: str, output: Path | None = None, template_dir: Pa
 
 
 def build_formats(
-    plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None = None
+    plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None = None,
+    progress: Callable[[str, Path | None], None] | None = None,
 ) -> list[Path]:
-    """Build several formats from one load and one layout; `None` targets get the default name."""
+    """Build several formats from one load and one layout; `None` targets get the default name.
+
+    `progress(format, None)` is called before each format is built, `progress(format, path)` once it is written.
+    """
     plan = load_plan(plan_dir)
     html = render_html(plan, template_dir)
     written = []
     for fmt, output in targets.items():
+        if progress:
+            progress(fmt, None)
         try:
             data = _writer(fmt)(html)
         except (ValueError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
@@ -61,4 +67,6 @@ def build_formats(
         target = output if output is not None else default_output(plan, fmt)
         write_atomic(target, data)
         written.append(target)
+        if progress:
+            progress(fmt, target)
     return written

@@ -5,16 +5,14 @@ Exit status: 0 success, 1 invalid plan or failed build, 2 wrong usage.
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import traceback
-from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, terminal
 from .diagnostics import Diagnostic, PlanError
 
 PLAN_OPTION = click.option(
@@ -23,40 +21,36 @@ PLAN_OPTION = click.option(
 )
 
 
-def _format(diagnostic: Diagnostic, style: str) -> str:
-    if style == "github":  # workflow commands: the message shows on the PR's line
-        where = f"file={diagnostic.path}"
-        if diagnostic.line:
-            where += f",line={diagnostic.line},col={diagnostic.col}"
-        message = diagnostic.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{diagnostic.severity} {where}::{message}"
-    return str(diagnostic)
+def _quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.obj and ctx.obj.get("quiet"))
 
 
 def _report(diagnostics: list[Diagnostic], style: str = "text") -> None:
-    if style == "json":
-        click.echo(json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=1))
-        return
-    for diagnostic in diagnostics:
-        click.echo(_format(diagnostic, style), err=True)
-    errors = sum(1 for d in diagnostics if d.severity == "error")
-    if errors and style == "text":
-        click.echo(f"{errors} error{'s' if errors != 1 else ''}", err=True)
+    terminal.report(diagnostics, style, quiet=_quiet())
+
+
+def _say(message: str) -> None:
+    """A summary or `wrote` line: stdout, unless --quiet."""
+    if not _quiet():
+        click.echo(message)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="apdoc")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors: no summary, progress or 'wrote' lines.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """apdoc: an ITU-T TSAG action plan as YAML data, validated and built into a TD.
 
     \b
     Examples:
       apdoc validate
       apdoc build --format docx
+      apdoc -q build --format all
     """
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "quiet": quiet}
 
 
 @cli.command()
@@ -84,7 +78,7 @@ def validate(plan_dir: Path, style: str, strict: bool) -> None:
     _report(plan.warnings, style)
     if style == "text":
         warned = f", {len(plan.warnings)} warnings" if plan.warnings else ""
-        click.echo(f"{plan_dir}: valid: {plan.summary()}{warned}")
+        _say(f"{plan_dir}: valid: {plan.summary()}{warned}")
 
 
 @cli.command()
@@ -110,9 +104,15 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
         targets = {one: None if output is None else output / f"TD.{one}" for one in FORMATS}
     else:
         targets = {fmt: output}
+
+    def progress(one: str, path: Path | None) -> None:
+        if path is None:  # about to build: worth saying on a terminal, where PDF takes a while
+            terminal.status(f"building {one}…", quiet=_quiet())
+        else:
+            _say(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
     try:
-        for path in build_formats(plan_dir, targets, template_dir):
-            click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+        build_formats(plan_dir, targets, template_dir, progress=progress)
     except PlanError as exc:
         _report(exc.diagnostics)
         sys.exit(1)
@@ -131,7 +131,7 @@ def schema(out_dir: Path) -> None:
     from .schema import write_schemas
 
     for path in write_schemas(out_dir):
-        click.echo(f"wrote {path}")
+        _say(f"wrote {path}")
 
 
 def _terminate(signum: int, frame: object) -> None:
