@@ -134,6 +134,34 @@ def schema(out_dir: Path) -> None:
         _say(f"wrote {path}")
 
 
+@cli.command()
+@PLAN_OPTION
+@click.option("--format", "style", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+              help="text for people, md for a pull request comment, json for tools.")
+def stats(plan_dir: Path, style: str) -> None:
+    """How complete the plan is: the action item tables and the consideration matrix.
+
+    For each action item, which of the seven table rows are filled; for the matrix, which
+    considerations target which action items, which have no target or point at a New AP,
+    and which action items no consideration targets.
+
+    \b
+    Examples:
+      apdoc stats
+      apdoc stats --format md > build/stats.md
+      apdoc stats --format json --plan plan
+    """
+    from .plan import load_plan
+    from .stats import plan_stats, render
+
+    try:
+        plan = load_plan(plan_dir)
+    except PlanError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+    click.echo(render(plan_stats(plan), style), nl=False)
+
+
 def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds like Ctrl-C, so half-written files are removed
 

@@ -1,0 +1,259 @@
+"""How complete the plan is: the action item tables, and where the consideration matrix points.
+
+Everything is derived from a loaded Plan, so the figures match what `apdoc build` prints.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+
+from .models import NEW_AP, TABLE_FIELDS, ActionItemTarget, Chapter, Consideration, OneOf
+from .plan import Plan
+
+FORMATS = ("text", "md", "json")
+
+
+@dataclass
+class ItemStats:
+    id: str
+    short_name: str
+    has_table: bool
+    filled: list[str]  # field names (TABLE_FIELDS keys) that print something
+    missing: list[str]
+    objective_from_statement: bool  # objective left out: the table shows the statement there
+    considerations: list[Targeting] = field(default_factory=list)  # the rows that target this item
+
+
+@dataclass
+class Targeting:
+    """A consideration that targets an action item (or one of its sub-items, which share its table)."""
+
+    number: str
+    target: str  # the id as written: the item's or a sub-item's
+    for_points: list[str]
+    one_of: bool  # one of several alternatives
+
+    def label(self, item: str) -> str:
+        notes = [] if self.target == item else [self.target]
+        if self.for_points:
+            notes.append("points " + ", ".join(self.for_points))
+        if self.one_of:
+            notes.append("one of")
+        return f"{self.number} ({'; '.join(notes)})" if notes else self.number
+
+
+@dataclass
+class TargetStats:
+    action_item: str  # an id or "New AP"
+    for_points: list[str]
+
+
+@dataclass
+class ConsiderationStats:
+    number: str
+    point: str
+    targets: list[TargetStats]
+    one_of: bool  # the targets are alternatives
+
+    @property
+    def status(self) -> str:
+        if not self.targets:
+            return "no target"
+        return "New AP" if any(t.action_item == NEW_AP for t in self.targets) else "ok"
+
+
+@dataclass
+class PlanStats:
+    action_items: list[ItemStats]
+    considerations: list[ConsiderationStats]
+
+    @property
+    def tables(self) -> list[ItemStats]:
+        return [item for item in self.action_items if item.has_table]
+
+    @property
+    def no_target(self) -> list[str]:
+        return [c.number for c in self.considerations if c.status == "no target"]
+
+    @property
+    def new_ap(self) -> list[str]:
+        return [c.number for c in self.considerations if c.status == "New AP"]
+
+    @property
+    def untargeted(self) -> list[str]:
+        return [item.id for item in self.action_items if not item.considerations]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "action_items": [asdict(item) for item in self.action_items],
+            "considerations": [{**asdict(c), "status": c.status} for c in self.considerations],
+            "no_target": self.no_target,
+            "new_ap": self.new_ap,
+            "untargeted_action_items": self.untargeted,
+        }
+
+
+def _filled(value: object) -> bool:
+    if isinstance(value, list):
+        return any(str(v).strip() for v in value)
+    return bool(value and str(value).strip())
+
+
+def plan_stats(plan: Plan) -> PlanStats:
+    items: dict[str, ItemStats] = {}
+    owner: dict[str, str] = {}  # action item or sub-item id → the action item whose table it shares
+    for loaded in plan.action_items:
+        model = loaded.model
+        table = model.table
+        filled, missing = [], []
+        for name in TABLE_FIELDS:
+            # A left-out objective is not missing: the TD prints the statement (and sub-items) there.
+            if table is not None and (_filled(getattr(table, name)) or name == "objective"):
+                filled.append(name)
+            else:
+                missing.append(name)
+        items[model.id] = ItemStats(
+            id=model.id, short_name=model.short_name, has_table=table is not None, filled=filled,
+            missing=missing, objective_from_statement=table is not None and not _filled(table.objective),
+        )
+        owner[model.id] = model.id
+        owner.update((sub.id, model.id) for sub in model.sub_items)
+    considerations: list[ConsiderationStats] = []
+    for chapter in plan.all_chapters:
+        for row in _considerations(chapter.model):
+            raw = row.target_documents
+            one_of = isinstance(raw, OneOf)
+            targets = [
+                TargetStats(t.action_item, list(t.for_points)) if isinstance(t, ActionItemTarget)
+                else TargetStats(t, [])
+                for t in (raw.one_of if isinstance(raw, OneOf) else raw)
+            ]
+            considerations.append(ConsiderationStats(row.number, _plain(row.point), targets, one_of))
+            for target in targets:
+                item = owner.get(target.action_item)
+                if item is None:  # New AP (a dangling id fails validation before we get here)
+                    continue
+                items[item].considerations.append(Targeting(row.number, target.action_item, target.for_points, one_of))
+    return PlanStats(list(items.values()), considerations)
+
+
+def _considerations(chapter: Chapter) -> Iterator[Consideration]:
+    yield from chapter.considerations
+    for section in chapter.sections:
+        yield from _considerations(section)
+
+
+def _plain(markdown: str, limit: int = 90) -> str:
+    """A one-line excerpt of a Markdown text, for tables."""
+    text = " ".join(re.sub(r"[*_`]|\[\^[^\]]*\]", "", markdown).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _labels(names: list[str]) -> str:
+    return ", ".join(TABLE_FIELDS[name] for name in names)
+
+
+def _targeted_by(item: ItemStats) -> str:
+    return ", ".join(t.label(item.id) for t in item.considerations)
+
+
+def _numbers(numbers: list[str]) -> str:
+    return ", ".join(numbers) or "none"
+
+
+# --- text ---------------------------------------------------------------------
+
+
+def to_text(stats: PlanStats) -> str:
+    complete = sum(1 for item in stats.tables if not item.missing)
+    width = max((len(item.id) for item in stats.action_items), default=4) + 2
+    out = [f"Action item tables: {complete} of {len(stats.tables)} complete"]
+    for item in stats.action_items:
+        if not item.has_table:
+            out.append(f"  {item.id:<{width}} no table")
+            continue
+        done = f"{len(item.filled)}/{len(TABLE_FIELDS)}"
+        out.append(f"  {item.id:<{width}} {done}" + (f"  missing: {_labels(item.missing)}" if item.missing else ""))
+    mapped = len(stats.considerations) - len(stats.no_target)
+    out += ["", f"Consideration matrix: {len(stats.considerations)} considerations, {mapped} with a target document"]
+    for item in stats.action_items:
+        if item.considerations:
+            out.append(f"  {item.id:<{width}} ← {_targeted_by(item)}")
+    out += [
+        f"  no target document: {_numbers(stats.no_target)}",
+        f"  point at a New AP: {_numbers(stats.new_ap)}",
+        f"  action items no consideration maps to: {_numbers(stats.untargeted)}",
+        "",
+        "Targets of each consideration:",
+    ]
+    for row in stats.considerations:
+        out.append(f"  {row.number:>4}  {_targets(row) or '(none)'}")
+    return "\n".join(out) + "\n"
+
+
+def _targets(row: ConsiderationStats) -> str:
+    shown = [t.action_item + (f" (points {', '.join(t.for_points)})" if t.for_points else "") for t in row.targets]
+    return (" or " if row.one_of else ", ").join(shown)
+
+
+# --- Markdown (a pull request comment) ----------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
+
+
+def _cell(text: str) -> str:
+    """Text as a Markdown table cell: special characters escaped, so plan text cannot add markup."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def to_markdown(stats: PlanStats) -> str:
+    complete = sum(1 for item in stats.tables if not item.missing)
+    out = [
+        "### Action item tables",
+        "",
+        f"{complete} of {len(stats.tables)} tables complete.",
+        "",
+        "| Action item | Filled | Missing |",
+        "|---|---|---|",
+    ]
+    for item in stats.action_items:
+        name = _cell(f"{item.id} {item.short_name}".strip())
+        if item.has_table:
+            out.append(f"| {name} | {len(item.filled)}/{len(TABLE_FIELDS)} | {_cell(_labels(item.missing))} |")
+        else:
+            out.append(f"| {name} | no table | |")
+    out += [
+        "",
+        "### Consideration matrix",
+        "",
+        "| Action item | Considerations that target it |",
+        "|---|---|",
+    ]
+    for item in stats.action_items:
+        out.append(f"| {_cell(item.id)} | {_cell(_targeted_by(item)) or '**none**'} |")
+    out += [
+        "",
+        f"- **No target document:** {_cell(_numbers(stats.no_target))}",
+        f"- **Point at a New AP:** {_cell(_numbers(stats.new_ap))}",
+        f"- **Action items no consideration maps to:** {_cell(_numbers(stats.untargeted))}",
+        "",
+        "<details><summary>Targets of each consideration</summary>",
+        "",
+        "| # | Point | Target documents |",
+        "|---|---|---|",
+    ]
+    for row in stats.considerations:
+        out.append(f"| {_cell(row.number)} | {_cell(row.point)} | {_cell(_targets(row)) or '**none**'} |")
+    out += ["", "</details>"]
+    return "\n".join(out) + "\n"
+
+
+def render(stats: PlanStats, style: str) -> str:
+    if style == "json":
+        return json.dumps(stats.as_dict(), ensure_ascii=False, indent=1) + "\n"
+    if style == "md":
+        return to_markdown(stats)
+    return to_text(stats)
