@@ -162,6 +162,67 @@ def stats(plan_dir: Path, style: str) -> None:
     click.echo(render(plan_stats(plan), style), nl=False)
 
 
+@cli.command()
+@PLAN_OPTION
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md", "all"]), default="html",
+              show_default=True, help="Output format; all writes every format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file (a folder with --format all) [default: build/<document number>.<format>].")
+@click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Templates overriding the packaged ones [default: templates/ beside the plan].")
+@click.option("--interval", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
+              help="Seconds between checks where file-system notifications do not reach (network drives).")
+def watch(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | None, interval: float) -> None:
+    """Rebuild the TD on every save of the plan or a template, for a live preview.
+
+    A save that breaks the plan prints the errors and keeps the last good output; the next
+    save that fixes it builds again. Ctrl-C stops.
+
+    \b
+    Examples:
+      apdoc watch
+      apdoc watch --format pdf -o build/preview.pdf
+      apdoc watch --plan plan --interval 2
+    """
+    import time
+
+    from .build import FORMATS
+    from .plan import load_plan
+    from .watch import Round
+    from .watch import watch as watch_plan
+
+    if not plan_dir.is_dir():
+        try:
+            load_plan(plan_dir, check=False)  # names the problem: not found, or a file
+        except PlanError as exc:
+            _report(exc.diagnostics)
+            sys.exit(1)
+    if fmt == "all":
+        targets = {one: None if output is None else output / f"TD.{one}" for one in FORMATS}
+    else:
+        targets = {fmt: output}
+    built = False
+
+    def on_round(result: Round) -> None:
+        nonlocal built
+        stamp = time.strftime("%H:%M:%S")
+        if result.ok:
+            built = True
+            for path in result.written:
+                _say(f"{stamp} wrote {path} ({path.stat().st_size:,} bytes)")
+            return
+        _report(result.diagnostics)
+        if not _quiet():
+            kept = "; the last good output is kept" if built else ""
+            click.echo(f"{stamp} not built{kept}: waiting for the next save", err=True)
+
+    _say(f"watching {plan_dir} for changes (Ctrl-C to stop)")
+    try:
+        watch_plan(plan_dir, targets, template_dir, on_round=on_round, interval=interval)
+    except KeyboardInterrupt:  # the normal way to stop watching
+        _say("stopped")
+
+
 def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds like Ctrl-C, so half-written files are removed
 
