@@ -39,6 +39,22 @@ def default_output(plan: Plan, fmt: str, folder: Path = Path("build")) -> Path:
     return folder / f"{stem}.{fmt}"
 
 
+def marked_html(
+    plan: Plan, compare_to: str, template_dir: Path | None = None, author: str | None = None, date: str | None = None,
+) -> str:
+    """The layout of `plan` with the changes since `compare_to` marked (both laid out alike)."""
+    from .revisions import mark_changes
+    from .versions import default_author, default_date, earlier_version
+
+    templates = template_dir or plan.root.resolve().parent / "templates"  # the current look for both
+    with earlier_version(compare_to, plan.root) as earlier:
+        before = render_html(earlier.plan, templates)
+    after = render_html(plan, templates, revision_marks=compare_to)
+    return mark_changes(
+        before, after, author=author or default_author(plan.root), date=date or default_date(plan.root)
+    )
+
+
 def build(plan_dir: Path, fmt: str, output: Path | None = None, template_dir: Path | None = None) -> Path:
     """Build one format; returns the path written. Raises PlanError on bad input."""
     return build_formats(plan_dir, {fmt: output}, template_dir)[0]
@@ -47,13 +63,20 @@ def build(plan_dir: Path, fmt: str, output: Path | None = None, template_dir: Pa
 def build_formats(
     plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None = None,
     progress: Callable[[str, Path | None], None] | None = None,
+    compare_to: str | None = None, author: str | None = None, date: str | None = None,
 ) -> list[Path]:
     """Build several formats from one load and one layout; `None` targets get the default name.
 
     `progress(format, None)` is called before each format is built, `progress(format, path)` once it is written.
+    `compare_to`: an earlier version (folder or git revision); the TD then shows the changes since
+    it as revision marks, by `author` (default: the git user) on `date` (default: when the plan
+    last changed in git).
     """
     plan = load_plan(plan_dir)
-    html = render_html(plan, template_dir)
+    if compare_to is None:
+        html = render_html(plan, template_dir)
+    else:
+        html = marked_html(plan, compare_to, template_dir, author, date)
     written = []
     for fmt, output in targets.items():
         if progress:

@@ -69,10 +69,10 @@ def _warn_unfinished(plan: Plan, problems: list[Diagnostic]) -> None:
         if table is None:
             continue
         for name, label in TABLE_FIELDS.items():
-            if name == "objective":
-                continue
+            if name == "objective" or name not in table.model_fields_set:
+                continue  # a row left out of the file is not in the table at all
             if not getattr(table, name):
-                loc = ("table", name) if name in item.source.data.get("table", {}) else ("table",)
+                loc = ("table", name)
                 problems.append(item.source.diagnostic(loc, f"{item.model.id}: {label} is empty", severity="warning"))
     for loaded in plan.all_chapters:
         for chapter, loc in _walk_chapters(loaded.model):

@@ -99,6 +99,17 @@ class Layout:
                 for sub in item.sub_items:
                     self._table_of[sub.id] = item.id
 
+    @staticmethod
+    def table_rows(item: ActionItem) -> list[tuple[str, str]]:
+        """The rows of an item's table, as (field, label): every field its file gives.
+
+        A field left out of the file has no row (as in earlier versions of the plan, before a
+        row was introduced); a field given empty is an empty row. The objective row is always
+        there: left out, it shows the chapter 4 statement.
+        """
+        given = item.table.model_fields_set if item.table is not None else set()
+        return [(name, label) for name, label in TABLE_FIELDS.items() if name == "objective" or name in given]
+
     def table_anchor(self, ap_id: str) -> str | None:
         """The id of the table that describes an action item (a sub-item's parent table)."""
         owner = self._table_of.get(ap_id)
@@ -198,11 +209,15 @@ def stylesheet(template_dir: Path | None) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def render_html(plan: Plan, template_dir: Path | None = None, *, date: str = "2000-01-01T00:00:00Z") -> str:
+def render_html(
+    plan: Plan, template_dir: Path | None = None, *, date: str = "2000-01-01T00:00:00Z",
+    revision_marks: str | None = None,
+) -> str:
     """The intermediate XHTML document of the plan.
 
     `template_dir`: a folder whose templates (and td.css) override the packaged ones;
-    by default `templates/` beside the plan folder.
+    by default `templates/` beside the plan folder. `revision_marks`: the name of the earlier
+    version a marked build compares against (the cover says so).
     """
     if template_dir is None:
         template_dir = plan.root.resolve().parent / "templates"
@@ -214,6 +229,7 @@ def render_html(plan: Plan, template_dir: Path | None = None, *, date: str = "20
             fields=TABLE_FIELDS,
             stylesheet=Markup(stylesheet(template_dir).replace("</", "<\\/")),
             date=date,
+            revision_marks=revision_marks,
         )
     except TemplateError as exc:
         raise PlanError([_template_diagnostic(exc, template_dir)]) from None

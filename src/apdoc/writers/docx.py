@@ -13,7 +13,7 @@ import io
 import os
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,7 +36,8 @@ TEXT_WIDTH = {False: PAGE_WIDTH - 2 * MARGIN, True: PAGE_HEIGHT - 2 * MARGIN}  #
 BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "figure"}
 SVG = "{http://www.w3.org/2000/svg}svg"
 EMU_PER_PX = 9525  # 96 px to the inch
-INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code"}
+INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"}
+REVISIONS = ("ins", "del")  # data-rev values and inline tags that become Word tracked changes
 # List kinds → numbering definitions (abstractNum ids: body, in tables).
 LIST_KINDS = {"bullet": (0, 1), "decimal": (2, 3), "lowerRoman": (4, 5), "lowerLetter": (6, 7)}
 LIST_CLASSES = {"lower-roman": "lowerRoman", "lower-alpha": "lowerLetter", "decimal": "decimal"}
@@ -82,6 +83,8 @@ class _Run:
     kind: str = "text"  # text | br | footnote | field
     link: tuple[str, str] | None = None  # ("anchor"|"id", target)
     footnote: int = 0
+    rev: str | None = None  # "ins" | "del": a tracked change
+    drawing: str = ""  # kind "drawing": the w:drawing element
 
 
 @dataclass
@@ -89,6 +92,7 @@ class _Context:
     style: str = "Normal"
     in_table: bool = False
     landscape: bool = False
+    rev: str | None = None  # everything inside is inserted ("ins") or deleted ("del")
 
 
 _RPR_ORDER = ["rStyle", "rFonts", "b", "i", "u", "vertAlign"]
@@ -125,7 +129,7 @@ class _Document:
     images: list[bytes] = field(default_factory=list)  # PNG pictures (rId = "rIdImage<n>")
     link_ids: dict[str, int] = field(default_factory=dict)
     targets: set[str] = field(default_factory=set)  # element ids that internal links point to
-    bookmarks: int = 0
+    annotations: int = 0  # bookmarks and tracked changes share one id sequence
     sections: int = 0
     document_number: str = ""
 
@@ -148,6 +152,13 @@ class _Writer:
         }
         self.root = root
         self.list_kinds: dict[int, str] = {}
+        self.rev_author = _attr(self.meta.get("revision-author") or "apdoc")
+        self.rev_date = _attr(self.meta.get("revision-date") or FIXED_DATE)
+
+    def revision(self, mark: str) -> str:
+        """The attributes of one tracked change (w:ins or w:del)."""
+        self.doc.annotations += 1
+        return f'w:id="{self.doc.annotations}" w:author="{self.rev_author}" w:date="{self.rev_date}"'
 
     # --- blocks ---------------------------------------------------------------
 
@@ -162,7 +173,7 @@ class _Writer:
                 continue
             if tag in BLOCKS or tag == "caption" or tag == "colgroup":
                 if pending:
-                    out.append(self.paragraph_xml(pending, ctx.style))
+                    out.append(self.paragraph_xml(pending, ctx.style, rev=ctx.rev))
                     pending = []
                 self.block(child, ctx, out)
             elif tag in INLINE:
@@ -172,10 +183,12 @@ class _Writer:
             if child.tail and child.tail.strip():
                 pending.append(_Run(child.tail))
         if pending:
-            out.append(self.paragraph_xml(pending, ctx.style))
+            out.append(self.paragraph_xml(pending, ctx.style, rev=ctx.rev))
 
     def block(self, el: etree._Element, ctx: _Context, out: list[str]) -> None:
         tag = el.tag
+        if el.get("data-rev") in REVISIONS:
+            ctx = replace(ctx, rev=el.get("data-rev"))
         if tag in ("h1", "h2", "h3"):
             style = "AnnexNoTitle" if "annex" in _classes(el) else f"Heading{tag[1]}"
             style = _style_of(el, "paragraph") or style
@@ -192,20 +205,20 @@ class _Writer:
                     runs.extend(self.inline(child, ()))
                     if child.tail:
                         runs.append(_Run(child.tail))
-            out.append(self.paragraph_xml(runs, style, el.get("id")))
+            out.append(self.paragraph_xml(runs, style, el.get("id"), rev=ctx.rev))
         elif tag == "p":
             style = _style_of(el, "paragraph") or ctx.style
-            out.append(self.paragraph_xml(self.inline_children(el), style, el.get("id")))
+            out.append(self.paragraph_xml(self.inline_children(el), style, el.get("id"), rev=ctx.rev))
         elif tag in ("ul", "ol"):
             self.list_block(el, ctx, out, depth=0, num_id=None)
         elif tag == "blockquote":
-            self.blocks(el, _Context("Quotation", ctx.in_table, ctx.landscape), out)
+            self.blocks(el, replace(ctx, style="Quotation"), out)
         elif tag == "table":
             self.table(el, ctx, out)
         elif tag == "section" and "landscape" in _classes(el):
-            out.append(self.section_break(landscape=False))
-            self.blocks(el, _Context(ctx.style, ctx.in_table, True), out)
-            out.append(self.section_break(landscape=True))
+            out.append(self.section_break(landscape=False, rev=ctx.rev))
+            self.blocks(el, replace(ctx, landscape=True), out)
+            out.append(self.section_break(landscape=True, rev=ctx.rev))
         elif tag == "figure":
             self.figure(el, ctx, out)
         elif tag in ("section", "div"):
@@ -229,16 +242,17 @@ class _Writer:
         for li in el:
             if li.tag != "li":
                 raise ValueError(f"<{li.tag}> inside <{el.tag}>: only <li> is allowed")
+            item_ctx = replace(ctx, rev=li.get("data-rev")) if li.get("data-rev") in REVISIONS else ctx
             numbered = False
             pending: list[_Run] = []
             if li.text and li.text.strip():
                 pending.append(_Run(li.text))
 
-            def flush(runs: list[_Run], element_id: str | None = None) -> None:
+            def flush(runs: list[_Run], element_id: str | None = None, rev: str | None = item_ctx.rev) -> None:
                 nonlocal numbered
                 numbering = (num_id, level) if not numbered else None
                 out.append(self.paragraph_xml(runs, style, element_id, numbering=numbering,
-                                              indent=None if not numbered else level))
+                                              indent=None if not numbered else level, rev=rev))
                 numbered = True
 
             for child in li:
@@ -246,12 +260,14 @@ class _Writer:
                     if pending:
                         flush(pending, li.get("id"))
                         pending = []
-                    self.list_block(child, ctx, out, depth + 1, num_id)
+                    self.list_block(child, item_ctx, out, depth + 1, num_id)
                 elif child.tag == "p":
                     if pending:
                         flush(pending, li.get("id"))
                         pending = []
-                    flush(self.inline_children(child), child.get("id") or (li.get("id") if not numbered else None))
+                    rev = child.get("data-rev") if child.get("data-rev") in REVISIONS else item_ctx.rev
+                    flush(self.inline_children(child), child.get("id") or (li.get("id") if not numbered else None),
+                          rev)
                 elif child.tag in BLOCKS:
                     raise ValueError(f"<{child.tag}> inside <li> is not in the layout vocabulary")
                 else:
@@ -266,16 +282,17 @@ class _Writer:
     def table(self, el: etree._Element, ctx: _Context, out: list[str]) -> None:
         caption = el.find("caption")
         if caption is not None:
-            out.append(self.paragraph_xml(self.inline_children(caption), "TableNotitle", None))
-        rows: list[tuple[etree._Element, bool]] = []
+            out.append(self.paragraph_xml(self.inline_children(caption), "TableNotitle", None, rev=ctx.rev))
+        rows: list[tuple[etree._Element, bool, str | None]] = []
         for part in el:
-            if part.tag == "thead":
-                rows.extend((tr, True) for tr in part.iter("tr"))
-            elif part.tag == "tbody":
-                rows.extend((tr, False) for tr in part.iter("tr"))
+            part_rev = part.get("data-rev") if part.get("data-rev") in REVISIONS else ctx.rev
+            if part.tag in ("thead", "tbody"):
+                for tr in part.iter("tr"):
+                    rev = tr.get("data-rev") if tr.get("data-rev") in REVISIONS else part_rev
+                    rows.append((tr, part.tag == "thead", rev))
             elif part.tag == "tr":
-                rows.append((part, False))
-        columns = max((sum(int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th")) for tr, _ in rows),
+                rows.append((part, False, part_rev))
+        columns = max((sum(int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th")) for tr, _, _ in rows),
                       default=1)
         cols = el.find("colgroup")
         weights = [_col_width(c) for c in cols.iter("col")] if cols is not None else []
@@ -291,9 +308,10 @@ class _Writer:
             "</w:tblGrid>",
         ]
         pending: dict[int, list[int]] = {}  # column → [rows left, colspan] of a rowspan above
-        for tr, header in rows:
+        for tr, header, row_rev in rows:
             cells = [c for c in tr if c.tag in ("td", "th")]
-            tr_pr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
+            change = f"<w:{row_rev} {self.revision(row_rev)}/>" if row_rev else ""
+            tr_pr = f"<w:trPr><w:cantSplit/>{'<w:tblHeader/>' if header else ''}{change}</w:trPr>"
             row = [f"<w:tr>{tr_pr}"]
             col = 0
 
@@ -323,7 +341,7 @@ class _Writer:
                     pending[col] = [down - 1, span]
                 cell_style = _style_of(cell, "paragraph") or ("Tablehead" if cell.tag == "th" else "Tabletext")
                 content: list[str] = []
-                self.blocks(cell, _Context(cell_style, True, ctx.landscape), content)
+                self.blocks(cell, _Context(cell_style, True, ctx.landscape, row_rev), content)
                 if cell.get("id") and content and cell.get("id") in self.doc.targets:
                     content[0] = self.bookmarked(content[0], cell.get("id"))
                 row.append(f"<w:tc><w:tcPr>{''.join(tc_pr)}</w:tcPr>{''.join(content) or '<w:p/>'}</w:tc>")
@@ -351,8 +369,8 @@ class _Writer:
             cx = min(int(width_px * EMU_PER_PX), TEXT_WIDTH[ctx.landscape] * 635)  # 635 EMU per twip
             cy = int(cx * height_px / width_px)
             name = _attr(svg.findtext("{http://www.w3.org/2000/svg}title") or f"Figure {number}")
-            out.append(
-                '<w:p><w:pPr><w:pStyle w:val="Figure"/></w:pPr><w:r><w:drawing>'
+            drawing = (
+                '<w:drawing>'
                 f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
                 f'<wp:docPr id="{number}" name="{name}"/>'
                 '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
@@ -360,18 +378,19 @@ class _Writer:
                 f'</pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdImage{number}"/><a:stretch><a:fillRect/>'
                 f'</a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/>'
                 '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
-                "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+                "</a:graphicData></a:graphic></wp:inline></w:drawing>"
             )
+            out.append(self.paragraph_xml([_Run("", kind="drawing", drawing=drawing)], "Figure", rev=ctx.rev))
         caption = el.find("figcaption")
         if caption is not None:
-            out.append(self.paragraph_xml(self.inline_children(caption), "FigureNotitle", el.get("id")))
+            out.append(self.paragraph_xml(self.inline_children(caption), "FigureNotitle", el.get("id"), rev=ctx.rev))
 
     # --- paragraphs and runs ----------------------------------------------------
 
     def bookmarked(self, paragraph: str, element_id: str) -> str:
         """Wrap a paragraph's content in a bookmark named after an element id."""
-        self.doc.bookmarks += 1
-        n = self.doc.bookmarks
+        self.doc.annotations += 1
+        n = self.doc.annotations
         start = f'<w:bookmarkStart w:id="{n}" w:name="{_bookmark_name(element_id)}"/>'
         end = f'<w:bookmarkEnd w:id="{n}"/>'
         if paragraph.endswith("</w:p>"):
@@ -380,28 +399,31 @@ class _Writer:
             return paragraph[:cut] + start + paragraph[cut:-len("</w:p>")] + end + "</w:p>"
         return paragraph
 
-    def inline_children(self, el: etree._Element) -> list[_Run]:
+    def inline_children(self, el: etree._Element, rev: str | None = None) -> list[_Run]:
         runs: list[_Run] = []
         if el.text:
-            runs.append(_Run(el.text))
+            runs.append(_Run(el.text, rev=rev))
         for child in el:
             if child.tag in BLOCKS:
                 raise ValueError(f"<{child.tag}> inside <{el.tag}> is not in the layout vocabulary")
-            runs.extend(self.inline(child, ()))
+            runs.extend(self.inline(child, (), rev=rev))
             if child.tail:
-                runs.append(_Run(child.tail))
+                runs.append(_Run(child.tail, rev=rev))
         return runs
 
-    def inline(self, el: etree._Element, props: tuple[str, ...], link: tuple[str, str] | None = None) -> list[_Run]:
+    def inline(self, el: etree._Element, props: tuple[str, ...], link: tuple[str, str] | None = None,
+               rev: str | None = None) -> list[_Run]:
         tag = el.tag
         if not isinstance(tag, str):
             return []
         if tag not in INLINE:
             raise ValueError(f"<{tag}> is not in the layout vocabulary (docs/layout-vocabulary.md)")
+        if tag in REVISIONS:
+            rev = tag
         if tag == "br":
-            return [_Run("", kind="br")]
+            return [_Run("", kind="br", rev=rev)]
         if tag == "span" and "footnote" in _classes(el):
-            return [_Run("", kind="footnote", footnote=self.footnote(el))]
+            return [_Run("", kind="footnote", footnote=self.footnote(el, rev), rev=rev)]
         extra = {
             "strong": ("b",), "b": ("b",), "em": ("i",), "i": ("i",), "u": ("u",),
             "sup": ("vertAlign:superscript",), "sub": ("vertAlign:subscript",), "code": ("rFonts:Courier New",),
@@ -419,11 +441,11 @@ class _Writer:
         inner = props + extra
         runs: list[_Run] = []
         if el.text:
-            runs.append(_Run(el.text, inner, link=link))
+            runs.append(_Run(el.text, inner, link=link, rev=rev))
         for child in el:
-            runs.extend(self.inline(child, inner, link))
+            runs.extend(self.inline(child, inner, link, rev))
             if child.tail:
-                runs.append(_Run(child.tail, inner, link=link))
+                runs.append(_Run(child.tail, inner, link=link, rev=rev))
         return runs
 
     def external(self, href: str) -> str:
@@ -432,23 +454,29 @@ class _Writer:
             self.doc.link_ids[href] = len(self.doc.links)
         return f"rIdLink{self.doc.link_ids[href]}"
 
-    def footnote(self, span: etree._Element) -> int:
+    def footnote(self, span: etree._Element, rev: str | None = None) -> int:
         number = len(self.doc.footnotes) + 1
         runs = [_Run("", ("rStyle:FootnoteReference",), kind="footnoteRef"), _Run("\t")]
         runs += self.inline_children(span)
         self.doc.footnotes.append(
-            f'<w:footnote w:id="{number}">{self.paragraph_xml(runs, "FootnoteText", None)}</w:footnote>'
+            f'<w:footnote w:id="{number}">{self.paragraph_xml(runs, "FootnoteText", None, rev=rev)}</w:footnote>'
         )
         return number
 
     def paragraph_xml(self, runs: list[_Run], style: str, element_id: str | None = None,
-                      numbering: tuple[int, int] | None = None, indent: int | None = None) -> str:
+                      numbering: tuple[int, int] | None = None, indent: int | None = None,
+                      rev: str | None = None) -> str:
+        """A paragraph; `rev` marks it wholly inserted or deleted, paragraph mark included."""
         ppr = [f'<w:pStyle w:val="{style}"/>']
         if numbering is not None:
             ppr.append(f'<w:numPr><w:ilvl w:val="{numbering[1]}"/><w:numId w:val="{numbering[0]}"/></w:numPr>')
         elif indent is not None:  # a further paragraph of a list item: aligned with its text
             left = (397 if style in ("Tabletext", "Tablehead") else 794) * (indent + 1)
             ppr.append(f'<w:ind w:left="{left}" w:hanging="0"/>')
+        if rev is not None:
+            for run in runs:
+                run.rev = run.rev or rev
+            ppr.append(f"<w:rPr><w:{rev} {self.revision(rev)}/></w:rPr>")
         body = self.runs_xml(runs)
         xml = f"<w:p><w:pPr>{''.join(ppr)}</w:pPr>{body}</w:p>"
         if element_id and element_id in self.doc.targets:
@@ -480,7 +508,11 @@ class _Writer:
             pieces.pop()
         out: list[str] = []
         open_link: tuple[str, str] | None = None
+        open_rev: str | None = None  # a tracked change sits inside a hyperlink, never around one
         for run, text in pieces:
+            if (run.link != open_link or run.rev != open_rev) and open_rev is not None:
+                out.append(f"</w:{open_rev}>")
+                open_rev = None
             if run.link != open_link:
                 if open_link is not None:
                     out.append("</w:hyperlink>")
@@ -489,9 +521,15 @@ class _Writer:
                     attr = f'w:anchor="{_attr(target)}"' if kind == "anchor" else f'r:id="{target}"'
                     out.append(f"<w:hyperlink {attr}>")
                 open_link = run.link
+            if run.rev != open_rev and run.rev is not None:
+                out.append(f"<w:{run.rev} {self.revision(run.rev)}>")
+                open_rev = run.rev
             rpr = _rpr(run.props)
+            text_tag = "w:delText" if run.rev == "del" else "w:t"
             if run.kind == "br":
                 out.append(f"<w:r>{rpr}<w:br/></w:r>")
+            elif run.kind == "drawing":
+                out.append(f"<w:r>{run.drawing}</w:r>")
             elif run.kind == "footnote":
                 out.append(f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
                            f'<w:footnoteReference w:id="{run.footnote}"/></w:r>')
@@ -504,8 +542,10 @@ class _Writer:
                     if n:
                         inner.append("<w:tab/>")
                     if part:
-                        inner.append(f'<w:t xml:space="preserve">{_esc(part)}</w:t>')
+                        inner.append(f'<{text_tag} xml:space="preserve">{_esc(part)}</{text_tag}>')
                 out.append(f"<w:r>{rpr}{''.join(inner)}</w:r>")
+        if open_rev is not None:
+            out.append(f"</w:{open_rev}>")
         if open_link is not None:
             out.append("</w:hyperlink>")
         return "".join(out)
@@ -530,9 +570,10 @@ class _Writer:
             + "</w:sectPr>"
         )
 
-    def section_break(self, landscape: bool) -> str:
+    def section_break(self, landscape: bool, rev: str | None = None) -> str:
         """A paragraph that ends the current section (portrait or landscape)."""
-        return f'<w:p><w:pPr><w:spacing w:before="0"/>{self.sect_pr(landscape)}</w:pPr></w:p>'
+        mark = f"<w:rPr><w:{rev} {self.revision(rev)}/></w:rPr>" if rev else ""
+        return f'<w:p><w:pPr><w:spacing w:before="0"/>{mark}{self.sect_pr(landscape)}</w:pPr></w:p>'
 
     def document_xml(self) -> str:
         body_el = self.root.find("body")
@@ -540,7 +581,7 @@ class _Writer:
             raise ValueError("the layout has no <body>")
         out: list[str] = []
         self.blocks(body_el, _Context(), out)
-        if not out or out[-1].startswith(("<w:tbl>", '<w:p><w:pPr><w:spacing w:before="0"/><w:sectPr')):
+        if not out or out[-1].startswith(("<w:tbl>", '<w:p><w:pPr><w:spacing w:before="0"/>')):
             out.append("<w:p/>")
         final = self.sect_pr(False)
         self.doc.body = out

@@ -1,0 +1,298 @@
+"""Revision marks: two intermediate documents (earlier, current) → one marked document.
+
+The comparison works on the layout's XHTML, so every writer shows the same changes and the
+plan's stable ids (docs/layout-vocabulary.md) decide what is "the same element": an action
+item table, a field's row, a matrix row are matched by id however far they moved or however
+their numbers shifted. Elements whose ids only say where they are (`…-b3`, `…-r2`, `…-p0`)
+are matched by content instead, and similar ones are compared word by word.
+
+The marked document adds to the vocabulary:
+- `<ins>` / `<del>` around inserted / deleted inline content (words, a footnote, a line break);
+- `data-rev="ins"` / `data-rev="del"` on a block element (paragraph, list item, table row,
+  table, list, figure, section) that is wholly inserted / deleted, with everything in it;
+- `data-rev="mod"` on the innermost block that holds `<ins>`/`<del>` (a change bar).
+Numbers (`span class="number"`: headings, captions) are taken from the current version and
+never marked: a table that moved up is not an edit. The cover is the current version's.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from difflib import SequenceMatcher
+from html import escape
+from itertools import groupby
+from typing import Union
+
+from lxml import etree
+
+INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"}
+# Ids that only record a position inside their parent; others name plan content.
+POSITIONAL_ID = re.compile(r"-(?:b|p|i|r|c)\d+$")
+SIMILAR = 0.5  # word-level likeness above which two blocks are compared rather than replaced
+UNMARKED = {"cover", "action"}  # ids of parts taken from the current version as they are
+
+Piece = Union[str, etree._Element]  # noqa: UP007 — text or an inline element
+Item = tuple[str, object]  # ("block", element) or ("inline", [pieces])
+
+
+def mark_changes(earlier: str, current: str, *, author: str, date: str) -> str:
+    """The current intermediate document with the changes since `earlier` marked."""
+    old_body = etree.fromstring(earlier.encode("utf-8")).find("body")
+    new_body = etree.fromstring(current.encode("utf-8")).find("body")
+    if old_body is None or new_body is None:
+        raise ValueError("the layout has no <body>")
+    merged = etree.tostring(_merge(old_body, new_body)[0], encoding="unicode")
+    # The head is kept as the layout wrote it (re-serialising would escape the stylesheet's `>`).
+    head_end, body_start, body_end = current.index("</head>"), current.index("<body"), current.rindex("</body>")
+    metas = "".join(
+        f'<meta name="{name}" content="{escape(value, quote=True)}"/>\n'
+        for name, value in (("revision-author", author), ("revision-date", date))
+    )
+    return current[:head_end] + metas + current[head_end:body_start] + merged + current[body_end + len("</body>"):]
+
+
+# --- blocks -------------------------------------------------------------------
+
+
+def _merge(old: etree._Element, new: etree._Element) -> list[etree._Element]:
+    """One element in both versions → the marked element (or, if they cannot be matched
+    cell for cell, the earlier one deleted and the current one inserted)."""
+    if new.get("id") in UNMARKED or new.tag in ("colgroup", "svg") or new.tag.endswith("}svg"):
+        return [_copy(new)]
+    if new.tag == "tr" and _cells(old) != _cells(new):
+        return [_marked(old, "del"), _marked(new, "ins")]
+    out = etree.Element(new.tag, dict(new.attrib))
+    changed = _merge_items(_items(old), _items(new), out)
+    if changed and _is_inline_container(out) and out.get("data-rev") is None:
+        out.set("data-rev", "mod")
+    return [out]
+
+
+def _cells(tr: etree._Element) -> list[int]:
+    return [int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th")]
+
+
+def _items(el: etree._Element) -> list[Item]:
+    """An element's content as block children and runs of inline content between them."""
+    items: list[Item] = []
+    run: list[Piece] = []
+
+    def flush() -> None:
+        if any(isinstance(p, etree._Element) or p.strip() for p in run):
+            items.append(("inline", list(run)))
+        run.clear()
+
+    if el.text:
+        run.append(el.text)
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in INLINE:
+            run.append(child)
+        else:
+            flush()
+            items.append(("block", child))
+        if child.tail:
+            run.append(child.tail)
+    flush()
+    return items
+
+
+def _is_inline_container(el: etree._Element) -> bool:
+    return all(not isinstance(c.tag, str) or c.tag in INLINE for c in el)
+
+
+def _key(item: Item) -> tuple:
+    kind, value = item
+    if kind == "inline":
+        return ("inline", _text_of(value))
+    el = value
+    element_id = el.get("id")
+    if element_id and not POSITIONAL_ID.search(element_id):
+        return ("id", element_id)
+    return ("content", el.tag, el.get("class"), etree.tostring(el, with_tail=False))
+
+
+def _merge_items(old: list[Item], new: list[Item], out: etree._Element) -> bool:
+    """Append the merged content to `out`; True when anything differs."""
+    matcher = SequenceMatcher(None, [_key(i) for i in old], [_key(i) for i in new], autojunk=False)
+    changed = False
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            pairs: Iterator[tuple[Item | None, Item | None]] = zip(old[i1:i2], new[j1:j2], strict=True)
+        else:
+            pairs = _pair(old[i1:i2], new[j1:j2])
+        for before, after in pairs:
+            changed |= _emit(before, after, out)
+    return changed
+
+
+def _pair(old: list[Item], new: list[Item]) -> Iterator[tuple[Item | None, Item | None]]:
+    """Changed stretches: like items are compared, the rest deleted and inserted, in order."""
+    j = 0
+    for before in old:
+        match = next((k for k in range(j, len(new)) if _pairable(before, new[k])), None)
+        if match is None:
+            yield before, None
+            continue
+        for k in range(j, match):
+            yield None, new[k]
+        yield before, new[match]
+        j = match + 1
+    for k in range(j, len(new)):
+        yield None, new[k]
+
+
+def _pairable(a: Item, b: Item) -> bool:
+    if a[0] != b[0]:
+        return False
+    if a[0] == "inline":
+        return True
+    old, new = a[1], b[1]
+    if old.tag != new.tag:
+        return False
+    old_id, new_id = old.get("id"), new.get("id")
+    if old_id and new_id and not POSITIONAL_ID.search(old_id) and not POSITIONAL_ID.search(new_id):
+        return old_id == new_id
+    old_words, new_words = _words(old), _words(new)
+    if not old_words and not new_words:
+        return True
+    matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
+    return matcher.real_quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
+
+
+def _emit(before: Item | None, after: Item | None, out: etree._Element) -> bool:
+    if before is None or after is None:
+        kind, value = before or after  # type: ignore[misc]
+        mark = "ins" if before is None else "del"
+        if kind == "inline":
+            wrapper = etree.SubElement(out, mark)
+            for piece in value:  # type: ignore[attr-defined]
+                _append_piece(wrapper, _copy(piece) if isinstance(piece, etree._Element) else piece)
+        else:
+            out.append(_marked(value, mark))  # type: ignore[arg-type]
+        return True
+    if before[0] == "inline":
+        return _merge_inline(before[1], after[1], out)  # type: ignore[arg-type]
+    merged = _merge(before[1], after[1])  # type: ignore[arg-type]
+    for element in merged:
+        out.append(element)
+    return len(merged) > 1 or _has_marks(merged[0])
+
+
+def _marked(el: etree._Element, mark: str) -> etree._Element:
+    marked = _copy(el)
+    marked.set("data-rev", mark)
+    if mark == "del":  # ids stay unique: a deleted element's id may live on in the current version
+        for inner in marked.iter():
+            if isinstance(inner.tag, str) and inner.get("id"):
+                inner.set("id", inner.get("id") + "-del")
+    return marked
+
+
+def _has_marks(el: etree._Element) -> bool:
+    return any(e.tag in ("ins", "del") or e.get("data-rev") for e in el.iter() if isinstance(e.tag, str))
+
+
+# --- inline content: word by word ---------------------------------------------
+
+Token = tuple[object, str | etree._Element, tuple]  # (key, text or atomic element, formatting chain)
+
+
+def _tokens(pieces: list[Piece]) -> list[Token]:
+    out: list[Token] = []
+
+    def walk(piece: Piece, chain: tuple) -> None:
+        if isinstance(piece, str):
+            for word in re.findall(r"\s+|[^\s]+", piece):
+                out.append((("ws",) if word.isspace() else ("w", word, _chain_key(chain)), word, chain))
+            return
+        classes = (piece.get("class") or "").split()
+        if piece.tag == "span" and "number" in classes:
+            out.append((("number",), piece, chain))  # shifts of numbers are not edits
+        elif piece.tag == "br" or (piece.tag == "span" and "footnote" in classes):
+            out.append((("atom", etree.tostring(piece, with_tail=False)), piece, chain))
+        else:
+            inner = (*chain, piece)
+            if piece.text:
+                walk(piece.text, inner)
+            for child in piece:
+                if isinstance(child.tag, str):
+                    walk(child, inner)
+                if child.tail:
+                    walk(child.tail, inner)
+
+    for piece in pieces:
+        walk(piece, ())
+    return out
+
+
+def _chain_key(chain: tuple) -> tuple:
+    return tuple((e.tag, tuple(sorted(e.attrib.items()))) for e in chain)
+
+
+def _merge_inline(old: list[Piece], new: list[Piece], out: etree._Element) -> bool:
+    old_tokens, new_tokens = _tokens(old), _tokens(new)
+    matcher = SequenceMatcher(None, [t[0] for t in old_tokens], [t[0] for t in new_tokens], autojunk=False)
+    marked: list[tuple[str | None, Token]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            marked.extend((None, t) for t in new_tokens[j1:j2])
+        else:
+            marked.extend(("del", t) for t in old_tokens[i1:i2])
+            marked.extend(("ins", t) for t in new_tokens[j1:j2])
+    changed = any(mark for mark, token in marked if token[0] != ("ws",))
+    if not changed:  # nothing but whitespace differs: the current version as it is
+        for piece in new:
+            _append_piece(out, _copy(piece) if isinstance(piece, etree._Element) else piece)
+        return False
+    _build(marked, out)
+    return True
+
+
+def _build(marked: list[tuple[str | None, Token]], out: etree._Element) -> None:
+    """Rebuild inline markup from marked tokens: formatting outside, <ins>/<del> inside."""
+    open_chain: list[tuple[tuple, etree._Element]] = []  # wrappers still open, outer to inner
+    for (mark, keys), group in groupby(marked, key=lambda m: (m[0], _chain_key(m[1][2]))):
+        tokens = [token for _mark, token in group]
+        chain = tokens[0][2]
+        common = 0
+        while common < min(len(open_chain), len(keys)) and open_chain[common][0] == keys[common]:
+            common += 1
+        del open_chain[common:]
+        for element, key in zip(chain[common:], keys[common:], strict=True):
+            parent = open_chain[-1][1] if open_chain else out
+            open_chain.append((key, etree.SubElement(parent, element.tag, dict(element.attrib))))
+        target = open_chain[-1][1] if open_chain else out
+        if mark is not None:
+            target = etree.SubElement(target, mark)
+        for token in tokens:
+            value = token[1]
+            _append_piece(target, value if isinstance(value, str) else _copy(value))
+
+
+def _append_piece(parent: etree._Element, piece: Piece) -> None:
+    if isinstance(piece, str):
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + piece
+        else:
+            parent.text = (parent.text or "") + piece
+    else:
+        parent.append(piece)
+
+
+def _copy(el: etree._Element) -> etree._Element:
+    """A copy without its tail: in an item list, tails are pieces of their own."""
+    copied = copy.deepcopy(el)
+    copied.tail = None
+    return copied
+
+
+def _text_of(pieces: list[Piece]) -> str:
+    return "".join(p if isinstance(p, str) else etree.tostring(p, encoding="unicode") for p in pieces)
+
+
+def _words(el: etree._Element) -> list[str]:
+    return "".join(el.itertext()).split()

@@ -1,0 +1,108 @@
+"""Earlier versions of a plan: another plan folder, or the plan folder at a git revision.
+
+`--compare-to REF` and `apdoc diff REF` name the earlier version as a folder path or as
+anything `git rev-parse` understands in the repository holding the plan (a tag such as
+`td256`, a branch, `HEAD~3`). A revision is read with `git archive` into a temporary
+folder, never by checking it out: the working tree is not touched.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .diagnostics import Diagnostic, PlanError, display_path
+from .plan import Plan, load_plan
+
+FIXED_DATE = "2000-01-01T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class Version:
+    plan: Plan
+    label: str  # as the editor named it: "td256", "../old/plan"
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return subprocess.CompletedProcess(args, 1, b"", str(exc).encode())
+
+
+def _repository(plan_dir: Path) -> Path | None:
+    folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
+    result = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(result.stdout.decode().strip()) if result.returncode == 0 else None
+
+
+def _refused(ref: str, message: str) -> PlanError:
+    return PlanError([Diagnostic(ref, 0, 0, message)])
+
+
+@contextmanager
+def earlier_version(ref: str, plan_dir: Path) -> Iterator[Version]:
+    """The plan as it was at `ref` (a folder or a git revision), loaded and checked."""
+    folder = Path(ref)
+    if folder.is_dir():
+        yield Version(_load(folder, ref, None), ref)
+        return
+    repository = _repository(plan_dir)
+    if repository is None:
+        raise _refused(ref, f"not a plan folder, and {display_path(plan_dir)} is not in a git repository")
+    commit = _git(repository, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if commit.returncode != 0:
+        raise _refused(ref, f"not a plan folder and not a git revision of the repository at {repository}")
+    sha = commit.stdout.decode().strip()
+    relative = plan_dir.resolve().relative_to(repository.resolve()).as_posix()
+    archive = _git(repository, "archive", "--format=tar", sha, "--", relative)
+    if archive.returncode != 0:
+        raise _refused(ref, f"revision {sha[:12]} has no plan folder {relative}")
+    with tempfile.TemporaryDirectory(prefix="apdoc-earlier-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")  # refuses links and paths outside tmp
+        yield Version(_load(Path(tmp) / relative, ref, Path(tmp)), ref)
+
+
+def _load(folder: Path, ref: str, extracted: Path | None) -> Plan:
+    """Load the earlier plan; its problems name the revision (`td256:plan/…`), not a temp folder."""
+    try:
+        return load_plan(folder)
+    except PlanError as exc:
+        if extracted is None:
+            raise
+        prefix = display_path(extracted)
+        renamed = [
+            Diagnostic(f"{ref}:{d.path.removeprefix(prefix).lstrip('/')}", d.line, d.col, d.message, d.severity)
+            if d.path.startswith(prefix) else d
+            for d in exc.diagnostics
+        ]
+        raise PlanError(renamed) from None
+
+
+def default_author(plan_dir: Path) -> str:
+    """The git user of the plan's repository, else "apdoc"."""
+    repository = _repository(plan_dir)
+    if repository is not None:
+        name = _git(repository, "config", "user.name").stdout.decode().strip()
+        if name:
+            return name
+    return "apdoc"
+
+
+def default_date(plan_dir: Path) -> str:
+    """When the plan last changed in git (UTC): the same plan gives the same marks, whatever the clock."""
+    repository = _repository(plan_dir)
+    if repository is not None:
+        stamp = _git(repository, "log", "-1", "--format=%cI", "--", str(plan_dir.resolve())).stdout.decode().strip()
+        if stamp:
+            moment = datetime.fromisoformat(stamp).astimezone(UTC)
+            return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return FIXED_DATE
