@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PLAN   ?= plan
 
-.PHONY: all build test lint bench fuzz schema system clean
+.PHONY: all build test lint bench fuzz schema system clean ci-system ci-validate ci-fmt-check ci-diff
 
 all: build
 
@@ -58,3 +58,26 @@ schema: $(STAMP)
 
 clean:
 	rm -rf build
+
+# CI (.github/workflows/td.yml) runs only make targets, so every step can be rerun here.
+BASE ?= origin/main
+
+# GitHub's runners are not root but may sudo: install what `system` would install.
+ci-system:
+	sudo -n $(MAKE) --no-print-directory system
+
+# Errors and warnings as annotations on the pull request's lines; warnings do not fail.
+ci-validate: $(STAMP)
+	$(BIN)/apdoc validate --plan $(PLAN) --format github
+
+ci-fmt-check: $(STAMP)
+	$(BIN)/apdoc fmt --check
+
+# What changed since BASE, for the pull request comment; the TD with revision marks beside it.
+ci-diff: $(STAMP)
+	@mkdir -p build
+	$(BIN)/apdoc diff '$(BASE)' --format md > build/diff.md.tmp && mv build/diff.md.tmp build/diff.md
+	$(BIN)/apdoc build --format docx --compare-to '$(BASE)' -o build/TD-marked.docx
+	$(BIN)/apdoc stats --plan $(PLAN) --format md > build/stats.md
+	{ cat build/diff.md; printf '\n<details><summary>Completeness</summary>\n\n'; \
+	  cat build/stats.md; printf '\n</details>\n'; } > build/pr-comment.md
