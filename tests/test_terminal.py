@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -163,3 +165,20 @@ def test_build_formats_reports_progress_in_order(mini_plan: Path, tmp_path: Path
     targets: dict[str, Path | None] = {"html": tmp_path / "a.html", "md": tmp_path / "a.md"}
     build_formats(mini_plan, targets, progress=lambda fmt, path: seen.append((fmt, path)))
     assert seen == [("html", None), ("html", tmp_path / "a.html"), ("md", None), ("md", tmp_path / "a.md")]
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            found += _commands(command, (*path, name))
+        else:
+            found.append((*path, name))
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(cli), ids=lambda path: " ".join(path) or "apdoc")
+def test_every_command_help_has_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^\s*Examples?:$", result.stdout, re.M), f"apdoc {' '.join(path)} --help shows no example"
