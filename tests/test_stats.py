@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from apdoc.cli import cli
+from apdoc.models import TABLE_FIELDS
 from apdoc.plan import load_plan
 from apdoc.stats import plan_stats, to_markdown
 from conftest import SEED_PLAN
@@ -19,16 +20,19 @@ def _stats(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout + result.stderr
 
 
-def test_table_completeness(mini_plan: Path) -> None:
+def test_table_completeness(mini_plan: Path, edit) -> None:
     stats = plan_stats(load_plan(mini_plan))
     ap1, ap2 = stats.action_items
     assert (ap1.id, ap1.objective_from_statement) == ("AP1", True)  # left out: the statement is printed there
-    assert ap1.filled == ["objective", "key_outcomes", "learning_and_feedback"]
+    assert ap1.filled == ["objective", "key_outcomes", "learning_and_feedback"] and ap1.missing == []
+    assert ap1.left_out == ["key_outcome_indicators", "implementation_strategies", "enablers", "itu_services"]
     assert ap2.filled == ["objective", "enablers"] and not ap2.objective_from_statement
+    edit(mini_plan / "action-items/AP1.yaml", "table:\n", "table:\n  enablers:\n  itu_services: []\n")
     code, out = _stats("--plan", str(mini_plan))
     assert code == 0
-    assert ("  AP1   3/7  missing: Key Outcome Indicator(s), Implementation Strategies, Enablers, ITU Services"
-            in out.splitlines())
+    assert ("  AP1   3/5  missing: Enablers, ITU Services  "
+            "(no row: Key Outcome Indicator(s), Implementation Strategies)") in out.splitlines()
+    assert out.startswith("Action item tables: 1 of 2 complete\n")
 
 
 def test_matrix_mapping_sub_items_one_of_and_new_ap(mini_plan: Path, edit) -> None:
@@ -58,7 +62,10 @@ def test_seed_figures() -> None:
     stats = plan_stats(load_plan(SEED_PLAN))
     by_id = {item.id: item for item in stats.action_items}
     assert not by_id["AP1"].has_table and len(stats.tables) == 11
-    assert len(by_id["AP1.6"].filled) == 2
+    assert len(by_id["AP1.6"].filled) == 2 and len(by_id["AP1.6"].missing) == 5
+    # Every empty row is one of validate's warnings, and the other way round.
+    warned = {w.message for w in load_plan(SEED_PLAN).warnings if " is empty" in w.message}
+    assert warned == {f"{i.id}: {TABLE_FIELDS[name]} is empty" for i in stats.action_items for name in i.missing}
     assert stats.no_target == ["30", "31"] and stats.new_ap == ["16", "29"]
     assert stats.untargeted == ["AP1", "AP1.6", "AP4", "AP5"]
     assert [t.label("AP1.1") for t in by_id["AP1.1"].considerations][:2] == ["06 (AP1.1.3)", "09 (AP1.1.2; one of)"]

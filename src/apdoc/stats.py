@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
+from .layout import Layout
 from .models import NEW_AP, TABLE_FIELDS, ActionItemTarget, Chapter, Consideration, OneOf
 from .plan import Plan
 
@@ -21,8 +22,9 @@ class ItemStats:
     id: str
     short_name: str
     has_table: bool
-    filled: list[str]  # field names (TABLE_FIELDS keys) that print something
-    missing: list[str]
+    filled: list[str]  # rows (TABLE_FIELDS keys) that print something
+    missing: list[str]  # rows in the table but empty: what `validate` warns about
+    left_out: list[str]  # fields the file leaves out: no row at all (the objective excepted)
     objective_from_statement: bool  # objective left out: the table shows the statement there
     considerations: list[Targeting] = field(default_factory=list)  # the rows that target this item
 
@@ -108,16 +110,21 @@ def plan_stats(plan: Plan) -> PlanStats:
     for loaded in plan.action_items:
         model = loaded.model
         table = model.table
-        filled, missing = [], []
+        filled, missing, left_out = [], [], []
+        # The rows the TD prints (Layout.table_rows): the objective, shown as the statement (and
+        # sub-items) when left out, and every other field the file gives, even empty.
+        rows = [name for name, _ in Layout.table_rows(model)] if table is not None else []
         for name in TABLE_FIELDS:
-            # A left-out objective is not missing: the TD prints the statement (and sub-items) there.
-            if table is not None and (_filled(getattr(table, name)) or name == "objective"):
+            if name not in rows:
+                left_out.append(name)
+            elif name == "objective" or _filled(getattr(table, name)):
                 filled.append(name)
             else:
                 missing.append(name)
         items[model.id] = ItemStats(
             id=model.id, short_name=model.short_name, has_table=table is not None, filled=filled,
-            missing=missing, objective_from_statement=table is not None and not _filled(table.objective),
+            missing=missing, left_out=left_out if table is not None else [],
+            objective_from_statement=table is not None and not _filled(table.objective),
         )
         owner[model.id] = model.id
         owner.update((sub.id, model.id) for sub in model.sub_items)
@@ -175,8 +182,12 @@ def to_text(stats: PlanStats) -> str:
         if not item.has_table:
             out.append(f"  {item.id:<{width}} no table")
             continue
-        done = f"{len(item.filled)}/{len(TABLE_FIELDS)}"
-        out.append(f"  {item.id:<{width}} {done}" + (f"  missing: {_labels(item.missing)}" if item.missing else ""))
+        line = f"  {item.id:<{width}} {len(item.filled)}/{len(item.filled) + len(item.missing)}"
+        if item.missing:
+            line += f"  missing: {_labels(item.missing)}"
+        if item.left_out:
+            line += f"  (no row: {_labels(item.left_out)})"
+        out.append(line)
     mapped = len(stats.considerations) - len(stats.no_target)
     out += ["", f"Consideration matrix: {len(stats.considerations)} considerations, {mapped} with a target document"]
     for item in stats.action_items:
@@ -216,15 +227,16 @@ def to_markdown(stats: PlanStats) -> str:
         "",
         f"{complete} of {len(stats.tables)} tables complete.",
         "",
-        "| Action item | Filled | Missing |",
-        "|---|---|---|",
+        "| Action item | Filled | Empty rows | Rows left out |",
+        "|---|---|---|---|",
     ]
     for item in stats.action_items:
         name = _cell(f"{item.id} {item.short_name}".strip())
         if item.has_table:
-            out.append(f"| {name} | {len(item.filled)}/{len(TABLE_FIELDS)} | {_cell(_labels(item.missing))} |")
+            out.append(f"| {name} | {len(item.filled)}/{len(item.filled) + len(item.missing)} "
+                       f"| {_cell(_labels(item.missing))} | {_cell(_labels(item.left_out))} |")
         else:
-            out.append(f"| {name} | no table | |")
+            out.append(f"| {name} | no table | | |")
     out += [
         "",
         "### Consideration matrix",
