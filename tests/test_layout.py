@@ -111,9 +111,9 @@ def test_templates_cannot_reach_python_internals(mini_plan: Path) -> None:
 def test_text_that_looks_like_code_comes_out_as_written_in_every_format(mini_plan: Path, edit, tmp_path) -> None:
     import lxml.html
     from markdown_it import MarkdownIt
-    from textcompare import docx_segments
 
     from apdoc.build import build_formats
+    from textcompare import docx_segments
 
     statement = " ".join(HOSTILE)
     quoted = '"' + statement.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -124,7 +124,8 @@ def test_text_that_looks_like_code_comes_out_as_written_in_every_format(mini_pla
     assert expected in [" ".join(s.split()) for s in docx_segments(targets["docx"])]
     page = lxml.html.fromstring(targets["html"].read_bytes())
     assert " ".join(page.get_element_by_id("ap-AP1-statement").text_content().split()) == expected
-    rendered = lxml.html.fromstring(MarkdownIt("commonmark").enable("table").render(targets["md"].read_text(encoding="utf-8")))
+    markdown = targets["md"].read_text(encoding="utf-8")
+    rendered = lxml.html.fromstring(MarkdownIt("commonmark").enable("table").render(markdown))
     assert expected in [" ".join(p.text_content().split()) for p in rendered.iter("p")]
     from pypdf import PdfReader
 

@@ -179,7 +179,13 @@ def test_consideration_without_target_is_a_warning(mini_plan: Path, edit) -> Non
     ]
 
 
-def test_filled_rows_are_not_warned(mini_plan: Path, edit) -> None:
-    edit(mini_plan / "action-items/AP2.yaml", "  enablers: Everyone.", "  enablers: Everyone.\n  itu_services: TSB")
-    messages = [d.message for d in load_plan(mini_plan).warnings]
-    assert "AP2: ITU Services is empty" not in messages and "AP2: Key Outcome(s) is empty" in messages
+def test_empty_rows_are_warned_filled_and_left_out_rows_are_not(mini_plan: Path, edit) -> None:
+    edit(mini_plan / "action-items/AP2.yaml", "  enablers: Everyone.",
+         "  enablers: Everyone.\n  itu_services: TSB\n  key_outcomes:")
+    plan = load_plan(mini_plan)
+    messages = [d.message for d in plan.warnings]
+    assert "AP2: Key Outcome(s) is empty" in messages  # given empty: an empty row, unfinished
+    assert "AP2: ITU Services is empty" not in messages  # filled
+    assert "AP2: Learning and Feedback is empty" not in messages  # left out: no row at all
+    warning = next(d for d in plan.warnings if d.message == "AP2: Key Outcome(s) is empty")
+    assert warning.line == 13

@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import sys
 import traceback
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -81,6 +82,104 @@ def validate(plan_dir: Path, style: str, strict: bool) -> None:
         _say(f"{plan_dir}: valid: {plan.summary()}{warned}")
 
 
+@cli.command("fmt")
+@PLAN_OPTION
+@click.option("--check", is_flag=True, help="Write nothing: list the files fmt would change; exit 1 if any.")
+def fmt_command(plan_dir: Path, check: bool) -> None:
+    """Lay out every plan file (*.yaml) one canonical way, keeping comments.
+
+    Two-space indentation with list items under their key, keys in the models' order, the
+    schema line first. Values never change: NO, 1.10 and 2024-04-19 stay as typed, and
+    | and > blocks stay blocks. Only files that change are written.
+
+    \b
+    Examples:
+      apdoc fmt
+      apdoc fmt --check --plan plan
+    """
+    from .diagnostics import display_path
+    from .fmt import format_plan
+
+    try:
+        results, problems = format_plan(plan_dir, write=not check)
+    except PlanError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+    changed = [r for r in results if r.changed]
+    for result in changed:
+        if check:  # the list is the command's answer, so --quiet keeps it
+            click.echo(f"would reformat {display_path(result.path)}")
+        else:
+            _say(f"formatted {display_path(result.path)}")
+    _report(problems)
+    done = "would be reformatted" if check else "reformatted"
+    _say(f"{plan_dir}: {len(changed)} of {len(results)} files {done}")
+    if problems or (check and changed):
+        sys.exit(1)
+
+
+@cli.group()
+def new() -> None:
+    """Start an action item or a consideration with every field present and empty.
+
+    \b
+    Examples:
+      apdoc new action AP1.8 --name "Interlock with other groups"
+      apdoc new consideration --after 08
+    """
+
+
+@new.command("action")
+@click.argument("ap_id", metavar="ID")
+@click.option("--name", required=True, help="Short name, shown in the header of the item's table.")
+@click.option("--after", metavar="ID", help="Also list the item after this one in its pillar of the figure.")
+@PLAN_OPTION
+def new_action_command(ap_id: str, name: str, after: str | None, plan_dir: Path) -> None:
+    """Create action-items/ID.yaml; its parent (AP1 for AP1.8) must exist.
+
+    Chapter 4's list and chapter 7's tables are generated from action-items/, so they
+    need no edit. The statement reads [to be written] until you write it.
+
+    \b
+    Examples:
+      apdoc new action AP1.8 --name "Interlock with other groups"
+      apdoc new action AP1.8 --name "Interlock with other groups" --after AP1.7
+    """
+    from .scaffold import new_action
+
+    try:
+        said = new_action(plan_dir, ap_id, name, after)
+    except PlanError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+    for line in said:
+        _say(line)
+
+
+@new.command("consideration")
+@click.option("--after", metavar="NN", help="Put the row after the one numbered NN [default: last].")
+@PLAN_OPTION
+def new_consideration_command(after: str | None, plan_dir: Path) -> None:
+    """Add a row to the consideration matrix, numbered after the highest number.
+
+    The point reads [to be written] until you write it; comments in the file stay.
+
+    \b
+    Examples:
+      apdoc new consideration
+      apdoc new consideration --after 08
+    """
+    from .scaffold import new_consideration
+
+    try:
+        said = new_consideration(plan_dir, after)
+    except PlanError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+    for line in said:
+        _say(line)
+
+
 @cli.command()
 @PLAN_OPTION
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md", "all"]), default="docx",
@@ -89,19 +188,38 @@ def validate(plan_dir: Path, style: str, strict: bool) -> None:
               help="Output file (a folder with --format all) [default: build/<document number>.<format>].")
 @click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Templates overriding the packaged ones [default: templates/ beside the plan].")
-def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | None) -> None:
-    """Build the TD.
+@click.option("--compare-to", "compare_to", metavar="REF",
+              help="Mark the changes since REF (a git revision such as td256 or HEAD~3, or a plan folder).")
+@click.option("--author", help="Author of the revision marks [default: git user.name].")
+@click.option("--date", "rev_date", metavar="ISO-DATE",
+              help="Date of the revision marks [default: when the plan last changed in git].")
+def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | None,
+          compare_to: str | None, author: str | None, rev_date: str | None) -> None:
+    """Build the TD; with --compare-to, with revision marks (Word tracked changes in DOCX).
 
     \b
     Examples:
       apdoc build --format docx
       apdoc build --format pdf -o build/TD.pdf
       apdoc build --format all -o build/
+      apdoc build --format docx --compare-to td256 -o build/TD-marked.docx
     """
     from .build import FORMATS, build_formats
 
+    formats = [one for one in FORMATS if compare_to is None or one != "md"] if fmt == "all" else [fmt]
+    if compare_to is not None and fmt == "md":
+        raise click.UsageError("--compare-to marks DOCX, PDF and HTML; for Markdown use `apdoc diff REF --format md`")
+    if rev_date is not None:
+        try:
+            moment = datetime.fromisoformat(rev_date.replace("Z", "+00:00"))
+        except ValueError:
+            raise click.BadParameter(f"{rev_date!r} is not an ISO date such as 2024-04-19T10:00:00Z",
+                                     param_hint="--date") from None
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+        rev_date = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     if fmt == "all":
-        targets = {one: None if output is None else output / f"TD.{one}" for one in FORMATS}
+        targets = {one: None if output is None else output / f"TD.{one}" for one in formats}
     else:
         targets = {fmt: output}
 
@@ -112,7 +230,45 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
             _say(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
     try:
-        build_formats(plan_dir, targets, template_dir, progress=progress)
+        build_formats(plan_dir, targets, template_dir, progress=progress,
+                      compare_to=compare_to, author=author, date=rev_date)
+    except PlanError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("ref")
+@click.argument("ref2", required=False)
+@PLAN_OPTION
+@click.option("--format", "style", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+              help="text for people, md for a pull-request comment, json for tools.")
+def diff(ref: str, ref2: str | None, plan_dir: Path, style: str) -> None:
+    """What changed in the plan since REF (or from REF to REF2), in the plan's terms.
+
+    REF and REF2 are git revisions of the repository holding the plan (td256, main,
+    HEAD~3) or other plan folders; without REF2, the plan as it is now.
+
+    \b
+    Examples:
+      apdoc diff td256
+      apdoc diff origin/main --format md > build/diff.md
+      apdoc diff td255 td256 --format json
+    """
+    from contextlib import ExitStack
+
+    from .plan import load_plan
+    from .plandiff import diff_plans, render
+    from .versions import earlier_version
+
+    try:
+        with ExitStack() as stack:
+            before = stack.enter_context(earlier_version(ref, plan_dir)).plan
+            if ref2 is None:
+                after, after_name = load_plan(plan_dir), str(plan_dir)
+            else:
+                after, after_name = stack.enter_context(earlier_version(ref2, plan_dir)).plan, ref2
+            click.echo(render(diff_plans(before, after), style, ref, after_name), nl=False)
     except PlanError as exc:
         _report(exc.diagnostics)
         sys.exit(1)

@@ -236,7 +236,11 @@ class SubItem(PlanModel):
 
 
 class ActionItemTable(PlanModel):
-    """The rows of an action item's table. Empty rows are shown empty."""
+    """The rows of an action item's table.
+
+    A row given empty is shown empty; a row left out of the file is not in the table (as in
+    versions of the plan made before that row existed).
+    """
 
     objective: Text = Field(
         None,

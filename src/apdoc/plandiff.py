@@ -1,0 +1,217 @@
+"""`apdoc diff`: what changed between two versions of a plan, in the plan's own terms.
+
+Each version is flattened into units with stable keys (a cover field, a chapter's text, a
+table, an action item's field, a consideration's column, a footnote, a reference); units
+are matched by key, so renumbered tables or moved files are not changes. A unit inside a
+wholly added or removed one (a field of a new action item, a row of a new chapter's
+matrix) is not listed again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from .layout import Numbering
+from .models import TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
+from .plan import Plan
+
+CONSIDERATION_COLUMNS = {
+    "point": "Point for consideration", "editors_note": "Editor's note", "sources": "Session Source",
+    "proposed_actions": "Proposed Action", "target_entities": "Target Entity",
+    "target_documents": "Target Document", "comments": "Comments",
+}
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    where: str  # "AP1.4 · Learning and Feedback"
+    what: str  # "added" | "removed" | "changed"
+    words_added: int = 0
+    words_removed: int = 0
+
+    def __str__(self) -> str:
+        if self.what != "changed":
+            return f"{self.where}: {self.what}"
+        return f"{self.where}: {_count_words(self.words_added, self.words_removed)}"
+
+
+def _count_words(added: int, removed: int) -> str:
+    def words(n: int) -> str:
+        return f"{n} word{'s' if n != 1 else ''}"
+
+    changed = min(added, removed)
+    parts = [f"{words(changed)} changed"] if changed else []
+    if added > changed:
+        parts.append(f"{words(added - changed)} added")
+    if removed > changed:
+        parts.append(f"{words(removed - changed)} removed")
+    return ", ".join(parts) or "spacing or layout changed"
+
+
+def _flat(value: Any) -> str:
+    """Any plan value as text, for comparing words."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return "\n".join(_flat(v) for v in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {_flat(v)}" for k, v in value.items())
+    if hasattr(value, "model_dump"):
+        return _flat(value.model_dump(warnings=False))
+    return str(value)
+
+
+def _targets(value: Any) -> str:
+    items = value.one_of if isinstance(value, OneOf) else value
+    parts = []
+    for target in items:
+        if isinstance(target, ActionItemTarget):
+            parts.append(f"{target.action_item} for points {', '.join(target.for_points)}")
+        else:
+            parts.append(str(target))
+    return (" or " if isinstance(value, OneOf) else ", ").join(parts)
+
+
+def units(plan: Plan) -> dict[Key, tuple[str, str]]:
+    """Every unit of the plan: key → (label, text), in document order."""
+    numbers = Numbering.of(plan)
+    out: dict[Key, tuple[str, str]] = {}
+    document = plan.document.model
+    for name in type(document.cover).model_fields:
+        label = f"Cover · {name.replace('_', ' ').capitalize()}"
+        out[("cover", name)] = (label, _flat(getattr(document.cover, name)))
+    out[("abstract",)] = ("Abstract", document.abstract)
+    out[("action",)] = ("Action", document.action)
+    for loaded in plan.chapters:
+        _chapter_units(loaded.model, numbers, False, (), out)
+    for loaded in plan.annexes:
+        _chapter_units(loaded.model, numbers, True, (), out)
+    for loaded in plan.action_items:
+        item = loaded.model
+        key = ("ap", item.id)
+        out[key] = (item.id, _flat(item))
+        out[(*key, "statement")] = (f"{item.id} · statement", item.statement)
+        out[(*key, "short_name")] = (f"{item.id} · short name", item.short_name)
+        for sub in item.sub_items:
+            out[(*key, "sub", sub.id)] = (sub.id, sub.statement)
+        if item.table is not None:
+            out[(*key, "table")] = (f"{item.id} · table", _flat(item.table))
+            for name, label in TABLE_FIELDS.items():
+                if name == "objective" or name in item.table.model_fields_set:
+                    out[(*key, "table", name)] = (f"{item.id} · {label}", _flat(getattr(item.table, name)))
+    return out
+
+
+def _chapter_units(
+    chapter: Chapter, numbers: Numbering, annex: bool, parent: Key, out: dict[Key, tuple[str, str]]
+) -> None:
+    """A chapter's units, nested under its key: a new chapter is one change, not one per row."""
+    number = numbers.headings.get(chapter.id, "")
+    name = f"Annex {number}" if annex else (f"Chapter {number}" if "." not in number else f"Clause {number}")
+    key = (*parent, "chapter", chapter.id)
+    out[key] = (name, _flat(chapter))
+    out[(*key, "title")] = (f"{name} · title", chapter.title)
+    prose = [block for block in chapter.content if isinstance(block, str)]
+    out[(*key, "text")] = (f"{name} · text", "\n".join(prose))
+    for block in chapter.content:
+        if getattr(block, "table", None) is not None:
+            table = block.table
+            label = f"Table {numbers.tables.get(table.id, '?')} ({table.title})"
+            out[(*key, "table", table.id)] = (label, _flat(table))
+        elif getattr(block, "figure", None) is not None:
+            figure = block.figure
+            label = f"Figure {numbers.figures.get(figure.id, '?')} ({figure.title})"
+            out[(*key, "figure", figure.id)] = (label, _flat(figure))
+    for note_id, text in chapter.footnotes.items():
+        out[(*key, "footnote", note_id)] = (f"Footnote {note_id}", text)
+    for ref in chapter.references:
+        out[(*key, "reference", ref.key)] = (f"Reference [{ref.key}]", _flat(ref))
+    for source in chapter.session_sources:
+        out[(*key, "session-source", source.key)] = (f"Session source {source.key}", source.description)
+    if chapter.target_entities:
+        out[(*key, "target-entities")] = ("Target entities", ", ".join(chapter.target_entities))
+    for consideration in chapter.considerations:
+        ckey = (*key, "consideration", consideration.number)
+        out[ckey] = (f"Consideration {consideration.number}", _flat(consideration))
+        for column, label in CONSIDERATION_COLUMNS.items():
+            value = getattr(consideration, column)
+            text = _targets(value) if column == "target_documents" else _flat(value)
+            out[(*ckey, column)] = (f"Consideration {consideration.number} · {label}", text)
+    for section in chapter.sections:
+        _chapter_units(section, numbers, False, key, out)
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w[\w'’.-]*|[^\w\s]", text)
+
+
+def diff_plans(before: Plan, after: Plan) -> list[Change]:
+    """The changes from `before` to `after`, in the order of the current document."""
+    old, new = units(before), units(after)
+    changes: list[Change] = []
+    whole: list[Key] = []  # wholly added or removed units: their parts are not listed again
+    for key in _merged_order(list(old), list(new)):
+        if any(key[: len(w)] == w for w in whole):
+            continue
+        if key not in old:
+            changes.append(Change(new[key][0], "added"))
+            whole.append(key)
+        elif key not in new:
+            changes.append(Change(old[key][0], "removed"))
+            whole.append(key)
+        elif old[key][1] != new[key][1] and not _has_parts(key, new):
+            a, b = _tokens(old[key][1]), _tokens(new[key][1])
+            added = removed = 0
+            for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+                if op != "equal":
+                    removed += i2 - i1
+                    added += j2 - j1
+            changes.append(Change(new[key][0], "changed", added, removed))
+    return changes
+
+
+def _has_parts(key: Key, all_units: dict[Key, tuple[str, str]]) -> bool:
+    """Whole-item units (an action item, a chapter) are reported through their parts."""
+    return any(len(other) > len(key) and other[: len(key)] == key for other in all_units)
+
+
+def _merged_order(old: list[Key], new: list[Key]) -> list[Key]:
+    """Keys of both versions: the current order, removed keys where they used to be."""
+    order: list[Key] = []
+    new_keys = set(new)
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            order.extend(k for k in old[i1:i2] if k not in new_keys)
+        if op != "delete":
+            order.extend(new[j1:j2])
+    seen: set[Key] = set()
+    unique = []
+    for key in order:
+        if key not in seen:
+            seen.add(key)
+            unique.append(key)
+    return unique
+
+
+def render(changes: list[Change], style: str, before: str, after: str) -> str:
+    """text: one line per change; md: a list for a PR comment; json: for tools."""
+    if style == "json":
+        return json.dumps([asdict(c) for c in changes], ensure_ascii=False, indent=1) + "\n"
+    if style == "md":
+        lines = [f"### Changes to the plan since `{before}`", ""]
+        if not changes:
+            lines.append("No changes.")
+        for change in changes:
+            where, _, what = str(change).rpartition(": ")
+            lines.append(f"- **{where}**: {what}")
+        return "\n".join(lines) + "\n"
+    if not changes:
+        return f"no changes between {before} and {after}\n"
+    return "".join(f"{change}\n" for change in changes)

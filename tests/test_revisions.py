@@ -1,0 +1,323 @@
+"""Revision marks (build --compare-to) and `apdoc diff`, against the seed's own history.
+
+The seed's abstract says what its version added to the previous one: the Learning and
+Feedback row of tables 2–12 and chapter 8. `previous_plan` rebuilds that previous version from
+plan/ (without those parts); comparing the current plan against it must mark exactly those
+parts as insertions, and Accept All / Reject All must give the two plain builds word for word.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from apdoc.build import build_formats, marked_html
+from apdoc.layout import render_html
+from apdoc.plan import load_plan
+from conftest import SEED_PLAN
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DATE = "2024-04-19T10:00:00Z"
+
+
+def previous_plan(target: Path) -> Path:
+    """The seed plan as it was before: no Learning and Feedback rows, no chapter 8."""
+    shutil.copytree(SEED_PLAN, target)
+    matrix = [p for p in (target / "chapters").glob("*.yaml") if "\nconsiderations:" in p.read_text()]
+    assert len(matrix) == 1
+    matrix[0].unlink()
+    for path in (target / "action-items").glob("*.yaml"):
+        kept, skipping = [], None
+        for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+            indent = len(line) - len(line.lstrip())
+            if skipping is not None and (not line.strip() or indent > skipping):
+                continue
+            skipping = None
+            if line.lstrip().startswith("learning_and_feedback:"):
+                skipping = indent
+                continue
+            kept.append(line)
+        path.write_text("".join(kept), encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return previous_plan(tmp_path_factory.mktemp("history") / "plan")
+
+
+def words_of(element: etree._Element) -> list[str]:
+    return "".join(element.itertext()).split()
+
+
+# --- the marked intermediate document ------------------------------------------------
+
+
+def test_seed_history_marks_exactly_the_new_rows_and_chapter_8_as_insertions(previous: Path) -> None:
+    marked = etree.fromstring(marked_html(load_plan(SEED_PLAN), str(previous), author="E", date=DATE).encode())
+    current = etree.fromstring(render_html(load_plan(SEED_PLAN)).encode())
+    body = marked.find("body")
+    assert not [e for e in body.iter("del")] and not body.xpath("//*[@data-rev='del' or @data-rev='mod']")
+    assert not body.xpath("//ins"), "no word-level changes: only whole rows and a chapter are new"
+    inserted = [e for e in body.iter() if e.get("data-rev") == "ins" and not e.xpath("ancestor::*[@data-rev]")]
+
+    # What was added, taken from the plain current build: the two rows of each table, then chapter 8.
+    rows = [tr for tr in current.iter("tr") if re.fullmatch(r"ap-.+-learning_and_feedback-(label|row)",
+                                                              tr.get("id") or "")]
+    items_with_tables = [a.model.id for a in load_plan(SEED_PLAN).action_items if a.model.table is not None]
+    assert len(rows) == 2 * len(items_with_tables) == 22
+    heading = current.find(".//h1[@id='ch-considerations']")
+    chapter_8 = [heading]
+    for sibling in heading.itersiblings():
+        if sibling.tag == "h1":
+            break
+        chapter_8.append(sibling)
+    expected = rows + chapter_8
+    assert [e.get("id") for e in inserted if e.tag == "tr"] == [tr.get("id") for tr in rows]
+    assert [w for e in inserted for w in words_of(e)] == [w for e in expected for w in words_of(e)]
+
+
+def test_shifted_numbers_and_moved_files_are_not_edits(tmp_path: Path, edit) -> None:
+    earlier = tmp_path / "earlier"
+    shutil.copytree(SEED_PLAN, earlier)
+    now = tmp_path / "now"
+    shutil.copytree(SEED_PLAN, now)
+    # A new table at the start of chapter 1 renumbers every table after it …
+    first = sorted((now / "chapters").glob("*.yaml"))[0]
+    text = first.read_text(encoding="utf-8")
+    assert "\ncontent:\n" in text
+    first.write_text(text.replace("\ncontent:\n", "\ncontent:\n  - table:\n      id: new-table\n"
+                                  "      title: A new table\n      columns: [Term, Meaning]\n"
+                                  "      rows:\n        - [apdoc, a toolchain]\n", 1), encoding="utf-8")
+    # … and a chapter file renamed keeps its place and content.
+    chapters = sorted((now / "chapters").glob("*.yaml"))
+    chapters[1].rename(chapters[1].with_name(chapters[1].name.replace(".yaml", "-renamed.yaml")))
+    marked = etree.fromstring(marked_html(load_plan(now), str(earlier), author="E", date=DATE).encode())
+    body = marked.find("body")
+    changed = body.xpath("//*[@data-rev]|//ins|//del")
+    assert [e.get("id") for e in changed] == ["tab-new-table"]
+    captions = [" ".join(words_of(c)) for c in body.iter("caption")]
+    assert captions[0] == "Table 1 – A new table"
+    # Every later table moved down one number, in the current numbering, with no mark.
+    before = [" ".join(words_of(c)) for c in etree.fromstring(render_html(load_plan(earlier)).encode()).iter("caption")]
+    assert [c.split(" – ", 1)[1] for c in captions[1:]] == [c.split(" – ", 1)[1] for c in before]
+    assert [int(c.split()[1]) for c in captions] == list(range(1, len(before) + 2))
+
+
+# --- the DOCX: real tracked changes; Accept All and Reject All ---------------------------
+
+
+def docx_words(data: bytes, keep: str | None = None) -> list[str]:
+    """The words of a DOCX body and footnotes (cover table left out) after Accept All
+    (keep="ins"), Reject All (keep="del"), or as it is (None)."""
+    out = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [archive.read("word/document.xml"), archive.read("word/footnotes.xml")]
+    for n, part in enumerate(parts):
+        root = etree.fromstring(part)
+        if n == 0:
+            cover = root.find(f"{W}body/{W}tbl")
+            cover.getparent().remove(cover)
+        if keep is not None:
+            drop = "del" if keep == "ins" else "ins"
+            for tr in list(root.iter(f"{W}tr")):
+                if tr.find(f"{W}trPr/{W}{drop}") is not None:
+                    tr.getparent().remove(tr)
+            for element in list(root.iter(f"{W}{drop}")):
+                if element.getparent() is not None and element.getparent().tag != f"{W}rPr":
+                    element.getparent().remove(element)
+        for p in root.iter(f"{W}p"):
+            text = "".join(t.text or "" for t in p.iter(f"{W}t", f"{W}delText"))
+            out.extend(text.split())
+    return out
+
+
+def build_bytes(plan: Path, tmp: Path, fmt: str = "docx", **options) -> bytes:
+    target = tmp / f"out-{len(list(tmp.iterdir()))}.{fmt}"
+    build_formats(plan, {fmt: target}, **options)
+    return target.read_bytes()
+
+
+def test_seed_history_accept_all_gives_the_current_version_and_reject_all_the_previous(
+    previous: Path, tmp_path: Path
+) -> None:
+    marked = build_bytes(SEED_PLAN, tmp_path, compare_to=str(previous), author="Editor", date=DATE)
+    current = build_bytes(SEED_PLAN, tmp_path)
+    earlier = build_bytes(previous, tmp_path)
+    assert docx_words(current) != docx_words(earlier)
+    assert docx_words(marked, keep="ins") == docx_words(current)
+    assert docx_words(marked, keep="del") == docx_words(earlier)
+    document = etree.fromstring(zipfile.ZipFile(io.BytesIO(marked)).read("word/document.xml"))
+    inserted_rows = [tr for tr in document.iter(f"{W}tr") if tr.find(f"{W}trPr/{W}ins") is not None]
+    assert len(inserted_rows) >= 22  # the Learning and Feedback rows, and the matrix's rows
+    assert not list(document.iter(f"{W}del"))
+    change = next(document.iter(f"{W}ins"))
+    assert change.get(f"{W}author") == "Editor" and change.get(f"{W}date") == DATE
+
+
+def test_a_changed_word_is_marked_word_by_word_and_a_removed_row_on_the_row(
+    tmp_path: Path, edit
+) -> None:
+    earlier = tmp_path / "earlier"
+    shutil.copytree(SEED_PLAN, earlier)
+    now = tmp_path / "now"
+    shutil.copytree(SEED_PLAN, now)
+    edit(now / "action-items/AP1.3.yaml", "Identified list of value propositions",
+         "Identified catalogue of value propositions")
+    matrix = next(p for p in (now / "chapters").glob("*.yaml") if "\nconsiderations:" in p.read_text())
+    text = matrix.read_text(encoding="utf-8")
+    start = text.index("  - number: '13'") if "  - number: '13'" in text else text.index('  - number: "13"')
+    end = text.index("  - number:", start + 5)
+    matrix.write_text(text[:start] + text[end:], encoding="utf-8")
+
+    out = tmp_path / "out"
+    out.mkdir()
+    marked = build_bytes(now, out, compare_to=str(earlier), date=DATE)
+    document = etree.fromstring(zipfile.ZipFile(io.BytesIO(marked)).read("word/document.xml"))
+    deleted = ["".join(t.text for t in d.iter(f"{W}delText")) for d in document.iter(f"{W}del")
+               if d.getparent().tag != f"{W}rPr"]
+    inserted = ["".join(t.text for t in i.iter(f"{W}t")) for i in document.iter(f"{W}ins")
+                if i.getparent().tag not in (f"{W}rPr", f"{W}trPr")]
+    assert "list" in deleted and "catalogue" in inserted
+    paragraph = next(p for p in document.iter(f"{W}p") if "catalogue" in "".join(p.itertext()))
+    assert "value propositions" in "".join(t.text for t in paragraph.iter(f"{W}t"))  # kept, not replaced
+    removed_rows = [tr for tr in document.iter(f"{W}tr") if tr.find(f"{W}trPr/{W}del") is not None]
+    assert len(removed_rows) == 1 and "13" in "".join(removed_rows[0].itertext())[:4]
+
+    assert docx_words(marked, keep="ins") == docx_words(build_bytes(now, out))
+    assert docx_words(marked, keep="del") == docx_words(build_bytes(earlier, out))
+
+
+def test_marked_docx_is_deterministic_and_valid(previous: Path, tmp_path: Path) -> None:
+    first = build_bytes(SEED_PLAN, tmp_path, compare_to=str(previous), author="A", date=DATE)
+    second = build_bytes(SEED_PLAN, tmp_path, compare_to=str(previous), author="A", date=DATE)
+    assert first == second
+    validator = Path(__file__).resolve().parents[2] / "shared" / "tools" / "ooxml_validate.py"
+    if not validator.exists():
+        pytest.skip("the ECMA-376 validator is not on this machine")
+    path = tmp_path / "marked.docx"
+    path.write_bytes(first)
+    result = subprocess.run([sys.executable, str(validator), str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_sees_tracked_changes(tmp_path: Path, edit) -> None:
+    """LibreOffice's own flat ODT lists a tracked change as <text:changed-region>."""
+    earlier = tmp_path / "earlier"
+    shutil.copytree(SEED_PLAN, earlier)
+    now = tmp_path / "now"
+    shutil.copytree(SEED_PLAN, now)
+    edit(now / "action-items/AP1.3.yaml", "Identified list of value propositions",
+         "Identified catalogue of value propositions")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "marked.docx").write_bytes(build_bytes(now, out, compare_to=str(earlier), date=DATE))
+    subprocess.run(["soffice", "--headless", "--convert-to", "fodt", "--outdir", str(out), str(out / "marked.docx")],
+                   capture_output=True, timeout=180, check=True)
+    flat = (out / "marked.fodt").read_text(encoding="utf-8")
+    assert flat.count("<text:insertion") >= 1 and flat.count("<text:deletion") >= 1
+
+
+# --- HTML and PDF show the same changes -------------------------------------------------
+
+
+def test_html_and_pdf_show_insertions_and_deletions(tmp_path: Path, edit) -> None:
+    earlier = tmp_path / "earlier"
+    shutil.copytree(SEED_PLAN, earlier)
+    now = tmp_path / "now"
+    shutil.copytree(SEED_PLAN, now)
+    edit(now / "action-items/AP1.3.yaml", "Identified list of value propositions",
+         "Identified catalogue of value propositions")
+    out = tmp_path / "out"
+    out.mkdir()
+    html = build_bytes(now, out, "html", compare_to=str(earlier), date=DATE).decode()
+    assert "<del>list</del>" in html and "<ins>catalogue</ins>" in html
+    assert 'data-rev="mod"' in html and "line-through" in html and "border-left: 2pt solid" in html
+    assert "This version shows the changes made since" in html
+    from pypdf import PdfReader
+
+    pdf = build_bytes(now, out, "pdf", compare_to=str(earlier), date=DATE)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "list" in text and "catalogue" in text  # the deleted word is shown, struck through
+
+
+# --- git revisions, errors ---------------------------------------------------------------
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    shutil.copytree(SEED_PLAN, repo / "plan")
+    git(repo, "init", "-q")
+    git(repo, "-c", "user.name=T", "-c", "user.email=t@example.org", "add", "plan")
+    git(repo, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-m", "td1")
+    git(repo, "tag", "td1")
+    return repo
+
+
+def apdoc(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "apdoc", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_compare_to_a_git_tag_and_diff(repo: Path, edit) -> None:
+    edit(repo / "plan/action-items/AP1.3.yaml", "Identified list of value propositions",
+         "Identified catalogue of value propositions")
+    result = apdoc(repo, "build", "--format", "docx", "--compare-to", "td1", "-o", "m.docx")
+    assert result.returncode == 0, result.stderr
+    document = zipfile.ZipFile(repo / "m.docx").read("word/document.xml").decode()
+    assert "since td1" in document and "<w:delText xml:space=\"preserve\">list</w:delText>" in document
+    diff = apdoc(repo, "diff", "td1")
+    assert diff.returncode == 0 and diff.stdout == "AP1.3 · Key Outcome(s): 1 word changed\n"
+    md = apdoc(repo, "diff", "td1", "--format", "md").stdout
+    assert md.splitlines()[0] == "### Changes to the plan since `td1`"
+    assert "- **AP1.3 · Key Outcome(s)**: 1 word changed" in md
+    changes = json.loads(apdoc(repo, "diff", "td1", "--format", "json").stdout)
+    assert changes == [{"where": "AP1.3 · Key Outcome(s)", "what": "changed", "words_added": 1, "words_removed": 1}]
+    assert apdoc(repo, "diff", "td1", "td1").stdout == "no changes between td1 and td1\n"
+
+
+def test_bad_refs_are_clear_errors(repo: Path, edit) -> None:
+    unknown = apdoc(repo, "build", "--compare-to", "td999", "-o", "m.docx")
+    assert unknown.returncode == 1 and unknown.stderr.startswith("td999: error: not a plan folder and not a git")
+    assert "Traceback" not in unknown.stderr and not (repo / "m.docx").exists()
+    # A revision whose plan does not validate: its problems name the revision and the file.
+    edit(repo / "plan/action-items/AP1.3.yaml", "short_name:", "short_nme:")
+    git(repo, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-am", "broken")
+    git(repo, "tag", "broken")
+    broken = apdoc(repo, "diff", "broken")
+    assert broken.returncode == 1
+    assert re.search(r"^broken:plan/action-items/AP1\.3\.yaml:\d+:1: error: unknown field 'short_nme'",
+                     broken.stderr, re.M), broken.stderr
+    # A folder that is not a plan.
+    (repo / "empty").mkdir()
+    folder = apdoc(repo, "diff", "empty")
+    assert folder.returncode == 1 and "empty" in folder.stderr and "Traceback" not in folder.stderr
+    # Markdown has no revision marks: wrong usage, exit 2.
+    assert apdoc(repo, "build", "--format", "md", "--compare-to", "td1").returncode == 2
+
+
+def test_default_author_and_date_come_from_git(repo: Path, edit) -> None:
+    git(repo, "config", "user.name", "Ada Editor")
+    edit(repo / "plan/action-items/AP1.3.yaml", "Identified list", "Identified catalogue")
+    assert apdoc(repo, "build", "--compare-to", "td1", "-o", "m.docx").returncode == 0
+    document = etree.fromstring(zipfile.ZipFile(repo / "m.docx").read("word/document.xml"))
+    change = next(document.iter(f"{W}ins"))
+    committed = git(repo, "log", "-1", "--format=%ct").strip()
+    from datetime import UTC, datetime
+
+    expected = datetime.fromtimestamp(int(committed), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert change.get(f"{W}author") == "Ada Editor" and change.get(f"{W}date") == expected
