@@ -21,7 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from synth import synthesize  # noqa: E402
+from synth import earlier_version, synthesize  # noqa: E402
 
 PYTHON = sys.executable
 TARGETS = {("validate", 1): 0.25, ("docx", 1): 0.35, ("docx", 100): 10.0}
@@ -73,6 +73,10 @@ def main() -> None:
                 "docx": [*apdoc, "build", "--format", "docx", "--plan", str(plan), "-o", f"{tmp}/out-{factor}.docx"],
                 "html": [*apdoc, "build", "--format", "html", "--plan", str(plan), "-o", f"{tmp}/out-{factor}.html"],
             }
+            if factor in (1, 100):  # revision marks against the plan without its newest parts
+                earlier = earlier_version(Path(plan), Path(tmp) / f"earlier-{factor}x")
+                peers["docx --compare-to"] = [*apdoc, "build", "--format", "docx", "--plan", str(plan),
+                                              "--compare-to", str(earlier), "-o", f"{tmp}/marked-{factor}.docx"]
             if factor == 1:
                 peers["pdf"] = [*apdoc, "build", "--format", "pdf", "--plan", str(plan), "-o", f"{tmp}/out-1.pdf"]
             for name, argv in peers.items():
@@ -85,6 +89,9 @@ def main() -> None:
         times = {(n, f): t for n, f, t, _ in rows}
         peer_comparisons(Path(tmp), args.plan, times, args.repeat)
         print("\nratios")
+        for factor in (1, 100):
+            ratio = times[("docx --compare-to", factor)] / times[("docx", factor)]
+            print(f"  docx --compare-to / docx at {factor}×: {ratio:.2f}  (target ≤ 2)")
         for name in ("validate", "docx", "html"):
             t1, t10, t100 = (times[(name, f)] for f in (1, 10, 100))
             print(f"  {name:<9} 10×/1× {t10 / t1:5.2f}   100×/10× {t100 / t10:5.2f}  (linear: ≤ 11)")

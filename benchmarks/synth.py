@@ -113,3 +113,26 @@ def synthesize(source: Path, factor: int, target: Path) -> Path:
 
 if __name__ == "__main__":
     synthesize(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]))
+
+
+def earlier_version(plan: Path, target: Path) -> Path:
+    """The plan as the seed's previous version was: no Learning and Feedback rows in the
+    action item tables, and no chapter holding the consideration matrix (the seed's abstract
+    names these as what its version added). Used by the revision-mark tests and benchmark."""
+    shutil.copytree(plan, target)
+    for path in (target / "chapters").glob("*.yaml"):
+        if "\nconsiderations:" in path.read_text(encoding="utf-8"):
+            path.unlink()
+    for path in (target / "action-items").glob("*.yaml"):
+        kept, skipping = [], None
+        for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+            indent = len(line) - len(line.lstrip())
+            if skipping is not None and (not line.strip() or indent > skipping):
+                continue
+            skipping = None
+            if line.lstrip().startswith("learning_and_feedback:"):
+                skipping = indent
+                continue
+            kept.append(line)
+        path.write_text("".join(kept), encoding="utf-8")
+    return target

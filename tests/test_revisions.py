@@ -31,23 +31,13 @@ DATE = "2024-04-19T10:00:00Z"
 
 def previous_plan(target: Path) -> Path:
     """The seed plan as it was before: no Learning and Feedback rows, no chapter 8."""
-    shutil.copytree(SEED_PLAN, target)
-    matrix = [p for p in (target / "chapters").glob("*.yaml") if "\nconsiderations:" in p.read_text()]
-    assert len(matrix) == 1
-    matrix[0].unlink()
-    for path in (target / "action-items").glob("*.yaml"):
-        kept, skipping = [], None
-        for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
-            indent = len(line) - len(line.lstrip())
-            if skipping is not None and (not line.strip() or indent > skipping):
-                continue
-            skipping = None
-            if line.lstrip().startswith("learning_and_feedback:"):
-                skipping = indent
-                continue
-            kept.append(line)
-        path.write_text("".join(kept), encoding="utf-8")
-    return target
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from synth import earlier_version
+
+    plan = earlier_version(SEED_PLAN, target)
+    assert not [p for p in (plan / "chapters").glob("*.yaml") if "\nconsiderations:" in p.read_text()]
+    assert "learning_and_feedback" not in "".join(p.read_text() for p in (plan / "action-items").glob("*"))
+    return plan
 
 
 @pytest.fixture(scope="module")
