@@ -61,6 +61,8 @@ def _merge(old: etree._Element, new: etree._Element) -> list[etree._Element]:
     cell for cell, the earlier one deleted and the current one inserted)."""
     if new.get("id") in UNMARKED or new.tag in ("colgroup", "svg") or new.tag.endswith("}svg"):
         return [_copy(new)]
+    if etree.tostring(old, with_tail=False) == etree.tostring(new, with_tail=False):
+        return [_copy(new)]  # the common case, and much cheaper than comparing the parts
     if new.tag == "tr" and _cells(old) != _cells(new):
         return [_marked(old, "del"), _marked(new, "ins")]
     out = etree.Element(new.tag, dict(new.attrib))
@@ -175,6 +177,10 @@ def _emit(before: Item | None, after: Item | None, out: etree._Element) -> bool:
             out.append(_marked(value, mark))  # type: ignore[arg-type]
         return True
     if before[0] == "inline":
+        if _text_of(before[1]) == _text_of(after[1]):  # type: ignore[arg-type]
+            for piece in after[1]:  # type: ignore[attr-defined]
+                _append_piece(out, _copy(piece) if isinstance(piece, etree._Element) else piece)
+            return False
         return _merge_inline(before[1], after[1], out)  # type: ignore[arg-type]
     merged = _merge(before[1], after[1])  # type: ignore[arg-type]
     for element in merged:
