@@ -46,7 +46,7 @@ def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def words_of(element: etree._Element) -> list[str]:
-    return "".join(element.itertext()).split()
+    return " ".join(element.itertext()).split()  # every element boundary separates words
 
 
 # --- the marked intermediate document ------------------------------------------------

@@ -28,6 +28,7 @@ from typing import Union
 from lxml import etree
 
 INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"}
+VOID = {"br", "col", "meta", "img", "hr", "wbr"}
 # Ids that only record a position inside their parent; others name plan content.
 POSITIONAL_ID = re.compile(r"-(?:b|p|i|r|c)\d+$")
 SIMILAR = 0.5  # word-level likeness above which two blocks are compared rather than replaced
@@ -43,7 +44,15 @@ def mark_changes(earlier: str, current: str, *, author: str, date: str) -> str:
     new_body = etree.fromstring(current.encode("utf-8")).find("body")
     if old_body is None or new_body is None:
         raise ValueError("the layout has no <body>")
-    merged = etree.tostring(_merge(old_body, new_body)[0], encoding="unicode")
+    merged_body = _merge(old_body, new_body)[0]
+    for element in merged_body.iter():
+        if not isinstance(element.tag, str) or element.tag in VOID:
+            continue
+        if element.text is None and len(element) == 0:
+            element.text = ""  # <p></p>, not <p/>: an HTML parser (weasyprint's) reads <p/> as an open <p>
+        if element.tag not in INLINE and element is not merged_body and element.tail is None:
+            element.tail = "\n"  # blocks on lines of their own, as the layout writes them
+    merged = etree.tostring(merged_body, encoding="unicode")
     # The head is kept as the layout wrote it (re-serialising would escape the stylesheet's `>`).
     head_end, body_start, body_end = current.index("</head>"), current.index("<body"), current.rindex("</body>")
     metas = "".join(

@@ -180,7 +180,7 @@ class _Writer:
                 pending.extend(self.inline(child, ()))
             else:
                 raise ValueError(f"<{tag}> is not in the layout vocabulary (docs/layout-vocabulary.md)")
-            if child.tail and child.tail.strip():
+            if child.tail and (child.tail.strip() or tag in INLINE):  # a space between inline runs counts
                 pending.append(_Run(child.tail))
         if pending:
             out.append(self.paragraph_xml(pending, ctx.style, rev=ctx.rev))
@@ -272,7 +272,7 @@ class _Writer:
                     raise ValueError(f"<{child.tag}> inside <li> is not in the layout vocabulary")
                 else:
                     pending.extend(self.inline(child, ()))
-                if child.tail and child.tail.strip():
+                if child.tail and (child.tail.strip() or child.tag in INLINE):
                     pending.append(_Run(child.tail))
             if pending or not numbered:
                 flush(pending, li.get("id") if not numbered else None)
@@ -486,18 +486,23 @@ class _Writer:
     def runs_xml(self, runs: list[_Run]) -> str:
         # Collapse whitespace as HTML does: runs of spaces and newlines become one space, trimmed at the ends.
         pieces: list[tuple[_Run, str]] = []
-        space = True  # at paragraph start, leading spaces vanish
+        # With tracked changes there are two texts, accepted and rejected: a space is dropped only
+        # when every text the run belongs to already ends with one.
+        space = {"ins": True, "del": True}  # at paragraph start, leading spaces vanish
         for run in runs:
+            views = ("ins", "del") if run.rev is None else (run.rev,)
             if run.kind != "text":
                 pieces.append((run, ""))
-                space = run.kind == "br"
+                for view in views:
+                    space[view] = run.kind == "br"
                 continue
             text = re.sub(r"[ \n\r]+", " ", run.text)
-            if space:
+            if all(space[view] for view in views):
                 text = text.lstrip(" ")
             if not text:
                 continue
-            space = text.endswith((" ", "\t"))
+            for view in views:
+                space[view] = text.endswith((" ", "\t"))
             pieces.append((run, text))
         while pieces and pieces[-1][0].kind == "text":
             run, text = pieces[-1]
