@@ -311,3 +311,16 @@ def test_default_author_and_date_come_from_git(repo: Path, edit) -> None:
 
     expected = datetime.fromtimestamp(int(committed), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert change.get(f"{W}author") == "Ada Editor" and change.get(f"{W}date") == expected
+
+
+def test_a_marked_build_never_replaces_the_clean_one(repo: Path, edit) -> None:
+    assert apdoc(repo, "build", "--format", "docx").returncode == 0
+    clean = sorted((repo / "build").iterdir())
+    assert [p.name for p in clean] == ["TSAG-TD-XXX.docx"]
+    before = clean[0].read_bytes()
+    edit(repo / "plan/action-items/AP1.3.yaml", "Identified list", "Identified catalogue")
+    result = apdoc(repo, "build", "--format", "all", "--compare-to", "td1")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (repo / "build").iterdir()) == [
+        "TSAG-TD-XXX-marked.docx", "TSAG-TD-XXX-marked.html", "TSAG-TD-XXX-marked.pdf", "TSAG-TD-XXX.docx"]
+    assert clean[0].read_bytes() == before

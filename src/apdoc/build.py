@@ -38,10 +38,12 @@ def _writer(fmt: str) -> Callable[[str], bytes]:
     return write_html
 
 
-def default_output(plan: Plan, fmt: str, folder: Path = Path("build")) -> Path:
+def default_output(plan: Plan, fmt: str, folder: Path = Path("build"), marked: bool = False) -> Path:
+    """build/<document number>.<format>; a TD with revision marks gets `-marked`, so that it
+    never replaces the clean one."""
     number = plan.document.model.cover.document_number
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or "TD"
-    return folder / f"{stem}.{fmt}"
+    return folder / f"{stem}{'-marked' if marked else ''}.{fmt}"
 
 
 def marked_html(
@@ -136,7 +138,7 @@ def build_formats(
             # The packaged templates always give valid XHTML; an override may not.
             where = display_path(template_dir or plan.root.resolve().parent / "templates")
             raise PlanError([Diagnostic(where, 0, 0, f"the layout is not valid for the {fmt} writer: {exc}")]) from None
-        target = output if output is not None else default_output(plan, fmt)
+        target = output if output is not None else default_output(plan, fmt, marked=compare_to is not None)
         write_atomic(target, data)
         written.append(target)
         if progress:

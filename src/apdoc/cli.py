@@ -219,7 +219,8 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
             moment = moment.astimezone(UTC)
         rev_date = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     if fmt == "all":
-        targets = {one: None if output is None else output / f"TD.{one}" for one in formats}
+        stem = "TD" if compare_to is None else "TD-marked"
+        targets = {one: None if output is None else output / f"{stem}.{one}" for one in formats}
     else:
         targets = {fmt: output}
 
