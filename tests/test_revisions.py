@@ -271,12 +271,14 @@ def test_compare_to_a_git_tag_and_diff(repo: Path, edit) -> None:
     document = zipfile.ZipFile(repo / "m.docx").read("word/document.xml").decode()
     assert "since td1" in document and "<w:delText xml:space=\"preserve\">list</w:delText>" in document
     diff = apdoc(repo, "diff", "td1")
-    assert diff.returncode == 0 and diff.stdout == "AP1.3 · Key Outcome(s): 1 word changed\n"
+    assert diff.returncode == 0 and diff.stdout == "AP1.3 (Table 4) · Key Outcome(s): 1 word changed\n"
     md = apdoc(repo, "diff", "td1", "--format", "md").stdout
     assert md.splitlines()[0] == "### Changes to the plan since `td1`"
-    assert "- **AP1.3 · Key Outcome(s)**: 1 word changed" in md
+    assert "- **AP1.3 (Table 4) · Key Outcome(s)**: 1 word changed" in md
     changes = json.loads(apdoc(repo, "diff", "td1", "--format", "json").stdout)
-    assert changes == [{"where": "AP1.3 · Key Outcome(s)", "what": "changed", "words_added": 1, "words_removed": 1}]
+    assert changes == [
+        {"where": "AP1.3 (Table 4) · Key Outcome(s)", "what": "changed", "words_added": 1, "words_removed": 1}
+    ]
     assert apdoc(repo, "diff", "td1", "td1").stdout == "no changes between td1 and td1\n"
 
 
@@ -324,3 +326,37 @@ def test_a_marked_build_never_replaces_the_clean_one(repo: Path, edit) -> None:
     assert sorted(p.name for p in (repo / "build").iterdir()) == [
         "TSAG-TD-XXX-marked.docx", "TSAG-TD-XXX-marked.html", "TSAG-TD-XXX-marked.pdf", "TSAG-TD-XXX.docx"]
     assert clean[0].read_bytes() == before
+
+
+def test_diff_of_the_seed_history_names_exactly_what_its_abstract_says(previous: Path) -> None:
+    from apdoc.layout import Numbering
+    from apdoc.plandiff import diff_plans
+
+    current = load_plan(SEED_PLAN)
+    numbers = Numbering.of(current)
+    matrix_chapter = next(c.model for c in current.chapters if c.model.considerations)
+    tables = [a.model.id for a in current.action_items if a.model.table is not None]
+    expected = [f"Chapter {numbers.headings[matrix_chapter.id]}: added"] + [
+        f"{ap} (Table {numbers.tables[ap]}) · Learning and Feedback: added" for ap in tables
+    ]
+    assert [str(c) for c in diff_plans(load_plan(previous), current)] == expected
+    assert [str(c) for c in diff_plans(current, load_plan(previous))] == [
+        line.replace("added", "removed") for line in expected
+    ]
+    assert diff_plans(current, current) == []
+
+
+def test_diff_counts_words_and_ignores_layout_only_changes(tmp_path: Path, edit) -> None:
+    from apdoc.plandiff import diff_plans
+
+    earlier = tmp_path / "earlier"
+    shutil.copytree(SEED_PLAN, earlier)
+    now = tmp_path / "now"
+    shutil.copytree(SEED_PLAN, now)
+    edit(now / "action-items/AP1.3.yaml", "Identified list of value propositions",
+         "Identified a long catalogue of value propositions")
+    path = now / "action-items/AP1.yaml"
+    path.write_text("# a comment only changes the file\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert [str(c) for c in diff_plans(load_plan(earlier), load_plan(now))] == [
+        "AP1.3 (Table 4) · Key Outcome(s): 1 word changed, 2 words added"
+    ]

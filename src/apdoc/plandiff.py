@@ -96,16 +96,18 @@ def units(plan: Plan) -> dict[Key, tuple[str, str]]:
     for loaded in plan.action_items:
         item = loaded.model
         key = ("ap", item.id)
-        out[key] = (item.id, _flat(item))
-        out[(*key, "statement")] = (f"{item.id} · statement", item.statement)
-        out[(*key, "short_name")] = (f"{item.id} · short name", item.short_name)
+        # The id is what stays; the table number is what a reader of the TD looks for.
+        name = f"{item.id} (Table {numbers.tables[item.id]})" if item.id in numbers.tables else item.id
+        out[key] = (name, _flat(item))
+        out[(*key, "statement")] = (f"{name} · statement", item.statement)
+        out[(*key, "short_name")] = (f"{name} · short name", item.short_name)
         for sub in item.sub_items:
             out[(*key, "sub", sub.id)] = (sub.id, sub.statement)
         if item.table is not None:
-            out[(*key, "table")] = (f"{item.id} · table", _flat(item.table))
-            for name, label in TABLE_FIELDS.items():
-                if name == "objective" or name in item.table.model_fields_set:
-                    out[(*key, "table", name)] = (f"{item.id} · {label}", _flat(getattr(item.table, name)))
+            out[(*key, "table")] = (f"{name} · table", _flat(item.table))
+            for field, label in TABLE_FIELDS.items():
+                if field == "objective" or field in item.table.model_fields_set:
+                    out[(*key, "table", field)] = (f"{name} · {label}", _flat(getattr(item.table, field)))
     return out
 
 
