@@ -360,3 +360,40 @@ def test_diff_counts_words_and_ignores_layout_only_changes(tmp_path: Path, edit)
     assert [str(c) for c in diff_plans(load_plan(earlier), load_plan(now))] == [
         "AP1.3 (Table 4) · Key Outcome(s): 1 word changed, 2 words added"
     ]
+
+
+def _has_uno() -> bool:
+    system_python = shutil.which("python3", path="/usr/bin:/bin")
+    if shutil.which("soffice") is None or system_python is None:
+        return False
+    return subprocess.run([system_python, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with its Python bridge (python3-uno) is not installed")
+def test_libreoffice_accept_all_and_reject_all_give_the_two_versions(previous: Path, tmp_path: Path) -> None:
+    """What an editor does: open the marked TD in LibreOffice, Review ▸ Accept All (or Reject All)."""
+    marked = tmp_path / "marked.docx"
+    marked.write_bytes(build_bytes(SEED_PLAN, tmp_path, compare_to=str(previous), date=DATE))
+    (tmp_path / "current.docx").write_bytes(build_bytes(SEED_PLAN, tmp_path))
+    (tmp_path / "earlier.docx").write_bytes(build_bytes(previous, tmp_path))
+    resolver = Path(__file__).with_name("lo_resolve.py")
+    counts = {}
+    for action in ("Accept", "Reject"):
+        out = subprocess.run(["/usr/bin/python3", str(resolver), str(marked), action, str(tmp_path / f"{action}.txt")],
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        counts[action] = [int(n) for n in out.stdout.split()]
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--convert-to", "txt:Text (encoded):UTF8,LF", "--outdir", str(tmp_path),
+                    str(tmp_path / "current.docx"), str(tmp_path / "earlier.docx")],
+                   capture_output=True, timeout=300, check=True)
+
+    def words(name: str) -> list[str]:
+        lines = (tmp_path / name).read_text(encoding="utf-8").splitlines()
+        # The cover of a marked TD says what it is marked against; nothing else may differ.
+        return [w for line in lines if not line.startswith(("Revision marks:", "This version shows the changes"))
+                for w in line.split()]
+
+    assert counts["Accept"][0] > 22 and counts["Accept"][1] == 0 and counts["Reject"][1] == 0
+    assert words("Accept.txt") == words("current.txt")
+    assert words("Reject.txt") == words("earlier.txt")

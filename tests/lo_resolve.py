@@ -1,0 +1,72 @@
+"""Accept All or Reject All tracked changes in LibreOffice, then save the document as text.
+
+Run with a Python that has LibreOffice's UNO bridge (Debian: python3-uno), not the venv:
+
+    /usr/bin/python3 tests/lo_resolve.py TD-marked.docx Accept accepted.txt
+
+Prints the number of tracked changes LibreOffice found and how many are left after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+
+def prop(name: str, value: object) -> PropertyValue:
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def main(source: str, action: str, target: str) -> None:
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        office = subprocess.Popen(
+            ["soffice", "--headless", "--invisible", "--norestore", f"-env:UserInstallation=file://{profile}",
+             f"--accept=socket,host=localhost,port={port};urp;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        desktop = None
+        try:
+            local = uno.getComponentContext()
+            resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+            for _ in range(200):
+                try:
+                    ctx = resolver.resolve(f"uno:socket,host=localhost,port={port};urp;StarOffice.ComponentContext")
+                    break
+                except Exception:  # not listening yet
+                    time.sleep(0.3)
+            else:
+                raise SystemExit("LibreOffice did not start")
+            desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+            url = uno.systemPathToFileUrl(os.path.abspath(source))
+            doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+            found = doc.getRedlines().getCount()
+            dispatcher = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+            dispatcher.executeDispatch(doc.getCurrentController().getFrame(), f".uno:{action}AllTrackedChanges",
+                                       "", 0, ())
+            left = doc.getRedlines().getCount()
+            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)),
+                           (prop("FilterName", "Text (encoded)"), prop("FilterOptions", "UTF8,LF")))
+            doc.close(True)
+            print(f"{found} {left}")
+        finally:
+            if desktop is not None:
+                with contextlib.suppress(Exception):  # already gone
+                    desktop.terminate()
+            office.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
