@@ -397,3 +397,22 @@ def test_libreoffice_accept_all_and_reject_all_give_the_two_versions(previous: P
     assert counts["Accept"][0] > 22 and counts["Accept"][1] == 0 and counts["Reject"][1] == 0
     assert words("Accept.txt") == words("current.txt")
     assert words("Reject.txt") == words("earlier.txt")
+
+
+def test_a_changed_figure_is_replaced_as_a_whole(tmp_path: Path, edit) -> None:
+    earlier = tmp_path / "earlier"
+    shutil.copytree(SEED_PLAN, earlier)
+    now = tmp_path / "now"
+    shutil.copytree(SEED_PLAN, now)
+    figure_file = next(p for p in (now / "chapters").glob("*.yaml") if "pillars:" in p.read_text())
+    edit(figure_file, "action_items: [AP1.4]", "action_items: [AP1.4, AP2]")
+    out = tmp_path / "out"
+    out.mkdir()
+    html = etree.fromstring(marked_html(load_plan(now), str(earlier), author="A", date=DATE).encode())
+    figures = html.findall(".//figure")
+    assert [f.get("data-rev") for f in figures] == ["del", "ins"]
+    docx = build_bytes(now, out, compare_to=str(earlier), date=DATE)
+    document = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    drawings = {change.tag: change for d in document.iter(f"{W}drawing") for change in d.iterancestors(f"{W}ins",
+                                                                                                        f"{W}del")}
+    assert set(drawings) == {f"{W}ins", f"{W}del"}

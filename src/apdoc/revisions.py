@@ -74,11 +74,17 @@ def _merge(old: etree._Element, new: etree._Element) -> list[etree._Element]:
         return [_copy(new)]  # the common case, and much cheaper than comparing the parts
     if new.tag == "tr" and _cells(old) != _cells(new):
         return [_marked(old, "del"), _marked(new, "ins")]
+    if new.tag == "figure" and _drawing(old) != _drawing(new):
+        return [_marked(old, "del"), _marked(new, "ins")]  # a drawing changes as a whole
     out = etree.Element(new.tag, dict(new.attrib))
     changed = _merge_items(_items(old), _items(new), out)
     if changed and _is_inline_container(out) and out.get("data-rev") is None:
         out.set("data-rev", "mod")
     return [out]
+
+
+def _drawing(figure: etree._Element) -> bytes:
+    return b"".join(etree.tostring(e) for e in figure if isinstance(e.tag, str) and e.tag.endswith("svg"))
 
 
 def _cells(tr: etree._Element) -> list[int]:
