@@ -48,7 +48,7 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz APDOC_MUTATIONS=2000 $(BIN)/python -m pytest tests/test_properties.py
+	HYPOTHESIS_PROFILE=fuzz APDOC_MUTATIONS=2000 $(BIN)/python -m pytest tests/test_properties.py tests/test_revision_properties.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
