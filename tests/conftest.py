@@ -22,6 +22,34 @@ def mini_plan(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def seed(tmp_path: Path) -> Path:
+    """A writable copy of the seed plan."""
+    target = tmp_path / "plan"
+    shutil.copytree(SEED_PLAN, target)
+    return target
+
+
+@pytest.fixture
+def seed_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """Two writable copies of the seed plan, (earlier, now), for a test that edits one and compares."""
+    pair = tmp_path / "earlier", tmp_path / "now"
+    for target in pair:
+        shutil.copytree(SEED_PLAN, target)
+    return pair
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run apdoc in-process: (exit code, stdout, stderr); no input may end in a traceback."""
+    from click.testing import CliRunner
+
+    from apdoc.cli import cli
+
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output + result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
 def edit() -> Callable[[Path, str, str], None]:
     """Replace one exact piece of text in a plan file (the test fails if it is not there)."""
 

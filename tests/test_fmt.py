@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from apdoc import fmt
-from apdoc.cli import cli
 from apdoc.fmt import format_file, format_plan, format_text, new_yaml
 from apdoc.loader import load_yaml
 from apdoc.models import ActionItem, ActionItemTable
 from conftest import ROOT, SEED_PLAN
+from conftest import run_cli as run
 
 ACTION_SCHEMA = "# yaml-language-server: $schema=../../schema/action-item.schema.json"
 
-
-@pytest.fixture
-def seed(tmp_path: Path) -> Path:
-    target = tmp_path / "plan"
-    shutil.copytree(SEED_PLAN, target)
-    return target
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    assert "Traceback" not in result.output + result.stderr
-    return result.exit_code, result.stdout, result.stderr
 
 
 def comments(text: str) -> list[str]:

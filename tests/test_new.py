@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from apdoc.cli import cli
 from apdoc.fmt import format_plan
 from apdoc.loader import load_yaml
 from apdoc.models import ActionItem, ActionItemTable, Consideration
 from apdoc.plan import load_plan
 from apdoc.scaffold import PLACEHOLDER
-from conftest import SEED_PLAN
+from conftest import run_cli as run
 
 MATRIX = Path("chapters") / "08-considerations.yaml"
 NAME = "Interlock with other groups"
 
-
-@pytest.fixture
-def seed(tmp_path: Path) -> Path:
-    target = tmp_path / "plan"
-    shutil.copytree(SEED_PLAN, target)
-    return target
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    assert "Traceback" not in result.output + result.stderr
-    return result.exit_code, result.stdout, result.stderr
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -76,11 +76,8 @@ def test_seed_history_marks_exactly_the_new_rows_and_chapter_8_as_insertions(pre
     assert [w for e in inserted for w in words_of(e)] == [w for e in expected for w in words_of(e)]
 
 
-def test_shifted_numbers_and_moved_files_are_not_edits(tmp_path: Path, edit) -> None:
-    earlier = tmp_path / "earlier"
-    shutil.copytree(SEED_PLAN, earlier)
-    now = tmp_path / "now"
-    shutil.copytree(SEED_PLAN, now)
+def test_shifted_numbers_and_moved_files_are_not_edits(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
+    earlier, now = seed_pair
     # A new table at the start of chapter 1 renumbers every table after it …
     first = sorted((now / "chapters").glob("*.yaml"))[0]
     text = first.read_text(encoding="utf-8")
@@ -156,11 +153,8 @@ def test_seed_history_accept_all_gives_the_current_version_and_reject_all_the_pr
 
 def test_a_changed_word_is_marked_word_by_word_and_a_removed_row_on_the_row(
     tmp_path: Path, edit
-) -> None:
-    earlier = tmp_path / "earlier"
-    shutil.copytree(SEED_PLAN, earlier)
-    now = tmp_path / "now"
-    shutil.copytree(SEED_PLAN, now)
+, seed_pair: tuple[Path, Path]) -> None:
+    earlier, now = seed_pair
     edit(now / "action-items/AP1.3.yaml", "Identified list of value propositions",
          "Identified catalogue of value propositions")
     matrix = next(p for p in (now / "chapters").glob("*.yaml") if "\nconsiderations:" in p.read_text())
@@ -201,12 +195,9 @@ def test_marked_docx_is_deterministic_and_valid(previous: Path, tmp_path: Path) 
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_sees_tracked_changes(tmp_path: Path, edit) -> None:
+def test_libreoffice_sees_tracked_changes(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
     """LibreOffice's own flat ODT lists a tracked change as <text:changed-region>."""
-    earlier = tmp_path / "earlier"
-    shutil.copytree(SEED_PLAN, earlier)
-    now = tmp_path / "now"
-    shutil.copytree(SEED_PLAN, now)
+    earlier, now = seed_pair
     edit(now / "action-items/AP1.3.yaml", "Identified list of value propositions",
          "Identified catalogue of value propositions")
     out = tmp_path / "out"
@@ -221,11 +212,8 @@ def test_libreoffice_sees_tracked_changes(tmp_path: Path, edit) -> None:
 # --- HTML and PDF show the same changes -------------------------------------------------
 
 
-def test_html_and_pdf_show_insertions_and_deletions(tmp_path: Path, edit) -> None:
-    earlier = tmp_path / "earlier"
-    shutil.copytree(SEED_PLAN, earlier)
-    now = tmp_path / "now"
-    shutil.copytree(SEED_PLAN, now)
+def test_html_and_pdf_show_insertions_and_deletions(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
+    earlier, now = seed_pair
     edit(now / "action-items/AP1.3.yaml", "Identified list of value propositions",
          "Identified catalogue of value propositions")
     out = tmp_path / "out"
@@ -346,13 +334,10 @@ def test_diff_of_the_seed_history_names_exactly_what_its_abstract_says(previous:
     assert diff_plans(current, current) == []
 
 
-def test_diff_counts_words_and_ignores_layout_only_changes(tmp_path: Path, edit) -> None:
+def test_diff_counts_words_and_ignores_layout_only_changes(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
     from apdoc.plandiff import diff_plans
 
-    earlier = tmp_path / "earlier"
-    shutil.copytree(SEED_PLAN, earlier)
-    now = tmp_path / "now"
-    shutil.copytree(SEED_PLAN, now)
+    earlier, now = seed_pair
     edit(now / "action-items/AP1.3.yaml", "Identified list of value propositions",
          "Identified a long catalogue of value propositions")
     path = now / "action-items/AP1.yaml"
@@ -399,11 +384,8 @@ def test_libreoffice_accept_all_and_reject_all_give_the_two_versions(previous: P
     assert words("Reject.txt") == words("earlier.txt")
 
 
-def test_a_changed_figure_is_replaced_as_a_whole(tmp_path: Path, edit) -> None:
-    earlier = tmp_path / "earlier"
-    shutil.copytree(SEED_PLAN, earlier)
-    now = tmp_path / "now"
-    shutil.copytree(SEED_PLAN, now)
+def test_a_changed_figure_is_replaced_as_a_whole(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
+    earlier, now = seed_pair
     figure_file = next(p for p in (now / "chapters").glob("*.yaml") if "pillars:" in p.read_text())
     edit(figure_file, "action_items: [AP1.4]", "action_items: [AP1.4, AP2]")
     out = tmp_path / "out"

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from apdoc import terminal
 from apdoc.cli import cli
 from apdoc.diagnostics import Diagnostic
+from conftest import run_cli
 
 
 def _source(tmp_path: Path, text: str) -> str:
@@ -90,14 +91,9 @@ def test_use_colour(monkeypatch, env: dict[str, str], tty: bool, expected: bool)
     assert terminal.use_colour() is expected
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 def test_validate_text_piped_is_plain_with_the_source_line(mini_plan: Path, edit) -> None:
     edit(mini_plan / "chapters/1-scope.yaml", "title: Scope", "titel: Scope")
-    code, _, err = _run("validate", "--plan", str(mini_plan))
+    code, _, err = run_cli("validate", "--plan", str(mini_plan))
     assert code == 1
     assert err.splitlines() == [
         f"{mini_plan}/chapters/1-scope.yaml:2:1: error: unknown field 'titel' (did you mean 'title'?)",
@@ -113,14 +109,14 @@ def test_coloured_on_a_terminal_unless_no_color(mini_plan: Path, edit, monkeypat
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setenv("TERM", "xterm")
     monkeypatch.setattr(terminal, "is_terminal", lambda stream=None: True)
-    assert "\x1b[31m" in _run("validate", "--plan", str(mini_plan))[2]
+    assert "\x1b[31m" in run_cli("validate", "--plan", str(mini_plan))[2]
     monkeypatch.setenv("NO_COLOR", "1")
-    assert "\x1b[" not in _run("validate", "--plan", str(mini_plan))[2]
+    assert "\x1b[" not in run_cli("validate", "--plan", str(mini_plan))[2]
 
 
 def test_build_errors_show_the_source_line(mini_plan: Path, edit, tmp_path: Path) -> None:
     edit(mini_plan / "document.yaml", "source: Rapporteur Q1/99", "sorce: Rapporteur Q1/99")
-    code, _, err = _run("build", "--format", "html", "--plan", str(mini_plan), "-o", str(tmp_path / "td.html"))
+    code, _, err = run_cli("build", "--format", "html", "--plan", str(mini_plan), "-o", str(tmp_path / "td.html"))
     assert code == 1
     first, source, caret, *_ = err.splitlines()
     assert first.startswith(f"{mini_plan}/document.yaml:") and "error: unknown field 'sorce'" in first
@@ -129,13 +125,13 @@ def test_build_errors_show_the_source_line(mini_plan: Path, edit, tmp_path: Path
 
 
 def test_quiet_prints_only_errors(mini_plan: Path, edit, tmp_path: Path) -> None:
-    code, out, err = _run("-q", "validate", "--plan", str(mini_plan))
+    code, out, err = run_cli("-q", "validate", "--plan", str(mini_plan))
     assert (code, out, err) == (0, "", "")  # no summary, no warnings
-    code, out, err = _run("--quiet", "build", "--format", "html", "--plan", str(mini_plan),
+    code, out, err = run_cli("--quiet", "build", "--format", "html", "--plan", str(mini_plan),
                           "-o", str(tmp_path / "td.html"))
     assert (code, out, err) == (0, "", "") and (tmp_path / "td.html").is_file()
     edit(mini_plan / "chapters/1-scope.yaml", "title: Scope", "titel: Scope")
-    code, out, err = _run("-q", "validate", "--plan", str(mini_plan))
+    code, out, err = run_cli("-q", "validate", "--plan", str(mini_plan))
     assert code == 1 and out == ""
     assert err.splitlines()[0].endswith("error: unknown field 'titel' (did you mean 'title'?)")
     assert "1 error" not in err.splitlines()
@@ -146,19 +142,19 @@ def test_quiet_keeps_tool_formats_whole(mini_plan: Path) -> None:
 
     warnings = len(load_plan(mini_plan).warnings)
     assert warnings
-    code, _, err = _run("-q", "validate", "--format", "github", "--plan", str(mini_plan))
+    code, _, err = run_cli("-q", "validate", "--format", "github", "--plan", str(mini_plan))
     assert code == 0 and err.count("::warning ") == warnings
 
 
 def test_build_progress_on_a_terminal_and_always_what_was_written(mini_plan: Path, tmp_path: Path,
                                                                   monkeypatch) -> None:
     args = ("build", "--format", "html", "--plan", str(mini_plan), "-o", str(tmp_path / "td.html"))
-    code, out, err = _run(*args)
+    code, out, err = run_cli(*args)
     assert code == 0 and err == ""  # piped: no progress
     size = (tmp_path / "td.html").stat().st_size
     assert out == f"wrote {tmp_path / 'td.html'} ({size:,} bytes)\n"
     monkeypatch.setattr(terminal, "is_terminal", lambda stream=None: True)
-    code, out, err = _run(*args)
+    code, out, err = run_cli(*args)
     assert code == 0 and err == "building html…\n" and out.startswith("wrote ")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,23 @@ PLAN_OPTION = click.option(
     "--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan"), show_default=True,
     help="The plan folder.",
 )
+
+
+def output_options(default_format: str) -> Callable[[Callable], Callable]:
+    """--format, -o and --templates, shared by build and watch."""
+
+    def decorate(command: Callable) -> Callable:
+        command = click.option(
+            "--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
+            help="Templates overriding the packaged ones [default: templates/ beside the plan].")(command)
+        command = click.option(
+            "-o", "--output", type=click.Path(path_type=Path),
+            help="Output file (a folder with --format all) [default: build/<document number>.<format>].")(command)
+        return click.option(
+            "--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md", "all"]), default=default_format,
+            show_default=True, help="Output format; all writes every format.")(command)
+
+    return decorate
 
 
 def _quiet() -> bool:
@@ -182,12 +200,7 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
 
 @cli.command()
 @PLAN_OPTION
-@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md", "all"]), default="docx",
-              show_default=True, help="Output format; all writes every format.")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file (a folder with --format all) [default: build/<document number>.<format>].")
-@click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Templates overriding the packaged ones [default: templates/ beside the plan].")
+@output_options(default_format="docx")
 @click.option("--compare-to", "compare_to", metavar="REF",
               help="Mark the changes since REF (a git revision such as td256 or HEAD~3, or a plan folder).")
 @click.option("--author", help="Author of the revision marks [default: git user.name].")
@@ -321,12 +334,7 @@ def stats(plan_dir: Path, style: str) -> None:
 
 @cli.command()
 @PLAN_OPTION
-@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md", "all"]), default="html",
-              show_default=True, help="Output format; all writes every format.")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file (a folder with --format all) [default: build/<document number>.<format>].")
-@click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Templates overriding the packaged ones [default: templates/ beside the plan].")
+@output_options(default_format="html")
 @click.option("--interval", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
               help="Seconds between checks where file-system notifications do not reach (network drives).")
 def watch(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | None, interval: float) -> None:
