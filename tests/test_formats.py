@@ -48,6 +48,18 @@ def test_pdf_running_header_from_page_two(pdf_pages: list[str], outputs: dict[st
         assert f"- {number} -\nTSAG-TD XXX" in page, page[-80:]
 
 
+def test_pdf_uses_only_the_times_metric_font(outputs: dict[str, Path]) -> None:
+    """The running header too: a margin box inherits its font from the root, not from <body>."""
+    from pypdf import PdfReader
+
+    fonts = {
+        font.get_object()["/BaseFont"].split("+")[-1]
+        for page in PdfReader(outputs["pdf"]).pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
+    assert fonts and all(name.startswith(("Liberation-Serif", "TeXGyreTermes")) for name in fonts), fonts
+
+
 def test_pdf_outline_and_metadata(outputs: dict[str, Path]) -> None:
     from pypdf import PdfReader
 
