@@ -21,6 +21,7 @@ from apdoc.layout import render_html
 from apdoc.plan import load_plan
 from apdoc.writers.docx import write_docx
 from apdoc.writers.markdown import write_markdown
+from conftest import SEED_PLAN
 from textcompare import docx_segments
 
 settings.register_profile("default", max_examples=25, deadline=None,
@@ -109,7 +110,7 @@ def test_random_valid_plans_keep_their_text(tmp_path_factory, data) -> None:
         assert result.stdout.strip().endswith("valid"), result.stdout
 
 
-SEED_FILES = sorted(p.relative_to(MINI) for p in MINI.rglob("*.yaml"))
+SEED_FILES = sorted(p.relative_to(SEED_PLAN) for p in SEED_PLAN.rglob("*.yaml"))
 
 
 @settings(max_examples=int(os.environ.get("APDOC_MUTATIONS", "15")))
@@ -117,7 +118,7 @@ SEED_FILES = sorted(p.relative_to(MINI) for p in MINI.rglob("*.yaml"))
 def test_random_mutations_never_crash(tmp_path_factory, seed: int) -> None:
     rng = random.Random(seed)
     root = tmp_path_factory.mktemp("mutant") / "plan"
-    shutil.copytree(MINI, root)
+    shutil.copytree(SEED_PLAN, root)
     for _ in range(rng.randint(1, 3)):
         path = root / rng.choice(SEED_FILES)
         lines = path.read_bytes().splitlines(keepends=True)
