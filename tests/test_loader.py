@@ -14,8 +14,12 @@ FIXTURES = Path(__file__).parent / "fixtures" / "loader"
 
 
 def problems(name: str) -> list[tuple[int, int, str]]:
+    return problems_at(FIXTURES / name)
+
+
+def problems_at(path: Path) -> list[tuple[int, int, str]]:
     with pytest.raises(PlanError) as caught:
-        load_yaml(FIXTURES / name)
+        load_yaml(path)
     return [(d.line, d.col, d.message) for d in caught.value.diagnostics]
 
 
@@ -34,12 +38,29 @@ def problems(name: str) -> list[tuple[int, int, str]]:
         ("surrogate.yaml", 2, 11, "invalid Unicode character escape"),
         ("latin1.yaml", 2, 11, "not valid UTF-8 (byte 0xe9)"),
         ("utf16.yaml", 1, 1, "file is UTF-16; save it as UTF-8"),
+        ("utf16-nobom.yaml", 1, 1, "file looks like UTF-16 (no byte-order mark); save it as UTF-8"),
         ("two-docs.yaml", 2, 1, "more than one YAML document"),
     ],
 )
 def test_refused_with_line_and_message(name: str, line: int, col: int, message: str) -> None:
     found = problems(name)
     assert any(l_ == line and c == col and message in m for l_, c, m in found), found
+
+
+def test_raw_control_characters_are_each_refused_at_their_place() -> None:
+    """Typed or pasted, not escaped: YAML's reader alone would stop at the first, with no line."""
+    assert [(line, col, message.split(" is not")[0]) for line, col, message in problems("raw-control.yaml")] == [
+        (2, 19, "vertical tab U+000B"),
+        (3, 11, "form feed (page break) U+000C"),
+        (3, 22, "NUL U+0000"),
+    ]
+
+
+def test_a_long_run_of_bad_characters_is_listed_up_to_a_limit(tmp_path: Path) -> None:
+    path = tmp_path / "many.yaml"
+    path.write_bytes(b"text: " + b"\x0c" * 100 + b"\n")
+    found = problems_at(path)
+    assert len(found) == 21 and "more such characters follow" in found[-1][2]
 
 
 def test_alias_bomb_is_refused_at_once_and_nothing_runs() -> None:
@@ -60,7 +81,7 @@ def test_yaml11_traps_stay_as_typed() -> None:
     data = load_yaml(FIXTURES / "yaml11.yaml").data
     assert data == {
         "no": "NO", "on": "on", "version": "1.10", "date": "2024-04-19",
-        "empty": None, "tilde": None, "number": "01",
+        "empty": None, "tilde": None, "number": "01", "yes": "yes",
     }
 
 

@@ -36,6 +36,12 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 # Characters XML 1.0 cannot carry: they would corrupt a DOCX. YAML's escapes ("\v") can produce them.
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
+# What YAML itself refuses to read (outside its printable set). PyYAML's reader would stop at
+# the first one with no line number, so we find them all first and say where each is.
+_UNREADABLE_CHARS = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CHAR_NAMES = {"\x00": "NUL", "\x0b": "vertical tab", "\x0c": "form feed (page break)", "\x7f": "DEL"}
+MAX_REPORTED_CHARS = 20
+
 Path_ = tuple[str | int, ...]
 
 
@@ -78,6 +84,9 @@ def _decode(path: Path, raw: bytes) -> str:
         raise PlanError([Diagnostic(shown, 1, 1, "file is UTF-16; save it as UTF-8")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a byte-order mark is harmless: some Windows editors add one
+    head = raw[:4096]
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):  # every other byte NUL: UTF-16 with no mark
+        raise PlanError([Diagnostic(shown, 1, 1, "file looks like UTF-16 (no byte-order mark); save it as UTF-8")])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -103,7 +112,9 @@ def load_yaml(path: Path) -> SourceFile:
         raise PlanError([Diagnostic(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")]) from None
     text = _decode(path, raw)
     source = SourceFile(path=path, data=None)
-    problems: list[Diagnostic] = []
+    problems = _unreadable_characters(shown, text)
+    if problems:
+        raise PlanError(problems)
     try:
         _build(source, text, problems)
     except yaml.MarkedYAMLError as exc:
@@ -115,13 +126,32 @@ def load_yaml(path: Path) -> SourceFile:
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem = "tab character: indent with spaces, not tabs"
         problems.append(Diagnostic(shown, line, col, f"YAML syntax: {problem}"))
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no MarkedYAMLError
+    except yaml.YAMLError as exc:  # pragma: no cover - reader errors are found by _unreadable_characters
         problems.append(Diagnostic(shown, 1, 1, f"YAML: {exc}"))
     if problems:
         raise PlanError(problems)
     if source.data is None:
         raise PlanError([Diagnostic(shown, 1, 1, "file is empty (or only comments)")])
     return source
+
+
+def _unreadable_characters(shown: str, text: str) -> list[Diagnostic]:
+    """Each character YAML cannot read (control characters pasted from Word, mostly), with its place."""
+    found = []
+    for match in _UNREADABLE_CHARS.finditer(text):
+        if len(found) == MAX_REPORTED_CHARS:
+            last = found[-1]
+            found.append(Diagnostic(shown, last.line, last.col, "more such characters follow; the first "
+                                    f"{MAX_REPORTED_CHARS} are listed"))
+            break
+        start = match.start()
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        char = match.group()
+        name = _CHAR_NAMES.get(char, "control character" if ord(char) < 0xA0 else "non-character")
+        found.append(Diagnostic(shown, line, col, f"{name} U+{ord(char):04X} is not allowed in a plan file "
+                                "(often pasted from Word: delete it, or use a line break)"))
+    return found
 
 
 def _char_at(text: str, line: int, column: int) -> str:
