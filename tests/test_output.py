@@ -64,3 +64,38 @@ def test_file_mode_follows_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "td.docx").stat().st_mode & 0o777 == 0o644
+
+
+def message_for(path: Path) -> str:
+    with pytest.raises(PlanError) as caught:
+        write_atomic(path, b"new")
+    return caught.value.diagnostics[0].message
+
+
+def test_a_device_or_pipe_is_never_replaced(tmp_path: Path) -> None:
+    """As root, os.replace would swap /dev/null or /dev/full for a regular file."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    assert message_for(pipe) == "cannot write: it is not a regular file (a device or a pipe); give a file name"
+    assert pipe.is_fifo() and os.listdir(tmp_path) == ["pipe"]
+
+
+def test_a_folder_is_never_replaced(tmp_path: Path) -> None:
+    (tmp_path / "td.docx").mkdir()
+    assert message_for(tmp_path / "td.docx") == "cannot write: it is a folder; give a file name"
+
+
+def test_a_folder_path_through_a_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "notes").write_text("x")
+    assert message_for(tmp_path / "notes" / "td.docx").endswith("notes is a file, not a folder")
+
+
+def test_a_symbolic_link_is_written_through_and_kept(tmp_path: Path) -> None:
+    real = tmp_path / "real" / "td.docx"
+    real.parent.mkdir()
+    real.write_bytes(b"previous")
+    link = tmp_path / "latest.docx"
+    link.symlink_to(real)
+    write_atomic(link, b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+    assert os.listdir(real.parent) == ["td.docx"]

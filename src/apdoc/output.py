@@ -2,13 +2,15 @@
 
 A failed or interrupted build (an error, Ctrl-C, SIGTERM, a full disk) leaves the previous
 file untouched and no temporary file behind; two builds racing to the same path each
-rename a complete file, so the survivor is always whole.
+rename a complete file, so the survivor is always whole. A symbolic link is written through
+(the file it names is replaced, the link kept); a device, pipe or folder is never replaced.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -21,12 +23,39 @@ def _umask() -> int:
     return mask
 
 
+def _refuse(path: Path, why: str) -> PlanError:
+    return PlanError([Diagnostic(display_path(path), 0, 0, f"cannot write: {why}")])
+
+
+def _writable_target(path: Path) -> Path:
+    """The regular file to replace for `path`, or a clear refusal of what must not be replaced."""
+    if path.is_symlink():
+        path = path.resolve()
+    try:
+        for parent in path.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise _refuse(path, f"{display_path(parent)} is a file, not a folder")
+                break
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise _refuse(path, exc.strerror or str(exc)) from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise _refuse(path, "it is a folder; give a file name")
+    if mode is not None and not stat.S_ISREG(mode):
+        raise _refuse(path, "it is not a regular file (a device or a pipe); give a file name")
+    return path
+
+
 def write_atomic(path: Path, data: bytes) -> None:
+    path = _writable_target(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise PlanError([Diagnostic(display_path(path), 0, 0, f"cannot write: {exc.strerror or exc}")]) from None
+        raise _refuse(path, exc.strerror or str(exc)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -38,7 +67,5 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise PlanError(
-                [Diagnostic(display_path(path), 0, 0, f"cannot write: {exc.strerror or exc}")]
-            ) from None
+            raise _refuse(path, exc.strerror or str(exc)) from None
         raise
