@@ -76,15 +76,20 @@ def test_seed_history_marks_exactly_the_new_rows_and_chapter_8_as_insertions(pre
     assert [w for e in inserted for w in words_of(e)] == [w for e in expected for w in words_of(e)]
 
 
-def test_shifted_numbers_and_moved_files_are_not_edits(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
-    earlier, now = seed_pair
-    # A new table at the start of chapter 1 renumbers every table after it …
-    first = sorted((now / "chapters").glob("*.yaml"))[0]
+def insert_table_first(plan: Path) -> None:
+    """A new table at the start of chapter 1: every table after it moves down one number."""
+    first = sorted((plan / "chapters").glob("*.yaml"))[0]
     text = first.read_text(encoding="utf-8")
     assert "\ncontent:\n" in text
     first.write_text(text.replace("\ncontent:\n", "\ncontent:\n  - table:\n      id: new-table\n"
                                   "      title: A new table\n      columns: [Term, Meaning]\n"
                                   "      rows:\n        - [apdoc, a toolchain]\n", 1), encoding="utf-8")
+
+
+def test_shifted_numbers_and_moved_files_are_not_edits(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
+    earlier, now = seed_pair
+    # A new table at the start of chapter 1 renumbers every table after it …
+    insert_table_first(now)
     # … and a chapter file renamed keeps its place and content.
     chapters = sorted((now / "chapters").glob("*.yaml"))
     chapters[1].rename(chapters[1].with_name(chapters[1].name.replace(".yaml", "-renamed.yaml")))
@@ -122,10 +127,34 @@ def docx_words(data: bytes, keep: str | None = None) -> list[str]:
             for element in list(root.iter(f"{W}{drop}")):
                 if element.getparent() is not None and element.getparent().tag != f"{W}rPr":
                     element.getparent().remove(element)
+        update_sequence_fields(root)
         for p in root.iter(f"{W}p"):
             text = "".join(t.text or "" for t in p.iter(f"{W}t", f"{W}delText"))
             out.extend(text.split())
     return out
+
+
+def update_sequence_fields(root: etree._Element) -> None:
+    """What Word's Update Field and LibreOffice (on every layout) do to SEQ fields: number each
+    sequence (Table, Figure) in document order, whatever result the file cached."""
+    counts: dict[str, int] = {}
+    state, name = None, None
+    for run in root.iter(f"{W}r"):
+        char = run.find(f"{W}fldChar")
+        if char is not None:
+            kind = char.get(f"{W}fldCharType")
+            state = {"begin": "instruction", "separate": "result", "end": None}[kind]
+            if kind == "begin":
+                name = None
+            elif kind == "separate" and name:
+                counts[name] = counts.get(name, 0) + 1
+            continue
+        if state == "instruction":
+            words = "".join(i.text or "" for i in run.iter(f"{W}instrText", f"{W}delInstrText")).split()
+            name = words[1] if words[:1] == ["SEQ"] else None
+        elif state == "result" and name:
+            for text in run.iter(f"{W}t", f"{W}delText"):
+                text.text, name = str(counts[name]), None  # the first result run holds the number
 
 
 def build_bytes(plan: Path, tmp: Path, fmt: str = "docx", **options) -> bytes:
@@ -149,6 +178,22 @@ def test_seed_history_accept_all_gives_the_current_version_and_reject_all_the_pr
     assert not list(document.iter(f"{W}del"))
     change = next(document.iter(f"{W}ins"))
     assert change.get(f"{W}author") == "Editor" and change.get(f"{W}date") == DATE
+
+
+def test_shifted_table_numbers_accept_all_and_reject_all_give_each_version_its_own_numbers(
+    tmp_path: Path, seed_pair: tuple[Path, Path]
+) -> None:
+    """Caption numbers are SEQ fields: not marked as edits, yet right after Accept or Reject."""
+    earlier, now = seed_pair
+    insert_table_first(now)
+    out = tmp_path / "out"
+    out.mkdir()
+    marked = build_bytes(now, out, compare_to=str(earlier), date=DATE)
+    accepted, rejected = docx_words(marked, keep="ins"), docx_words(marked, keep="del")
+    assert accepted == docx_words(build_bytes(now, out))
+    assert rejected == docx_words(build_bytes(earlier, out))
+    assert accepted[accepted.index("Definitions") - 3:][:3] == ["Table", "2", "–"]
+    assert rejected[rejected.index("Definitions") - 3:][:3] == ["Table", "1", "–"]
 
 
 def test_a_changed_word_is_marked_word_by_word_and_a_removed_row_on_the_row(
@@ -382,6 +427,26 @@ def test_libreoffice_accept_all_and_reject_all_give_the_two_versions(previous: P
     assert counts["Accept"][0] > 22 and counts["Accept"][1] == 0 and counts["Reject"][1] == 0
     assert words("Accept.txt") == words("current.txt")
     assert words("Reject.txt") == words("earlier.txt")
+
+
+@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with its Python bridge (python3-uno) is not installed")
+def test_libreoffice_reject_all_renumbers_shifted_tables(tmp_path: Path, seed_pair: tuple[Path, Path]) -> None:
+    earlier, now = seed_pair
+    insert_table_first(now)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "marked.docx").write_bytes(build_bytes(now, out, compare_to=str(earlier), date=DATE))
+    captions = {}
+    for action in ("Accept", "Reject"):
+        result = subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_resolve.py")),
+                                 str(out / "marked.docx"), action, str(out / f"{action}.txt")],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        text = (out / f"{action}.txt").read_text(encoding="utf-8")
+        captions[action] = re.findall(r"^Table (\d+) – (.{1,11})", text, flags=re.M)
+    assert captions["Accept"][:2] == [("1", "A new table"), ("2", "Definitions")]
+    assert captions["Reject"][0] == ("1", "Definitions")
+    assert [n for n, _ in captions["Reject"]] == [str(n) for n in range(1, len(captions["Reject"]) + 1)]
 
 
 def test_a_changed_figure_is_replaced_as_a_whole(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:

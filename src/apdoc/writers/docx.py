@@ -38,6 +38,7 @@ SVG = "{http://www.w3.org/2000/svg}svg"
 EMU_PER_PX = 9525  # 96 px to the inch
 INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"}
 REVISIONS = ("ins", "del")  # data-rev values and inline tags that become Word tracked changes
+CAPTIONS = ("caption", "figcaption")  # their <span class="number"> becomes a SEQ field
 # List kinds → numbering definitions (abstractNum ids: body, in tables).
 LIST_KINDS = {"bullet": (0, 1), "decimal": (2, 3), "lowerRoman": (4, 5), "lowerLetter": (6, 7)}
 LIST_CLASSES = {"lower-roman": "lowerRoman", "lower-alpha": "lowerLetter", "decimal": "decimal"}
@@ -85,6 +86,7 @@ class _Run:
     footnote: int = 0
     rev: str | None = None  # "ins" | "del": a tracked change
     drawing: str = ""  # kind "drawing": the w:drawing element
+    field: str = ""  # kind "seq": the sequence's name (Table, Figure); text is its current value
 
 
 @dataclass
@@ -424,6 +426,12 @@ class _Writer:
             return [_Run("", kind="br", rev=rev)]
         if tag == "span" and "footnote" in _classes(el):
             return [_Run("", kind="footnote", footnote=self.footnote(el, rev), rev=rev)]
+        parent = el.getparent()
+        if tag == "span" and "number" in _classes(el) and parent is not None and parent.tag in CAPTIONS:
+            # A SEQ field, as Word's Insert Caption makes: Word and LibreOffice renumber it, so
+            # Reject All on a TD whose tables shifted shows the earlier numbers, not the current ones.
+            sequence = (parent.text or "").split()[-1:] or ["Table"]
+            return [_Run("".join(el.itertext()), props, kind="seq", field=sequence[0], rev=rev)]
         extra = {
             "strong": ("b",), "b": ("b",), "em": ("i",), "i": ("i",), "u": ("u",),
             "sup": ("vertAlign:superscript",), "sub": ("vertAlign:subscript",), "code": ("rFonts:Courier New",),
@@ -540,6 +548,15 @@ class _Writer:
                            f'<w:footnoteReference w:id="{run.footnote}"/></w:r>')
             elif run.kind == "footnoteRef":
                 out.append(f"<w:r>{rpr}<w:footnoteRef/></w:r>")
+            elif run.kind == "seq":
+                instr_tag = "w:delInstrText" if run.rev == "del" else "w:instrText"
+                out.append(
+                    f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+                    f'<w:r>{rpr}<{instr_tag} xml:space="preserve"> SEQ {run.field} \\* ARABIC </{instr_tag}></w:r>'
+                    f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+                    f'<w:r>{rpr}<{text_tag} xml:space="preserve">{_esc(run.text)}</{text_tag}></w:r>'
+                    f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
+                )
             else:
                 parts = text.split("\t")
                 inner = []
