@@ -23,7 +23,8 @@ SYSTEM_LIBS := libpangoft2-1.0.so.0:libpangoft2-1.0-0 libharfbuzz-subset.so.0:li
 system:
 	@missing=""; \
 	for pair in $(SYSTEM_LIBS); do \
-	  ldconfig -p 2>/dev/null | grep -q "$${pair%%:*}" || missing="$$missing $${pair##*:}"; \
+	  { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q "$${pair%%:*}" \
+	    || missing="$$missing $${pair##*:}"; \
 	done; \
 	fc-list 2>/dev/null | grep -qi "Liberation Serif" || missing="$$missing fonts-liberation"; \
 	if [ -n "$$missing" ]; then \
