@@ -12,7 +12,9 @@ def schemas() -> dict[str, str]:
     out = {}
     for kind, model in FILE_KINDS.items():
         schema = model.model_json_schema()
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        # Draft 7: what VS Code's YAML extension implements (it warns on 2020-12). pydantic's
+        # output uses no later keyword; its "$defs" are reached by plain JSON-pointer $refs.
+        schema["$schema"] = "http://json-schema.org/draft-07/schema#"
         schema["title"] = f"apdoc {kind} file"
         out[f"{kind}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     return out
