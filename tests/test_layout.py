@@ -97,6 +97,23 @@ def test_template_typo_names_the_template_and_line(mini_plan: Path) -> None:
     assert "documnet" in d.message
 
 
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [("{{ range(10**9) | list }}", "OverflowError"), ("{{ 1 / 0 }}", "ZeroDivisionError: division by zero")],
+)
+def test_an_exception_in_a_template_is_a_template_error_at_its_line(
+    mini_plan: Path, expression: str, message: str
+) -> None:
+    templates = mini_plan.parent / "templates"
+    templates.mkdir()
+    (templates / "td.html.j2").write_text(f"<html>\n\n<p>{expression}</p>\n</html>", encoding="utf-8")
+    with pytest.raises(PlanError) as caught:
+        render_html(load_plan(mini_plan))
+    (d,) = caught.value.diagnostics
+    assert d.path.endswith("templates/td.html.j2") and d.line == 3
+    assert d.message.startswith(f"template error: {message}")
+
+
 def test_templates_cannot_reach_python_internals(mini_plan: Path) -> None:
     templates = mini_plan.parent / "templates"
     templates.mkdir()

@@ -233,9 +233,24 @@ def render_html(
         )
     except TemplateError as exc:
         raise PlanError([_template_diagnostic(exc, template_dir)]) from None
+    except Exception as exc:
+        # Raised by a template's own expression ({{ 1/0 }}, the sandbox's range limit): the
+        # template's fault, reported at its line. Anything else is ours: an internal error.
+        if not _raised_in_template(exc):
+            raise
+        raise PlanError([_template_diagnostic(exc, template_dir)]) from None
 
 
-def _template_diagnostic(exc: TemplateError, template_dir: Path | None) -> Diagnostic:
+def _raised_in_template(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _template_diagnostic(exc: Exception, template_dir: Path | None) -> Diagnostic:
     """Name the template file and line of a template error (from the traceback Jinja rewrites)."""
     line = getattr(exc, "lineno", None) or 0
     name = getattr(exc, "filename", None) or getattr(exc, "name", None) or ""
@@ -246,4 +261,5 @@ def _template_diagnostic(exc: TemplateError, template_dir: Path | None) -> Diagn
             name, line = filename, tb.tb_lineno
         tb = tb.tb_next
     path = display_path(Path(name)) if name else display_path(template_dir or PACKAGE_DIR / "templates")
-    return Diagnostic(path, line, 1 if line else 0, f"template error: {exc.message or exc}")
+    detail = (exc.message or str(exc)) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
+    return Diagnostic(path, line, 1 if line else 0, f"template error: {detail}")
