@@ -101,3 +101,14 @@ def test_invalid_plan_is_reported(mini_plan: Path, edit) -> None:
     edit(mini_plan / "chapters/2-matrix.yaml", "target_documents: [AP1]", "target_documents: [AP7]")
     code, out = _stats("--plan", str(mini_plan))
     assert code == 1 and "error: AP7 is not an action item" in out
+
+
+def test_plan_text_in_a_pr_comment_adds_no_markup_and_mentions_no_one() -> None:
+    from markdown_it import MarkdownIt
+
+    from apdoc.mdtext import md_inline
+
+    text = "Ask @octocat | *now* <b>[x](y)</b> #12"
+    html = MarkdownIt("commonmark").enable("table").render(f"| a |\n|---|\n| {md_inline(text)} |\n")
+    assert "<em>" not in html and "<b>" not in html and "<a " not in html
+    assert "@\u2060octocat" in html and "*now*" in html and html.count("<td>") == 1

@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from .layout import Numbering
+from .mdtext import md_inline
 from .models import TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
 from .plan import Plan
 
@@ -212,7 +213,7 @@ def render(changes: list[Change], style: str, before: str, after: str) -> str:
             lines.append("No changes.")
         for change in changes:
             where, _, what = str(change).rpartition(": ")
-            lines.append(f"- **{where}**: {what}")
+            lines.append(f"- **{md_inline(where)}**: {md_inline(what)}")
         return "\n".join(lines) + "\n"
     if not changes:
         return f"no changes between {before} and {after}\n"

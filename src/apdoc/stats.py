@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from .layout import Layout
+from .mdtext import md_inline
 from .models import NEW_AP, TABLE_FIELDS, ActionItemTarget, Chapter, Consideration, OneOf
 from .plan import Plan
 
@@ -212,12 +213,7 @@ def _targets(row: ConsiderationStats) -> str:
 
 # --- Markdown (a pull request comment) ----------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
 
-
-def _cell(text: str) -> str:
-    """Text as a Markdown table cell: special characters escaped, so plan text cannot add markup."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
 def to_markdown(stats: PlanStats) -> str:
@@ -231,10 +227,10 @@ def to_markdown(stats: PlanStats) -> str:
         "|---|---|---|---|",
     ]
     for item in stats.action_items:
-        name = _cell(f"{item.id} {item.short_name}".strip())
+        name = md_inline(f"{item.id} {item.short_name}".strip())
         if item.has_table:
             out.append(f"| {name} | {len(item.filled)}/{len(item.filled) + len(item.missing)} "
-                       f"| {_cell(_labels(item.missing))} | {_cell(_labels(item.left_out))} |")
+                       f"| {md_inline(_labels(item.missing))} | {md_inline(_labels(item.left_out))} |")
         else:
             out.append(f"| {name} | no table | | |")
     out += [
@@ -245,12 +241,12 @@ def to_markdown(stats: PlanStats) -> str:
         "|---|---|",
     ]
     for item in stats.action_items:
-        out.append(f"| {_cell(item.id)} | {_cell(_targeted_by(item)) or '**none**'} |")
+        out.append(f"| {md_inline(item.id)} | {md_inline(_targeted_by(item)) or '**none**'} |")
     out += [
         "",
-        f"- **No target document:** {_cell(_numbers(stats.no_target))}",
-        f"- **Point at a New AP:** {_cell(_numbers(stats.new_ap))}",
-        f"- **Action items no consideration maps to:** {_cell(_numbers(stats.untargeted))}",
+        f"- **No target document:** {md_inline(_numbers(stats.no_target))}",
+        f"- **Point at a New AP:** {md_inline(_numbers(stats.new_ap))}",
+        f"- **Action items no consideration maps to:** {md_inline(_numbers(stats.untargeted))}",
         "",
         "<details><summary>Targets of each consideration</summary>",
         "",
@@ -258,7 +254,7 @@ def to_markdown(stats: PlanStats) -> str:
         "|---|---|---|",
     ]
     for row in stats.considerations:
-        out.append(f"| {_cell(row.number)} | {_cell(row.point)} | {_cell(_targets(row)) or '**none**'} |")
+        out.append(f"| {md_inline(row.number)} | {md_inline(row.point)} | {md_inline(_targets(row)) or '**none**'} |")
     out += ["", "</details>"]
     return "\n".join(out) + "\n"
 
