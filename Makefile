@@ -72,13 +72,16 @@ ci-validate: $(STAMP)
 	$(BIN)/apdoc validate --plan $(PLAN) --format github
 
 ci-fmt-check: $(STAMP)
-	$(BIN)/apdoc fmt --check
+	$(BIN)/apdoc fmt --check --plan $(PLAN)
 
 # What changed since BASE, for the pull request comment; the TD with revision marks beside it.
 ci-diff: $(STAMP)
 	@mkdir -p build
-	$(BIN)/apdoc diff '$(BASE)' --format md > build/diff.md.tmp && mv build/diff.md.tmp build/diff.md
-	$(BIN)/apdoc build --format docx --compare-to '$(BASE)' -o build/TD-marked.docx
+	$(BIN)/apdoc diff '$(BASE)' --plan $(PLAN) --format md > build/diff.md.tmp && mv build/diff.md.tmp build/diff.md
+	$(BIN)/apdoc build --plan $(PLAN) --format docx --compare-to '$(BASE)' -o build/TD-marked.docx
 	$(BIN)/apdoc stats --plan $(PLAN) --format md > build/stats.md
-	{ cat build/diff.md; printf '\n<details><summary>Completeness</summary>\n\n'; \
+	{ cat build/diff.md; \
+	  printf '\nThe TD with these changes as Word tracked changes: `TD-marked.docx` in the `td` artifact'; \
+	  if [ -n "$$RUN_URL" ]; then printf ' of [this run](%s)' "$$RUN_URL"; fi; printf '.\n'; \
+	  printf '\n<details><summary>Completeness</summary>\n\n'; \
 	  cat build/stats.md; printf '\n</details>\n'; } > build/pr-comment.md

@@ -101,11 +101,14 @@ def test_ci_targets_run_apdoc(target: str) -> None:
     recipe = re.search(rf"^{target}:.*\n((?:\t.*\n?)+)", text, re.M)
     assert recipe, f"{target} has no recipe"
     assert "$(BIN)/apdoc" in recipe.group(1)
+    commands = re.findall(r"\$\(BIN\)/apdoc [^\n]*", recipe.group(1))
+    assert all("--plan $(PLAN)" in command for command in commands), commands
     if target == "ci-validate":
         assert "--format github" in recipe.group(1) and "--strict" not in recipe.group(1)
     if target == "ci-diff":
-        assert "diff '$(BASE)' --format md > build/diff.md" in recipe.group(1)
+        assert re.search(r"apdoc diff '\$\(BASE\)' .*--format md > build/diff\.md", recipe.group(1))
         assert "--compare-to '$(BASE)' -o build/TD-marked.docx" in recipe.group(1)
+        assert "`TD-marked.docx` in the `td` artifact" in recipe.group(1)  # the comment points to it
 
 
 def test_actions_are_pinned_to_a_major_version() -> None:
