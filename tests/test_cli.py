@@ -63,6 +63,13 @@ def test_default_output_is_named_after_the_document_number(mini_plan: Path, tmp_
     assert (tmp_path / "build" / "SG99-TD-7.html").is_file()
 
 
+def test_format_all_into_a_folder_names_the_files_after_the_document_number(mini_plan: Path, tmp_path: Path) -> None:
+    result = apdoc("build", "--format", "all", "--plan", str(mini_plan), "-o", str(tmp_path / "td"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "td").iterdir()) == [
+        "SG99-TD-7.docx", "SG99-TD-7.html", "SG99-TD-7.md", "SG99-TD-7.pdf"]
+
+
 def test_failed_build_keeps_the_previous_output(mini_plan: Path, tmp_path: Path, edit) -> None:
     out = tmp_path / "td.html"
     out.write_text("previous good output", encoding="utf-8")

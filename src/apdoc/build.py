@@ -113,8 +113,10 @@ def build_formats(
     plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None = None,
     progress: Callable[[str, Path | None], None] | None = None,
     compare_to: str | None = None, author: str | None = None, date: str | None = None,
+    folder: Path = Path("build"),
 ) -> list[Path]:
-    """Build several formats from one load and one layout; `None` targets get the default name.
+    """Build several formats from one load and one layout; `None` targets get the default name
+    (the document number) in `folder`.
 
     `progress(format, None)` is called before each format is built, `progress(format, path)` once it is written.
     `compare_to`: an earlier version (folder or git revision); the TD then shows the changes since
@@ -138,7 +140,7 @@ def build_formats(
             # The packaged templates always give valid XHTML; an override may not.
             where = display_path(template_dir or plan.root.resolve().parent / "templates")
             raise PlanError([Diagnostic(where, 0, 0, f"the layout is not valid for the {fmt} writer: {exc}")]) from None
-        target = output if output is not None else default_output(plan, fmt, marked=compare_to is not None)
+        target = output if output is not None else default_output(plan, fmt, folder, marked=compare_to is not None)
         write_atomic(target, data)
         written.append(target)
         if progress:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +38,14 @@ def output_options(default_format: str) -> Callable[[Callable], Callable]:
             show_default=True, help="Output format; all writes every format.")(command)
 
     return decorate
+
+
+def _targets(fmt: str, formats: Iterable[str], output: Path | None) -> tuple[dict[str, Path | None], Path]:
+    """The files to write, and the folder of those left to the default name (the document number).
+    With --format all, -o names that folder."""
+    if fmt == "all":
+        return dict.fromkeys(formats), output or Path("build")
+    return {fmt: output}, Path("build")
 
 
 def _quiet() -> bool:
@@ -231,11 +239,7 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
         if moment.tzinfo is not None:
             moment = moment.astimezone(UTC)
         rev_date = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    if fmt == "all":
-        stem = "TD" if compare_to is None else "TD-marked"
-        targets = {one: None if output is None else output / f"{stem}.{one}" for one in formats}
-    else:
-        targets = {fmt: output}
+    targets, folder = _targets(fmt, formats, output)
 
     def progress(one: str, path: Path | None) -> None:
         if path is None:  # about to build: worth saying on a terminal, where PDF takes a while
@@ -245,7 +249,7 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
 
     try:
         build_formats(plan_dir, targets, template_dir, progress=progress,
-                      compare_to=compare_to, author=author, date=rev_date)
+                      compare_to=compare_to, author=author, date=rev_date, folder=folder)
     except PlanError as exc:
         _report(exc.diagnostics)
         sys.exit(1)
@@ -362,10 +366,7 @@ def watch(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
         except PlanError as exc:
             _report(exc.diagnostics)
             sys.exit(1)
-    if fmt == "all":
-        targets = {one: None if output is None else output / f"TD.{one}" for one in FORMATS}
-    else:
-        targets = {fmt: output}
+    targets, folder = _targets(fmt, FORMATS, output)
     built = False
 
     def on_round(result: Round) -> None:
@@ -383,7 +384,7 @@ def watch(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
 
     _say(f"watching {plan_dir} for changes (Ctrl-C to stop)")
     try:
-        watch_plan(plan_dir, targets, template_dir, on_round=on_round, interval=interval)
+        watch_plan(plan_dir, targets, template_dir, on_round=on_round, interval=interval, folder=folder)
     except KeyboardInterrupt:  # the normal way to stop watching
         _say("stopped")
 

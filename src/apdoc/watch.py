@@ -69,10 +69,11 @@ def snapshot(plan_dir: Path, template_dir: Path | None, ignore: Collection[Path]
     return frozenset(found)
 
 
-def rebuild(plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None = None) -> Round:
+def rebuild(plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None = None,
+            folder: Path = Path("build")) -> Round:
     """Build every target; a broken plan is a failed round, never an exception."""
     try:
-        return Round(build_formats(plan_dir, targets, template_dir), [])
+        return Round(build_formats(plan_dir, targets, template_dir, folder=folder), [])
     except PlanError as exc:
         return Round([], exc.diagnostics)
     except Exception as exc:  # an apdoc bug: say so, and keep watching for the next save
@@ -111,6 +112,7 @@ def watch(
     stop: threading.Event | None = None,
     rounds: int | None = None,
     interval: float = 0.5,
+    folder: Path = Path("build"),
 ) -> int:
     """Build now and after every change, calling `on_round` after each build.
 
@@ -119,7 +121,7 @@ def watch(
     stop = stop or threading.Event()
     ignore = {path.resolve() for path in targets.values() if path is not None}
     last = snapshot(plan_dir, template_dir, ignore)
-    on_round(rebuild(plan_dir, targets, template_dir))
+    on_round(rebuild(plan_dir, targets, template_dir, folder))
     done = 1
     while (rounds is None or done < rounds) and not stop.is_set():
         # Watch the folders as they are now: the templates folder may have appeared since.
@@ -128,7 +130,7 @@ def watch(
             if now == last:
                 continue
             last = now  # taken before the build: a save during the build triggers the next one
-            on_round(rebuild(plan_dir, targets, template_dir))
+            on_round(rebuild(plan_dir, targets, template_dir, folder))
             done += 1
             break  # re-enter: a folder may have appeared or been replaced
     return done
