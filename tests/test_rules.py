@@ -42,6 +42,12 @@ CASES = [
      "file is named AP1.yaml but holds AP3: name it AP3.yaml"),
     ("wrong-parent", "action-items/AP2.yaml", "  - id: AP2.2\n", "  - id: AP1.2\n", "action-items/AP2.yaml", 7,
      "AP1.2 is listed under AP2, but its parent is AP1"),
+    ("grandchild-as-sub-item", "action-items/AP2.yaml", "  - id: AP2.2\n", "  - id: AP2.1.1\n",
+     "action-items/AP2.yaml", 7, "AP2.1.1 is listed under AP2, but its parent is AP2.1"),
+    ("top-level-as-sub-item", "action-items/AP2.yaml", "  - id: AP2.2\n", "  - id: AP3\n", "action-items/AP2.yaml", 7,
+     "AP3 is listed under AP2, but it is a top-level action item, with no parent"),
+    ("listed-under-itself", "action-items/AP2.yaml", "  - id: AP2.2\n", "  - id: AP2\n", "action-items/AP2.yaml", 7,
+     "AP2 is listed under itself; its sub-items are numbered AP2.1, AP2.2, …"),
     ("short-name-for-table", "action-items/AP1.yaml", "short_name: First\n", "", "action-items/AP1.yaml", 1,
      "AP1 has a table, so it needs a short_name"),
     ("row-cells", S, "- [Item, One action, here]", "- [Item, One action]", S, 12,
@@ -96,8 +102,26 @@ def test_every_problem_is_reported_at_once(mini_plan: Path, edit) -> None:
     edit(mini_plan / "action-items/AP1.yaml", "id: AP1\n", "id: [AP1]\n")
     with pytest.raises(PlanError) as caught:
         load_plan(mini_plan)
-    files = {Path(d.path).name for d in caught.value.diagnostics}
-    assert files == {"1-scope.yaml", "AP1.yaml"}  # model errors first; checks need a modelled plan
+    # Model errors and cross-reference errors together, sorted by place; the matrix's AP1 target is
+    # not "dangling" (AP1.yaml failed), nor the scope's footnote and citation (1-scope.yaml failed).
+    assert [(Path(d.path).name, d.line, d.col, d.message) for d in caught.value.diagnostics] == [
+        ("AP1.yaml", 1, 5, "id: expected text, got a list"),
+        ("1-scope.yaml", 2, 1, "unknown field 'titel' (did you mean 'title'?)"),
+        ("2-matrix.yaml", 24, 18, "session source 'C' is not declared in session_sources (A, B)"),
+    ]
+
+
+def test_an_item_listed_under_its_own_child(mini_plan: Path) -> None:
+    # AP1.1 lists AP1, its parent, as a sub-item: a cycle.
+    fixture = Path(__file__).parent / "fixtures" / "hierarchy" / "AP1.1.yaml"
+    (mini_plan / "action-items" / "AP1.1.yaml").write_bytes(fixture.read_bytes())
+    with pytest.raises(PlanError) as caught:
+        load_plan(mini_plan)
+    assert [(Path(d.path).name, d.line, d.col, d.message) for d in caught.value.diagnostics] == [
+        ("AP1.1.yaml", 6, 9, "AP1 is listed under AP1.1, which is itself under AP1 (a cycle): "
+                             "it is a top-level action item, with no parent"),
+        ("AP1.1.yaml", 6, 9, f"duplicate action item id 'AP1' (also defined at {mini_plan}/action-items/AP1.yaml:1)"),
+    ]
 
 
 def test_missing_parent(mini_plan: Path) -> None:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostic
 from .loader import SourceFile
-from .models import NEW_AP, TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
-from .plan import Loaded, Plan
+from .models import AP_ID_PATTERN, NEW_AP, TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
+from .plan import Failed, Plan
 from .refs import AP_MENTION, CITATION, FOOTNOTE_REF
 
 Loc = tuple[Any, ...]
+AP_ID = re.compile(AP_ID_PATTERN)
 
 
 def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
@@ -53,11 +56,77 @@ def _walk_chapters(chapter: Chapter, loc: Loc = ()) -> Iterator[tuple[Chapter, L
         yield from _walk_chapters(section, (*loc, "sections", n))
 
 
+def _raw_items(data: Any) -> Iterator[tuple[Any, Any]]:
+    """Every (key, value) pair, at any depth, of a file's raw YAML data."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            yield from value.items()
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+@dataclass
+class _Recovered:
+    """What the files that failed to load (their errors reported already) may declare, so that no
+    check reports an error that is only an echo of their failure: a reference into a broken file
+    is not dangling. Checks still run over every file that loaded, so nothing else is hidden.
+
+    A file that parsed as YAML but failed its model is read raw and loosely, since the failure may
+    be in the very key that declares (`referenes:`, `sub_item:`): any key of a failed chapter may
+    be a footnote, any `b-…` value a reference key; a failed action item declares its file's id, its
+    `id:` values and any id under it that it names. Erring towards declaring too much costs an
+    error that shows once the file is fixed; too little, a false error now. A file that could not
+    be read at all (YAML syntax, encoding, not a mapping, a refused link) is opaque: everything
+    under its action item id may exist, and the checks it could satisfy are skipped.
+    """
+
+    ap_ids: set[str] = field(default_factory=set)
+    ap_trees: set[str] = field(default_factory=set)  # opaque action item files: these ids and all below
+    footnotes: set[str] = field(default_factory=set)
+    references: set[str] = field(default_factory=set)
+    texts: list[str] = field(default_factory=list)  # raw text, for how often footnotes are cited
+    chapter_failed: bool = False  # a figure, a matrix or an insert may be in it
+    opaque_chapter: bool = False  # a chapter or annex whose footnotes and references are unknown
+    opaque_text: bool = False  # a file whose text (and so its footnote citations) is unknown
+
+    @classmethod
+    def of(cls, failed: list[Failed]) -> _Recovered:
+        found = cls()
+        for bad in failed:
+            chapter = bad.folder in ("chapters", "annexes")
+            found.chapter_failed |= chapter
+            if not isinstance(bad.data, dict):
+                found.opaque_text = True
+                found.opaque_chapter |= chapter
+                if bad.folder == "action-items":
+                    found.ap_trees.add(bad.path.stem)
+                continue
+            strings = [text for _, text in _strings(bad.data)]
+            found.texts += strings
+            if bad.folder == "action-items":
+                stem = bad.path.stem
+                found.ap_ids.add(stem)
+                found.ap_ids |= {v for k, v in _raw_items(bad.data) if k == "id" and isinstance(v, str)}
+                found.ap_ids |= {v for v in strings if v.startswith(stem + ".") and AP_ID.fullmatch(v)}
+            elif chapter:
+                found.footnotes |= {k for k, _ in _raw_items(bad.data) if isinstance(k, str)}
+                found.references |= {text for text in strings if text.startswith("b-")}
+        return found
+
+    def may_be_action_item(self, ap_id: str) -> bool:
+        return ap_id in self.ap_ids or any(ap_id == t or ap_id.startswith(t + ".") for t in self.ap_trees)
+
+
 def check_plan(plan: Plan) -> list[Diagnostic]:
+    """Cross-file rules over the files that loaded; `plan.failed` only keeps errors from cascading."""
     problems: list[Diagnostic] = []
-    _check_action_items(plan, problems)
-    _check_chapters(plan, problems)
-    _check_mentions(plan, problems)
+    recovered = _Recovered.of(plan.failed)
+    _check_action_items(plan, recovered, problems)
+    _check_chapters(plan, recovered, problems)
+    _check_mentions(plan, recovered, problems)
     _warn_unfinished(plan, problems)
     return problems
 
@@ -95,7 +164,7 @@ def _warn_unfinished(plan: Plan, problems: list[Diagnostic]) -> None:
                         severity="warning"))
 
 
-def _check_action_items(plan: Plan, problems: list[Diagnostic]) -> None:
+def _check_action_items(plan: Plan, recovered: _Recovered, problems: list[Diagnostic]) -> None:
     ids = _Registry("action item id", problems)
     for item in plan.action_items:
         model, source = item.model, item.source
@@ -105,24 +174,36 @@ def _check_action_items(plan: Plan, problems: list[Diagnostic]) -> None:
                                                        f"{model.id}: name it {model.id}.yaml"))
         for n, sub in enumerate(model.sub_items):
             ids.add(sub.id, source, ("sub_items", n, "id"))
-            if sub.id.rsplit(".", 1)[0] != model.id:
-                problems.append(source.diagnostic(
-                    ("sub_items", n, "id"),
-                    f"{sub.id} is listed under {model.id}, but its parent is {sub.id.rsplit('.', 1)[0]}",
-                ))
+            if _parent(sub.id) != model.id:
+                problems.append(source.diagnostic(("sub_items", n, "id"), _misplaced(sub.id, model.id)))
         if model.table is not None and not model.short_name:
             problems.append(source.diagnostic(("id",), f"{model.id} has a table, so it needs a short_name"))
     for item in plan.action_items:
         model = item.model
-        if "." in model.id:
-            parent = model.id.rsplit(".", 1)[0]
-            if parent not in ids.first:
-                problems.append(item.source.diagnostic(
-                    ("id",), f"{model.id} needs its parent action item {parent}, which does not exist"
-                ))
+        parent = _parent(model.id)
+        if parent is not None and parent not in ids.first and not recovered.may_be_action_item(parent):
+            problems.append(item.source.diagnostic(
+                ("id",), f"{model.id} needs its parent action item {parent}, which does not exist"
+            ))
 
 
-def _check_chapters(plan: Plan, problems: list[Diagnostic]) -> None:
+def _parent(ap_id: str) -> str | None:
+    """The parent an id's number gives it (AP1.4 → AP1), None for a top-level item."""
+    return ap_id.rsplit(".", 1)[0] if "." in ap_id else None
+
+
+def _misplaced(sub_id: str, item_id: str) -> str:
+    """Why `sub_id` cannot be a sub-item of `item_id`: its parent follows from its number alone."""
+    parent = _parent(sub_id)
+    where = f"its parent is {parent}" if parent else "it is a top-level action item, with no parent"
+    if sub_id == item_id:
+        return f"{sub_id} is listed under itself; its sub-items are numbered {item_id}.1, {item_id}.2, …"
+    if item_id.startswith(sub_id + "."):
+        return f"{sub_id} is listed under {item_id}, which is itself under {sub_id} (a cycle): {where}"
+    return f"{sub_id} is listed under {item_id}, but {where}"
+
+
+def _check_chapters(plan: Plan, recovered: _Recovered, problems: list[Diagnostic]) -> None:
     chapter_ids = _Registry("chapter or section id", problems)
     table_ids = _Registry("table id", problems)
     figure_ids = _Registry("figure id", problems)
@@ -165,31 +246,38 @@ def _check_chapters(plan: Plan, problems: list[Diagnostic]) -> None:
                         problems.append(source.diagnostic(
                             (*bloc, "table", "rows", r), f"row has {len(row)} cells; the table has {width} columns"
                         ))
-    for loaded in [plan.document, *plan.all_chapters, *plan.action_items]:
+    for text in recovered.texts:
+        for label in FOOTNOTE_REF.findall(text):
+            cited_footnotes[label] = cited_footnotes.get(label, 0) + 1
+    opaque = recovered.opaque_chapter  # a chapter that could not be read may define any footnote
+    for loaded in plan.files:
         for loc, text in _strings(loaded.source.data):
             for label in FOOTNOTE_REF.findall(text):
                 cited_footnotes[label] = cited_footnotes.get(label, 0) + 1
-                if label not in footnote_ids.first:
+                if label not in footnote_ids.first and label not in recovered.footnotes and not opaque:
                     problems.append(loaded.source.diagnostic(loc, f"footnote [^{label}] is not defined "
                                                                   "(add it under footnotes: in the chapter)"))
             for key in CITATION.findall(text):
-                if key not in reference_keys.first:
+                if key not in reference_keys.first and key not in recovered.references and not opaque:
                     problems.append(loaded.source.diagnostic(
                         loc, f"[{key}] is cited but not in the references annex{_nearest(key, reference_keys.first)}"
                     ))
     for label, source, loc in defined_footnotes:
         if label not in cited_footnotes:
-            problems.append(source.diagnostic(loc, f"footnote '{label}' is never referenced ([^{label}])", key=True))
+            if not recovered.opaque_text:
+                problems.append(source.diagnostic(loc, f"footnote '{label}' is never referenced ([^{label}])",
+                                                  key=True))
         elif cited_footnotes[label] > 1:
             problems.append(source.diagnostic(loc, f"footnote '{label}' is referenced {cited_footnotes[label]} "
                                                    "times; a footnote is referenced once", key=True))
-    if "pillar_list" in inserts.first and not figure_ids.first:
+    unsure = recovered.chapter_failed  # the figure, matrix or insert wanted may be in a failed chapter
+    if "pillar_list" in inserts.first and not figure_ids.first and not unsure:
         source, loc = inserts.first["pillar_list"]
         problems.append(source.diagnostic(loc, "insert: pillar_list, but no figure has pillars"))
-    if "considerations" in inserts.first and "considerations" not in matrices.first:
+    if "considerations" in inserts.first and "considerations" not in matrices.first and not unsure:
         source, loc = inserts.first["considerations"]
         problems.append(source.diagnostic(loc, "insert: considerations, but no chapter has considerations"))
-    if "considerations" in matrices.first and "considerations" not in inserts.first:
+    if "considerations" in matrices.first and "considerations" not in inserts.first and not unsure:
         source, loc = matrices.first["considerations"]
         problems.append(source.diagnostic(loc, "considerations are never shown: add '- insert: considerations' "
                                                "to the chapter's content"))
@@ -222,15 +310,14 @@ def _check_considerations(chapter: Chapter, source: SourceFile, loc: Loc, proble
                 ))
 
 
-def _check_mentions(plan: Plan, problems: list[Diagnostic]) -> None:
-    """Every action item named in the text or the matrix exists."""
+def _check_mentions(plan: Plan, recovered: _Recovered, problems: list[Diagnostic]) -> None:
+    """Every action item named in the text or the matrix exists (or may, in a file that failed)."""
     known = {item.model.id for item in plan.action_items}
     known |= {sub.id for item in plan.action_items for sub in item.model.sub_items}
-    files: list[Loaded] = [plan.document, *plan.all_chapters, *plan.action_items]
-    for loaded in files:
+    for loaded in plan.files:
         for loc, text in _strings(loaded.source.data):
             for ap_id in dict.fromkeys(AP_MENTION.findall(text)):
-                if ap_id not in known and text != NEW_AP:
+                if ap_id not in known and text != NEW_AP and not recovered.may_be_action_item(ap_id):
                     problems.append(loaded.source.diagnostic(
                         loc, f"{ap_id} is not an action item{_nearest(ap_id, known)}"
                     ))

@@ -36,17 +36,34 @@ class Loaded:
 
 
 @dataclass
+class Failed:
+    """A plan file that did not load or model. Checks still run without it, and read its raw
+    data (when it parsed) for what it declares, so no error is only an echo of its failure."""
+
+    path: Path
+    folder: str  # "document", "chapters", "annexes" or "action-items"
+    data: Any = None  # the raw YAML data; None when unreadable, so what it declares is unknown
+
+
+@dataclass
 class Plan:
     root: Path
-    document: Loaded
+    document: Loaded  # only while checking a plan that has failed files can it be None
     chapters: list[Loaded] = field(default_factory=list)
     annexes: list[Loaded] = field(default_factory=list)
     action_items: list[Loaded] = field(default_factory=list)  # sorted by id
     warnings: list[Diagnostic] = field(default_factory=list)  # allowed, but unfinished
+    failed: list[Failed] = field(default_factory=list)  # files with errors of their own; never in a valid plan
 
     @property
     def all_chapters(self) -> list[Loaded]:
         return self.chapters + self.annexes
+
+    @property
+    def files(self) -> list[Loaded]:
+        """Every modelled file: the document (when it loaded), chapters, annexes, action items."""
+        head = [self.document] if self.document is not None else []
+        return [*head, *self.all_chapters, *self.action_items]
 
     def summary(self) -> str:
         rows = sum(len(c.model.considerations) for c in self.chapters)
@@ -73,7 +90,8 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
     if not root.is_dir():
         raise PlanError([Diagnostic(shown, 0, 0, "is a file, not a plan folder")])
     problems: list[Diagnostic] = []
-    document = _load(root / "document.yaml", Document, problems, required=True)
+    failed: list[Failed] = []
+    document = _load(root / "document.yaml", Document, "document", root, problems, failed, required=True)
     for extra in sorted(root.glob("*.y*ml")):
         if extra.name != "document.yaml":
             problems.append(
@@ -89,32 +107,59 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
                 problems.append(Diagnostic(display_path(path), 0, 0, "name plan files *.yaml, not *.yml"))
             if path.suffix != ".yaml":
                 continue
-            item = _load(path, model, problems)
+            item = _load(path, model, folder, root, problems, failed)
             if item is not None:
                 loaded[folder].append(item)
-    if problems or document is None:
-        raise PlanError(problems)
     plan = Plan(
         root=root,
-        document=document,
+        document=document,  # type: ignore[arg-type]  # None only if it failed: then the plan is not returned
         chapters=loaded["chapters"],
         annexes=loaded["annexes"],
         action_items=sorted(loaded["action-items"], key=lambda a: ap_sort_key(a.model.id)),
+        failed=failed,
     )
     if check:
+        # The cross-file checks run over the files that did load, so a schema error in one file
+        # does not hide the broken references of another; all of them are reported together.
         from .checks import check_plan
 
         found = check_plan(plan)
         if strict:
             found = [Diagnostic(d.path, d.line, d.col, d.message) for d in found]
-        plan.warnings = sorted(d for d in found if d.severity == "warning")
-        errors = [d for d in found if d.severity == "error"]
-        if errors:
-            raise PlanError(errors)  # warnings would drown the errors; they show once the plan is valid
+        problems += [d for d in found if d.severity == "error"]
+        if not problems:
+            plan.warnings = sorted(d for d in found if d.severity == "warning")
+    if problems or document is None:
+        raise PlanError(problems)  # warnings would drown the errors; they show once the plan is valid
     return plan
 
 
-def _load(path: Path, model: type[PlanModel], problems: list[Diagnostic], required: bool = False) -> Loaded | None:
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why a plan file may not be read through its symbolic link(s), or None when it may.
+
+    Plan files come from pull requests that CI builds: a link to ~/.ssh/id_rsa or /etc/passwd
+    must never be read, since its content would show in error messages and in the TD.
+    """
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # dangling, or a loop (RuntimeError before Python 3.13)
+        return "broken link: it points at no file (or at itself, in a loop)"
+    if not real.is_relative_to(root.resolve()):
+        return "is a link to a file outside the plan folder: refused, not read"
+    return None
+
+
+def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems: list[Diagnostic],
+          failed: list[Failed], required: bool = False) -> Loaded | None:
+    # Before exists(), which is False for a broken link: that is an error, not a missing file. Any
+    # link on the way counts (a linked chapters/ folder too), so it is where the file really is.
+    problem = _link_problem(path, root) if path.is_symlink() or path.exists() else None
+    if problem is not None:
+        # Named as found in the plan: display_path() resolves links, so it would name the target.
+        shown = str(Path(display_path(root)) / path.relative_to(root))
+        problems.append(Diagnostic(shown, 0, 0, problem))
+        failed.append(Failed(path, folder))
+        return None
     if not path.exists():
         if required:
             problems.append(Diagnostic(display_path(path), 0, 0, "missing: every plan needs this file"))
@@ -123,14 +168,17 @@ def _load(path: Path, model: type[PlanModel], problems: list[Diagnostic], requir
         source = load_yaml(path)
     except PlanError as exc:
         problems.extend(exc.diagnostics)
+        failed.append(Failed(path, folder))
         return None
     if not isinstance(source.data, dict):
         problems.append(source.diagnostic((), "expected a mapping of fields (key: value) at the top of the file"))
+        failed.append(Failed(path, folder, source.data))
         return None
     try:
         return Loaded(model.model_validate(source.data), source)
     except ValidationError as exc:
         problems.extend(explain(exc, source, model))
+        failed.append(Failed(path, folder, source.data))
         return None
 
 
