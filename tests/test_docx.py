@@ -161,7 +161,7 @@ def test_opens_in_python_docx(docx: Path) -> None:
 @pytest.mark.skipif(not VALIDATOR.is_file(), reason="the ECMA-376 validator is not beside this checkout")
 def test_schema_valid(docx: Path) -> None:
     result = subprocess.run([sys.executable, str(VALIDATOR), str(docx)], capture_output=True, text=True, timeout=120)
-    assert result.stdout.strip().endswith("valid"), result.stdout + result.stderr
+    assert result.returncode == 0 and result.stdout.strip().endswith(": valid"), result.stdout + result.stderr
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

@@ -108,7 +108,7 @@ def test_random_valid_plans_keep_their_text(tmp_path_factory, data) -> None:
 
     if VALIDATOR.is_file():
         result = subprocess.run([sys.executable, str(VALIDATOR), str(docx)], capture_output=True, text=True)
-        assert result.stdout.strip().endswith("valid"), result.stdout
+        assert result.returncode == 0 and result.stdout.strip().endswith(": valid"), result.stdout + result.stderr
 
 
 SEED_FILES = sorted(p.relative_to(SEED_PLAN) for p in SEED_PLAN.rglob("*.yaml"))

@@ -270,8 +270,13 @@ def test_html_and_pdf_show_insertions_and_deletions(tmp_path: Path, edit, seed_p
     from pypdf import PdfReader
 
     pdf = build_bytes(now, out, "pdf", compare_to=str(earlier), date=DATE)
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "list" in text and "catalogue" in text  # the deleted word is shown, struck through
+    (page,) = [p for p in PdfReader(io.BytesIO(pdf)).pages if "catalogue" in p.extract_text()]
+    # The deleted word stays in place beside the inserted one …
+    assert re.search(r"Identified\s*list\s*catalogue\s+of value", page.extract_text())
+    # … drawn in the deletion's red and the insertion's blue (td.css), text and lines alike.
+    content = page.get_contents().get_data()
+    for colour in (b"0.752941 0.109804 0.156863", b"0.101961 0.372549 0.705882"):
+        assert colour + b" rg" in content and colour + b" RG" in content
 
 
 # --- git revisions, errors ---------------------------------------------------------------
