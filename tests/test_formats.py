@@ -135,3 +135,14 @@ def test_figure_in_html_and_pdf(outputs: dict[str, Path], pdf_pages: list[str]) 
     texts = [t.text for t in figure.iter("{http://www.w3.org/2000/svg}text", "text")]
     assert {"Raising awareness", "AP1.1", "AP5", "AP4"} <= set(texts)
     assert "Figure 1 – The four pillars of the action plan and their action items" in "\n".join(pdf_pages)
+
+
+def test_figure_in_markdown_as_text_from_the_plan(outputs: dict[str, Path]) -> None:
+    """Markdown cannot show the drawing: it lists each pillar and its items, as the plan gives them."""
+    from apdoc.layout import Layout
+    from apdoc.plan import load_plan
+
+    (figure,) = Layout(load_plan(SEED_PLAN)).figures
+    markdown = outputs["md"].read_text(encoding="utf-8")
+    lines = "\n".join(f"- {p.name}: {', '.join(p.action_items)}" for p in figure.pillars)
+    assert f"{lines}\n\n**Figure 1 – {figure.title}**" in markdown

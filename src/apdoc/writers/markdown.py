@@ -12,6 +12,7 @@ import re
 from lxml import etree
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~&])")
+_SVG = "http://www.w3.org/2000/svg"
 _LINE_START = re.compile(r"^(\s*)([#+\-]|\d+[.)])(?=\s)")
 
 
@@ -93,12 +94,31 @@ class _Writer:
             out.append("\n>\n".join("> " + block.replace("\n", "\n> ") for block in inner))
         elif tag == "table":
             out.append(self.table(el))
-        elif tag == "figure":  # the drawing itself is for the other formats; its caption stays
+        elif tag == "figure":
+            out.extend(self.figure_text(el))
             caption = el.find("figcaption")
             if caption is not None:
                 out.append(f"**{_collapse(self.inline(caption))}**")
         else:
             self.blocks(el, out, indent)
+
+    def figure_text(self, figure: etree._Element) -> list[str]:
+        """A drawing's text, for a format that cannot show it: its top line, then one list item
+        per <g class="pillar"> (name: items). Drawings without such groups give nothing."""
+        svg = figure.find(f"{{{_SVG}}}svg")
+        if svg is None:
+            return []
+        groups = [g for g in svg.iter(f"{{{_SVG}}}g") if "pillar" in _classes(g)]
+        if not groups:
+            return []
+
+        def texts(parent: etree._Element, cls: str) -> list[str]:
+            return [_escape(_collapse("".join(t.itertext())))
+                    for t in parent.iter(f"{{{_SVG}}}text") if cls in _classes(t)]
+
+        top = [_escape(_collapse("".join(t.itertext()))) for t in svg.iterfind(f"{{{_SVG}}}text")]
+        lines = [f"- {' '.join(texts(g, 'name'))}: {', '.join(texts(g, 'item'))}" for g in groups]
+        return [*top, "\n".join(lines)]
 
     def list_md(self, el: etree._Element, indent: str) -> str:
         lines = []
