@@ -86,6 +86,15 @@ def insert_table_first(plan: Path) -> None:
                                   "      rows:\n        - [apdoc, a toolchain]\n", 1), encoding="utf-8")
 
 
+def insert_clause_first(plan: Path) -> None:
+    """A new clause 2.1: every clause of chapter 2 after it moves down one number."""
+    chapter = plan / "chapters" / "02-rationale.yaml"
+    text = chapter.read_text(encoding="utf-8")
+    assert "\nsections:\n  - id: " in text
+    chapter.write_text(text.replace("\nsections:\n", "\nsections:\n  - id: new-clause\n    title: A new clause\n"
+                                    "    content:\n      - A paragraph of the new clause.\n", 1), encoding="utf-8")
+
+
 def test_shifted_numbers_and_moved_files_are_not_edits(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
     earlier, now = seed_pair
     # A new table at the start of chapter 1 renumbers every table after it …
@@ -114,6 +123,7 @@ def docx_words(data: bytes, keep: str | None = None) -> list[str]:
     out = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = [archive.read("word/document.xml"), archive.read("word/footnotes.xml")]
+        numbering = etree.fromstring(archive.read("word/numbering.xml"))
     for n, part in enumerate(parts):
         root = etree.fromstring(part)
         if n == 0:
@@ -124,14 +134,38 @@ def docx_words(data: bytes, keep: str | None = None) -> list[str]:
             for tr in list(root.iter(f"{W}tr")):
                 if tr.find(f"{W}trPr/{W}{drop}") is not None:
                     tr.getparent().remove(tr)
+            for p in root.iter(f"{W}p"):  # a paragraph whose mark goes takes its numbering with it
+                if p.find(f"{W}pPr/{W}rPr/{W}{drop}") is not None and p.find(f"{W}pPr/{W}numPr") is not None:
+                    p.find(f"{W}pPr").remove(p.find(f"{W}pPr/{W}numPr"))
             for element in list(root.iter(f"{W}{drop}")):
                 if element.getparent() is not None and element.getparent().tag != f"{W}rPr":
                     element.getparent().remove(element)
         update_sequence_fields(root)
+        number_outline_paragraphs(root, numbering)
         for p in root.iter(f"{W}p"):
             text = "".join(t.text or "" for t in p.iter(f"{W}t", f"{W}delText"))
             out.extend(text.split())
     return out
+
+
+def number_outline_paragraphs(root: etree._Element, numbering: etree._Element) -> None:
+    """What Word and LibreOffice show before a heading in a multilevel list (1, 2.1, 2.3.1):
+    counted in document order, a level's count restarting under each higher one."""
+    abstract_of = {num.get(f"{W}numId"): num.find(f"{W}abstractNumId").get(f"{W}val")
+                   for num in numbering.iter(f"{W}num")}
+    outline = {a.get(f"{W}abstractNumId") for a in numbering.iter(f"{W}abstractNum")
+               if a.find(f"{W}multiLevelType").get(f"{W}val") == "multilevel"}
+    counts = [0, 0, 0]
+    for p in root.iter(f"{W}p"):
+        numpr = p.find(f"{W}pPr/{W}numPr")
+        if numpr is None or abstract_of[numpr.find(f"{W}numId").get(f"{W}val")] not in outline:
+            continue
+        level = int(numpr.find(f"{W}ilvl").get(f"{W}val"))
+        counts[level] += 1
+        counts[level + 1:] = [0] * (len(counts) - level - 1)
+        label = etree.SubElement(etree.Element(f"{W}r"), f"{W}t")
+        label.text = ".".join(str(c) for c in counts[: level + 1]) + " "
+        p.find(f"{W}pPr").addnext(label.getparent())
 
 
 def update_sequence_fields(root: etree._Element) -> None:
@@ -180,12 +214,14 @@ def test_seed_history_accept_all_gives_the_current_version_and_reject_all_the_pr
     assert change.get(f"{W}author") == "Editor" and change.get(f"{W}date") == DATE
 
 
-def test_shifted_table_numbers_accept_all_and_reject_all_give_each_version_its_own_numbers(
+def test_shifted_numbers_accept_all_and_reject_all_give_each_version_its_own_numbers(
     tmp_path: Path, seed_pair: tuple[Path, Path]
 ) -> None:
-    """Caption numbers are SEQ fields: not marked as edits, yet right after Accept or Reject."""
+    """Caption numbers are SEQ fields and heading numbers Word's outline numbering: not marked
+    as edits, yet right after Accept or Reject."""
     earlier, now = seed_pair
     insert_table_first(now)
+    insert_clause_first(now)
     out = tmp_path / "out"
     out.mkdir()
     marked = build_bytes(now, out, compare_to=str(earlier), date=DATE)
@@ -194,6 +230,8 @@ def test_shifted_table_numbers_accept_all_and_reject_all_give_each_version_its_o
     assert rejected == docx_words(build_bytes(earlier, out))
     assert accepted[accepted.index("Definitions") - 3:][:3] == ["Table", "2", "–"]
     assert rejected[rejected.index("Definitions") - 3:][:3] == ["Table", "1", "–"]
+    assert accepted[accepted.index("Visualisation") - 1] == "2.3"
+    assert rejected[rejected.index("Visualisation") - 1] == "2.2"
 
 
 def test_a_changed_word_is_marked_word_by_word_and_a_removed_row_on_the_row(
@@ -431,27 +469,48 @@ def test_libreoffice_accept_all_and_reject_all_give_the_two_versions(previous: P
 
     assert counts["Accept"][0] > 22 and counts["Accept"][1] == 0 and counts["Reject"][1] == 0
     assert words("Accept.txt") == words("current.txt")
-    assert words("Reject.txt") == words("earlier.txt")
+    rejected, earlier = words("Reject.txt"), words("earlier.txt")
+    # A LibreOffice limit, not in the file: it cannot take back an inserted section break, so
+    # where the inserted chapter 8 ended in its landscape section one empty paragraph stays,
+    # with the attributes of the chapter's heading — its number, 8. Nothing else may differ.
+    first = next((i for i, (a, b) in enumerate(zip(rejected, earlier, strict=False)) if a != b),
+                 len(earlier))
+    if rejected != earlier:
+        assert rejected[first] == "8" and rejected[:first] + rejected[first + 1:] == earlier
 
 
 @pytest.mark.skipif(not _has_uno(), reason="LibreOffice with its Python bridge (python3-uno) is not installed")
-def test_libreoffice_reject_all_renumbers_shifted_tables(tmp_path: Path, seed_pair: tuple[Path, Path]) -> None:
+def test_libreoffice_renumbers_shifted_tables_and_clauses_after_accept_and_reject(
+    tmp_path: Path, seed_pair: tuple[Path, Path]
+) -> None:
     earlier, now = seed_pair
     insert_table_first(now)
+    insert_clause_first(now)
     out = tmp_path / "out"
     out.mkdir()
     (out / "marked.docx").write_bytes(build_bytes(now, out, compare_to=str(earlier), date=DATE))
-    captions = {}
+    (out / "current.docx").write_bytes(build_bytes(now, out))
+    (out / "earlier.docx").write_bytes(build_bytes(earlier, out))
     for action in ("Accept", "Reject"):
         result = subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_resolve.py")),
                                  str(out / "marked.docx"), action, str(out / f"{action}.txt")],
                                 capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
-        text = (out / f"{action}.txt").read_text(encoding="utf-8")
-        captions[action] = re.findall(r"^Table (\d+) – (.{1,11})", text, flags=re.M)
-    assert captions["Accept"][:2] == [("1", "A new table"), ("2", "Definitions")]
-    assert captions["Reject"][0] == ("1", "Definitions")
-    assert [n for n, _ in captions["Reject"]] == [str(n) for n in range(1, len(captions["Reject"]) + 1)]
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--convert-to", "txt:Text (encoded):UTF8,LF", "--outdir", str(out),
+                    str(out / "current.docx"), str(out / "earlier.docx")],
+                   capture_output=True, timeout=300, check=True)
+
+    def lines(name: str) -> list[str]:  # LibreOffice writes list and heading numbers into the text
+        return [line.strip() for line in (out / name).read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith(("Revision marks:", "This version shows the changes"))]
+
+    accepted, rejected = lines("Accept.txt"), lines("Reject.txt")
+    assert accepted == lines("current.txt") and rejected == lines("earlier.txt")
+    assert "2.2 The Strategic Plan of the ITU for 2024-2027" in accepted
+    assert "2.1 The Strategic Plan of the ITU for 2024-2027" in rejected
+    assert any(line.startswith("Table 2 – Definitions") for line in accepted)
+    assert any(line.startswith("Table 1 – Definitions") for line in rejected)
 
 
 def test_a_changed_figure_is_replaced_as_a_whole(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:

@@ -88,7 +88,7 @@ def test_figure_one_drawn_from_data(seed_docx: Path) -> None:
     with zipfile.ZipFile(seed_docx) as z:
         assert z.read("word/media/image1.png").startswith(b"\x89PNG")
         body = etree.fromstring(z.read("word/document.xml"))
-    captions = ["".join(p.itertext()) for p in body.iter(f"{W}p")
+    captions = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p")
                 if any(s.get(f"{W}val") == "FigureNotitle" for s in p.iter(f"{W}pStyle"))]
     assert captions == ["Figure 1 – The four pillars of the action plan and their action items"]
     assert len(list(body.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip"))) == 1

@@ -42,6 +42,10 @@ CAPTIONS = ("caption", "figcaption")  # their <span class="number"> becomes a SE
 # List kinds → numbering definitions (abstractNum ids: body, in tables).
 LIST_KINDS = {"bullet": (0, 1), "decimal": (2, 3), "lowerRoman": (4, 5), "lowerLetter": (6, 7)}
 LIST_CLASSES = {"lower-roman": "lowerRoman", "lower-alpha": "lowerLetter", "decimal": "decimal"}
+# Heading numbers 1, 2.1, 2.3.1 as Word's own outline numbering, so that Word and LibreOffice
+# renumber after Accept or Reject All; numbers of another shape (annex A.1) stay text.
+HEADING_ABSTRACT = 8
+HEADING_NUMBER = re.compile(r"\d+(?:\.\d+){0,2}")
 
 
 def _esc(text: str) -> str:
@@ -195,19 +199,24 @@ class _Writer:
             style = "AnnexNoTitle" if "annex" in _classes(el) else f"Heading{tag[1]}"
             style = _style_of(el, "paragraph") or style
             runs: list[_Run] = []
+            numbering = None
             if el.text:
                 runs.append(_Run(el.text))
             for child in el:
                 if child.tag == "span" and "number" in _classes(child):
-                    runs.append(_Run("".join(child.itertext())))
-                    runs.append(_Run("\t"))
+                    number = "".join(child.itertext())
+                    if style == f"Heading{tag[1]}" and HEADING_NUMBER.fullmatch(number) \
+                            and number.count(".") == int(tag[1]) - 1:
+                        numbering = (self.heading_numbering(), number.count("."))
+                    else:
+                        runs.extend([_Run(number), _Run("\t")])
                     if child.tail:
                         runs.append(_Run(child.tail.lstrip()))
                 else:
                     runs.extend(self.inline(child, ()))
                     if child.tail:
                         runs.append(_Run(child.tail))
-            out.append(self.paragraph_xml(runs, style, el.get("id"), rev=ctx.rev))
+            out.append(self.paragraph_xml(runs, style, el.get("id"), numbering=numbering, rev=ctx.rev))
         elif tag == "p":
             style = _style_of(el, "paragraph") or ctx.style
             out.append(self.paragraph_xml(self.inline_children(el), style, el.get("id"), rev=ctx.rev))
@@ -229,6 +238,12 @@ class _Writer:
             pass  # handled by table()
         else:
             raise ValueError(f"<{tag}> is not in the layout vocabulary (docs/layout-vocabulary.md)")
+
+    def heading_numbering(self) -> int:
+        """The numId of the headings' outline numbering (one list for the whole document)."""
+        if HEADING_ABSTRACT not in self.doc.nums:
+            self.doc.nums.append(HEADING_ABSTRACT)
+        return self.doc.nums.index(HEADING_ABSTRACT) + 1
 
     def list_block(self, el: etree._Element, ctx: _Context, out: list[str], depth: int, num_id: int | None) -> None:
         kind = "bullet" if el.tag == "ul" else next(
@@ -641,6 +656,15 @@ def _numbering_xml(nums: list[int]) -> str:
                 f'<w:abstractNum w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="hybridMultilevel"/>'
                 + "".join(levels) + "</w:abstractNum>"
             )
+    outline = "".join(
+        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="{".".join(f"%{n}" for n in range(1, level + 2))}"/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:tabs><w:tab w:val="num" w:pos="794"/></w:tabs><w:ind w:left="794" w:hanging="794"/></w:pPr>'
+        "</w:lvl>"
+        for level in range(3)
+    )
+    abstract.append(f'<w:abstractNum w:abstractNumId="{HEADING_ABSTRACT}"><w:multiLevelType w:val="multilevel"/>'
+                    f"{outline}</w:abstractNum>")
     instances = "".join(
         f'<w:num w:numId="{n}"><w:abstractNumId w:val="{a}"/>'
         f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
