@@ -1,19 +1,32 @@
 """`apdoc fmt`: one canonical layout for every plan file, comments kept.
 
-We round-trip each file through ruamel.yaml, which keeps comments, blank lines, quoting,
-flow lists (`[a, b]`) and block scalars (`|`, `>`). The canonical layout:
+We round-trip each file through ruamel.yaml, which keeps comments, blank lines and block
+scalars (`|`, `>`). Apart from those, the layout comes from the values (and the comments),
+never from how they were typed:
 
 - 2-space indentation, list items indented under their key (`  - item`), as plan/ is written;
-- no line width: a value stays on one line however long, so an edit to a sentence never
-  reflows the paragraph around it in a pull request's diff;
+- no line width: nothing is wrapped, a value stays on one line however long, so an edit to a
+  sentence never reflows the paragraph around it in a pull request's diff;
+- quoting by the text: plain when every YAML reader reads the plain text back as that text,
+  under YAML 1.2 (VS Code's yaml-language-server) and YAML 1.1 (PyYAML, older tools) alike:
+  `05`, `1.10`, `yes`, `no`, `on`, `y`, `null`, `~`, `2024-04-19`, `12:30`, `123` are quoted,
+  as is text that plain YAML cannot hold (`RG-IEM #1`, `Note: this`, `[Name]`). Quoted text is
+  in double quotes, as plan/ writes it and as prose with apostrophes reads best (`"ITU's
+  goals: …"`); single quotes only when double quotes would need an escape that they do not
+  (`'RG-IEM #1 "draft"'`). The numbers of a number field (a table's widths) are plain;
+- text of several lines is a literal block (`|`); a block typed `|` or `>` stays as typed;
+  no value (`~`, `null`) is written as nothing;
+- a list of one-line texts on one line (`[AP1.2, AP1.4]`) when it fits in FLOW_LIST_WIDTH
+  characters, or is a table's row (one row a line, however long); any other list one item a
+  line, and so is a list with a comment at an item; mappings one key a line (`{}` when empty);
 - keys in the order the models (models.py) declare their fields; unknown keys follow the
   known ones, in their own order (validate reports them);
 - the `# yaml-language-server: $schema=…` line first, so editors complete fields;
 - LF line ends, no byte-order mark, one newline at the end.
 
 The plan reads every scalar as the text typed (`NO`, `on`, `1.10` stay text), so ruamel is
-given a resolver that types nothing: a scalar cannot be re-quoted or re-spelled into
-another value. As a last guard, the formatted text is read back with the plan's own loader
+given a resolver that types nothing but the loader's nulls: quoting a scalar never turns it
+into another value. As a last guard, the formatted text is read back with the plan's own loader
 and must give exactly the data the original gave; otherwise the file is left alone and the
 difference reported.
 """
@@ -33,10 +46,12 @@ import yaml
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, PlainScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from .diagnostics import Diagnostic, PlanError, display_path
@@ -48,6 +63,8 @@ SCHEMA_PREFIX = "# yaml-language-server: $schema="
 # No folding: ruamel wraps at `width` columns; this is wider than any plan value.
 LINE_WIDTH = 1 << 20
 _NULL = "tag:yaml.org,2002:null"
+_NULL_WORDS = re.compile(r"^(?:~|null|Null|NULL|)$")  # what the loader reads as no value
+_STR = "tag:yaml.org,2002:str"
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 # The model of each plan file, by the folder it sits in (document.yaml at the top).
@@ -59,15 +76,94 @@ KINDS: dict[str, tuple[type[BaseModel], str]] = {
 
 
 class _TextResolver(VersionedResolver):
-    """Every plain scalar is text, except an empty one (the loader's None, written as nothing)."""
+    """Every plain scalar is text, except what the loader reads as nothing (`~`, `null`, empty)."""
 
     @property
     def versioned_resolver(self) -> Any:
-        return {"": [(_NULL, re.compile("^$"))]}
+        return {first: [(_NULL, _NULL_WORDS)] for first in ("", "~", "n", "N")}
+
+
+# --- quoting -----------------------------------------------------------------------
+
+# Plain text that a YAML reader would take for something else than text. The plan's loader
+# reads every plain scalar as text (but for _NULL_WORDS), yet editors and other tools do not:
+# VS Code's yaml-language-server reads YAML 1.2 (core schema), PyYAML and many others
+# YAML 1.1. Such text is quoted, so every reader sees the same string.
+_YAML_1_2 = re.compile(r"""^(?:
+    ~|null|Null|NULL
+  | true|True|TRUE|false|False|FALSE
+  | [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+
+  | [-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
+  | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
+)$""", re.X)
+_YAML_1_1 = re.compile(r"""^(?:
+    ~|null|Null|NULL
+  | y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+  | [-+]?0b[0-1_]+ | [-+]?0[0-7_]+ | [-+]?(?:0|[1-9][0-9_]*) | [-+]?0x[0-9a-fA-F_]+
+  | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
+  | [-+]?(?:[0-9][0-9_]*)?\.[0-9._]*(?:[eE][-+]?[0-9]+)?
+  | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+  | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
+  | [0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
+    (?:(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)?
+  | <<|=
+)$""", re.X)
+# A number as a number field (a table's widths) holds it: the schema says integer, so
+# editors want it plain. Only decimal forms every YAML reads alike.
+_NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
+# The readers at hand, which stray from the specification in corners (ruamel takes `-_` for a
+# number, and then fails to read it).
+_READERS = ((VersionedResolver(version=(1, 1)), ScalarNode), (VersionedResolver(version=(1, 2)), ScalarNode),
+            (yaml.resolver.Resolver(), yaml.ScalarNode))
+
+
+def reads_as_text(text: str) -> bool:
+    """Whether `text`, written plain, is that text to YAML 1.2 and 1.1 readers alike."""
+    if not text or _YAML_1_2.match(text) or _YAML_1_1.match(text):
+        return False
+    return all(str(reader.resolve(node, text, (True, False))) == _STR for reader, node in _READERS)
+
+
+class _Constructor(RoundTripConstructor):
+    """A number written plain stays marked as one (PlainScalarString), for edits without a model.
+
+    `apdoc fmt` then decides from the model (_typed); `apdoc new` edits a file through dump()
+    with no model, and keeps the plain numbers as they stand.
+    """
+
+    def construct_yaml_str(self, node: Any) -> Any:
+        value = super().construct_yaml_str(node)
+        if node.style is None and type(value) is str and _NUMBER.match(value):
+            return PlainScalarString(value)
+        return value
+
+
+_Constructor.add_constructor(_STR, _Constructor.construct_yaml_str)
 
 
 class _Emitter(Emitter):
-    """Two spaces before an end-of-line comment, wherever the comment stood before."""
+    """Quoting from the text alone, not as typed; two spaces before an end-of-line comment."""
+
+    def choose_scalar_style(self) -> Any:
+        event = self.event
+        if event.tag != _STR or (event.style and event.style in "|>"):  # nothing, or a block as typed
+            return super().choose_scalar_style()
+        text = event.value
+        if self.analysis is None:
+            self.analysis = self.analyze_scalar(text)
+        how = self.analysis
+        in_line = bool(self.flow_level or self.simple_key_context)
+        if "\n" in text and not in_line and how.allow_block and not re.search("[\r\x85\u2028\u2029]", text):
+            return "|"  # text of several lines: a literal block, as plan/ writes it
+        # In [ ], YAML 1.1 readers (libyaml, as the loader) end plain text at `:` or `?`.
+        plain = how.allow_flow_plain and not re.search("[?:]", text) if self.flow_level else how.allow_block_plain
+        if plain and not how.multiline and reads_as_text(text):
+            return ""
+        if plain and event.style == "" and not self.simple_key_context and _NUMBER.match(text):
+            return ""  # a number (PlainScalarString), not text
+        if ('"' in text or "\\" in text) and "'" not in text and how.allow_single_quoted and not how.multiline:
+            return "'"  # no escapes needed, where double quotes would need some
+        return '"'
 
     def write_comment(self, comment: Any, pre: bool = False) -> None:
         if self.column and not pre and comment.value and not comment.value.startswith("\n"):
@@ -79,8 +175,8 @@ def new_yaml() -> YAML:
     """A round-trip reader and writer with the canonical layout."""
     rt = YAML(typ="rt", pure=True)
     rt.Resolver = _TextResolver
+    rt.Constructor = _Constructor
     rt.Emitter = _Emitter
-    rt.preserve_quotes = True
     rt.width = LINE_WIDTH
     rt.indent(mapping=2, sequence=4, offset=2)
     return rt
@@ -173,12 +269,28 @@ class _Slot:
         self.text = head + rest
 
 
+def _typed(value: Any, annotations: list[Any]) -> Any:
+    """A scalar as the model types it: a number in a number field, else text (quoted by its content)."""
+    if not isinstance(value, str) or _is_block_scalar(value):
+        return value
+    alternatives = [alt for a in annotations for alt in _flatten(a)]
+    number = any(alt in (int, float) for alt in alternatives) and str not in alternatives
+    return PlainScalarString(value) if number and _NUMBER.match(value) else str(value)
+
+
+def _set(node: CommentedMap, key: Any, value: Any) -> None:
+    """node[key] = value, as given: ruamel's own would keep the old value's string type."""
+    super(CommentedMap, node).__setitem__(key, value)
+
+
 def _reorder(node: Any, annotations: list[Any], top: bool = False) -> None:
-    """Put the keys of every mapping in model order, recursively, comments moving with keys."""
+    """Put the keys of every mapping in model order, recursively, comments moving with keys;
+    type every scalar as the model does (_typed)."""
     alternatives = [alt for a in annotations for alt in _flatten(a)]
     if isinstance(node, CommentedSeq):
         items = [arg for alt in alternatives if typing.get_origin(alt) is list for arg in typing.get_args(alt)]
-        for value in node:
+        for n, value in enumerate(node):
+            list.__setitem__(node, n, _typed(value, items))  # ruamel's own would keep the old type
             _reorder(value, items)
         return
     if not isinstance(node, CommentedMap):
@@ -188,12 +300,15 @@ def _reorder(node: Any, annotations: list[Any], top: bool = False) -> None:
     model = max(models, key=lambda m: sum(k in m.model_fields for k in keys), default=None)
     if model is None or not any(k in model.model_fields for k in keys):
         values = [arg for alt in alternatives if typing.get_origin(alt) is dict for arg in typing.get_args(alt)[1:]]
-        for value in node.values():
-            _reorder(value, values)
+        for key in keys:
+            _set(node, key, _typed(node[key], values))
+            _reorder(node[key], values)
         return
     fields = model.model_fields
-    for key, value in node.items():
-        _reorder(value, [fields[key].annotation] if key in fields else [])
+    for key in keys:
+        annotation = [fields[key].annotation] if key in fields else []
+        _set(node, key, _typed(node[key], annotation))
+        _reorder(node[key], annotation)
     order = [k for k in fields if k in node] + [k for k in keys if k not in fields]
     if order != keys:
         _move_keys(node, keys, order, top)
@@ -223,6 +338,78 @@ def _move_keys(node: CommentedMap, keys: list[Any], order: list[Any], top: bool)
         _Slot(node, key).set(heads[key], lead.get(after, ""))
 
 
+# --- list layout -------------------------------------------------------------------
+
+# A list of short one-line texts fits on its key's line: `[AP1.2, AP1.4]`.
+FLOW_LIST_WIDTH = 60
+
+
+def _one_line_text(value: Any) -> bool:
+    return isinstance(value, str) and not _is_block_scalar(value) and "\n" not in value
+
+
+def _comments_within(seq: CommentedSeq) -> bool:
+    """Comments a flow list has no room for: at an item, or on lines before the first one."""
+    last = len(seq) - 1
+    for n, entry in seq.ca.items.items():
+        tokens = [t for t in entry if t]
+        # The comment lines that follow the last item belong after the list, not in it.
+        if tokens and not (n == last and entry[1:] == [None, None, None] and tokens[0].value.startswith("\n")):
+            return True
+    return bool(seq.ca.comment and seq.ca.comment[1])
+
+
+def _flow_list(seq: CommentedSeq, row: bool) -> bool:
+    """One line `[a, b]` for a list of one-line texts, when short or a row of a table."""
+    if not seq:
+        return True
+    if not all(_one_line_text(item) for item in seq) or _comments_within(seq):
+        return False
+    return row or sum(len(item) for item in seq) + 2 * len(seq) <= FLOW_LIST_WIDTH
+
+
+def _restyle(container: CommentedMap | CommentedSeq, key: Any, flow: bool) -> None:
+    """Write the list at container[key] on one line or one item a line, its comments kept.
+
+    The comment on the list's first line (after `key:`, or after `]`) stays on that line; the
+    comment lines after the list stay after it, wherever ruamel keeps them.
+    """
+    seq = container[key]
+    if bool(seq.fa.flow_style()) == flow:
+        return
+    if flow:  # a block list: comment lines after it are kept with its last item
+        last = _Slot(container, key)
+        _, rest = last.split()  # the last item has no comment of its own (_flow_list)
+        last.text = ""
+        seq.fa.set_flow_style()
+        own = _Slot(container, key)  # now the list's own line
+        own.set(own.text, rest)
+    else:  # a flow list: its line's comment and the comment lines after it are the list's own
+        own = _Slot(container, key)
+        head, rest = own.split()
+        own.text = head
+        seq.fa.set_block_style()
+        last = _Slot(container, key)
+        head, more = last.split()
+        last.set(head, more + rest)
+
+
+def _layout(node: Any) -> None:
+    """Lists one line or one item per line by what they hold; mappings always one key per line."""
+    if isinstance(node, CommentedMap):
+        if node:
+            node.fa.set_block_style()
+        children = list(node.items())
+    elif isinstance(node, CommentedSeq):
+        children = list(enumerate(node))
+    else:
+        return
+    for key, value in children:
+        _layout(value)
+        if isinstance(value, CommentedSeq):
+            _restyle(node, key, _flow_list(value, row=isinstance(node, CommentedSeq)))
+
+
 # --- formatting ----------------------------------------------------------------
 
 
@@ -237,6 +424,8 @@ def _plain(text: str, path: Path) -> Any:
 
 
 def dump(data: Any, rt: YAML | None = None) -> str:
+    """`data` written in the canonical layout (quoting by the emitter, list styles here)."""
+    _layout(data)
     out = io.StringIO()
     (rt or new_yaml()).dump(data, out)
     # ruamel writes an empty list item as "- " (trailing space): drop it.
@@ -262,6 +451,8 @@ def _indent_comments(text: str) -> str:
             around = [indent(m) for m in content[max(at - 1, 0) : at + 1]]
             if indent(n) not in around and at < len(content):
                 lines[n] = " " * indent(content[at]) + line.lstrip()
+            elif at == len(content) and around and indent(n) > around[-1]:  # at the end: not under the last line
+                lines[n] = " " * around[-1] + line.lstrip()
     return "\n".join(lines)
 
 
@@ -286,8 +477,7 @@ def format_text(text: str, model: type[BaseModel] | None = None, schema: str | N
     data = rt.load(text)
     if data is None:  # empty, or only comments: nothing to lay out
         return text
-    if model is not None:
-        _reorder(data, [model], top=True)
+    _reorder(data, [model] if model is not None else [], top=True)
     out = _with_schema(_indent_comments(dump(data, rt)), schema)
     trimmed = out.rstrip("\n") + "\n"  # blank lines at the end, unless a |+ block keeps them as text
     return trimmed if trimmed != out and _same(trimmed, out) else out
