@@ -91,3 +91,16 @@ def test_a_link_inside_the_plan_folder_is_read(mini_plan: Path) -> None:
     (mini_plan / "annexes" / "b-extra.yaml").symlink_to(Path("..") / "shared" / "extra.yaml")
     plan = load_plan(mini_plan)
     assert [a.model.id for a in plan.annexes] == ["references", "extra"]
+
+
+def test_fmt_neither_reads_nor_writes_through_a_link_outside_the_plan(mini_plan: Path, secret: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(mini_plan.parent)
+    (Path("plan") / "chapters" / "3-secret.yaml").symlink_to(secret)
+    before = secret.read_bytes()
+    for args in (["fmt", "--check", "--plan", "plan"], ["fmt", "--plan", "plan"]):
+        code, out, err = run_cli(*args)
+        assert code == 1
+        assert "plan/chapters/3-secret.yaml: error: is a link to a file outside the plan folder" in out + err
+        assert SECRET not in out + err
+    assert secret.read_bytes() == before

@@ -58,6 +58,7 @@ from .diagnostics import Diagnostic, PlanError, display_path
 from .loader import SourceFile, _build, load_yaml
 from .models import ActionItem, Chapter, Document
 from .output import write_atomic
+from .plan import link_problem
 
 SCHEMA_PREFIX = "# yaml-language-server: $schema="
 # No folding: ruamel wraps at `width` columns; this is wider than any plan value.
@@ -523,7 +524,7 @@ def plan_files(root: Path) -> list[Path]:
         raise PlanError([Diagnostic(shown, 0, 0, "plan folder not found")])
     if not root.is_dir():
         raise PlanError([Diagnostic(shown, 0, 0, "is a file, not a plan folder")])
-    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file() or p.is_symlink())
 
 
 def format_plan(root: Path, *, write: bool) -> tuple[list[Formatted], list[Diagnostic]]:
@@ -534,6 +535,11 @@ def format_plan(root: Path, *, write: bool) -> tuple[list[Formatted], list[Diagn
     results: list[Formatted] = []
     problems: list[Diagnostic] = []
     for path in plan_files(root):
+        # The same refusal as validate and build: fmt would read, and write, through the link.
+        problem = link_problem(path, root)
+        if problem is not None:
+            problems.append(Diagnostic(str(Path(display_path(root)) / path.relative_to(root)), 0, 0, problem))
+            continue
         try:
             result = format_file(path, root)
         except PlanError as exc:

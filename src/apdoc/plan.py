@@ -134,7 +134,7 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
     return plan
 
 
-def _link_problem(path: Path, root: Path) -> str | None:
+def link_problem(path: Path, root: Path) -> str | None:
     """Why a plan file may not be read through its symbolic link(s), or None when it may.
 
     Plan files come from pull requests that CI builds: a link to ~/.ssh/id_rsa or /etc/passwd
@@ -153,7 +153,7 @@ def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems:
           failed: list[Failed], required: bool = False) -> Loaded | None:
     # Before exists(), which is False for a broken link: that is an error, not a missing file. Any
     # link on the way counts (a linked chapters/ folder too), so it is where the file really is.
-    problem = _link_problem(path, root) if path.is_symlink() or path.exists() else None
+    problem = link_problem(path, root) if path.is_symlink() or path.exists() else None
     if problem is not None:
         # Named as found in the plan: display_path() resolves links, so it would name the target.
         shown = str(Path(display_path(root)) / path.relative_to(root))
