@@ -295,6 +295,16 @@ def test_libreoffice_sees_tracked_changes(tmp_path: Path, edit, seed_pair: tuple
 # --- HTML and PDF show the same changes -------------------------------------------------
 
 
+def test_html_contents_mark_an_inserted_chapter(previous: Path, tmp_path: Path) -> None:
+    import lxml.html
+
+    page = lxml.html.fromstring(build_bytes(SEED_PLAN, tmp_path, "html", compare_to=str(previous), date=DATE))
+    entries = {" ".join(a.text_content().split()): a for a in page.xpath("//nav[@id='contents']//a")}
+    chapter_8 = next(a for text, a in entries.items() if text.startswith("8 "))
+    assert [child.tag for child in chapter_8] == ["ins"]
+    assert all(len(a) == 0 for text, a in entries.items() if not text.startswith("8 "))
+
+
 def test_html_and_pdf_show_insertions_and_deletions(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
     earlier, now = seed_pair
     edit(now / "action-items/AP1.3.yaml", "Identified list of value propositions",

@@ -25,6 +25,14 @@ def write_html(html: str) -> bytes:
     return ("<!DOCTYPE html>\n" + out + "\n").encode("utf-8")
 
 
+def _revision(element: etree._Element) -> str | None:
+    """"ins" or "del" when the element is inside an inserted or deleted block of a marked TD."""
+    for node in (element, *element.iterancestors()):
+        if node.get("data-rev") in ("ins", "del"):
+            return node.get("data-rev")
+    return None
+
+
 def _table_of_contents(body: etree._Element) -> None:
     headings = [h for h in body.iter("h1", "h2", "h3") if h.get("id")]
     if not headings:
@@ -42,7 +50,11 @@ def _table_of_contents(body: etree._Element) -> None:
             lists[level] = parent_list
         item = etree.SubElement(parent_list, "li")
         link = etree.SubElement(item, "a", {"href": f"#{heading.get('id')}"})
-        link.text = _text(heading)
+        rev = _revision(heading)
+        if rev is None:
+            link.text = _text(heading)
+        else:  # a heading inserted or deleted since the earlier version: so in the contents too
+            etree.SubElement(link, rev).text = _text(heading)
         last_item[level] = item
         for deeper in [k for k in lists if k > level]:
             del lists[deeper]
