@@ -34,9 +34,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 MINI = Path(__file__).parent / "plans" / "mini"
 VALIDATOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "ooxml_validate.py"
 # Text without Markdown syntax (that is tested elsewhere): letters of every script, right-to-left
-# included, combining marks, digits, emoji, spaces; no line or paragraph separators.
+# included, combining marks, format characters (joiners, direction marks), digits, emoji, spaces;
+# no line or paragraph separators.
 PLAIN = st.characters(
-    categories=("L", "M", "N", "Zs", "So", "Sc", "Pd", "Ps", "Pe", "Pi", "Pf"),
+    categories=("L", "M", "N", "Zs", "Cf", "So", "Sc", "Pd", "Ps", "Pe", "Pi", "Pf"),
     exclude_characters="[]()<>*_`\\!&#+-|~",
 )
 WORD = st.text(PLAIN, min_size=1, max_size=500).filter(lambda s: s.strip() and s == s.strip())
