@@ -146,3 +146,27 @@ def test_figure_in_markdown_as_text_from_the_plan(outputs: dict[str, Path]) -> N
     markdown = outputs["md"].read_text(encoding="utf-8")
     lines = "\n".join(f"- {p.name}: {', '.join(p.action_items)}" for p in figure.pillars)
     assert f"{lines}\n\n**Figure 1 – {figure.title}**" in markdown
+
+
+def test_markdown_action_item_tables_pair_each_label_with_its_text(outputs: dict[str, Path]) -> None:
+    """Pipe tables cannot merge cells: an action item's rows come out as label | text pairs."""
+    from lxml import etree
+    from markdown_it import MarkdownIt
+
+    from apdoc.layout import render_html
+    from apdoc.plan import load_plan
+
+    layout = etree.fromstring(render_html(load_plan(SEED_PLAN)).encode())
+    page = lxml.html.fromstring(MarkdownIt("commonmark").enable("table").render(
+        outputs["md"].read_text(encoding="utf-8")))
+    pairs = {(" ".join(tr[0].text_content().split()), " ".join(tr[1].text_content().split()))
+             for tr in page.iter("tr") if len(tr) == 2}
+    checked = 0
+    for label_row in layout.xpath("//table[@class='ap']//tr[@class='label']"):
+        label = " ".join("".join(label_row.itertext()).split())
+        content = label_row.getnext()
+        text = " ".join(" ".join(content.itertext()).split())
+        words = text.split()[:6]
+        assert any(lab == label and all(w in txt for w in words) for lab, txt in pairs), (label, words)
+        checked += 1
+    assert checked >= 11 * 7

@@ -1,7 +1,8 @@
 """Markdown: the TD as GitHub-flavoured Markdown, for reading in a pull request.
 
 Pipe tables (merged cells are repeated as empty cells; a two-row header is folded into
-one), footnotes as `[^n]`, captions as bold lines. Text is escaped so that it reads
+one; a table whose body rows each span it, as an action item's do, becomes its header
+and then a label | text table), footnotes as `[^n]`, captions as bold lines. Text is escaped so that it reads
 exactly as in the other formats.
 """
 
@@ -160,11 +161,16 @@ class _Writer:
     def table(self, el: etree._Element) -> str:
         caption = el.find("caption")
         rows: list[tuple[list[str], bool]] = []
+        spans: list[int] = []  # per row: the colspan of its one cell, or 0
+        labels: list[bool] = []  # per row: a row label (tr class="label")
         pending: dict[int, int] = {}  # column → rows still covered by a rowspan above
         for section in el:
             if section.tag not in ("thead", "tbody"):
                 continue
             for tr in section.iterfind("tr"):
+                cells = list(tr)
+                spans.append(int(cells[0].get("colspan", "1")) if len(cells) == 1 else 0)
+                labels.append("label" in _classes(tr))
                 row: list[str] = []
                 for cell in tr:
                     while len(row) in pending:
@@ -185,12 +191,33 @@ class _Writer:
                         del pending[len(row) - 1]
                 rows.append((row, section.tag == "thead"))
         width = max((len(r) for r, _ in rows), default=0)
-        header_rows = [r for r, head in rows if head] or [rows.pop(0)[0] if rows else []]
-        header = [" ".join(filter(None, (r[i] if i < len(r) else "" for r in header_rows))) for i in range(width)]
-        body = [r + [""] * (width - len(r)) for r, head in rows if not head]
         lines = []
         if caption is not None:
             lines.append(f"**{_collapse(self.inline(caption))}**\n")
+        body_at = [n for n, (_, head) in enumerate(rows) if not head]
+        if width > 2 and body_at and len(body_at) < len(rows) and all(spans[n] == width for n in body_at):
+            # Every body row is one cell across the table (an action item's label and text rows):
+            # pipe tables cannot merge cells, so those rows become a label | text table below.
+            lines.append("| " + " | ".join(" ".join(filter(None, c)) for c in zip(
+                *[r + [""] * (width - len(r)) for r, head in rows if head], strict=True)) + " |")
+            lines.append("|" + "---|" * width)
+            lines.append("")
+            lines.append("| | |\n|---|---|")
+            label = ""
+            for n in body_at:
+                if labels[n]:
+                    if label:
+                        lines.append(f"| {label} |  |")
+                    label = rows[n][0][0]
+                else:
+                    lines.append(f"| {label} | {rows[n][0][0]} |")
+                    label = ""
+            if label:
+                lines.append(f"| {label} |  |")
+            return "\n".join(lines)
+        header_rows = [r for r, head in rows if head] or [rows.pop(0)[0] if rows else []]
+        header = [" ".join(filter(None, (r[i] if i < len(r) else "" for r in header_rows))) for i in range(width)]
+        body = [r + [""] * (width - len(r)) for r, head in rows if not head]
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "---|" * width)
         lines.extend("| " + " | ".join(r) + " |" for r in body)
