@@ -538,7 +538,7 @@ def format_plan(root: Path, *, write: bool) -> tuple[list[Formatted], list[Diagn
         # The same refusal as validate and build: fmt would read, and write, through the link.
         problem = link_problem(path, root)
         if problem is not None:
-            problems.append(Diagnostic(str(Path(display_path(root)) / path.relative_to(root)), 0, 0, problem))
+            problems.append(problem)
             continue
         try:
             result = format_file(path, root)

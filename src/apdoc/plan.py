@@ -134,30 +134,31 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
     return plan
 
 
-def link_problem(path: Path, root: Path) -> str | None:
+def link_problem(path: Path, root: Path) -> Diagnostic | None:
     """Why a plan file may not be read through its symbolic link(s), or None when it may.
 
     Plan files come from pull requests that CI builds: a link to ~/.ssh/id_rsa or /etc/passwd
-    must never be read, since its content would show in error messages and in the TD.
+    must never be read, since its content would show in error messages and in the TD. Any link
+    on the way counts (a linked chapters/ folder too).
     """
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):  # dangling, or a loop (RuntimeError before Python 3.13)
-        return "broken link: it points at no file (or at itself, in a loop)"
-    if not real.is_relative_to(root.resolve()):
-        return "is a link to a file outside the plan folder: refused, not read"
-    return None
+        problem = "broken link: it points at no file (or at itself, in a loop)"
+    else:
+        if real.is_relative_to(root.resolve()):
+            return None
+        problem = "is a link to a file outside the plan folder: refused, not read"
+    # Named as found in the plan: display_path() resolves links, so it would name the target.
+    return Diagnostic(str(Path(display_path(root)) / path.relative_to(root)), 0, 0, problem)
 
 
 def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems: list[Diagnostic],
           failed: list[Failed], required: bool = False) -> Loaded | None:
-    # Before exists(), which is False for a broken link: that is an error, not a missing file. Any
-    # link on the way counts (a linked chapters/ folder too), so it is where the file really is.
+    # Before exists(), which is False for a broken link: that is an error, not a missing file.
     problem = link_problem(path, root) if path.is_symlink() or path.exists() else None
     if problem is not None:
-        # Named as found in the plan: display_path() resolves links, so it would name the target.
-        shown = str(Path(display_path(root)) / path.relative_to(root))
-        problems.append(Diagnostic(shown, 0, 0, problem))
+        problems.append(problem)
         failed.append(Failed(path, folder))
         return None
     if not path.exists():
