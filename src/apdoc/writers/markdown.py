@@ -195,33 +195,36 @@ class _Writer:
         if caption is not None:
             lines.append(f"**{_collapse(self.inline(caption))}**\n")
         body_at = [n for n, (_, head) in enumerate(rows) if not head]
-        if width > 2 and body_at and len(body_at) < len(rows) and all(spans[n] == width for n in body_at):
-            # Every body row is one cell across the table (an action item's label and text rows):
-            # pipe tables cannot merge cells, so those rows become a label | text table below.
-            lines.append("| " + " | ".join(" ".join(filter(None, c)) for c in zip(
-                *[r + [""] * (width - len(r)) for r, head in rows if head], strict=True)) + " |")
-            lines.append("|" + "---|" * width)
-            lines.append("")
-            lines.append("| | |\n|---|---|")
-            label = ""
-            for n in body_at:
-                if labels[n]:
-                    if label:
-                        lines.append(f"| {label} |  |")
-                    label = rows[n][0][0]
-                else:
-                    lines.append(f"| {label} | {rows[n][0][0]} |")
-                    label = ""
-            if label:
-                lines.append(f"| {label} |  |")
-            return "\n".join(lines)
+        # Every body row one cell across the table (an action item's label and text rows):
+        # pipe tables cannot merge cells, so those rows become a label | text table below.
+        paired = width > 2 and body_at and len(body_at) < len(rows) and all(spans[n] == width for n in body_at)
         header_rows = [r for r, head in rows if head] or [rows.pop(0)[0] if rows else []]
         header = [" ".join(filter(None, (r[i] if i < len(r) else "" for r in header_rows))) for i in range(width)]
-        body = [r + [""] * (width - len(r)) for r, head in rows if not head]
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "---|" * width)
-        lines.extend("| " + " | ".join(r) + " |" for r in body)
+        if paired:
+            lines.append("")
+            lines.extend(self.label_pairs([(rows[n][0][0], labels[n]) for n in body_at]))
+        else:
+            lines.extend("| " + " | ".join(r + [""] * (width - len(r))) + " |" for r, head in rows if not head)
         return "\n".join(lines)
+
+    @staticmethod
+    def label_pairs(cells: list[tuple[str, bool]]) -> list[str]:
+        """A two-column table: each label (True) beside the text that follows it."""
+        lines = ["| | |", "|---|---|"]
+        label = ""
+        for text, is_label in cells:
+            if is_label:
+                if label:
+                    lines.append(f"| {label} |  |")
+                label = text
+            else:
+                lines.append(f"| {label} | {text} |")
+                label = ""
+        if label:
+            lines.append(f"| {label} |  |")
+        return lines
 
     def cover(self, el: etree._Element) -> str:
         lines = []
