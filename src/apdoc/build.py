@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .diagnostics import Diagnostic, PlanError, display_path
 from .layout import render_html
@@ -113,7 +113,7 @@ def build_formats(
     plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None = None,
     progress: Callable[[str, Path | None], None] | None = None,
     compare_to: str | None = None, author: str | None = None, date: str | None = None,
-    folder: Path = Path("build"),
+    folder: Path = Path("build"), stdout: BinaryIO | None = None, force: bool = False,
 ) -> list[Path]:
     """Build several formats from one load and one layout; `None` targets get the default name
     (the document number) in `folder`.
@@ -121,7 +121,8 @@ def build_formats(
     `progress(format, None)` is called before each format is built, `progress(format, path)` once it is written.
     `compare_to`: an earlier version (folder or git revision); the TD then shows the changes since
     it as revision marks, by `author` (default: the git user) on `date` (default: when the plan
-    last changed in git).
+    last changed in git). `stdout`: write the one format there instead of a file. `force`: replace
+    read-only files too.
     """
     # The earlier version is read in the background while the current one is loaded and laid out.
     earlier = start_earlier_layout(compare_to, plan_dir, template_dir) if compare_to is not None else None
@@ -140,8 +141,12 @@ def build_formats(
             # The packaged templates always give valid XHTML; an override may not.
             where = display_path(template_dir or plan.root.resolve().parent / "templates")
             raise PlanError([Diagnostic(where, 0, 0, f"the layout is not valid for the {fmt} writer: {exc}")]) from None
+        if stdout is not None:
+            stdout.write(data)
+            stdout.flush()
+            continue
         target = output if output is not None else default_output(plan, fmt, folder, marked=compare_to is not None)
-        write_atomic(target, data)
+        write_atomic(target, data, force=force)
         written.append(target)
         if progress:
             progress(fmt, target)

@@ -5,10 +5,12 @@ Exit status: 0 success, 1 invalid plan or failed build, 2 wrong usage.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,29 +25,69 @@ PLAN_OPTION = click.option(
 )
 
 
+SUFFIX_FORMATS = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
+
+
 def output_options(default_format: str) -> Callable[[Callable], Callable]:
-    """--format, -o and --templates, shared by build and watch."""
+    """--format, -o, --templates and --force, shared by build and watch."""
 
     def decorate(command: Callable) -> Callable:
         command = click.option(
-            "--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
+            "--force", is_flag=True,
+            help="Replace an output file even if it is read-only.")(command)
+        command = click.option(
+            "--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
             help="Templates overriding the packaged ones [default: templates/ beside the plan].")(command)
         command = click.option(
-            "-o", "--output", type=click.Path(path_type=Path),
-            help="Output file (a folder with --format all) [default: build/<document number>.<format>].")(command)
+            "-o", "--output", metavar="FILE|DIR/|-",
+            help="Output file, its format from the suffix; a folder if it ends in / (always with --format all);"
+                 " - for standard output [default: build/<document number>.<format>].")(command)
         return click.option(
-            "--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md", "all"]), default=default_format,
-            show_default=True, help="Output format; all writes every format.")(command)
+            "--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md", "all"]),
+            help=f"Output format; all writes every format [default: from -o's suffix, else {default_format}].")(command)
 
     return decorate
 
 
-def _targets(fmt: str, formats: Iterable[str], output: Path | None) -> tuple[dict[str, Path | None], Path]:
-    """The files to write, and the folder of those left to the default name (the document number).
-    With --format all, -o names that folder."""
-    if fmt == "all":
-        return dict.fromkeys(formats), output or Path("build")
-    return {fmt: output}, Path("build")
+@dataclass(frozen=True)
+class Targets:
+    """What -o and --format ask for: the format(s), the files (None: the default name in `folder`),
+    or standard output."""
+
+    fmt: str
+    files: dict[str, Path | None]
+    folder: Path
+    stdout: bool = False
+
+
+def _targets(fmt: str | None, formats: Iterable[str], output: str | None, default_format: str) -> Targets:
+    """Resolve --format and -o, refusing (usage error, exit 2) what would write the wrong thing.
+
+    A trailing slash (or an existing folder) is a folder; `-` is standard output; otherwise -o is
+    a file whose suffix gives the format unless --format does, and may not contradict it."""
+    if output is None:
+        fmt = fmt or default_format
+        return Targets(fmt, dict.fromkeys(formats if fmt == "all" else [fmt]), Path("build"))
+    if output == "-":
+        fmt = fmt or default_format
+        if fmt == "all":
+            raise click.UsageError("-o - (standard output) takes one format; --format all writes files: give a folder")
+        return Targets(fmt, {fmt: None}, Path("build"), stdout=True)
+    implied = SUFFIX_FORMATS.get(Path(output).suffix.lower())
+    if fmt == "all" and implied is not None:
+        raise click.UsageError(f"--format all writes one file per format: give -o a folder (ending in /), "
+                               f"not the file name {output!r}")
+    if output.endswith(("/", os.sep)) or Path(output).is_dir() or fmt == "all":
+        fmt = fmt or default_format
+        return Targets(fmt, dict.fromkeys(formats if fmt == "all" else [fmt]), Path(output))
+    if fmt is None:
+        if implied is None:
+            known = ", ".join(SUFFIX_FORMATS)
+            raise click.UsageError(f"cannot tell the format of {output!r} from its suffix ({known}): give --format")
+        fmt = implied
+    elif implied is not None and implied != fmt:
+        raise click.UsageError(f"-o {output!r} names a {implied} file but --format is {fmt}")
+    return Targets(fmt, {fmt: Path(output)}, Path("build"))
 
 
 def _quiet() -> bool:
@@ -214,21 +256,25 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
 @click.option("--author", help="Author of the revision marks [default: git user.name].")
 @click.option("--date", "rev_date", metavar="ISO-DATE",
               help="Date of the revision marks [default: when the plan last changed in git].")
-def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | None,
+def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Path | None, force: bool,
           compare_to: str | None, author: str | None, rev_date: str | None) -> None:
     """Build the TD; with --compare-to, with revision marks (Word tracked changes in DOCX).
+
+    The format comes from --format, else from the suffix of -o, else docx.
 
     \b
     Examples:
       apdoc build --format docx
-      apdoc build --format pdf -o build/TD.pdf
+      apdoc build -o build/TD.pdf
       apdoc build --format all -o build/
-      apdoc build --format docx --compare-to td256 -o build/TD-marked.docx
+      apdoc build --format html -o - > td.html
+      apdoc build --format docx --compare-to td-seed -o build/TD-marked.docx
     """
     from .build import FORMATS, build_formats
 
-    formats = [one for one in FORMATS if compare_to is None or one != "md"] if fmt == "all" else [fmt]
-    if compare_to is not None and fmt == "md":
+    formats = [one for one in FORMATS if compare_to is None or one != "md"]
+    wanted = _targets(fmt, formats, output, "docx")
+    if compare_to is not None and wanted.fmt == "md":
         raise click.UsageError("--compare-to marks DOCX, PDF and HTML; for Markdown use `apdoc diff REF --format md`")
     if rev_date is not None:
         try:
@@ -239,7 +285,7 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
         if moment.tzinfo is not None:
             moment = moment.astimezone(UTC)
         rev_date = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    targets, folder = _targets(fmt, formats, output)
+    _report_templates(plan_dir, template_dir)
 
     def progress(one: str, path: Path | None) -> None:
         if path is None:  # about to build: worth saying on a terminal, where PDF takes a while
@@ -248,11 +294,19 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
             _say(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
     try:
-        build_formats(plan_dir, targets, template_dir, progress=progress,
-                      compare_to=compare_to, author=author, date=rev_date, folder=folder)
+        build_formats(plan_dir, wanted.files, template_dir, progress=progress,
+                      compare_to=compare_to, author=author, date=rev_date, folder=wanted.folder,
+                      stdout=sys.stdout.buffer if wanted.stdout else None, force=force)
     except PlanError as exc:
         _report(exc.diagnostics)
         sys.exit(1)
+
+
+def _report_templates(plan_dir: Path, template_dir: Path | None) -> None:
+    """Warn about override files that override nothing (a misspelt template name)."""
+    from .layout import unknown_templates
+
+    _report(unknown_templates(template_dir if template_dir is not None else plan_dir.resolve().parent / "templates"))
 
 
 @cli.command()
@@ -341,7 +395,8 @@ def stats(plan_dir: Path, style: str) -> None:
 @output_options(default_format="html")
 @click.option("--interval", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
               help="Seconds between checks where file-system notifications do not reach (network drives).")
-def watch(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | None, interval: float) -> None:
+def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Path | None, force: bool,
+          interval: float) -> None:
     """Rebuild the TD on every save of the plan or a template, for a live preview.
 
     A save that breaks the plan prints the errors and keeps the last good output; the next
@@ -366,7 +421,10 @@ def watch(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
         except PlanError as exc:
             _report(exc.diagnostics)
             sys.exit(1)
-    targets, folder = _targets(fmt, FORMATS, output)
+    if output == "-":
+        raise click.UsageError("watch writes files to reload in a browser; -o - (standard output) is for build")
+    wanted = _targets(fmt, FORMATS, output, "html")
+    _report_templates(plan_dir, template_dir)
     built = False
 
     def on_round(result: Round) -> None:
@@ -384,7 +442,8 @@ def watch(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
 
     _say(f"watching {plan_dir} for changes (Ctrl-C to stop)")
     try:
-        watch_plan(plan_dir, targets, template_dir, on_round=on_round, interval=interval, folder=folder)
+        watch_plan(plan_dir, wanted.files, template_dir, on_round=on_round, interval=interval, folder=wanted.folder,
+                   force=force)
     except KeyboardInterrupt:  # the normal way to stop watching
         _say("stopped")
 

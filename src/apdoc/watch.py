@@ -70,10 +70,10 @@ def snapshot(plan_dir: Path, template_dir: Path | None, ignore: Collection[Path]
 
 
 def rebuild(plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None = None,
-            folder: Path = Path("build")) -> Round:
+            folder: Path = Path("build"), force: bool = False) -> Round:
     """Build every target; a broken plan is a failed round, never an exception."""
     try:
-        return Round(build_formats(plan_dir, targets, template_dir, folder=folder), [])
+        return Round(build_formats(plan_dir, targets, template_dir, folder=folder, force=force), [])
     except PlanError as exc:
         return Round([], exc.diagnostics)
     except Exception as exc:  # an apdoc bug: say so, and keep watching for the next save
@@ -113,6 +113,7 @@ def watch(
     rounds: int | None = None,
     interval: float = 0.5,
     folder: Path = Path("build"),
+    force: bool = False,
 ) -> int:
     """Build now and after every change, calling `on_round` after each build.
 
@@ -121,7 +122,7 @@ def watch(
     stop = stop or threading.Event()
     ignore = {path.resolve() for path in targets.values() if path is not None}
     last = snapshot(plan_dir, template_dir, ignore)
-    on_round(rebuild(plan_dir, targets, template_dir, folder))
+    on_round(rebuild(plan_dir, targets, template_dir, folder, force))
     done = 1
     while (rounds is None or done < rounds) and not stop.is_set():
         # Watch the folders as they are now: the templates folder may have appeared since.
@@ -130,7 +131,7 @@ def watch(
             if now == last:
                 continue
             last = now  # taken before the build: a save during the build triggers the next one
-            on_round(rebuild(plan_dir, targets, template_dir, folder))
+            on_round(rebuild(plan_dir, targets, template_dir, folder, force))
             done += 1
             break  # re-enter: a folder may have appeared or been replaced
     return done
