@@ -118,7 +118,7 @@ def test_github_annotations(mini_plan: Path, edit) -> None:
     edit(mini_plan / "chapters/1-scope.yaml", "title: Scope", "titel: Scope")
     result = apdoc("validate", "--format", "github", "--plan", str(mini_plan))
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [
+    assert result.stdout.splitlines() == [
         f"::error file={mini_plan}/chapters/1-scope.yaml,line=2,col=1::unknown field 'titel' (did you mean 'title'?)"
     ]
 

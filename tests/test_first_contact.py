@@ -126,3 +126,94 @@ def test_a_read_only_output_is_refused_unless_forced(mini_plan: Path, tmp_path: 
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert stat.S_IMODE(out.stat().st_mode) == 0o444
     assert os.access(out, os.R_OK)
+
+
+# --- warnings and refusals -----------------------------------------------------------------
+
+
+def test_a_placeholder_is_a_warning_and_an_error_with_strict(seed: Path) -> None:
+    code, _, stderr = run_cli("new", "action", "AP1.8", "--name", "X", "--plan", str(seed))
+    assert code == 0, stderr
+    text = (seed / "action-items/AP1.8.yaml").read_text(encoding="utf-8")
+    filled = "\n".join(line + " done." if line.endswith(":") and line.startswith("  ") else line
+                       for line in text.splitlines())
+    (seed / "action-items/AP1.8.yaml").write_text(filled + "\n", encoding="utf-8")
+    code, _, stderr = run_cli("validate", "--plan", str(seed))
+    assert code == 0, stderr
+    assert f"{seed}/action-items/AP1.8.yaml:4:12: warning: statement is still [to be written]" in stderr
+    assert "AP1.8" not in stderr.replace("AP1.8.yaml", "")  # every row filled: no other warning about it
+    code, _, stderr = run_cli("validate", "--strict", "--plan", str(seed))
+    assert code == 1
+    assert f"{seed}/action-items/AP1.8.yaml:4:12: error: statement is still [to be written]" in stderr
+
+
+def test_fmt_refuses_a_file_that_does_not_validate(seed: Path) -> None:
+    path = seed / "chapters/01-introduction.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\ntitle:", "\ntitel:", 1), encoding="utf-8")
+    before = path.read_bytes()
+    code, _, stderr = run_cli("fmt", "--plan", str(seed))
+    assert code == 1
+    assert "error: unknown field 'titel' (did you mean 'title'?); not formatted" in stderr
+    assert path.read_bytes() == before  # the misspelt key is not moved to the end
+
+
+def test_validate_brief_counts_the_warnings_and_says_how_to_list_them(seed: Path) -> None:
+    code, stdout, stderr = run_cli("validate", "--brief", "--plan", str(seed))
+    assert code == 0 and stderr == ""
+    assert stdout.endswith(f", 27 warnings (`apdoc validate --plan {seed}` lists them)\n")
+
+
+def test_make_validates_briefly() -> None:
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nbuild:", 1)[1].split("\n\n", 1)[0]
+    assert "apdoc validate --brief" in recipe
+
+
+# --- messages and conventions --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["-q", "--quiet"])
+def test_quiet_after_the_command(mini_plan: Path, tmp_path: Path, flag: str) -> None:
+    code, stdout, stderr = run_cli("build", "--plan", str(mini_plan), "-o", str(tmp_path / "td.md"), flag)
+    assert code == 0, stderr
+    assert stdout == "" and (tmp_path / "td.md").exists()
+    code, stdout, _ = run_cli("validate", flag, "--plan", str(mini_plan))
+    assert code == 0 and stdout == ""
+
+
+def test_debug_after_the_command(mini_plan: Path) -> None:
+    code, stdout, stderr = run_cli("validate", "--plan", str(mini_plan), "--debug")
+    assert code == 0, stderr
+    assert "valid" in stdout
+
+
+def test_plan_not_found_says_where_it_looked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, stderr = run_cli("validate")
+    assert code == 1
+    assert stderr.startswith(f"plan: error: plan folder not found (looked in the current folder, {tmp_path}): ")
+    assert "--plan DIR" in stderr
+
+
+def test_plan_given_the_repository_root_says_did_you_mean(mini_plan: Path) -> None:
+    root = mini_plan.parent
+    for args in (["validate", "--plan", str(root)], ["fmt", "--plan", str(root)], ["build", "--plan", str(root)]):
+        code, _, stderr = run_cli(*args)
+        assert code == 1
+        assert f"did you mean --plan {mini_plan}?" in stderr, args
+
+
+def test_a_positional_plan_folder_is_accepted(mini_plan: Path) -> None:
+    code, stdout, stderr = run_cli("validate", str(mini_plan))
+    assert code == 0, stderr
+    assert stdout.startswith(f"{mini_plan}: valid:")
+    code, stdout, _ = run_cli("stats", str(mini_plan))
+    assert code == 0 and "Action item tables" in stdout
+    code, _, stderr = run_cli("validate", str(mini_plan), "--plan", "other")
+    assert code == 2 and "give one" in stderr
+
+
+def test_github_annotations_go_to_standard_output(mini_plan: Path) -> None:
+    code, stdout, stderr = run_cli("validate", "--format", "github", "--plan", str(mini_plan))
+    assert code == 0
+    assert stdout.startswith("::warning file=") and "::warning" not in stderr

@@ -142,8 +142,8 @@ def test_quiet_keeps_tool_formats_whole(mini_plan: Path) -> None:
 
     warnings = len(load_plan(mini_plan).warnings)
     assert warnings
-    code, _, err = run_cli("-q", "validate", "--format", "github", "--plan", str(mini_plan))
-    assert code == 0 and err.count("::warning ") == warnings
+    code, out, _ = run_cli("-q", "validate", "--format", "github", "--plan", str(mini_plan))
+    assert code == 0 and out.count("::warning ") == warnings
 
 
 def test_build_progress_on_a_terminal_and_always_what_was_written(mini_plan: Path, tmp_path: Path,

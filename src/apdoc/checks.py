@@ -10,7 +10,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic
 from .loader import SourceFile
-from .models import AP_ID_PATTERN, NEW_AP, TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
+from .models import AP_ID_PATTERN, NEW_AP, PLACEHOLDER, TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
 from .plan import Failed, Plan
 from .refs import AP_MENTION, CITATION, FOOTNOTE_REF
 
@@ -132,7 +132,15 @@ def check_plan(plan: Plan) -> list[Diagnostic]:
 
 
 def _warn_unfinished(plan: Plan, problems: list[Diagnostic]) -> None:
-    """Allowed but unfinished: empty table rows, open editor's notes, considerations without a home."""
+    """Allowed but unfinished: empty table rows, open editor's notes, considerations without a home,
+    and the placeholder `apdoc new` writes, which would otherwise print in the TD as if it were text."""
+    documents = [plan.document] if plan.document is not None else []  # None: it failed, and was reported
+    for loaded in [*documents, *plan.all_chapters, *plan.action_items]:
+        for loc, text in _strings(loaded.source.data):
+            if PLACEHOLDER in text:
+                field_name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "text")
+                problems.append(loaded.source.diagnostic(
+                    loc, f"{field_name.replace('_', ' ')} is still {PLACEHOLDER}", severity="warning"))
     for item in plan.action_items:
         table = item.model.table
         if table is None:

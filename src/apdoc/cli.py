@@ -28,6 +28,19 @@ PLAN_OPTION = click.option(
 SUFFIX_FORMATS = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
 
 
+PLAN_ARGUMENT = click.argument("plan_arg", metavar="[PLAN]", required=False, type=click.Path(path_type=Path))
+
+
+def _plan_folder(plan_arg: Path | None, plan_dir: Path) -> Path:
+    """The plan folder from --plan or, as people also type it, from a positional argument."""
+    if plan_arg is None:
+        return plan_dir
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("plan_dir") is not click.core.ParameterSource.DEFAULT and plan_arg != plan_dir:
+        raise click.UsageError(f"two plan folders: {plan_arg} and --plan {plan_dir}; give one")
+    return plan_arg
+
+
 def output_options(default_format: str) -> Callable[[Callable], Callable]:
     """--format, -o, --templates and --force, shared by build and watch."""
 
@@ -123,11 +136,13 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
 
 
 @cli.command()
+@PLAN_ARGUMENT
 @PLAN_OPTION
 @click.option("--format", "style", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
               help="text for people, github for workflow annotations, json for tools.")
 @click.option("--strict", is_flag=True, help="Treat warnings (empty rows, open editor's notes, …) as errors.")
-def validate(plan_dir: Path, style: str, strict: bool) -> None:
+@click.option("--brief", is_flag=True, help="Count the warnings instead of listing them (errors are always listed).")
+def validate(plan_arg: Path | None, plan_dir: Path, style: str, strict: bool, brief: bool) -> None:
     """Check the plan; report every problem as path:line:col: error: message.
 
     Warnings mark what is allowed but unfinished; they do not fail unless --strict.
@@ -135,25 +150,33 @@ def validate(plan_dir: Path, style: str, strict: bool) -> None:
     \b
     Examples:
       apdoc validate --plan plan
+      apdoc validate other/plan
       apdoc validate --format github --strict
+      apdoc validate --brief
     """
     from .plan import load_plan
 
+    plan_dir = _plan_folder(plan_arg, plan_dir)
     try:
         plan = load_plan(plan_dir, strict=strict)
     except PlanError as exc:
         _report(exc.diagnostics, style)
         sys.exit(1)
-    _report(plan.warnings, style)
+    if not (brief and style == "text"):
+        _report(plan.warnings, style)
     if style == "text":
         warned = f", {len(plan.warnings)} warnings" if plan.warnings else ""
+        if brief and plan.warnings:
+            where = "" if plan_dir == Path("plan") else f" --plan {plan_dir}"
+            warned += f" (`apdoc validate{where}` lists them)"
         _say(f"{plan_dir}: valid: {plan.summary()}{warned}")
 
 
 @cli.command("fmt")
+@PLAN_ARGUMENT
 @PLAN_OPTION
 @click.option("--check", is_flag=True, help="Write nothing: list the files fmt would change; exit 1 if any.")
-def fmt_command(plan_dir: Path, check: bool) -> None:
+def fmt_command(plan_arg: Path | None, plan_dir: Path, check: bool) -> None:
     """Lay out every plan file (*.yaml) one canonical way, keeping comments.
 
     Two-space indentation with list items under their key, keys in the models' order, the
@@ -168,6 +191,7 @@ def fmt_command(plan_dir: Path, check: bool) -> None:
     from .diagnostics import display_path
     from .fmt import format_plan
 
+    plan_dir = _plan_folder(plan_arg, plan_dir)
     try:
         results, problems = format_plan(plan_dir, write=not check)
     except PlanError as exc:
@@ -363,10 +387,11 @@ def schema(out_dir: Path) -> None:
 
 
 @cli.command()
+@PLAN_ARGUMENT
 @PLAN_OPTION
 @click.option("--format", "style", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
               help="text for people, md for a pull request comment, json for tools.")
-def stats(plan_dir: Path, style: str) -> None:
+def stats(plan_arg: Path | None, plan_dir: Path, style: str) -> None:
     """How complete the plan is: the action item tables and the consideration matrix.
 
     For each action item, which of the seven table rows are filled; for the matrix, which
@@ -382,6 +407,7 @@ def stats(plan_dir: Path, style: str) -> None:
     from .plan import load_plan
     from .stats import plan_stats, render
 
+    plan_dir = _plan_folder(plan_arg, plan_dir)
     try:
         plan = load_plan(plan_dir)
     except PlanError as exc:
@@ -446,6 +472,28 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
                    force=force)
     except KeyboardInterrupt:  # the normal way to stop watching
         _say("stopped")
+
+
+def _set_root_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and param.name is not None:
+        ctx.ensure_object(dict)[param.name] = True
+
+
+def _accept_global_flags(group: click.Group) -> None:
+    """-q and --debug after the command too (`apdoc build -q`): people type them where they think of them."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _accept_global_flags(command)
+            continue
+        command.params += [
+            click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, is_eager=True, callback=_set_root_flag,
+                         help="Print only errors (as apdoc -q)."),
+            click.Option(["--debug"], is_flag=True, expose_value=False, is_eager=True, callback=_set_root_flag,
+                         help="Show the traceback of an internal error (as apdoc --debug)."),
+        ]
+
+
+_accept_global_flags(cli)
 
 
 def _terminate(signum: int, frame: object) -> None:

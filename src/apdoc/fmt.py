@@ -38,12 +38,12 @@ import io
 import re
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -54,11 +54,11 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, PlainScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from .diagnostics import Diagnostic, PlanError, display_path
+from .diagnostics import Diagnostic, PlanError
 from .loader import SourceFile, _build, load_yaml
 from .models import ActionItem, Chapter, Document
 from .output import write_atomic
-from .plan import link_problem
+from .plan import explain, link_problem, plan_folder_problem
 
 SCHEMA_PREFIX = "# yaml-language-server: $schema="
 # No folding: ruamel wraps at `width` columns; this is wider than any plan value.
@@ -518,12 +518,27 @@ def format_file(path: Path, root: Path) -> Formatted:
     return Formatted(path, old, new.encode("utf-8"))
 
 
+def refuse_invalid(path: Path, root: Path) -> None:
+    """Raise PlanError naming the errors of a plan file that does not validate: laid out, its error
+    would hide (a misspelt key moved to the end, as if fmt had understood it). Fix it first."""
+    source = load_yaml(path)
+    model, _ = kind_of(path, root)
+    if model is None:
+        return
+    if not isinstance(source.data, dict):
+        raise PlanError([source.diagnostic((), "expected a mapping of fields (key: value) at the top of the file; "
+                                           "not formatted")])
+    try:
+        model.model_validate(source.data)
+    except ValidationError as exc:
+        raise PlanError([replace(d, message=f"{d.message}; not formatted") for d in explain(exc, source, model)]
+                        ) from None
+
+
 def plan_files(root: Path) -> list[Path]:
-    shown = display_path(root)
-    if not root.exists():
-        raise PlanError([Diagnostic(shown, 0, 0, "plan folder not found")])
-    if not root.is_dir():
-        raise PlanError([Diagnostic(shown, 0, 0, "is a file, not a plan folder")])
+    problem = plan_folder_problem(root)
+    if problem is not None:
+        raise PlanError([problem])
     return sorted(p for p in root.rglob("*.yaml") if p.is_file() or p.is_symlink())
 
 
@@ -541,6 +556,7 @@ def format_plan(root: Path, *, write: bool) -> tuple[list[Formatted], list[Diagn
             problems.append(problem)
             continue
         try:
+            refuse_invalid(path, root)
             result = format_file(path, root)
         except PlanError as exc:
             problems.extend(exc.diagnostics)

@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstrai
 AP_ID_PATTERN = r"^AP[1-9][0-9]*(\.[1-9][0-9]*)*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 NEW_AP = "New AP"
+# What `apdoc new` writes where a required text is still to be written: a warning until replaced.
+PLACEHOLDER = "[to be written]"
 
 ActionItemId = Annotated[str, StringConstraints(pattern=AP_ID_PATTERN)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]

@@ -79,16 +79,29 @@ def _natural_key(path: Path) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
 
 
+def plan_folder_problem(root: Path) -> Diagnostic | None:
+    """Why `root` is not a plan folder, in words that say where we looked and what to type instead."""
+    shown = display_path(root)
+    if not root.exists():
+        where = "" if root.is_absolute() else f" (looked in the current folder, {Path.cwd()})"
+        return Diagnostic(shown, 0, 0, f"plan folder not found{where}: run apdoc from the folder that holds "
+                                       "the plan folder, or give its path with --plan DIR")
+    if not root.is_dir():
+        return Diagnostic(shown, 0, 0, "is a file, not a plan folder")
+    if not (root / "document.yaml").exists() and (root / "plan" / "document.yaml").is_file():
+        return Diagnostic(shown, 0, 0, f"not a plan folder (no document.yaml), but it holds one: "
+                                       f"did you mean --plan {display_path(root / 'plan')}?")
+    return None
+
+
 def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
     """Read, model and (by default) check the plan in `root`. Raises PlanError.
 
     Warnings (allowed but unfinished) are kept in `plan.warnings`; `strict` makes them errors.
     """
-    shown = display_path(root)
-    if not root.exists():
-        raise PlanError([Diagnostic(shown, 0, 0, "plan folder not found")])
-    if not root.is_dir():
-        raise PlanError([Diagnostic(shown, 0, 0, "is a file, not a plan folder")])
+    problem = plan_folder_problem(root)
+    if problem is not None:
+        raise PlanError([problem])
     problems: list[Diagnostic] = []
     failed: list[Failed] = []
     document = _load(root / "document.yaml", Document, "document", root, problems, failed, required=True)

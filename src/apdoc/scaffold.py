@@ -30,11 +30,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from .diagnostics import Diagnostic, PlanError, display_path
 from .fmt import _plain, dump, new_yaml, schema_line
 from .loader import SourceFile, _build, load_yaml
-from .models import AP_ID_PATTERN, TABLE_FIELDS, ActionItem, ap_sort_key
+from .models import AP_ID_PATTERN, PLACEHOLDER, TABLE_FIELDS, ActionItem, ap_sort_key
 from .output import write_atomic
 from .plan import Plan, load_plan
-
-PLACEHOLDER = "[to be written]"
 
 
 @dataclass

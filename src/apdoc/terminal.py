@@ -117,7 +117,7 @@ def github(diagnostic: Diagnostic) -> str:
 
 
 def report(diagnostics: Iterable[Diagnostic], style: str = "text", *, quiet: bool = False) -> None:
-    """Print diagnostics: json on stdout, the others on stderr.
+    """Print diagnostics: json and github on stdout, text on stderr.
 
     `quiet` concerns people only: text output keeps the errors and drops warnings and the
     count; github and json output is for tools and stays complete.
@@ -126,9 +126,9 @@ def report(diagnostics: Iterable[Diagnostic], style: str = "text", *, quiet: boo
     if style == "json":
         click.echo(json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=1))
         return
-    if style == "github":
+    if style == "github":  # the command's output, as json's is: people pipe it
         for diagnostic in diagnostics:
-            click.echo(github(diagnostic), err=True)
+            click.echo(github(diagnostic))
         return
     colour = use_colour()
     lines = SourceLines()
