@@ -217,3 +217,43 @@ def test_github_annotations_go_to_standard_output(mini_plan: Path) -> None:
     code, stdout, stderr = run_cli("validate", "--format", "github", "--plan", str(mini_plan))
     assert code == 0
     assert stdout.startswith("::warning file=") and "::warning" not in stderr
+
+
+# --- apdoc diff ----------------------------------------------------------------------------
+
+
+def test_diff_shows_a_renamed_chapter_as_renamed_with_its_title(seed_pair: tuple[Path, Path]) -> None:
+    earlier, now = seed_pair
+    path = now / "chapters/03-resolutions-and-articles.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("id: resolutions-and-articles", "id: resolutions", 1), encoding="utf-8")
+    path.rename(now / "chapters/03-resolutions.yaml")
+    code, stdout, stderr = run_cli("diff", str(earlier), "--plan", str(now))
+    assert code == 0, stderr
+    assert stdout == ("Chapter 3 (Resolutions, articles from the Convention and Constitution encouraging industry "
+                      "engagement): renamed (id resolutions-and-articles before)\n")
+
+
+def test_diff_a_renamed_chapter_with_an_edit_lists_the_edit_under_its_new_name(
+        seed_pair: tuple[Path, Path], edit) -> None:
+    earlier, now = seed_pair
+    path = now / "chapters/03-resolutions-and-articles.yaml"
+    edit(path, "id: resolutions-and-articles", "id: resolutions")
+    edit(path, "should be included,", "should be welcomed,")
+    code, stdout, _ = run_cli("diff", str(earlier), "--plan", str(now))
+    assert code == 0
+    assert stdout.splitlines()[1:] == ["Chapter 3 · text: 1 word changed"]
+    assert "removed" not in stdout and "added" not in stdout
+
+
+def test_diff_hides_spacing_only_changes_unless_all(seed_pair: tuple[Path, Path], edit) -> None:
+    earlier, now = seed_pair
+    edit(now / "chapters/01-introduction.yaml", "  - |\n", "  - |\n\n")  # a blank line: no word changes
+    code, stdout, _ = run_cli("diff", str(earlier), "--plan", str(now))
+    assert code == 0
+    assert stdout == (f"no changes between {earlier} and {now}\n"
+                      "(1 change of spacing or line breaks only not listed: --all lists them)\n")
+    code, stdout, _ = run_cli("diff", str(earlier), "--plan", str(now), "--all")
+    assert stdout == "Chapter 1 · text: spacing or layout changed\n"
+    code, stdout, _ = run_cli("diff", str(earlier), "--plan", str(now), "--format", "json")
+    assert stdout == "[]\n"

@@ -422,7 +422,7 @@ def test_diff_of_the_seed_history_names_exactly_what_its_abstract_says(previous:
     numbers = Numbering.of(current)
     matrix_chapter = next(c.model for c in current.chapters if c.model.considerations)
     tables = [a.model.id for a in current.action_items if a.model.table is not None]
-    expected = [f"Chapter {numbers.headings[matrix_chapter.id]}: added"] + [
+    expected = [f"Chapter {numbers.headings[matrix_chapter.id]} ({matrix_chapter.title}): added"] + [
         f"{ap} (Table {numbers.tables[ap]}) · Learning and Feedback: added" for ap in tables
     ]
     assert [str(c) for c in diff_plans(load_plan(previous), current)] == expected

@@ -339,7 +339,8 @@ def _report_templates(plan_dir: Path, template_dir: Path | None) -> None:
 @PLAN_OPTION
 @click.option("--format", "style", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
               help="text for people, md for a pull-request comment, json for tools.")
-def diff(ref: str, ref2: str | None, plan_dir: Path, style: str) -> None:
+@click.option("--all", "show_all", is_flag=True, help="Also list changes of spacing or line breaks only.")
+def diff(ref: str, ref2: str | None, plan_dir: Path, style: str, show_all: bool) -> None:
     """What changed in the plan since REF (or from REF to REF2), in the plan's terms.
 
     REF and REF2 are git revisions of the repository holding the plan (td256, main,
@@ -364,7 +365,9 @@ def diff(ref: str, ref2: str | None, plan_dir: Path, style: str) -> None:
                 after, after_name = load_plan(plan_dir), str(plan_dir)
             else:
                 after, after_name = stack.enter_context(earlier_version(ref2, plan_dir)).plan, ref2
-            click.echo(render(diff_plans(before, after), style, ref, after_name), nl=False)
+            changes = diff_plans(before, after, layout=True)
+            shown = [change for change in changes if show_all or not change.layout_only]
+            click.echo(render(shown, style, ref, after_name, hidden=len(changes) - len(shown)), nl=False)
     except PlanError as exc:
         _report(exc.diagnostics)
         sys.exit(1)

@@ -4,7 +4,9 @@ Each version is flattened into units with stable keys (a cover field, a chapter'
 table, an action item's field, a consideration's column, a footnote, a reference); units
 are matched by key, so renumbered tables or moved files are not changes. A unit inside a
 wholly added or removed one (a field of a new action item, a row of a new chapter's
-matrix) is not listed again.
+matrix) is not listed again. A chapter whose id changed but whose title or text stayed is
+renamed, not removed and added. A change of spacing or line breaks only (the same words) is
+not listed unless asked for (`apdoc diff --all`).
 """
 
 from __future__ import annotations
@@ -31,14 +33,22 @@ Key = tuple[str, ...]
 @dataclass(frozen=True)
 class Change:
     where: str  # "AP1.4 · Learning and Feedback"
-    what: str  # "added" | "removed" | "changed"
+    what: str  # "added" | "removed" | "changed" | "renamed"
     words_added: int = 0
     words_removed: int = 0
+    was: str = ""  # of a renamed chapter: its id before
 
     def __str__(self) -> str:
+        if self.what == "renamed":
+            return f"{self.where}: renamed (id {self.was} before)"
         if self.what != "changed":
             return f"{self.where}: {self.what}"
         return f"{self.where}: {_count_words(self.words_added, self.words_removed)}"
+
+    @property
+    def layout_only(self) -> bool:
+        """Spacing or line breaks changed, not one word."""
+        return self.what == "changed" and not self.words_added and not self.words_removed
 
 
 def _count_words(added: int, removed: int) -> str:
@@ -119,7 +129,8 @@ def _chapter_units(
     number = numbers.headings.get(chapter.id, "")
     name = f"Annex {number}" if annex else (f"Chapter {number}" if "." not in number else f"Clause {number}")
     key = (*parent, "chapter", chapter.id)
-    out[key] = (name, _flat(chapter))
+    # The whole chapter's label names its title: "Chapter 3 (Resolutions, …): added" says which.
+    out[key] = (f"{name} ({chapter.title})", _flat(chapter))
     out[(*key, "title")] = (f"{name} · title", chapter.title)
     prose = [block for block in chapter.content if isinstance(block, str)]
     out[(*key, "text")] = (f"{name} · text", "\n".join(prose))
@@ -155,14 +166,18 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"\w[\w'’.-]*|[^\w\s]", text)
 
 
-def diff_plans(before: Plan, after: Plan) -> list[Change]:
-    """The changes from `before` to `after`, in the order of the current document."""
+def diff_plans(before: Plan, after: Plan, *, layout: bool = False) -> list[Change]:
+    """The changes from `before` to `after`, in the order of the current document; changes of
+    spacing only are left out unless `layout`."""
     old, new = units(before), units(after)
+    old, renamed = _follow_renames(old, new)
     changes: list[Change] = []
     whole: list[Key] = []  # wholly added or removed units: their parts are not listed again
     for key in _merged_order(list(old), list(new)):
         if any(key[: len(w)] == w for w in whole):
             continue
+        if key in renamed:
+            changes.append(Change(new[key][0], "renamed", was=renamed[key]))
         if key not in old:
             changes.append(Change(new[key][0], "added"))
             whole.append(key)
@@ -177,7 +192,39 @@ def diff_plans(before: Plan, after: Plan) -> list[Change]:
                     removed += i2 - i1
                     added += j2 - j1
             changes.append(Change(new[key][0], "changed", added, removed))
-    return changes
+    return [change for change in changes if layout or not change.layout_only]
+
+
+def _follow_renames(
+    old: dict[Key, tuple[str, str]], new: dict[Key, tuple[str, str]]
+) -> tuple[dict[Key, tuple[str, str]], dict[Key, str]]:
+    """Chapters whose id changed: the old units re-keyed under the new id, and each renamed
+    chapter's key → its id before. A removed and an added chapter under the same parent are one
+    renamed chapter when their titles are the same or most of their text is."""
+    came = [k for k in new if k[-2:-1] == ("chapter",) and k not in old]
+    renamed: dict[Key, str] = {}
+    tried: set[Key] = set()
+    while True:  # parents first (document order): a section of a renamed chapter is re-keyed with it
+        before = next((k for k in old if k[-2:-1] == ("chapter",) and k not in new and k not in tried), None)
+        if before is None:
+            break
+        tried.add(before)
+        title = old.get((*before, "title"), ("", ""))[1]
+        text = old[before][1].replace(f"id: {before[-1]}", "", 1)
+
+        def likeness(candidate: Key, title: str = title, text: str = text) -> float:
+            if new.get((*candidate, "title"), ("", ""))[1] == title:
+                return 1.0
+            return SequenceMatcher(None, text, new[candidate][1].replace(f"id: {candidate[-1]}", "", 1),
+                                   autojunk=False).ratio()
+
+        candidates = [k for k in came if k[:-1] == before[:-1] and k not in renamed]
+        best = max(candidates, key=likeness, default=None)
+        if best is None or likeness(best) < 0.6:
+            continue
+        renamed[best] = before[-1]
+        old = {(best + k[len(before):] if k[: len(before)] == before else k): v for k, v in old.items()}
+    return old, renamed
 
 
 def _has_parts(key: Key, all_units: dict[Key, tuple[str, str]]) -> bool:
@@ -203,8 +250,9 @@ def _merged_order(old: list[Key], new: list[Key]) -> list[Key]:
     return unique
 
 
-def render(changes: list[Change], style: str, before: str, after: str) -> str:
-    """text: one line per change; md: a list for a PR comment; json: for tools."""
+def render(changes: list[Change], style: str, before: str, after: str, hidden: int = 0) -> str:
+    """text: one line per change; md: a list for a PR comment; json: for tools. `hidden`: how many
+    changes of spacing only were left out, said in text and md."""
     if style == "json":
         return json.dumps([asdict(c) for c in changes], ensure_ascii=False, indent=1) + "\n"
     if style == "md":
@@ -214,7 +262,14 @@ def render(changes: list[Change], style: str, before: str, after: str) -> str:
         for change in changes:
             where, _, what = str(change).rpartition(": ")
             lines.append(f"- **{md_inline(where)}**: {md_inline(what)}")
+        if hidden:
+            lines += ["", f"{_spacing_only(hidden)} not listed."]
         return "\n".join(lines) + "\n"
+    tail = f"({_spacing_only(hidden)} not listed: --all lists them)\n" if hidden else ""
     if not changes:
-        return f"no changes between {before} and {after}\n"
-    return "".join(f"{change}\n" for change in changes)
+        return f"no changes between {before} and {after}\n{tail}"
+    return "".join(f"{change}\n" for change in changes) + tail
+
+
+def _spacing_only(count: int) -> str:
+    return f"{count} change{'s' if count != 1 else ''} of spacing or line breaks only"
