@@ -257,3 +257,49 @@ def test_diff_hides_spacing_only_changes_unless_all(seed_pair: tuple[Path, Path]
     assert stdout == "Chapter 1 · text: spacing or layout changed\n"
     code, stdout, _ = run_cli("diff", str(earlier), "--plan", str(now), "--format", "json")
     assert stdout == "[]\n"
+
+
+# --- PDF metadata --------------------------------------------------------------------------
+
+
+def _pdf_metadata(path: Path) -> dict[str, str]:
+    import pypdf
+
+    return dict(pypdf.PdfReader(path).metadata or {})
+
+
+def test_pdf_author_is_the_plans_source_and_the_dates_when_the_plan_changed(mini_plan: Path, tmp_path: Path) -> None:
+    stamp = 1_700_000_000  # 2023-11-14T22:13:20Z
+    for path in mini_plan.rglob("*.yaml"):
+        os.utime(path, (stamp, stamp - 3600))
+    os.utime(mini_plan / "chapters/1-scope.yaml", (stamp, stamp))  # the newest file
+    code, _, stderr = run_cli("build", "--plan", str(mini_plan), "-o", str(tmp_path / "1.pdf"))
+    assert code == 0, stderr
+    meta = _pdf_metadata(tmp_path / "1.pdf")
+    assert meta["/Author"] == "Rapporteur Q1/99"
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20231114221320Z"
+    run_cli("build", "--plan", str(mini_plan), "-o", str(tmp_path / "2.pdf"))
+    assert (tmp_path / "1.pdf").read_bytes() == (tmp_path / "2.pdf").read_bytes()
+
+
+def test_pdf_names_no_author_for_a_placeholder_source(mini_plan: Path, tmp_path: Path, edit) -> None:
+    edit(mini_plan / "document.yaml", "source: Rapporteur Q1/99", 'source: "[Source]"')
+    code, _, stderr = run_cli("build", "--plan", str(mini_plan), "-o", str(tmp_path / "td.pdf"))
+    assert code == 0, stderr
+    assert "/Author" not in _pdf_metadata(tmp_path / "td.pdf")
+
+
+def test_the_dates_are_the_last_commit_of_a_clean_plan_in_git(mini_plan: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        env = {**os.environ, "GIT_COMMITTER_DATE": "2024-04-19T10:00:00Z"}
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=T", "-c", "user.email=t@example.org", *args],
+                       check=True, capture_output=True, env=env)
+
+    git("init", "-q")
+    git("add", "plan")
+    git("commit", "-q", "-m", "plan")
+    code, _, stderr = run_cli("build", "--plan", str(mini_plan), "-o", str(tmp_path / "td.pdf"))
+    assert code == 0, stderr
+    assert _pdf_metadata(tmp_path / "td.pdf")["/CreationDate"] == "D:20240419100000Z"

@@ -15,6 +15,7 @@ from .diagnostics import Diagnostic, PlanError, display_path
 from .layout import render_html
 from .output import write_atomic
 from .plan import Plan, load_plan
+from .versions import plan_date
 
 FORMATS = ("docx", "pdf", "html", "md")
 
@@ -61,7 +62,7 @@ def marked_html(
     templates = template_dir or plan.root.resolve().parent / "templates"  # the current look for both
     if earlier is None:
         earlier = start_earlier_layout(compare_to, plan.root, template_dir)
-    after = render_html(plan, templates, revision_marks=compare_to)
+    after = render_html(plan, templates, revision_marks=compare_to, date=plan_date(plan.root))
     outcome, value = earlier()
     if outcome == "error":
         raise PlanError([Diagnostic(**d) for d in value])
@@ -128,7 +129,7 @@ def build_formats(
     earlier = start_earlier_layout(compare_to, plan_dir, template_dir) if compare_to is not None else None
     plan = load_plan(plan_dir)
     if compare_to is None:
-        html = render_html(plan, template_dir)
+        html = render_html(plan, template_dir, date=plan_date(plan.root))
     else:
         html = marked_html(plan, compare_to, template_dir, author, date, earlier)
     written = []

@@ -200,7 +200,13 @@ def _environment(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
         bytecode_cache=_bytecode_cache(),
     )
     env.filters["html_id"] = html_id
+    env.tests["placeholder"] = is_placeholder
     return env
+
+
+def is_placeholder(value: object) -> bool:
+    """A cover value still to be filled in, as the seed writes it: `[Source]`, `[Keywords]`."""
+    return isinstance(value, str) and re.fullmatch(r"\[[^\[\]]*\]", value.strip()) is not None
 
 
 def unknown_templates(template_dir: Path) -> list[Diagnostic]:

@@ -106,3 +106,19 @@ def default_date(plan_dir: Path) -> str:
             moment = datetime.fromisoformat(stamp).astimezone(UTC)
             return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return FIXED_DATE
+
+
+def plan_date(plan_dir: Path) -> str:
+    """When the plan last changed (UTC), for the TD's dates: the last commit that touched the plan
+    folder when it has no uncommitted change, else the newest plan file's modification time. The
+    same plan gives the same date, so the same bytes; a new edit gives a new date."""
+    repository = _repository(plan_dir)
+    folder = str(plan_dir.resolve())
+    if repository is not None and not _git(repository, "status", "--porcelain", "--", folder).stdout.strip():
+        stamp = _git(repository, "log", "-1", "--format=%cI", "--", folder).stdout.decode().strip()
+        if stamp:
+            return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    newest = max((path.stat().st_mtime for path in plan_dir.rglob("*.yaml") if path.is_file()), default=None)
+    if newest is None:
+        return FIXED_DATE
+    return datetime.fromtimestamp(int(newest), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
