@@ -303,3 +303,67 @@ def test_the_dates_are_the_last_commit_of_a_clean_plan_in_git(mini_plan: Path, t
     code, _, stderr = run_cli("build", "--plan", str(mini_plan), "-o", str(tmp_path / "td.pdf"))
     assert code == 0, stderr
     assert _pdf_metadata(tmp_path / "td.pdf")["/CreationDate"] == "D:20240419100000Z"
+
+
+# --- the PDF's pages -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_pages() -> tuple[list[dict[str, int]], dict[str, float]]:
+    """The seed TD typeset as the PDF is: for each element id (and each table's caption, as
+    `<table id>:caption`) the page it starts on, and each table row's height."""
+    from xml.etree import ElementTree
+
+    from weasyprint import HTML
+
+    from apdoc.layout import render_html
+    from apdoc.plan import load_plan
+    from conftest import SEED_PLAN
+
+    html = HTML(string=render_html(load_plan(SEED_PLAN)))
+    parents = {child: parent for parent in html.etree_element.iter() for child in parent}
+    first_page: dict[str, int] = {}
+    heights: dict[str, float] = {}
+
+    def walk(box: object) -> object:
+        yield box
+        for child in getattr(box, "children", None) or []:
+            yield from walk(child)
+
+    for number, page in enumerate(html.render().pages, 1):
+        for box in walk(page._page_box):
+            element = getattr(box, "element", None)
+            if not isinstance(element, ElementTree.Element):
+                continue
+            key = element.get("id")
+            if box.element_tag == "caption" and element in parents:
+                key = f"{parents[element].get('id')}:caption"
+            if key:
+                first_page.setdefault(key, number)
+                if box.element_tag == "tr":
+                    heights.setdefault(key, box.height)
+    return [first_page], heights
+
+
+def test_a_caption_is_on_the_page_of_its_tables_first_row(seed_pages) -> None:
+    (first_page,), _ = seed_pages
+    tables = [key.removesuffix(":caption") for key in first_page if key.startswith("ap-") and key.endswith(":caption")]
+    assert len(tables) == 11
+    for table in tables:
+        first_row = f"{table}-objective-label"
+        assert first_page[f"{table}:caption"] == first_page[first_row], f"the caption of {table} ends a page"
+
+
+def test_a_label_row_is_on_the_page_of_the_row_it_labels(seed_pages) -> None:
+    (first_page,), _ = seed_pages
+    labels = [key for key in first_page if key.startswith("ap-") and key.endswith("-label") and key.count("-") >= 3]
+    assert len(labels) >= 70
+    for label in labels:
+        row = label.removesuffix("-label") + "-row"
+        assert first_page[label] == first_page[row], f"{label} ends page {first_page[label]}"
+
+
+def test_an_empty_row_is_as_tall_as_a_row_of_one_line(seed_pages) -> None:
+    _, heights = seed_pages
+    empty, one_line = heights["ap-AP1.1-enablers-row"], heights["ap-AP1.1-enablers-label"]
+    assert one_line * 0.9 <= empty <= one_line * 1.1
