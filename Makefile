@@ -59,7 +59,7 @@ schema: $(STAMP)
 	$(BIN)/apdoc schema --out schema
 
 clean:
-	rm -rf build
+	rm -rf build .setuptools-build
 
 # CI (.github/workflows/td.yml) runs only make targets, so every step can be rerun here.
 BASE ?= origin/main
