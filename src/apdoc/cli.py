@@ -276,7 +276,7 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
 @PLAN_OPTION
 @output_options(default_format="docx")
 @click.option("--compare-to", "compare_to", metavar="REF",
-              help="Mark the changes since REF (a git revision such as td256 or HEAD~3, or a plan folder).")
+              help="Mark the changes since REF (a git revision such as the tag seed or HEAD~3, or a plan folder).")
 @click.option("--author", help="Author of the revision marks [default: git user.name].")
 @click.option("--date", "rev_date", metavar="ISO-DATE",
               help="Date of the revision marks [default: when the plan last changed in git].")
@@ -292,7 +292,7 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
       apdoc build -o build/TD.pdf
       apdoc build --format all -o build/
       apdoc build --format html -o - > td.html
-      apdoc build --format docx --compare-to td-seed -o build/TD-marked.docx
+      apdoc build --format docx --compare-to seed -o build/TD-marked.docx
     """
     from .build import FORMATS, build_formats
 
@@ -343,14 +343,14 @@ def _report_templates(plan_dir: Path, template_dir: Path | None) -> None:
 def diff(ref: str, ref2: str | None, plan_dir: Path, style: str, show_all: bool) -> None:
     """What changed in the plan since REF (or from REF to REF2), in the plan's terms.
 
-    REF and REF2 are git revisions of the repository holding the plan (td256, main,
+    REF and REF2 are git revisions of the repository holding the plan (seed, main,
     HEAD~3) or other plan folders; without REF2, the plan as it is now.
 
     \b
     Examples:
-      apdoc diff td256
+      apdoc diff seed
       apdoc diff origin/main --format md > build/diff.md
-      apdoc diff td255 td256 --format json
+      apdoc diff seed HEAD --format json
     """
     from contextlib import ExitStack
 

@@ -1,0 +1,117 @@
+"""The README's console examples run as typed, from the root of a fresh clone after `make`.
+
+Each ```console block is run in its own copy of a clone of this repository (with the working
+tree's files, so an edit is tested before it is committed, and build/ as `make` leaves it):
+every `$ apdoc …` line through bash, with apdoc on the PATH as `. .venv/bin/activate` puts it.
+Its output (stdout and stderr) must match the lines shown, where a line `…` stands for any
+number of lines, a `…` within a line for any text, and a file's size for any size. The exit
+status is 1 when the shown output ends in an error count, else 0.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+# The tag the revision-mark examples compare to: the plan as first transcribed from the seed TD.
+SEED_TAG = "seed"
+# Interactive: runs until Ctrl-C. Its example is a session, kept for the reader.
+NOT_RUN = ("apdoc watch",)
+
+
+@dataclass
+class Example:
+    block: int
+    command: str
+    shown: list[str]
+
+
+def examples() -> list[Example]:
+    found: list[Example] = []
+    blocks = re.findall(r"^```console\n(.*?)^```", README.read_text(encoding="utf-8"), flags=re.S | re.M)
+    for number, block in enumerate(blocks, 1):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                found.append(Example(number, line[2:], []))
+            elif found and found[-1].block == number:
+                found[-1].shown.append(line)
+    return found
+
+
+def matches(shown: list[str], actual: list[str]) -> bool:
+    """`shown` against `actual`: a line `…` is any lines, `…` in a line any text, sizes any size."""
+    def pattern(line: str) -> re.Pattern[str]:
+        line = re.sub(r"\(\d[\d,]* bytes\)", "(… bytes)", line.rstrip())
+        return re.compile(".*".join(re.escape(part) for part in line.split("…")))
+
+    def size_free(line: str) -> str:
+        return re.sub(r"\(\d[\d,]* bytes\)", "(… bytes)", line.rstrip())
+
+    def match(i: int, j: int) -> bool:
+        if i == len(shown):
+            return j == len(actual)
+        if shown[i].strip() == "…":
+            return any(match(i + 1, k) for k in range(j, len(actual) + 1))
+        return j < len(actual) and pattern(shown[i]).fullmatch(size_free(actual[j])) is not None and match(i + 1, j + 1)
+
+    return match(0, 0)
+
+
+def test_matches_reads_ellipses_and_sizes() -> None:
+    assert matches(["a", "…", "d (1 bytes)"], ["a", "b", "c", "d (2,000 bytes)"])
+    assert matches(["x: …, 27 warnings"], ["x: 8 chapters, 27 warnings"])
+    assert not matches(["a", "d"], ["a", "b", "d"])
+    assert not matches(["a"], ["b"])
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh clone as a user makes it, with this working tree's files and an empty build/."""
+    source = Path(os.environ.get("APDOC_README_REPOSITORY", ROOT))  # a clone with the tag, to check by hand
+    target = tmp_path_factory.mktemp("readme") / "apdoc"
+    subprocess.run(["git", "clone", "--quiet", str(source), str(target)], check=True, capture_output=True)
+    ignore = shutil.ignore_patterns(".git", ".venv", "build", ".setuptools-build", "__pycache__", "*.egg-info",
+                                    ".pytest_cache", ".ruff_cache", ".hypothesis")
+    shutil.copytree(ROOT, target, ignore=ignore, dirs_exist_ok=True)
+    (target / "build").mkdir()
+    return target
+
+
+def has_tag(repository: Path, tag: str) -> bool:
+    return subprocess.run(["git", "-C", str(repository), "rev-parse", "--verify", "--quiet", f"{tag}^{{commit}}"],
+                          capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("block", sorted({e.block for e in examples()}))
+def test_the_readmes_console_examples_run_as_typed(block: int, clone: Path, tmp_path: Path) -> None:
+    here = tmp_path / "apdoc"
+    shutil.copytree(clone, here, symlinks=True)
+    bin_dir = Path(sys.executable).parent  # the .venv/bin that `. .venv/bin/activate` puts first on PATH
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "NO_COLOR": "1",
+           "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore"}
+    ran = 0
+    for example in (e for e in examples() if e.block == block):
+        assert example.command.startswith("apdoc "), f"README block {block}: {example.command!r} is not apdoc"
+        if example.command.startswith(NOT_RUN):
+            continue
+        if re.search(rf"\b{SEED_TAG}\b", example.command) and not has_tag(here, SEED_TAG):
+            pytest.skip(f"this repository has no tag {SEED_TAG!r}, which the README's revision examples use "
+                        "(see the README: the plan as first transcribed from the seed TD)")
+        result = subprocess.run(["bash", "-c", f"{example.command} 2>&1"], cwd=here, env=env, capture_output=True,
+                                text=True, timeout=300)
+        expected_status = 1 if example.shown and re.fullmatch(r"\d+ errors?", example.shown[-1].strip()) else 0
+        assert result.returncode == expected_status, f"$ {example.command}\n{result.stdout}"
+        assert matches(example.shown, result.stdout.splitlines()), (
+            f"README block {block}: $ {example.command}\nshown:\n" + "\n".join(example.shown)
+            + "\nactual:\n" + result.stdout)
+        ran += 1
+    assert ran or all(e.command.startswith(NOT_RUN) for e in examples() if e.block == block)
