@@ -106,8 +106,8 @@ def test_the_readmes_console_examples_run_as_typed(block: int, clone: Path, tmp_
         if re.search(rf"\b{SEED_TAG}\b", example.command) and not has_tag(here, SEED_TAG):
             pytest.skip(f"this repository has no tag {SEED_TAG!r}, which the README's revision examples use "
                         "(see the README: the plan as first transcribed from the seed TD)")
-        result = subprocess.run(["bash", "-c", f"{{ {example.command}\n}} 2>&1"], cwd=here, env=env, capture_output=True,
-                                text=True, timeout=300)
+        script = f"{{ {example.command}\n}} 2>&1"  # the command's own redirections first, then ours
+        result = subprocess.run(["bash", "-c", script], cwd=here, env=env, capture_output=True, text=True, timeout=300)
         expected_status = 1 if example.shown and re.fullmatch(r"\d+ errors?", example.shown[-1].strip()) else 0
         assert result.returncode == expected_status, f"$ {example.command}\n{result.stdout}"
         assert matches(example.shown, result.stdout.splitlines()), (
