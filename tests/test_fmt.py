@@ -24,10 +24,10 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from apdoc import fmt
-from apdoc.fmt import format_file, format_plan, format_text, new_yaml
-from apdoc.loader import load_yaml
-from apdoc.models import ActionItem, ActionItemTable, Chapter
+from apdoc.commands import fmt
+from apdoc.commands.fmt import format_file, format_plan, format_text, new_yaml
+from apdoc.plan.models import ActionItem, ActionItemTable, Chapter
+from apdoc.plan.source import load_yaml
 from conftest import ROOT, SEED_PLAN
 from conftest import run_cli as run
 

@@ -415,8 +415,8 @@ def test_a_marked_build_never_replaces_the_clean_one(repo: Path, edit) -> None:
 
 
 def test_diff_of_the_seed_history_names_exactly_what_its_abstract_says(previous: Path) -> None:
+    from apdoc.commands.diff import diff_plans
     from apdoc.layout import Numbering
-    from apdoc.plandiff import diff_plans
 
     current = load_plan(SEED_PLAN)
     numbers = Numbering.of(current)
@@ -433,7 +433,7 @@ def test_diff_of_the_seed_history_names_exactly_what_its_abstract_says(previous:
 
 
 def test_diff_counts_words_and_ignores_layout_only_changes(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
-    from apdoc.plandiff import diff_plans
+    from apdoc.commands.diff import diff_plans
 
     earlier, now = seed_pair
     edit(now / "action-items/AP1.3.yaml", "Identified list of value propositions",

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, PlanError, display_path
-from .layout import render_html
+from .layout.render import render_html
 from .output import write_atomic
-from .plan import Plan, load_plan
+from .plan.load import Plan, load_plan
 
 FORMATS = ("docx", "pdf", "html", "md")
 
@@ -55,8 +55,8 @@ def marked_html(
     The earlier version is read and laid out in a forked process while this one lays out the
     current version: on two cores a marked build costs little more than a plain one.
     """
-    from .revisions import mark_changes
-    from .versions import default_author, default_date
+    from .plan.versions import default_author, default_date
+    from .revisions.mark import mark_changes
 
     templates = template_dir or plan.root.resolve().parent / "templates"  # the current look for both
     if earlier is None:
@@ -80,7 +80,7 @@ def start_earlier_layout(
 
 def _earlier_layout(compare_to: str, plan_root: Path, templates: Path) -> tuple[str, Any]:
     """("html", the earlier version's layout) or ("error", its problems as dicts): picklable both."""
-    from .versions import earlier_version
+    from .plan.versions import earlier_version
 
     try:
         with earlier_version(compare_to, plan_root) as earlier:

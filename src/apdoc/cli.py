@@ -95,7 +95,7 @@ def validate(plan_dir: Path, style: str, strict: bool) -> None:
       apdoc validate --plan plan
       apdoc validate --format github --strict
     """
-    from .plan import load_plan
+    from .plan.load import load_plan
 
     try:
         plan = load_plan(plan_dir, strict=strict)
@@ -123,8 +123,8 @@ def fmt_command(plan_dir: Path, check: bool) -> None:
       apdoc fmt
       apdoc fmt --check --plan plan
     """
+    from .commands.fmt import format_plan
     from .diagnostics import display_path
-    from .fmt import format_plan
 
     try:
         results, problems = format_plan(plan_dir, write=not check)
@@ -171,7 +171,7 @@ def new_action_command(ap_id: str, name: str, after: str | None, plan_dir: Path)
       apdoc new action AP1.8 --name "Interlock with other groups"
       apdoc new action AP1.8 --name "Interlock with other groups" --after AP1.7
     """
-    from .scaffold import new_action
+    from .commands.new import new_action
 
     try:
         said = new_action(plan_dir, ap_id, name, after)
@@ -195,7 +195,7 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
       apdoc new consideration
       apdoc new consideration --after 08
     """
-    from .scaffold import new_consideration
+    from .commands.new import new_consideration
 
     try:
         said = new_consideration(plan_dir, after)
@@ -275,9 +275,9 @@ def diff(ref: str, ref2: str | None, plan_dir: Path, style: str) -> None:
     """
     from contextlib import ExitStack
 
-    from .plan import load_plan
-    from .plandiff import diff_plans, render
-    from .versions import earlier_version
+    from .commands.diff import diff_plans, render
+    from .plan.load import load_plan
+    from .plan.versions import earlier_version
 
     try:
         with ExitStack() as stack:
@@ -302,7 +302,7 @@ def schema(out_dir: Path) -> None:
     Example:
       apdoc schema --out schema
     """
-    from .schema import write_schemas
+    from .plan.schema import write_schemas
 
     for path in write_schemas(out_dir):
         _say(f"wrote {path}")
@@ -325,8 +325,8 @@ def stats(plan_dir: Path, style: str) -> None:
       apdoc stats --format md > build/stats.md
       apdoc stats --format json --plan plan
     """
-    from .plan import load_plan
-    from .stats import plan_stats, render
+    from .commands.stats import plan_stats, render
+    from .plan.load import load_plan
 
     try:
         plan = load_plan(plan_dir)
@@ -356,9 +356,9 @@ def watch(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
     import time
 
     from .build import FORMATS
-    from .plan import load_plan
-    from .watch import Round
-    from .watch import watch as watch_plan
+    from .commands.watch import Round
+    from .commands.watch import watch as watch_plan
+    from .plan.load import load_plan
 
     if not plan_dir.is_dir():
         try:

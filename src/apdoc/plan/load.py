@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, PlanError, display_path
-from .loader import SourceFile, load_yaml
+from ..diagnostics import Diagnostic, PlanError, display_path
 from .models import ActionItem, Chapter, Document, PlanModel, ap_sort_key
+from .source import SourceFile, load_yaml
 
 FOLDERS: dict[str, type[PlanModel]] = {"chapters": Chapter, "annexes": Chapter, "action-items": ActionItem}
 

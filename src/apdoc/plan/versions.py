@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .diagnostics import Diagnostic, PlanError, display_path
-from .plan import Plan, load_plan
+from ..diagnostics import Diagnostic, PlanError, display_path
+from .load import Plan, load_plan
 
 FIXED_DATE = "2000-01-01T00:00:00Z"
 

@@ -20,9 +20,9 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import build_formats
-from .diagnostics import Diagnostic, PlanError, display_path
-from .plan import FOLDERS
+from ..build import build_formats
+from ..diagnostics import Diagnostic, PlanError, display_path
+from ..plan.load import FOLDERS
 
 Snapshot = frozenset[tuple[str, int, int, int]]
 

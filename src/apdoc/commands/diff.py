@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from .layout import Numbering
-from .mdtext import md_inline
-from .models import TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
-from .plan import Plan
+from ..layout.render import Numbering
+from ..plan.load import Plan
+from ..plan.models import TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
+from .md_escape import md_inline
 
 CONSIDERATION_COLUMNS = {
     "point": "Point for consideration", "editors_note": "Editor's note", "sources": "Session Source",

@@ -27,12 +27,12 @@ import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from .diagnostics import Diagnostic, PlanError, display_path
+from ..diagnostics import Diagnostic, PlanError, display_path
+from ..output import write_atomic
+from ..plan.load import Plan, load_plan
+from ..plan.models import AP_ID_PATTERN, TABLE_FIELDS, ActionItem, ap_sort_key
+from ..plan.source import SourceFile, _build, load_yaml
 from .fmt import _plain, dump, new_yaml, schema_line
-from .loader import SourceFile, _build, load_yaml
-from .models import AP_ID_PATTERN, TABLE_FIELDS, ActionItem, ap_sort_key
-from .output import write_atomic
-from .plan import Plan, load_plan
 
 PLACEHOLDER = "[to be written]"
 

@@ -26,13 +26,13 @@ from jinja2 import (
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from . import __version__
-from .diagnostics import Diagnostic, PlanError, display_path
-from .models import TABLE_FIELDS, ActionItem, ActionItemTarget, Chapter, Figure, OneOf
-from .plan import Plan
-from .richtext import Renderer
+from .. import __version__
+from ..diagnostics import Diagnostic, PlanError, display_path
+from ..plan.load import Plan
+from ..plan.models import TABLE_FIELDS, ActionItem, ActionItemTarget, Chapter, Figure, OneOf
+from .prose import Renderer
 
-PACKAGE_DIR = Path(__file__).parent
+PACKAGE_DIR = Path(__file__).parent.parent
 
 
 def html_id(text: str) -> str:

@@ -54,11 +54,11 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, PlainScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from .diagnostics import Diagnostic, PlanError, display_path
-from .loader import SourceFile, _build, load_yaml
-from .models import ActionItem, Chapter, Document
-from .output import write_atomic
-from .plan import link_problem
+from ..diagnostics import Diagnostic, PlanError, display_path
+from ..output import write_atomic
+from ..plan.load import link_problem
+from ..plan.models import ActionItem, Chapter, Document
+from ..plan.source import SourceFile, _build, load_yaml
 
 SCHEMA_PREFIX = "# yaml-language-server: $schema="
 # No folding: ruamel wraps at `width` columns; this is wider than any plan value.

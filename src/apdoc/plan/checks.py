@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diagnostics import Diagnostic
-from .loader import SourceFile
+from ..diagnostics import Diagnostic
+from .load import Failed, Plan
 from .models import AP_ID_PATTERN, NEW_AP, TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
-from .plan import Failed, Plan
 from .refs import AP_MENTION, CITATION, FOOTNOTE_REF
+from .source import SourceFile
 
 Loc = tuple[Any, ...]
 AP_ID = re.compile(AP_ID_PATTERN)

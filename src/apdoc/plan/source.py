@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, PlanError, display_path
+from ..diagnostics import Diagnostic, PlanError, display_path
 
 try:  # libyaml is about ten times faster; the pure-Python parser gives the same events
     from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]

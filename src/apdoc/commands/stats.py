@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from .layout import Layout
-from .mdtext import md_inline
-from .models import NEW_AP, TABLE_FIELDS, ActionItemTarget, Chapter, Consideration, OneOf
-from .plan import Plan
+from ..layout.render import Layout
+from ..plan.load import Plan
+from ..plan.models import NEW_AP, TABLE_FIELDS, ActionItemTarget, Chapter, Consideration, OneOf
+from .md_escape import md_inline
 
 FORMATS = ("text", "md", "json")
 
