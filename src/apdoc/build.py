@@ -15,35 +15,15 @@ from .diagnostics import Diagnostic, PlanError, display_path
 from .layout.render import render_html
 from .output import write_atomic
 from .plan.load import Plan, load_plan
-
-FORMATS = ("docx", "pdf", "html", "md")
-
-
-def _writer(fmt: str) -> Callable[[str], bytes]:
-    # Imported on demand: `apdoc validate` should not pay for lxml and the writers.
-    if fmt == "docx":
-        from .writers.docx import write_docx
-
-        return write_docx
-    if fmt == "pdf":
-        from .writers.pdf import write_pdf
-
-        return write_pdf
-    if fmt == "md":
-        from .writers.markdown import write_markdown
-
-        return write_markdown
-    from .writers.html import write_html
-
-    return write_html
+from .writers import writer
 
 
 def default_output(plan: Plan, fmt: str, folder: Path = Path("build"), marked: bool = False) -> Path:
-    """build/<document number>.<format>; a TD with revision marks gets `-marked`, so that it
-    never replaces the clean one."""
+    """build/<document number>.<the format's suffix>; a TD with revision marks gets `-marked`,
+    so that it never replaces the clean one."""
     number = plan.document.model.cover.document_number
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or "TD"
-    return folder / f"{stem}{'-marked' if marked else ''}.{fmt}"
+    return folder / f"{stem}{'-marked' if marked else ''}.{writer(fmt).suffix}"
 
 
 def marked_html(
@@ -135,7 +115,7 @@ def build_formats(
         if progress:
             progress(fmt, None)
         try:
-            data = _writer(fmt)(html)
+            data = writer(fmt).write(html)
         except (ValueError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
             # The packaged templates always give valid XHTML; an override may not.
             where = display_path(template_dir or plan.root.resolve().parent / "templates")

@@ -16,11 +16,28 @@ import click
 
 from . import __version__, terminal
 from .diagnostics import Diagnostic, PlanError
+from .writers import WRITERS, writer
 
 PLAN_OPTION = click.option(
     "--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan"), show_default=True,
     help="The plan folder.",
 )
+
+
+class FormatChoice(click.Choice):
+    """The registered writers and `all`, read when the command line is parsed, so that a writer
+    registered after this module was imported is a choice too."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property
+    def choices(self) -> list[str]:  # type: ignore[override]
+        return [*WRITERS, "all"]
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass  # click.Choice.__init__ assigns the list; ours is the registry
 
 
 def output_options(default_format: str) -> Callable[[Callable], Callable]:
@@ -34,7 +51,7 @@ def output_options(default_format: str) -> Callable[[Callable], Callable]:
             "-o", "--output", type=click.Path(path_type=Path),
             help="Output file (a folder with --format all) [default: build/<document number>.<format>].")(command)
         return click.option(
-            "--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md", "all"]), default=default_format,
+            "--format", "fmt", type=FormatChoice(), default=default_format,
             show_default=True, help="Output format; all writes every format.")(command)
 
     return decorate
@@ -53,7 +70,11 @@ def _quiet() -> bool:
     return bool(ctx and ctx.obj and ctx.obj.get("quiet"))
 
 
-def _report(diagnostics: list[Diagnostic], style: str = "text") -> None:
+def _report(diagnostics: list[Diagnostic], style: str | None = None) -> None:
+    """`style`: text, github or json [default: the one the command was asked for, else text]."""
+    ctx = click.get_current_context(silent=True)
+    if style is None:
+        style = (ctx.obj or {}).get("style", "text") if ctx else "text"
     terminal.report(diagnostics, style, quiet=_quiet())
 
 
@@ -63,7 +84,19 @@ def _say(message: str) -> None:
         click.echo(message)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """apdoc's command group: a plan problem raised by any command (PlanError) is reported here,
+    as path:line:col: error: message, with exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PlanError as exc:
+            _report(exc.diagnostics)
+            sys.exit(1)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="apdoc")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors: no summary, progress or 'wrote' lines.")
@@ -77,7 +110,8 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
       apdoc build --format docx
       apdoc -q build --format all
     """
-    ctx.obj = {"debug": debug, "quiet": quiet}
+    # Updated, not replaced: main() passes the dict in and reads "debug" after an internal error.
+    ctx.ensure_object(dict).update(debug=debug, quiet=quiet)
 
 
 @cli.command()
@@ -97,11 +131,8 @@ def validate(plan_dir: Path, style: str, strict: bool) -> None:
     """
     from .plan.load import load_plan
 
-    try:
-        plan = load_plan(plan_dir, strict=strict)
-    except PlanError as exc:
-        _report(exc.diagnostics, style)
-        sys.exit(1)
+    click.get_current_context().obj["style"] = style  # errors too are reported in the style asked for
+    plan = load_plan(plan_dir, strict=strict)
     _report(plan.warnings, style)
     if style == "text":
         warned = f", {len(plan.warnings)} warnings" if plan.warnings else ""
@@ -126,11 +157,7 @@ def fmt_command(plan_dir: Path, check: bool) -> None:
     from .commands.fmt import format_plan
     from .diagnostics import display_path
 
-    try:
-        results, problems = format_plan(plan_dir, write=not check)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    results, problems = format_plan(plan_dir, write=not check)
     changed = [r for r in results if r.changed]
     for result in changed:
         if check:  # the list is the command's answer, so --quiet keeps it
@@ -173,11 +200,7 @@ def new_action_command(ap_id: str, name: str, after: str | None, plan_dir: Path)
     """
     from .commands.new import new_action
 
-    try:
-        said = new_action(plan_dir, ap_id, name, after)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    said = new_action(plan_dir, ap_id, name, after)
     for line in said:
         _say(line)
 
@@ -197,11 +220,7 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
     """
     from .commands.new import new_consideration
 
-    try:
-        said = new_consideration(plan_dir, after)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    said = new_consideration(plan_dir, after)
     for line in said:
         _say(line)
 
@@ -225,11 +244,14 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
       apdoc build --format all -o build/
       apdoc build --format docx --compare-to td256 -o build/TD-marked.docx
     """
-    from .build import FORMATS, build_formats
+    from .build import build_formats
 
-    formats = [one for one in FORMATS if compare_to is None or one != "md"] if fmt == "all" else [fmt]
-    if compare_to is not None and fmt == "md":
-        raise click.UsageError("--compare-to marks DOCX, PDF and HTML; for Markdown use `apdoc diff REF --format md`")
+    marking = [one.name for one in WRITERS.values() if one.marks_revisions]
+    formats = [one for one in WRITERS if compare_to is None or one in marking] if fmt == "all" else [fmt]
+    if compare_to is not None and fmt != "all" and not writer(fmt).marks_revisions:
+        names = [name.upper() for name in marking]
+        marks = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+        raise click.UsageError(f"--compare-to marks {marks}; {writer(fmt).no_revision_marks}")
     if rev_date is not None:
         try:
             moment = datetime.fromisoformat(rev_date.replace("Z", "+00:00"))
@@ -247,12 +269,8 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
         else:
             _say(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
-    try:
-        build_formats(plan_dir, targets, template_dir, progress=progress,
-                      compare_to=compare_to, author=author, date=rev_date, folder=folder)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    build_formats(plan_dir, targets, template_dir, progress=progress,
+                  compare_to=compare_to, author=author, date=rev_date, folder=folder)
 
 
 @cli.command()
@@ -279,17 +297,13 @@ def diff(ref: str, ref2: str | None, plan_dir: Path, style: str) -> None:
     from .plan.load import load_plan
     from .plan.versions import earlier_version
 
-    try:
-        with ExitStack() as stack:
-            before = stack.enter_context(earlier_version(ref, plan_dir)).plan
-            if ref2 is None:
-                after, after_name = load_plan(plan_dir), str(plan_dir)
-            else:
-                after, after_name = stack.enter_context(earlier_version(ref2, plan_dir)).plan, ref2
-            click.echo(render(diff_plans(before, after), style, ref, after_name), nl=False)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    with ExitStack() as stack:
+        before = stack.enter_context(earlier_version(ref, plan_dir)).plan
+        if ref2 is None:
+            after, after_name = load_plan(plan_dir), str(plan_dir)
+        else:
+            after, after_name = stack.enter_context(earlier_version(ref2, plan_dir)).plan, ref2
+        click.echo(render(diff_plans(before, after), style, ref, after_name), nl=False)
 
 
 @cli.command()
@@ -328,11 +342,7 @@ def stats(plan_dir: Path, style: str) -> None:
     from .commands.stats import plan_stats, render
     from .plan.load import load_plan
 
-    try:
-        plan = load_plan(plan_dir)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    plan = load_plan(plan_dir)
     click.echo(render(plan_stats(plan), style), nl=False)
 
 
@@ -355,18 +365,13 @@ def watch(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
     """
     import time
 
-    from .build import FORMATS
     from .commands.watch import Round
     from .commands.watch import watch as watch_plan
     from .plan.load import load_plan
 
     if not plan_dir.is_dir():
-        try:
-            load_plan(plan_dir, check=False)  # names the problem: not found, or a file
-        except PlanError as exc:
-            _report(exc.diagnostics)
-            sys.exit(1)
-    targets, folder = _targets(fmt, FORMATS, output)
+        load_plan(plan_dir, check=False)  # names the problem: not found, or a file
+    targets, folder = _targets(fmt, WRITERS, output)
     built = False
 
     def on_round(result: Round) -> None:
@@ -395,9 +400,9 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
-    debug = "--debug" in sys.argv[1:]
+    options: dict[str, object] = {}  # filled by the group: --debug and --quiet
     try:
-        cli.main(standalone_mode=False)
+        cli.main(standalone_mode=False, obj=options)
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)
         sys.exit(130)
@@ -410,7 +415,7 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # an apdoc bug, not a plan problem
-        if debug:
+        if options.get("debug"):
             traceback.print_exc()
         click.echo(
             f"apdoc: internal error: {type(exc).__name__}: {exc}. Please report it "
