@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from .defaults import templates_beside
 from .diagnostics import Diagnostic, PlanError, display_path
 from .layout.render import render_html
 from .output import write_atomic
@@ -38,7 +39,7 @@ def marked_html(
     from .plan.versions import default_author, default_date
     from .revisions.mark import mark_changes
 
-    templates = template_dir or plan.root.resolve().parent / "templates"  # the current look for both
+    templates = template_dir or templates_beside(plan.root)  # the current look for both
     if earlier is None:
         earlier = start_earlier_layout(compare_to, plan.root, template_dir)
     after = render_html(plan, templates, revision_marks=compare_to)
@@ -54,7 +55,7 @@ def start_earlier_layout(
     compare_to: str, plan_dir: Path, template_dir: Path | None = None
 ) -> Callable[[], tuple[str, Any]]:
     """Start reading and laying out the earlier version; the callable returned waits for it."""
-    templates = template_dir or plan_dir.resolve().parent / "templates"
+    templates = template_dir or templates_beside(plan_dir)
     return _in_background(_earlier_layout, compare_to, plan_dir, templates)
 
 
@@ -118,7 +119,7 @@ def build_formats(
             data = writer(fmt).write(html)
         except (ValueError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
             # The packaged templates always give valid XHTML; an override may not.
-            where = display_path(template_dir or plan.root.resolve().parent / "templates")
+            where = display_path(template_dir or templates_beside(plan.root))
             raise PlanError([Diagnostic(where, 0, 0, f"the layout is not valid for the {fmt} writer: {exc}")]) from None
         target = output if output is not None else default_output(plan, fmt, folder, marked=compare_to is not None)
         write_atomic(target, data)

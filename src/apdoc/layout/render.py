@@ -19,7 +19,6 @@ from jinja2 import (
     ChoiceLoader,
     FileSystemBytecodeCache,
     FileSystemLoader,
-    PackageLoader,
     StrictUndefined,
     TemplateError,
 )
@@ -27,12 +26,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .. import __version__
+from ..defaults import FIXED_DATE, PACKAGED_TEMPLATES, packaged_template, templates_beside
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..plan.load import Plan
 from ..plan.models import TABLE_FIELDS, ActionItem, ActionItemTarget, Chapter, Figure, OneOf
 from .prose import Renderer
-
-PACKAGE_DIR = Path(__file__).parent.parent
 
 
 def html_id(text: str) -> str:
@@ -190,7 +188,7 @@ def _environment(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
     loaders: list[Any] = []
     if template_dir is not None and template_dir.is_dir():
         loaders.append(FileSystemLoader(str(template_dir)))
-    loaders.append(PackageLoader("apdoc", "templates"))
+    loaders.append(FileSystemLoader(str(PACKAGED_TEMPLATES)))
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
@@ -205,12 +203,12 @@ def _environment(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
 
 def stylesheet(template_dir: Path | None) -> str:
     override = template_dir / "td.css" if template_dir is not None else None
-    path = override if override is not None and override.is_file() else PACKAGE_DIR / "styles" / "td.css"
+    path = override if override is not None and override.is_file() else packaged_template("td.css")
     return path.read_text(encoding="utf-8")
 
 
 def render_html(
-    plan: Plan, template_dir: Path | None = None, *, date: str = "2000-01-01T00:00:00Z",
+    plan: Plan, template_dir: Path | None = None, *, date: str = FIXED_DATE,
     revision_marks: str | None = None,
 ) -> str:
     """The intermediate XHTML document of the plan.
@@ -220,7 +218,7 @@ def render_html(
     version a marked build compares against (the cover says so).
     """
     if template_dir is None:
-        template_dir = plan.root.resolve().parent / "templates"
+        template_dir = templates_beside(plan.root)
     env = _environment(template_dir)
     try:
         template = env.get_template("td.html.j2")
@@ -260,6 +258,6 @@ def _template_diagnostic(exc: Exception, template_dir: Path | None) -> Diagnosti
         if filename.endswith(".j2"):
             name, line = filename, tb.tb_lineno
         tb = tb.tb_next
-    path = display_path(Path(name)) if name else display_path(template_dir or PACKAGE_DIR / "templates")
+    path = display_path(Path(name)) if name else display_path(template_dir or PACKAGED_TEMPLATES)
     detail = (exc.message or str(exc)) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
     return Diagnostic(path, line, 1 if line else 0, f"template error: {detail}")

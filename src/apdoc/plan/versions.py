@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..defaults import FIXED_DATE
 from ..diagnostics import Diagnostic, PlanError, display_path
 from .load import Plan, load_plan
-
-FIXED_DATE = "2000-01-01T00:00:00Z"
 
 
 @dataclass(frozen=True)
