@@ -574,7 +574,7 @@ def test_any_text_is_written_so_every_reader_reads_it_back(text: str) -> None:
     out = format_text(f"point: {typed}\nsources: [{typed}, x]\n")
     assert format_text(out) == out
     expected = {"point": text, "sources": [text, "x"]}
-    assert fmt._plain(out, Path("-")) == expected
+    assert fmt.loaded_data(out, Path("-")) == expected
     for reader in READERS.values():
         assert reader(out) == expected, out
 

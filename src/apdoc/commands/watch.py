@@ -23,7 +23,7 @@ from pathlib import Path
 from ..build import build_formats
 from ..defaults import templates_beside
 from ..diagnostics import Diagnostic, PlanError, display_path
-from ..plan.load import FOLDERS
+from ..plan.folder import FOLDERS
 
 Snapshot = frozenset[tuple[str, int, int, int]]
 

@@ -269,11 +269,11 @@ def _merge_inline(old: list[Piece], new: list[Piece], out: etree._Element) -> bo
         for piece in new:
             _append_piece(out, _copy(piece) if isinstance(piece, etree._Element) else piece)
         return False
-    _build(marked, out)
+    _rebuild_inline(marked, out)
     return True
 
 
-def _build(marked: list[tuple[str | None, Token]], out: etree._Element) -> None:
+def _rebuild_inline(marked: list[tuple[str | None, Token]], out: etree._Element) -> None:
     """Rebuild inline markup from marked tokens: formatting outside, <ins>/<del> inside."""
     open_chain: list[tuple[tuple, etree._Element]] = []  # wrappers still open, outer to inner
     for (mark, keys), group in groupby(marked, key=lambda m: (m[0], _chain_key(m[1][2]))):
