@@ -40,6 +40,8 @@ class _Writer:
         tag = el.tag
         if tag == "br":
             return "<br>" if in_cell else "\\\n"
+        if tag == "del":  # Markdown shows no revision marks (apdoc diff does): the current text only
+            return ""
         if tag == "span" and "footnote" in classes(el):
             self.footnotes.append(_collapse(self.inline(el)))
             return f"[^{len(self.footnotes)}]"
