@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MINI_PLAN, run_cli
 from lxml import etree
 
 from apdoc.build import build_formats
 from apdoc.writers import WRITERS, Writer, register, writer
 from apdoc.writers.markdown import write_markdown
+from conftest import MINI_PLAN, run_cli
 
 
 def markdown(body: str) -> str:
