@@ -125,6 +125,7 @@ def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems:
 
 # --- pydantic errors in the editor's terms ------------------------------------
 
+
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
