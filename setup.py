@@ -7,5 +7,5 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages("src"), "apdoc.templates"],
     package_dir={"": "src", "apdoc.templates": "templates"},
-    package_data={"apdoc.templates": ["*.j2", "*.css", "*.xml"]},
+    package_data={"apdoc.templates": ["*"]},  # every file of the look: templates, CSS, Word parts
 )
