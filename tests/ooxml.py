@@ -1,8 +1,9 @@
 """ECMA-376 checks of a built DOCX: openxml-audit (a test dependency, so it runs on a fresh
 clone) and, where present, ../shared/tools/ooxml_validate.py as a second opinion.
 
-Where a validator is missing the test is skipped, except in CI (CI=true), where it fails:
-a check that silently never runs is no check.
+Without openxml-audit the check is skipped, except in CI (CI=true), where it fails: a check that
+silently never runs is no check. The second opinion lives outside this repository, so where it
+is absent (a fresh clone, GitHub's runners) its test is skipped, in CI too.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def audit_problems(docx: Path) -> list[str]:
 def shared_validator_problems(docx: Path) -> str:
     """ooxml_validate.py's report when it finds `docx` invalid; empty when valid."""
     if not SHARED_VALIDATOR.is_file():
-        _missing(str(SHARED_VALIDATOR))
+        pytest.skip(f"the second opinion {SHARED_VALIDATOR} is not beside this checkout")
     result = subprocess.run([sys.executable, str(SHARED_VALIDATOR), str(docx)], capture_output=True, text=True,
                             timeout=120)
     valid = result.returncode == 0 and result.stdout.strip().endswith(": valid")
