@@ -57,7 +57,7 @@ def output_options(default_format: str) -> Callable[[Callable], Callable]:
     return decorate
 
 
-def _targets(fmt: str, formats: Iterable[str], output: Path | None) -> tuple[dict[str, Path | None], Path]:
+def _output_files(fmt: str, formats: Iterable[str], output: Path | None) -> tuple[dict[str, Path | None], Path]:
     """The files to write, and the folder of those left to the default name (the document number).
     With --format all, -o names that folder."""
     if fmt == "all":
@@ -261,7 +261,7 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
         if moment.tzinfo is not None:
             moment = moment.astimezone(UTC)
         rev_date = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    targets, folder = _targets(fmt, formats, output)
+    targets, folder = _output_files(fmt, formats, output)
 
     def progress(one: str, path: Path | None) -> None:
         if path is None:  # about to build: worth saying on a terminal, where PDF takes a while
@@ -371,7 +371,7 @@ def watch(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
 
     if not plan_dir.is_dir():
         load_plan(plan_dir, check=False)  # names the problem: not found, or a file
-    targets, folder = _targets(fmt, WRITERS, output)
+    targets, folder = _output_files(fmt, WRITERS, output)
     built = False
 
     def on_round(result: Round) -> None:

@@ -51,7 +51,7 @@ def earlier_version(ref: str, plan_dir: Path) -> Iterator[Version]:
     """The plan as it was at `ref` (a folder or a git revision), loaded and checked."""
     folder = Path(ref)
     if folder.is_dir():
-        yield Version(_load(folder, ref, None))
+        yield Version(_load_version(folder, ref, None))
         return
     repository = _repository(plan_dir)
     if repository is None:
@@ -67,10 +67,10 @@ def earlier_version(ref: str, plan_dir: Path) -> Iterator[Version]:
     with tempfile.TemporaryDirectory(prefix="apdoc-earlier-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")  # refuses links and paths outside tmp
-        yield Version(_load(Path(tmp) / relative, ref, Path(tmp)))
+        yield Version(_load_version(Path(tmp) / relative, ref, Path(tmp)))
 
 
-def _load(folder: Path, ref: str, extracted: Path | None) -> Plan:
+def _load_version(folder: Path, ref: str, extracted: Path | None) -> Plan:
     """Load the earlier plan; its problems name the revision (`td256:plan/…`), not a temp folder."""
     try:
         return load_plan(folder)
