@@ -32,6 +32,7 @@ from ..output import write_atomic
 from ..plan.load import Plan, load_plan
 from ..plan.models import AP_ID_PATTERN, TABLE_FIELDS, ActionItem, ap_sort_key
 from ..plan.source import SourceFile, load_yaml, read_text
+from ..plan.walks import chapter_tree
 from .fmt import dump, loaded_data, new_yaml, schema_line
 
 PLACEHOLDER = "[to be written]"
@@ -193,16 +194,9 @@ def _neighbours(ap_id: str, siblings: list[str]) -> str:
 def _matrix(plan: Plan) -> tuple[Path, tuple[Any, ...]]:
     """The chapter file and place of the `considerations:` list, wherever the plan keeps it."""
     for loaded in plan.all_chapters:
-        stack: list[tuple[Any, tuple[Any, ...]]] = [(loaded.source.data, ())]
-        while stack:
-            chapter, loc = stack.pop(0)
-            if not isinstance(chapter, dict):
-                continue
-            if "considerations" in chapter:
+        for chapter, loc in chapter_tree(loaded.model):
+            if "considerations" in chapter.model_fields_set:  # given, even as `considerations: []`
                 return loaded.source.path, (*loc, "considerations")
-            sections = chapter.get("sections")
-            if isinstance(sections, list):
-                stack += [(s, (*loc, "sections", n)) for n, s in enumerate(sections)]
     raise _fail(plan.root, "no chapter has a considerations: list (add `considerations: []` to the chapter "
                            "that shows the matrix)")
 
