@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-from apdoc.loader import load_yaml
+from apdoc.plan.source import load_yaml
 
 AP = re.compile(r"\bAP([1-9][0-9]*)((?:\.[1-9][0-9]*)*)\b")
 ID_KEYS = {"id"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -180,9 +181,20 @@ def test_internal_error_is_one_line_unless_debug(mini_plan: Path, monkeypatch, c
     assert ("Traceback" in err) is debug
 
 
+def _wait_until_it_catches(pid: int, signum: int) -> None:
+    """Wait until process `pid` has installed a handler for `signum` (Linux: SigCgt in /proc)."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        pytest.skip("needs /proc to see when apdoc's signal handler is in place")
+    while True:
+        caught = next((line.split()[1] for line in status.read_text().splitlines() if line.startswith("SigCgt:")), "0")
+        if int(caught, 16) & (1 << (signum - 1)):
+            return
+        time.sleep(0.01)  # a poll for an event, not a guess at how long start-up takes
+
+
 def test_sigterm_leaves_the_previous_output_and_no_temporary_file(tmp_path: Path) -> None:
     import signal
-    import time
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from conftest import SEED_PLAN
@@ -194,7 +206,7 @@ def test_sigterm_leaves_the_previous_output_and_no_temporary_file(tmp_path: Path
     out.write_bytes(b"previous")
     proc = subprocess.Popen([sys.executable, "-m", "apdoc", "build", "--plan", str(big), "-o", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(0.6)  # past start-up, well before the end (the 30× plan takes seconds to build)
+    _wait_until_it_catches(proc.pid, signal.SIGTERM)  # past start-up; the 30× plan then takes seconds
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM  # our handler ran: the build was cut off, not finished

@@ -6,7 +6,6 @@ import hashlib
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -14,10 +13,9 @@ import pytest
 from lxml import etree
 
 from apdoc.build import build
-from conftest import ROOT
+from ooxml import MISSING_PARTS, audit_problems, shared_validator_problems
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-VALIDATOR = ROOT.parent / "shared" / "tools" / "ooxml_validate.py"
 
 
 @pytest.fixture
@@ -148,7 +146,7 @@ def test_deterministic(mini_plan: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "1.docx") as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         # Dated when the plan last changed (its newest file, outside git), not by the clock.
-        from apdoc.versions import plan_date
+        from apdoc.plan.versions import plan_date
 
         assert f">{plan_date(mini_plan)}</dcterms:created>".encode() in z.read("docProps/core.xml")
 
@@ -161,10 +159,18 @@ def test_opens_in_python_docx(docx: Path) -> None:
     assert len(document.tables) == 5  # cover, Table 1, two action items, the matrix
 
 
-@pytest.mark.skipif(not VALIDATOR.is_file(), reason="the ECMA-376 validator is not beside this checkout")
 def test_schema_valid(docx: Path) -> None:
-    result = subprocess.run([sys.executable, str(VALIDATOR), str(docx)], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0 and result.stdout.strip().endswith(": valid"), result.stdout + result.stderr
+    assert shared_validator_problems(docx) == ""
+
+
+@pytest.mark.xfail(strict=True, reason="no fontTable and theme parts yet: the DOCX rewrite (issue12-docx) adds them")
+def test_openxml_audit_finds_nothing(docx: Path) -> None:
+    assert audit_problems(docx) == []
+
+
+def test_openxml_audit_finds_nothing_but_the_missing_parts(docx: Path) -> None:
+    problems = audit_problems(docx)
+    assert [p for p in problems if not any(part in p for part in MISSING_PARTS)] == []
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

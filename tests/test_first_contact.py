@@ -90,7 +90,7 @@ def test_an_unknown_template_name_is_reported(mini_plan: Path, tmp_path: Path) -
 def test_a_template_included_by_another_is_not_unknown(mini_plan: Path, tmp_path: Path) -> None:
     templates = tmp_path / "mine"
     templates.mkdir()
-    packaged = (Path(__file__).resolve().parent.parent / "src/apdoc/templates/cover.html.j2").read_text()
+    packaged = (Path(__file__).resolve().parent.parent / "templates/cover.html.j2").read_text()
     (templates / "cover.html.j2").write_text('{% include "note.html.j2" %}' + packaged, encoding="utf-8")
     (templates / "note.html.j2").write_text("<p>note</p>", encoding="utf-8")
     code, _, stderr = run_cli("build", "--plan", str(mini_plan), "--templates", str(templates),

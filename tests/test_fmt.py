@@ -25,10 +25,10 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from apdoc import fmt
-from apdoc.fmt import format_file, format_plan, format_text, new_yaml
-from apdoc.loader import load_yaml
-from apdoc.models import ActionItem, ActionItemTable, Chapter
+from apdoc.commands import fmt
+from apdoc.commands.fmt import format_file, format_plan, format_text, new_yaml
+from apdoc.plan.models import ActionItem, ActionItemTable, Chapter
+from apdoc.plan.source import load_yaml
 from conftest import ROOT, SEED_PLAN
 from conftest import run_cli as run
 
@@ -579,7 +579,7 @@ def test_any_text_is_written_so_every_reader_reads_it_back(text: str) -> None:
     out = format_text(f"point: {typed}\nsources: [{typed}, x]\n")
     assert format_text(out) == out
     expected = {"point": text, "sources": [text, "x"]}
-    assert fmt._plain(out, Path("-")) == expected
+    assert fmt.loaded_data(out, Path("-")) == expected
     for reader in READERS.values():
         assert reader(out) == expected, out
 

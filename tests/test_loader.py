@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from apdoc.diagnostics import PlanError
-from apdoc.loader import load_yaml
+from apdoc.plan.source import load_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loader"
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from apdoc.fmt import format_plan
-from apdoc.loader import load_yaml
-from apdoc.models import ActionItem, ActionItemTable, Consideration
+from apdoc.commands.fmt import format_plan
+from apdoc.commands.new import PLACEHOLDER
 from apdoc.plan import load_plan
-from apdoc.scaffold import PLACEHOLDER
+from apdoc.plan.models import ActionItem, ActionItemTable, Consideration
+from apdoc.plan.source import load_yaml
 from conftest import run_cli as run
 
 MATRIX = Path("chapters") / "08-considerations.yaml"

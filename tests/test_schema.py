@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from apdoc.schema import schemas
+from apdoc.plan.schema import schemas
 from conftest import ROOT, SEED_PLAN
 
 

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from apdoc.cli import cli
-from apdoc.models import TABLE_FIELDS
+from apdoc.commands.stats import plan_stats, to_markdown
 from apdoc.plan import load_plan
-from apdoc.stats import plan_stats, to_markdown
+from apdoc.plan.models import TABLE_FIELDS
 from conftest import SEED_PLAN
 
 
@@ -106,7 +106,7 @@ def test_invalid_plan_is_reported(mini_plan: Path, edit) -> None:
 def test_plan_text_in_a_pr_comment_adds_no_markup_and_mentions_no_one() -> None:
     from markdown_it import MarkdownIt
 
-    from apdoc.mdtext import md_inline
+    from apdoc.commands.md_escape import md_inline
 
     text = "Ask @octocat | *now* <b>[x](y)</b> #12"
     html = MarkdownIt("commonmark").enable("table").render(f"| a |\n|---|\n| {md_inline(text)} |\n")

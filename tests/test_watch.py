@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from apdoc import watch as watch_module
-from apdoc.watch import Round, snapshot, watch
+from apdoc.commands import watch as watch_module
+from apdoc.commands.watch import Round, snapshot, watch
 
 
 class Watcher:

@@ -11,40 +11,21 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .defaults import templates_beside
 from .diagnostics import Diagnostic, PlanError, display_path
-from .layout import render_html
+from .layout.render import render_html
 from .output import write_atomic
-from .plan import Plan, load_plan
-from .versions import plan_date
-
-FORMATS = ("docx", "pdf", "html", "md")
-
-
-def _writer(fmt: str) -> Callable[[str], bytes]:
-    # Imported on demand: `apdoc validate` should not pay for lxml and the writers.
-    if fmt == "docx":
-        from .writers.docx import write_docx
-
-        return write_docx
-    if fmt == "pdf":
-        from .writers.pdf import write_pdf
-
-        return write_pdf
-    if fmt == "md":
-        from .writers.markdown import write_markdown
-
-        return write_markdown
-    from .writers.html import write_html
-
-    return write_html
+from .plan.load import Plan, load_plan
+from .plan.versions import plan_date
+from .writers import writer
 
 
 def default_output(plan: Plan, fmt: str, folder: Path = Path("build"), marked: bool = False) -> Path:
-    """build/<document number>.<format>; a TD with revision marks gets `-marked`, so that it
-    never replaces the clean one."""
+    """build/<document number>.<the format's suffix>; a TD with revision marks gets `-marked`,
+    so that it never replaces the clean one."""
     number = plan.document.model.cover.document_number
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or "TD"
-    return folder / f"{stem}{'-marked' if marked else ''}.{fmt}"
+    return folder / f"{stem}{'-marked' if marked else ''}.{writer(fmt).suffix}"
 
 
 def marked_html(
@@ -56,10 +37,10 @@ def marked_html(
     The earlier version is read and laid out in a forked process while this one lays out the
     current version: on two cores a marked build costs little more than a plain one.
     """
-    from .revisions import mark_changes
-    from .versions import default_author, default_date
+    from .plan.versions import default_author, default_date
+    from .revisions.mark import mark_changes
 
-    templates = template_dir or plan.root.resolve().parent / "templates"  # the current look for both
+    templates = template_dir or templates_beside(plan.root)  # the current look for both
     if earlier is None:
         earlier = start_earlier_layout(compare_to, plan.root, template_dir)
     after = render_html(plan, templates, revision_marks=compare_to, date=plan_date(plan.root))
@@ -75,13 +56,13 @@ def start_earlier_layout(
     compare_to: str, plan_dir: Path, template_dir: Path | None = None
 ) -> Callable[[], tuple[str, Any]]:
     """Start reading and laying out the earlier version; the callable returned waits for it."""
-    templates = template_dir or plan_dir.resolve().parent / "templates"
+    templates = template_dir or templates_beside(plan_dir)
     return _in_background(_earlier_layout, compare_to, plan_dir, templates)
 
 
 def _earlier_layout(compare_to: str, plan_root: Path, templates: Path) -> tuple[str, Any]:
     """("html", the earlier version's layout) or ("error", its problems as dicts): picklable both."""
-    from .versions import earlier_version
+    from .plan.versions import earlier_version
 
     try:
         with earlier_version(compare_to, plan_root) as earlier:
@@ -137,10 +118,10 @@ def build_formats(
         if progress:
             progress(fmt, None)
         try:
-            data = _writer(fmt)(html)
+            data = writer(fmt).write(html)
         except (ValueError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
             # The packaged templates always give valid XHTML; an override may not.
-            where = display_path(template_dir or plan.root.resolve().parent / "templates")
+            where = display_path(template_dir or templates_beside(plan.root))
             raise PlanError([Diagnostic(where, 0, 0, f"the layout is not valid for the {fmt} writer: {exc}")]) from None
         if stdout is not None:
             stdout.write(data)

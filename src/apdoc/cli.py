@@ -18,6 +18,7 @@ import click
 
 from . import __version__, terminal
 from .diagnostics import Diagnostic, PlanError
+from .writers import WRITERS, writer
 
 PLAN_OPTION = click.option(
     "--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan"), show_default=True,
@@ -25,7 +26,9 @@ PLAN_OPTION = click.option(
 )
 
 
-SUFFIX_FORMATS = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
+def _suffix_formats() -> dict[str, str]:
+    """The format each output suffix implies, from the registered writers."""
+    return {".htm": "html", **{f".{one.suffix}": one.name for one in WRITERS.values()}}
 
 
 PLAN_ARGUMENT = click.argument("plan_arg", metavar="[PLAN]", required=False, type=click.Path(path_type=Path))
@@ -39,6 +42,22 @@ def _plan_folder(plan_arg: Path | None, plan_dir: Path) -> Path:
     if ctx.get_parameter_source("plan_dir") is not click.core.ParameterSource.DEFAULT and plan_arg != plan_dir:
         raise click.UsageError(f"two plan folders: {plan_arg} and --plan {plan_dir}; give one")
     return plan_arg
+
+
+class FormatChoice(click.Choice):
+    """The registered writers and `all`, read when the command line is parsed, so that a writer
+    registered after this module was imported is a choice too."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property
+    def choices(self) -> list[str]:  # type: ignore[override]
+        return [*WRITERS, "all"]
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass  # click.Choice.__init__ assigns the list; ours is the registry
 
 
 def output_options(default_format: str) -> Callable[[Callable], Callable]:
@@ -56,7 +75,7 @@ def output_options(default_format: str) -> Callable[[Callable], Callable]:
             help="Output file, its format from the suffix; a folder if it ends in / (always with --format all);"
                  " - for standard output [default: build/<document number>.<format>].")(command)
         return click.option(
-            "--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md", "all"]),
+            "--format", "fmt", type=FormatChoice(),
             help=f"Output format; all writes every format [default: from -o's suffix, else {default_format}].")(command)
 
     return decorate
@@ -86,7 +105,7 @@ def _targets(fmt: str | None, formats: Iterable[str], output: str | None, defaul
         if fmt == "all":
             raise click.UsageError("-o - (standard output) takes one format; --format all writes files: give a folder")
         return Targets(fmt, {fmt: None}, Path("build"), stdout=True)
-    implied = SUFFIX_FORMATS.get(Path(output).suffix.lower())
+    implied = _suffix_formats().get(Path(output).suffix.lower())
     if fmt == "all" and implied is not None:
         raise click.UsageError(f"--format all writes one file per format: give -o a folder (ending in /), "
                                f"not the file name {output!r}")
@@ -95,7 +114,7 @@ def _targets(fmt: str | None, formats: Iterable[str], output: str | None, defaul
         return Targets(fmt, dict.fromkeys(formats if fmt == "all" else [fmt]), Path(output))
     if fmt is None:
         if implied is None:
-            known = ", ".join(SUFFIX_FORMATS)
+            known = ", ".join(_suffix_formats())
             raise click.UsageError(f"cannot tell the format of {output!r} from its suffix ({known}): give --format")
         fmt = implied
     elif implied is not None and implied != fmt:
@@ -108,7 +127,11 @@ def _quiet() -> bool:
     return bool(ctx and ctx.obj and ctx.obj.get("quiet"))
 
 
-def _report(diagnostics: list[Diagnostic], style: str = "text") -> None:
+def _report(diagnostics: list[Diagnostic], style: str | None = None) -> None:
+    """`style`: text, github or json [default: the one the command was asked for, else text]."""
+    ctx = click.get_current_context(silent=True)
+    if style is None:
+        style = (ctx.obj or {}).get("style", "text") if ctx else "text"
     terminal.report(diagnostics, style, quiet=_quiet())
 
 
@@ -118,7 +141,19 @@ def _say(message: str) -> None:
         click.echo(message)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """apdoc's command group: a plan problem raised by any command (PlanError) is reported here,
+    as path:line:col: error: message, with exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PlanError as exc:
+            _report(exc.diagnostics)
+            sys.exit(1)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="apdoc")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors: no summary, progress or 'wrote' lines.")
@@ -132,7 +167,8 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
       apdoc build --format docx
       apdoc -q build --format all
     """
-    ctx.obj = {"debug": debug, "quiet": quiet}
+    # Updated, not replaced: main() passes the dict in and reads "debug" after an internal error.
+    ctx.ensure_object(dict).update(debug=debug, quiet=quiet)
 
 
 @cli.command()
@@ -154,14 +190,11 @@ def validate(plan_arg: Path | None, plan_dir: Path, style: str, strict: bool, br
       apdoc validate --format github --strict
       apdoc validate --brief
     """
-    from .plan import load_plan
+    from .plan.load import load_plan
 
+    click.get_current_context().obj["style"] = style  # errors too are reported in the style asked for
     plan_dir = _plan_folder(plan_arg, plan_dir)
-    try:
-        plan = load_plan(plan_dir, strict=strict)
-    except PlanError as exc:
-        _report(exc.diagnostics, style)
-        sys.exit(1)
+    plan = load_plan(plan_dir, strict=strict)
     if not (brief and style == "text"):
         _report(plan.warnings, style)
     if style == "text":
@@ -188,15 +221,11 @@ def fmt_command(plan_arg: Path | None, plan_dir: Path, check: bool) -> None:
       apdoc fmt
       apdoc fmt --check --plan plan
     """
+    from .commands.fmt import format_plan
     from .diagnostics import display_path
-    from .fmt import format_plan
 
     plan_dir = _plan_folder(plan_arg, plan_dir)
-    try:
-        results, problems = format_plan(plan_dir, write=not check)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    results, problems = format_plan(plan_dir, write=not check)
     changed = [r for r in results if r.changed]
     for result in changed:
         if check:  # the list is the command's answer, so --quiet keeps it
@@ -237,13 +266,9 @@ def new_action_command(ap_id: str, name: str, after: str | None, plan_dir: Path)
       apdoc new action AP1.8 --name "Interlock with other groups"
       apdoc new action AP1.8 --name "Interlock with other groups" --after AP1.7
     """
-    from .scaffold import new_action
+    from .commands.new import new_action
 
-    try:
-        said = new_action(plan_dir, ap_id, name, after)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    said = new_action(plan_dir, ap_id, name, after)
     for line in said:
         _say(line)
 
@@ -261,13 +286,9 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
       apdoc new consideration
       apdoc new consideration --after 08
     """
-    from .scaffold import new_consideration
+    from .commands.new import new_consideration
 
-    try:
-        said = new_consideration(plan_dir, after)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    said = new_consideration(plan_dir, after)
     for line in said:
         _say(line)
 
@@ -294,12 +315,15 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
       apdoc build --format html -o - > td.html
       apdoc build --format docx --compare-to seed -o build/TD-marked.docx
     """
-    from .build import FORMATS, build_formats
+    from .build import build_formats
 
-    formats = [one for one in FORMATS if compare_to is None or one != "md"]
+    marking = [one.name for one in WRITERS.values() if one.marks_revisions]
+    formats = [one for one in WRITERS if compare_to is None or one in marking]
     wanted = _targets(fmt, formats, output, "docx")
-    if compare_to is not None and wanted.fmt == "md":
-        raise click.UsageError("--compare-to marks DOCX, PDF and HTML; for Markdown use `apdoc diff REF --format md`")
+    if compare_to is not None and wanted.fmt != "all" and not writer(wanted.fmt).marks_revisions:
+        names = [name.upper() for name in marking]
+        marks = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+        raise click.UsageError(f"--compare-to marks {marks}; {writer(wanted.fmt).no_revision_marks}")
     if rev_date is not None:
         try:
             moment = datetime.fromisoformat(rev_date.replace("Z", "+00:00"))
@@ -317,20 +341,17 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
         else:
             _say(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
-    try:
-        build_formats(plan_dir, wanted.files, template_dir, progress=progress,
-                      compare_to=compare_to, author=author, date=rev_date, folder=wanted.folder,
-                      stdout=sys.stdout.buffer if wanted.stdout else None, force=force)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    build_formats(plan_dir, wanted.files, template_dir, progress=progress,
+                  compare_to=compare_to, author=author, date=rev_date, folder=wanted.folder,
+                  stdout=sys.stdout.buffer if wanted.stdout else None, force=force)
 
 
 def _report_templates(plan_dir: Path, template_dir: Path | None) -> None:
     """Warn about override files that override nothing (a misspelt template name)."""
-    from .layout import unknown_templates
+    from .defaults import templates_beside
+    from .layout.render import unknown_templates
 
-    _report(unknown_templates(template_dir if template_dir is not None else plan_dir.resolve().parent / "templates"))
+    _report(unknown_templates(template_dir if template_dir is not None else templates_beside(plan_dir)))
 
 
 @cli.command()
@@ -354,23 +375,19 @@ def diff(ref: str, ref2: str | None, plan_dir: Path, style: str, show_all: bool)
     """
     from contextlib import ExitStack
 
-    from .plan import load_plan
-    from .plandiff import diff_plans, render
-    from .versions import earlier_version
+    from .commands.diff import diff_plans, render
+    from .plan.load import load_plan
+    from .plan.versions import earlier_version
 
-    try:
-        with ExitStack() as stack:
-            before = stack.enter_context(earlier_version(ref, plan_dir)).plan
-            if ref2 is None:
-                after, after_name = load_plan(plan_dir), str(plan_dir)
-            else:
-                after, after_name = stack.enter_context(earlier_version(ref2, plan_dir)).plan, ref2
-            changes = diff_plans(before, after, layout=True)
-            shown = [change for change in changes if show_all or not change.layout_only]
-            click.echo(render(shown, style, ref, after_name, hidden=len(changes) - len(shown)), nl=False)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    with ExitStack() as stack:
+        before = stack.enter_context(earlier_version(ref, plan_dir)).plan
+        if ref2 is None:
+            after, after_name = load_plan(plan_dir), str(plan_dir)
+        else:
+            after, after_name = stack.enter_context(earlier_version(ref2, plan_dir)).plan, ref2
+        changes = diff_plans(before, after, layout=True)
+        shown = [change for change in changes if show_all or not change.layout_only]
+        click.echo(render(shown, style, ref, after_name, hidden=len(changes) - len(shown)), nl=False)
 
 
 @cli.command()
@@ -383,7 +400,7 @@ def schema(out_dir: Path) -> None:
     Example:
       apdoc schema --out schema
     """
-    from .schema import write_schemas
+    from .plan.schema import write_schemas
 
     for path in write_schemas(out_dir):
         _say(f"wrote {path}")
@@ -407,15 +424,11 @@ def stats(plan_arg: Path | None, plan_dir: Path, style: str) -> None:
       apdoc stats --format md > build/stats.md
       apdoc stats --format json --plan plan
     """
-    from .plan import load_plan
-    from .stats import plan_stats, render
+    from .commands.stats import plan_stats, render
+    from .plan.load import load_plan
 
     plan_dir = _plan_folder(plan_arg, plan_dir)
-    try:
-        plan = load_plan(plan_dir)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    plan = load_plan(plan_dir)
     click.echo(render(plan_stats(plan), style), nl=False)
 
 
@@ -439,20 +452,15 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
     """
     import time
 
-    from .build import FORMATS
-    from .plan import load_plan
-    from .watch import Round
-    from .watch import watch as watch_plan
+    from .commands.watch import Round
+    from .commands.watch import watch as watch_plan
+    from .plan.load import load_plan
 
     if not plan_dir.is_dir():
-        try:
-            load_plan(plan_dir, check=False)  # names the problem: not found, or a file
-        except PlanError as exc:
-            _report(exc.diagnostics)
-            sys.exit(1)
+        load_plan(plan_dir, check=False)  # names the problem: not found, or a file
     if output == "-":
         raise click.UsageError("watch writes files to reload in a browser; -o - (standard output) is for build")
-    wanted = _targets(fmt, FORMATS, output, "html")
+    wanted = _targets(fmt, WRITERS, output, "html")
     _report_templates(plan_dir, template_dir)
     built = False
 
@@ -505,9 +513,9 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
-    debug = "--debug" in sys.argv[1:]
+    options: dict[str, object] = {}  # filled by the group: --debug and --quiet
     try:
-        cli.main(standalone_mode=False)
+        cli.main(standalone_mode=False, obj=options)
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)
         sys.exit(130)
@@ -520,7 +528,7 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # an apdoc bug, not a plan problem
-        if debug:
+        if options.get("debug"):
             traceback.print_exc()
         click.echo(
             f"apdoc: internal error: {type(exc).__name__}: {exc}. Please report it "

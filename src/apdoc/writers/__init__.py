@@ -1,1 +1,71 @@
-"""Writers: the intermediate XHTML → an output format (bytes)."""
+"""Writers: the intermediate XHTML → an output format (bytes).
+
+Every writer is one function `write(html: str) -> bytes`, registered here under the name the
+CLI's `--format` takes. `build` and the CLI read this registry and nothing else, so a new
+format is a module in this folder and one `register` call (README, "Adding a writer"):
+
+    register(Writer("odt", suffix="odt", function="apdoc.writers.odt:write_odt"))
+
+A writer named as "module:function" is imported on first use: `apdoc validate` and the
+other commands that write nothing do not pay for lxml, weasyprint or cairosvg.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+WriteFunction = Callable[[str], bytes]
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One output format.
+
+    `function`: the writer itself, or "module:function" to import it when first used.
+    `no_revision_marks`: why the format cannot show `--compare-to`'s revision marks and what to
+    use instead; empty when it can show them.
+    """
+
+    name: str
+    suffix: str
+    function: str | WriteFunction
+    no_revision_marks: str = ""
+
+    def write(self, html: str) -> bytes:
+        return self.resolve()(html)
+
+    def resolve(self) -> WriteFunction:
+        if callable(self.function):
+            return self.function
+        module, _, name = self.function.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+    @property
+    def marks_revisions(self) -> bool:
+        return not self.no_revision_marks
+
+
+WRITERS: dict[str, Writer] = {}
+
+
+def register(writer: Writer) -> Writer:
+    """Add (or replace) a writer; `--format all` builds them in the order registered."""
+    WRITERS[writer.name] = writer
+    return writer
+
+
+def writer(name: str) -> Writer:
+    """The writer registered as `name`; KeyError names the ones there are."""
+    try:
+        return WRITERS[name]
+    except KeyError:
+        raise KeyError(f"no writer {name!r}; there are {', '.join(WRITERS)}") from None
+
+
+register(Writer("docx", suffix="docx", function="apdoc.writers.docx:write_docx"))
+register(Writer("pdf", suffix="pdf", function="apdoc.writers.pdf:write_pdf"))
+register(Writer("html", suffix="html", function="apdoc.writers.html:write_html"))
+register(Writer("md", suffix="md", function="apdoc.writers.markdown:write_markdown",
+                no_revision_marks="for Markdown use `apdoc diff REF --format md`"))

@@ -2,7 +2,7 @@
 
 python-docx has no footnotes, fields, repeated header rows or list definitions, and its
 `Table.cell()` is quadratic; so the parts are written here, as strings in schema order,
-around the styles we ship in `docx_parts/styles.xml`. The mapping from the vocabulary
+around the styles we ship in `templates/styles.xml`. The mapping from the vocabulary
 (docs/layout-vocabulary.md) to Word is fixed; the look of every style lives in styles.xml.
 """
 
@@ -19,7 +19,8 @@ from pathlib import Path
 
 from lxml import etree
 
-PARTS = Path(__file__).parent / "docx_parts"
+from ..defaults import FIXED_DATE, packaged_template
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS = (
@@ -28,7 +29,6 @@ NS = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
 )
-FIXED_DATE = "2000-01-01T00:00:00Z"
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN, HEADER_DISTANCE = 11906, 16838, 1134, 567
 TEXT_WIDTH = {False: PAGE_WIDTH - 2 * MARGIN, True: PAGE_HEIGHT - 2 * MARGIN}  # by landscape
@@ -59,7 +59,7 @@ def _attr(text: str) -> str:
 @lru_cache(maxsize=1)
 def _styles() -> tuple[str, dict[str, str]]:
     """styles.xml and the type of each style id in it."""
-    xml = (PARTS / "styles.xml").read_text(encoding="utf-8")
+    xml = packaged_template("styles.xml").read_text(encoding="utf-8")
     kinds = dict(
         (sid, kind) for kind, sid in re.findall(r'<w:style w:type="(\w+)"[^>]*?w:styleId="([^"]+)"', xml)
     )

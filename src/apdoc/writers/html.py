@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..intermediate import classes, revision
+
 
 def _text(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
@@ -27,10 +29,7 @@ def write_html(html: str) -> bytes:
 
 def _revision(element: etree._Element) -> str | None:
     """"ins" or "del" when the element is inside an inserted or deleted block of a marked TD."""
-    for node in (element, *element.iterancestors()):
-        if node.get("data-rev") in ("ins", "del"):
-            return node.get("data-rev")
-    return None
+    return next(filter(None, (revision(node) for node in (element, *element.iterancestors()))), None)
 
 
 def _table_of_contents(body: etree._Element) -> None:
@@ -63,7 +62,7 @@ def _table_of_contents(body: etree._Element) -> None:
 
 
 def _footnotes(body: etree._Element) -> None:
-    notes = [span for span in body.iter("span") if "footnote" in (span.get("class") or "").split()]
+    notes = [span for span in body.iter("span") if "footnote" in classes(span)]
     if not notes:
         return
     section = etree.SubElement(body, "section", {"class": "footnotes", "id": "footnotes"})

@@ -12,17 +12,14 @@ import re
 
 from lxml import etree
 
+from ..intermediate import SVG_NS, Piece, classes, runs_and_blocks, span_grid
+
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~&])")
-_SVG = "http://www.w3.org/2000/svg"
 _LINE_START = re.compile(r"^(\s*)([#+\-]|\d+[.)])(?=\s)")
 
 
 def _escape(text: str) -> str:
     return _ESCAPE.sub(r"\\\1", text)
-
-
-def _classes(element: etree._Element) -> list[str]:
-    return (element.get("class") or "").split()
 
 
 class _Writer:
@@ -43,7 +40,9 @@ class _Writer:
         tag = el.tag
         if tag == "br":
             return "<br>" if in_cell else "\\\n"
-        if tag == "span" and "footnote" in _classes(el):
+        if tag == "del":  # Markdown shows no revision marks (apdoc diff does): the current text only
+            return ""
+        if tag == "span" and "footnote" in classes(el):
             self.footnotes.append(_collapse(self.inline(el)))
             return f"[^{len(self.footnotes)}]"
         inner = self.inline(el, in_cell)
@@ -55,33 +54,30 @@ class _Writer:
             return f"`{''.join(el.itertext())}`"
         if tag == "a" and el.get("href"):
             return f"[{inner}]({el.get('href')})"
-        if tag == "span" and "number" in _classes(el):
+        if tag == "span" and "number" in classes(el):
             return inner + " "
         return inner
 
     # --- blocks ---------------------------------------------------------------
 
+    def run(self, pieces: list[Piece], in_cell: bool = False) -> str:
+        """A run of inline content (runs_and_blocks) as Markdown."""
+        return "".join(_escape(p) if isinstance(p, str) else self.inline_element(p, in_cell) for p in pieces)
+
     def blocks(self, parent: etree._Element, out: list[str], indent: str = "") -> None:
-        loose = _escape(parent.text or "").strip()
-        for child in parent:
-            if not isinstance(child.tag, str):
-                continue
-            tag = child.tag
-            if tag in ("p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "nav", "figure"):
-                if loose:
-                    out.append(indent + _collapse(loose))
-                    loose = ""
-                self.block(child, out, indent)
-            else:
-                loose += self.inline_element(child, False)
-            loose += _escape(child.tail or "")
-        if loose.strip():
-            out.append(indent + _collapse(loose))
+        content = list(runs_and_blocks(parent, keep_blank=True))
+        for n, (kind, value) in enumerate(content):
+            if kind == "block":
+                self.block(value, out, indent)
+            elif 0 < n < len(content) - 1 or self.run(value).strip():
+                # Whitespace between two blocks stays an (empty) line, as it always has: in a
+                # quote it is a `> ` line. Leading and trailing whitespace is dropped.
+                out.append(indent + _collapse(self.run(value)))
 
     def block(self, el: etree._Element, out: list[str], indent: str = "") -> None:
         tag = el.tag
         if tag in ("h1", "h2", "h3"):
-            level = 1 if "annex" in _classes(el) else int(tag[1])
+            level = 1 if "annex" in classes(el) else int(tag[1])
             out.append("#" * level + " " + _collapse(self.inline(el)))
         elif tag == "p":
             text = _collapse(self.inline(el))
@@ -106,18 +102,18 @@ class _Writer:
     def figure_text(self, figure: etree._Element) -> list[str]:
         """A drawing's text, for a format that cannot show it: its top line, then one list item
         per <g class="pillar"> (name: items). Drawings without such groups give nothing."""
-        svg = figure.find(f"{{{_SVG}}}svg")
+        svg = figure.find(f"{{{SVG_NS}}}svg")
         if svg is None:
             return []
-        groups = [g for g in svg.iter(f"{{{_SVG}}}g") if "pillar" in _classes(g)]
+        groups = [g for g in svg.iter(f"{{{SVG_NS}}}g") if "pillar" in classes(g)]
         if not groups:
             return []
 
         def texts(parent: etree._Element, cls: str) -> list[str]:
             return [_escape(_collapse("".join(t.itertext())))
-                    for t in parent.iter(f"{{{_SVG}}}text") if cls in _classes(t)]
+                    for t in parent.iter(f"{{{SVG_NS}}}text") if cls in classes(t)]
 
-        top = [_escape(_collapse("".join(t.itertext()))) for t in svg.iterfind(f"{{{_SVG}}}text")]
+        top = [_escape(_collapse("".join(t.itertext()))) for t in svg.iterfind(f"{{{SVG_NS}}}text")]
         lines = [f"- {' '.join(texts(g, 'name'))}: {', '.join(texts(g, 'item'))}" for g in groups]
         return [*top, "\n".join(lines)]
 
@@ -136,60 +132,31 @@ class _Writer:
     # --- tables ---------------------------------------------------------------
 
     def cell(self, cell: etree._Element) -> str:
+        """A table cell on one line: its paragraphs and list items joined by <br>."""
         parts: list[str] = []
-        loose = _escape(cell.text or "")
-        for child in cell:
-            if child.tag in ("ul", "ol"):
-                if loose.strip():
-                    parts.append(_collapse(loose))
-                loose = ""
-                for n, li in enumerate(child.iterfind("li"), 1):
-                    bullet = "•" if child.tag == "ul" else f"{_roman(n) if 'lower-roman' in _classes(child) else n}."
-                    parts.append(f"{bullet} {_collapse(self.cell(li))}")
-            elif child.tag in ("p", "blockquote"):
-                if loose.strip():
-                    parts.append(_collapse(loose))
-                loose = ""
-                parts.append(_collapse(self.cell(child) if child.tag == "blockquote" else self.inline(child, True)))
+        for kind, content in runs_and_blocks(cell):
+            if kind == "inline":
+                parts.append(_collapse(self.run(content, in_cell=True)))
+            elif content.tag in ("ul", "ol"):
+                for n, li in enumerate(content.iterfind("li"), 1):
+                    number = _roman(n) if "lower-roman" in classes(content) else n
+                    parts.append(f"{'•' if content.tag == 'ul' else f'{number}.'} {_collapse(self.cell(li))}")
+            elif content.tag == "blockquote":
+                parts.append(_collapse(self.cell(content)))
             else:
-                loose += self.inline_element(child, True)
-            loose += _escape(child.tail or "")
-        if loose.strip():
-            parts.append(_collapse(loose))
+                parts.append(_collapse(self.inline(content, True)))
         return "<br>".join(p for p in parts if p)
 
     def table(self, el: etree._Element) -> str:
         caption = el.find("caption")
-        rows: list[tuple[list[str], bool]] = []
-        spans: list[int] = []  # per row: the colspan of its one cell, or 0
-        labels: list[bool] = []  # per row: a row label (tr class="label")
-        pending: dict[int, int] = {}  # column → rows still covered by a rowspan above
-        for section in el:
-            if section.tag not in ("thead", "tbody"):
-                continue
-            for tr in section.iterfind("tr"):
-                cells = list(tr)
-                spans.append(int(cells[0].get("colspan", "1")) if len(cells) == 1 else 0)
-                labels.append("label" in _classes(tr))
-                row: list[str] = []
-                for cell in tr:
-                    while len(row) in pending:
-                        row.append("")
-                        pending[len(row) - 1] -= 1
-                        if pending[len(row) - 1] == 0:
-                            del pending[len(row) - 1]
-                    span = int(cell.get("colspan", "1"))
-                    down = int(cell.get("rowspan", "1"))
-                    for extra in range(span):
-                        if down > 1:
-                            pending[len(row)] = down - 1
-                        row.append(self.cell(cell) if extra == 0 else "")
-                while len(row) in pending:
-                    row.append("")
-                    pending[len(row) - 1] -= 1
-                    if pending[len(row) - 1] == 0:
-                        del pending[len(row) - 1]
-                rows.append((row, section.tag == "thead"))
+        trs = [(tr, section.tag == "thead") for section in el if section.tag in ("thead", "tbody")
+               for tr in section.iterfind("tr")]
+        # A merged cell's text stands in its first place; the places it covers stay empty.
+        rows = [([self.cell(slot.cell) if slot.origin else "" for slot in places], head)
+                for places, (_, head) in zip(span_grid(tr for tr, _ in trs), trs, strict=True)]
+        # Per row: the colspan of its one cell (0 when it has several), and whether it is a label.
+        spans = [int(tr[0].get("colspan", "1")) if len(tr) == 1 else 0 for tr, _ in trs]
+        labels = ["label" in classes(tr) for tr, _ in trs]
         width = max((len(r) for r, _ in rows), default=0)
         lines = []
         if caption is not None:
@@ -266,7 +233,7 @@ def write_markdown(html: str) -> bytes:
     if title:
         out.append(f"<!-- {title.replace('--', '—')} -->")
     for child in body:
-        if child.tag == "table" and "cover" in _classes(child):
+        if child.tag == "table" and "cover" in classes(child):
             out.append(writer.cover(child))
         else:
             writer.block(child, out)

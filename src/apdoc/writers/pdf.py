@@ -1,18 +1,18 @@
 """PDF: the intermediate document typeset by weasyprint, with the TD's print stylesheet.
 
 The look (page size, running header, footnotes, landscape pages, bookmarks) is all CSS in
-styles/td.css; this writer only fixes what would make two builds differ: the dates.
+templates/td.css; this writer only fixes what would make two builds differ: the dates.
 """
 
 from __future__ import annotations
 
 import os
 
-# weasyprint (through pydyf and fontTools) stamps the clock into the PDF unless told a date.
-FIXED_EPOCH = "946684800"  # 2000-01-01T00:00:00Z, the same date the layout puts in <meta name="date">
+from ..defaults import FIXED_EPOCH
 
 
 def write_pdf(html: str) -> bytes:
+    # weasyprint (through pydyf and fontTools) stamps the clock into the PDF unless told a date.
     os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     from weasyprint import HTML  # imported here: it costs half a second and only PDF needs it
 

@@ -17,10 +17,11 @@ from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from .layout import Numbering
-from .mdtext import md_inline
-from .models import TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
-from .plan import Plan
+from ..plan.folder import Plan
+from ..plan.models import ActionItemTarget, Chapter, OneOf
+from ..plan.numbering import Numbering
+from ..plan.walks import block_kind, table_rows, target_list
+from .md_escape import md_inline
 
 CONSIDERATION_COLUMNS = {
     "point": "Point for consideration", "editors_note": "Editor's note", "sources": "Session Source",
@@ -80,9 +81,8 @@ def _flat(value: Any) -> str:
 
 
 def _targets(value: Any) -> str:
-    items = value.one_of if isinstance(value, OneOf) else value
     parts = []
-    for target in items:
+    for target in target_list(value):
         if isinstance(target, ActionItemTarget):
             parts.append(f"{target.action_item} for points {', '.join(target.for_points)}")
         else:
@@ -116,9 +116,8 @@ def units(plan: Plan) -> dict[Key, tuple[str, str]]:
             out[(*key, "sub", sub.id)] = (sub.id, sub.statement)
         if item.table is not None:
             out[(*key, "table")] = (f"{name} · table", _flat(item.table))
-            for field, label in TABLE_FIELDS.items():
-                if field == "objective" or field in item.table.model_fields_set:
-                    out[(*key, "table", field)] = (f"{name} · {label}", _flat(getattr(item.table, field)))
+            for field, label in table_rows(item):
+                out[(*key, "table", field)] = (f"{name} · {label}", _flat(getattr(item.table, field)))
     return out
 
 
@@ -132,14 +131,14 @@ def _chapter_units(
     # The whole chapter's label names its title: "Chapter 3 (Resolutions, …): added" says which.
     out[key] = (f"{name} ({chapter.title})", _flat(chapter))
     out[(*key, "title")] = (f"{name} · title", chapter.title)
-    prose = [block for block in chapter.content if isinstance(block, str)]
+    prose = [block for block in chapter.content if block_kind(block) == "text"]
     out[(*key, "text")] = (f"{name} · text", "\n".join(prose))
     for block in chapter.content:
-        if getattr(block, "table", None) is not None:
+        if block_kind(block) == "table":
             table = block.table
             label = f"Table {numbers.tables.get(table.id, '?')} ({table.title})"
             out[(*key, "table", table.id)] = (label, _flat(table))
-        elif getattr(block, "figure", None) is not None:
+        elif block_kind(block) == "figure":
             figure = block.figure
             label = f"Figure {numbers.figures.get(figure.id, '?')} ({figure.title})"
             out[(*key, "figure", figure.id)] = (label, _flat(figure))

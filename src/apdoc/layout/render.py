@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import textwrap
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +18,20 @@ from jinja2 import (
     ChoiceLoader,
     FileSystemBytecodeCache,
     FileSystemLoader,
-    PackageLoader,
     StrictUndefined,
     TemplateError,
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from . import __version__
-from .diagnostics import Diagnostic, PlanError, display_path
-from .models import TABLE_FIELDS, ActionItem, ActionItemTarget, Chapter, Figure, OneOf
-from .plan import Plan
-from .richtext import Renderer
-
-PACKAGE_DIR = Path(__file__).parent
+from .. import __version__
+from ..defaults import FIXED_DATE, PACKAGED_TEMPLATES, packaged_template, templates_beside
+from ..diagnostics import Diagnostic, PlanError, display_path
+from ..plan.folder import Plan
+from ..plan.models import ActionItem, ActionItemTarget, Chapter, Figure, OneOf
+from ..plan.numbering import Numbering
+from ..plan.walks import block_kind, chapters_in, table_rows, target_id, target_list
+from .prose import Renderer
 
 
 def html_id(text: str) -> str:
@@ -40,57 +39,23 @@ def html_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")
 
 
-@dataclass
-class Numbering:
-    """Numbers of headings and tables, in document order."""
-
-    headings: dict[str, str] = field(default_factory=dict)  # chapter/section id → "2.3.1" or "A"
-    tables: dict[str, int] = field(default_factory=dict)  # table id or action item id → 1, 2, …
-    figures: dict[str, int] = field(default_factory=dict)  # figure id → 1, 2, …
-
-    @classmethod
-    def of(cls, plan: Plan) -> Numbering:
-        numbering = cls()
-        tables_with_items = [a.model for a in plan.action_items if a.model.table is not None]
-
-        def walk(chapter: Chapter, number: str) -> None:
-            numbering.headings[chapter.id] = number
-            for block in chapter.content:
-                if getattr(block, "table", None) is not None:
-                    numbering.tables[block.table.id] = len(numbering.tables) + 1
-                elif getattr(block, "figure", None) is not None:
-                    numbering.figures[block.figure.id] = len(numbering.figures) + 1
-                elif getattr(block, "insert", None) == "action_item_tables":
-                    for item in tables_with_items:
-                        numbering.tables[item.id] = len(numbering.tables) + 1
-            for n, section in enumerate(chapter.sections, 1):
-                walk(section, f"{number}.{n}")
-
-        for n, loaded in enumerate(plan.chapters, 1):
-            walk(loaded.model, str(n))
-        for n, loaded in enumerate(plan.annexes):
-            walk(loaded.model, chr(ord("A") + n) if n < 26 else f"A{n - 25}")
-        return numbering
-
-
 class Layout:
     """What the templates see: the plan, its numbers and the text renderers."""
 
     def __init__(self, plan: Plan):
-        self.plan = plan
         self.document = plan.document.model
         self.chapters = [c.model for c in plan.chapters]
         self.annexes = [c.model for c in plan.annexes]
         self.action_items: list[ActionItem] = [a.model for a in plan.action_items]
         self.numbers = Numbering.of(plan)
-        footnotes = {k: v for c in plan.all_chapters for ch in _walk(c.model) for k, v in ch.footnotes.items()}
+        footnotes = {k: v for c in plan.all_chapters for ch in chapters_in(c.model) for k, v in ch.footnotes.items()}
         self.renderer = Renderer(footnotes)
         self.matrix: Chapter | None = next(
-            (ch for c in plan.chapters + plan.annexes for ch in _walk(c.model) if ch.considerations), None
+            (ch for c in plan.all_chapters for ch in chapters_in(c.model) if ch.considerations), None
         )
         self.figures = [
-            block.figure for c in plan.all_chapters for ch in _walk(c.model) for block in ch.content
-            if getattr(block, "figure", None) is not None
+            block.figure for c in plan.all_chapters for ch in chapters_in(c.model) for block in ch.content
+            if block_kind(block) == "figure"
         ]
         self._table_of: dict[str, str] = {}
         for item in self.action_items:
@@ -99,16 +64,7 @@ class Layout:
                 for sub in item.sub_items:
                     self._table_of[sub.id] = item.id
 
-    @staticmethod
-    def table_rows(item: ActionItem) -> list[tuple[str, str]]:
-        """The rows of an item's table, as (field, label): every field its file gives.
-
-        A field left out of the file has no row (as in earlier versions of the plan, before a
-        row was introduced); a field given empty is an empty row. The objective row is always
-        there: left out, it shows the chapter 4 statement.
-        """
-        given = item.table.model_fields_set if item.table is not None else set()
-        return [(name, label) for name, label in TABLE_FIELDS.items() if name == "objective" or name in given]
+    table_rows = staticmethod(table_rows)  # the templates ask the layout
 
     def table_anchor(self, ap_id: str) -> str | None:
         """The id of the table that describes an action item (a sub-item's parent table)."""
@@ -125,14 +81,9 @@ class Layout:
 
     def targets(self, targets: Any) -> list[dict[str, Any]]:
         """target_documents as display items: text, link anchor and the points concerned."""
-        items = targets.one_of if isinstance(targets, OneOf) else targets
-        out = []
-        for target in items:
-            ap_id, points = (
-                (target.action_item, target.for_points) if isinstance(target, ActionItemTarget) else (target, [])
-            )
-            out.append({"id": ap_id, "anchor": self.table_anchor(ap_id), "points": points})
-        return out
+        return [{"id": target_id(target), "anchor": self.table_anchor(target_id(target)),
+                 "points": target.for_points if isinstance(target, ActionItemTarget) else []}
+                for target in target_list(targets)]
 
     @staticmethod
     def is_one_of(targets: Any) -> bool:
@@ -169,12 +120,6 @@ class Layout:
         return {"width": width, "height": bottom + margin, "top": top, "pillars": pillars, "line": line}
 
 
-def _walk(chapter: Chapter):
-    yield chapter
-    for section in chapter.sections:
-        yield from _walk(section)
-
-
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
     """Compiled templates cached per user: compiling them is a tenth of a small build's time."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -190,7 +135,7 @@ def _environment(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
     loaders: list[Any] = []
     if template_dir is not None and template_dir.is_dir():
         loaders.append(FileSystemLoader(str(template_dir)))
-    loaders.append(PackageLoader("apdoc", "templates"))
+    loaders.append(FileSystemLoader(str(PACKAGED_TEMPLATES)))
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
@@ -214,7 +159,7 @@ def unknown_templates(template_dir: Path) -> list[Diagnostic]:
     includes: most likely a misspelt name, whose changes would silently not show."""
     if not template_dir.is_dir():
         return []
-    packaged = {path.name for path in (PACKAGE_DIR / "templates").glob("*.j2")} | {"td.css"}
+    packaged = {path.name for path in PACKAGED_TEMPLATES.iterdir() if path.is_file()}
     files = sorted(path for path in template_dir.iterdir() if path.is_file() and not path.name.startswith("."))
     sources = [path.read_text(encoding="utf-8", errors="replace") for path in files if path.suffix == ".j2"]
     known = ", ".join(sorted(packaged))
@@ -228,12 +173,12 @@ def unknown_templates(template_dir: Path) -> list[Diagnostic]:
 
 def stylesheet(template_dir: Path | None) -> str:
     override = template_dir / "td.css" if template_dir is not None else None
-    path = override if override is not None and override.is_file() else PACKAGE_DIR / "styles" / "td.css"
+    path = override if override is not None and override.is_file() else packaged_template("td.css")
     return path.read_text(encoding="utf-8")
 
 
 def render_html(
-    plan: Plan, template_dir: Path | None = None, *, date: str = "2000-01-01T00:00:00Z",
+    plan: Plan, template_dir: Path | None = None, *, date: str = FIXED_DATE,
     revision_marks: str | None = None,
 ) -> str:
     """The intermediate XHTML document of the plan.
@@ -243,13 +188,12 @@ def render_html(
     version a marked build compares against (the cover says so).
     """
     if template_dir is None:
-        template_dir = plan.root.resolve().parent / "templates"
+        template_dir = templates_beside(plan.root)
     env = _environment(template_dir)
     try:
         template = env.get_template("td.html.j2")
         return template.render(
             layout=Layout(plan),
-            fields=TABLE_FIELDS,
             stylesheet=Markup(stylesheet(template_dir).replace("</", "<\\/")),
             date=date,
             revision_marks=revision_marks,
@@ -283,6 +227,6 @@ def _template_diagnostic(exc: Exception, template_dir: Path | None) -> Diagnosti
         if filename.endswith(".j2"):
             name, line = filename, tb.tb_lineno
         tb = tb.tb_next
-    path = display_path(Path(name)) if name else display_path(template_dir or PACKAGE_DIR / "templates")
+    path = display_path(Path(name)) if name else display_path(template_dir or PACKAGED_TEMPLATES)
     detail = (exc.message or str(exc)) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
     return Diagnostic(path, line, 1 if line else 0, f"template error: {detail}")

@@ -21,7 +21,7 @@ def schemas() -> dict[str, str]:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    from .output import write_atomic
+    from ..output import write_atomic
 
     written = []
     for name, text in schemas().items():

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diagnostics import Diagnostic
-from .loader import SourceFile
-from .models import AP_ID_PATTERN, NEW_AP, PLACEHOLDER, TABLE_FIELDS, ActionItemTarget, Chapter, OneOf
-from .plan import Failed, Plan
+from ..diagnostics import Diagnostic
+from .folder import Failed, Plan
+from .models import AP_ID_PATTERN, NEW_AP, PLACEHOLDER, TABLE_FIELDS, Chapter
 from .refs import AP_MENTION, CITATION, FOOTNOTE_REF
+from .source import SourceFile
+from .walks import Loc, block_kind, chapter_tree, target_id, target_list
 
-Loc = tuple[Any, ...]
 AP_ID = re.compile(AP_ID_PATTERN)
 
 
@@ -48,12 +48,6 @@ class _Registry:
             )
         else:
             self.first[key] = (source, loc)
-
-
-def _walk_chapters(chapter: Chapter, loc: Loc = ()) -> Iterator[tuple[Chapter, Loc]]:
-    yield chapter, loc
-    for n, section in enumerate(chapter.sections):
-        yield from _walk_chapters(section, (*loc, "sections", n))
 
 
 def _raw_items(data: Any) -> Iterator[tuple[Any, Any]]:
@@ -152,17 +146,14 @@ def _warn_unfinished(plan: Plan, problems: list[Diagnostic]) -> None:
                 loc = ("table", name)
                 problems.append(item.source.diagnostic(loc, f"{item.model.id}: {label} is empty", severity="warning"))
     for loaded in plan.all_chapters:
-        for chapter, loc in _walk_chapters(loaded.model):
+        for chapter, loc in chapter_tree(loaded.model):
             for n, row in enumerate(chapter.considerations):
                 rloc = (*loc, "considerations", n)
                 if row.editors_note:
                     problems.append(loaded.source.diagnostic(
                         (*rloc, "editors_note"), f"consideration {row.number} has an open editor's note",
                         severity="warning"))
-                targets = row.target_documents
-                if isinstance(targets, OneOf):
-                    targets = targets.one_of
-                ids = [t.action_item if isinstance(t, ActionItemTarget) else t for t in targets]
+                ids = [target_id(t) for t in target_list(row.target_documents)]
                 if not ids:
                     problems.append(loaded.source.diagnostic(
                         rloc, f"consideration {row.number} has no target document", severity="warning"))
@@ -223,7 +214,7 @@ def _check_chapters(plan: Plan, recovered: _Recovered, problems: list[Diagnostic
     defined_footnotes: list[tuple[str, SourceFile, Loc]] = []
     for loaded in plan.all_chapters:
         source = loaded.source
-        for chapter, loc in _walk_chapters(loaded.model):
+        for chapter, loc in chapter_tree(loaded.model):
             chapter_ids.add(chapter.id, source, (*loc, "id"))
             for label in chapter.footnotes:
                 footnote_ids.add(label, source, (*loc, "footnotes", label))
@@ -235,12 +226,13 @@ def _check_chapters(plan: Plan, recovered: _Recovered, problems: list[Diagnostic
                 _check_considerations(chapter, source, loc, problems)
             for n, block in enumerate(chapter.content):
                 bloc = (*loc, "content", n)
-                if isinstance(block, str):
+                kind = block_kind(block)
+                if kind == "text":
                     continue
-                if hasattr(block, "insert"):
+                if kind == "insert":
                     inserts.add(block.insert, source, (*bloc, "insert"))
                     continue
-                if hasattr(block, "figure"):
+                if kind == "figure":
                     figure_ids.add(block.figure.id, source, (*bloc, "figure", "id"))
                     continue
                 table = block.table

@@ -54,11 +54,12 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, PlainScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from .diagnostics import Diagnostic, PlanError
-from .loader import SourceFile, _build, load_yaml
-from .models import ActionItem, Chapter, Document
-from .output import write_atomic
-from .plan import explain, link_problem, plan_folder_problem
+from ..diagnostics import Diagnostic, PlanError
+from ..output import write_atomic
+from ..plan.folder import kind_of, require_folder
+from ..plan.load import explain, link_problem
+from ..plan.models import FILE_KINDS
+from ..plan.source import load_yaml, read_text
 
 SCHEMA_PREFIX = "# yaml-language-server: $schema="
 # No folding: ruamel wraps at `width` columns; this is wider than any plan value.
@@ -67,14 +68,6 @@ _NULL = "tag:yaml.org,2002:null"
 _NULL_WORDS = re.compile(r"^(?:~|null|Null|NULL|)$")  # what the loader reads as no value
 _STR = "tag:yaml.org,2002:str"
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
-
-# The model of each plan file, by the folder it sits in (document.yaml at the top).
-KINDS: dict[str, tuple[type[BaseModel], str]] = {
-    "chapters": (Chapter, "chapter"),
-    "annexes": (Chapter, "chapter"),
-    "action-items": (ActionItem, "action-item"),
-}
-
 
 class _TextResolver(VersionedResolver):
     """Every plain scalar is text, except what the loader reads as nothing (`~`, `null`, empty)."""
@@ -181,16 +174,6 @@ def new_yaml() -> YAML:
     rt.width = LINE_WIDTH
     rt.indent(mapping=2, sequence=4, offset=2)
     return rt
-
-
-def kind_of(path: Path, root: Path) -> tuple[type[BaseModel] | None, str | None]:
-    """The model and schema name of a plan file (None, None for a file the plan does not read)."""
-    rel = path.relative_to(root)
-    if rel == Path("document.yaml"):
-        return Document, "document"
-    if len(rel.parts) == 2 and rel.parts[0] in KINDS:
-        return KINDS[rel.parts[0]]
-    return None, None
 
 
 def schema_line(path: Path, root: Path, schema: str) -> str:
@@ -414,14 +397,9 @@ def _layout(node: Any) -> None:
 # --- formatting ----------------------------------------------------------------
 
 
-def _plain(text: str, path: Path) -> Any:
+def loaded_data(text: str, path: Path) -> Any:
     """What the plan's loader reads from `text`; raises PlanError or yaml.YAMLError."""
-    source = SourceFile(path=path, data=None)
-    problems: list[Diagnostic] = []
-    _build(source, text, problems)
-    if problems:
-        raise PlanError(problems)
-    return source.data
+    return read_text(text, path).data
 
 
 def dump(data: Any, rt: YAML | None = None) -> str:
@@ -486,7 +464,7 @@ def format_text(text: str, model: type[BaseModel] | None = None, schema: str | N
 
 def _same(one: str, other: str) -> bool:
     try:
-        return _plain(one, Path("-")) == _plain(other, Path("-"))
+        return loaded_data(one, Path("-")) == loaded_data(other, Path("-"))
     except (yaml.YAMLError, PlanError):
         return False
 
@@ -506,10 +484,11 @@ def format_file(path: Path, root: Path) -> Formatted:
     """Format one plan file (in memory). Raises PlanError when it cannot be read or formatted safely."""
     source = load_yaml(path)  # the plan's own errors first: syntax, tabs, encoding, anchors, tags
     old = path.read_bytes()
-    model, schema = kind_of(path, root)
+    schema = kind_of(path, root)
+    model = FILE_KINDS[schema] if schema is not None else None
     try:
         new = format_text(old.decode("utf-8"), model, schema and schema_line(path, root, schema))
-        same = _plain(new, path) == source.data
+        same = loaded_data(new, path) == source.data
     except (YAMLError, yaml.YAMLError, PlanError):
         same = False
     if not same:  # a bug in apdoc or ruamel, never the editor's: say so and leave the file alone
@@ -522,9 +501,10 @@ def refuse_invalid(path: Path, root: Path) -> None:
     """Raise PlanError naming the errors of a plan file that does not validate: laid out, its error
     would hide (a misspelt key moved to the end, as if fmt had understood it). Fix it first."""
     source = load_yaml(path)
-    model, _ = kind_of(path, root)
-    if model is None:
+    kind = kind_of(path, root)
+    if kind is None:
         return
+    model = FILE_KINDS[kind]
     if not isinstance(source.data, dict):
         raise PlanError([source.diagnostic((), "expected a mapping of fields (key: value) at the top of the file; "
                                            "not formatted")])
@@ -536,9 +516,7 @@ def refuse_invalid(path: Path, root: Path) -> None:
 
 
 def plan_files(root: Path) -> list[Path]:
-    problem = plan_folder_problem(root)
-    if problem is not None:
-        raise PlanError([problem])
+    require_folder(root)
     return sorted(p for p in root.rglob("*.yaml") if p.is_file() or p.is_symlink())
 
 

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from .layout import Layout
-from .mdtext import md_inline
-from .models import NEW_AP, TABLE_FIELDS, ActionItemTarget, Chapter, Consideration, OneOf
-from .plan import Plan
-
-FORMATS = ("text", "md", "json")
+from ..plan.folder import Plan
+from ..plan.models import NEW_AP, TABLE_FIELDS, ActionItemTarget, OneOf
+from ..plan.walks import chapters_in, table_rows, target_id, target_list
+from .md_escape import md_inline
 
 
 @dataclass
@@ -112,9 +109,9 @@ def plan_stats(plan: Plan) -> PlanStats:
         model = loaded.model
         table = model.table
         filled, missing, left_out = [], [], []
-        # The rows the TD prints (Layout.table_rows): the objective, shown as the statement (and
+        # The rows the TD prints (table_rows): the objective, shown as the statement (and
         # sub-items) when left out, and every other field the file gives, even empty.
-        rows = [name for name, _ in Layout.table_rows(model)] if table is not None else []
+        rows = [name for name, _ in table_rows(model)] if table is not None else []
         for name in TABLE_FIELDS:
             if name not in rows:
                 left_out.append(name)
@@ -130,31 +127,24 @@ def plan_stats(plan: Plan) -> PlanStats:
         owner[model.id] = model.id
         owner.update((sub.id, model.id) for sub in model.sub_items)
     considerations: list[ConsiderationStats] = []
-    for chapter in plan.all_chapters:
-        for row in _considerations(chapter.model):
-            raw = row.target_documents
-            one_of = isinstance(raw, OneOf)
-            targets = [
-                TargetStats(t.action_item, list(t.for_points)) if isinstance(t, ActionItemTarget)
-                else TargetStats(t, [])
-                for t in (raw.one_of if isinstance(raw, OneOf) else raw)
-            ]
-            considerations.append(ConsiderationStats(row.number, _plain(row.point), targets, one_of))
-            for target in targets:
-                item = owner.get(target.action_item)
-                if item is None:  # New AP (a dangling id fails validation before we get here)
-                    continue
-                items[item].considerations.append(Targeting(row.number, target.action_item, target.for_points, one_of))
+    matrix_rows = (row for loaded in plan.all_chapters for chapter in chapters_in(loaded.model)
+            for row in chapter.considerations)
+    for row in matrix_rows:
+        one_of = isinstance(row.target_documents, OneOf)
+        targets = [
+            TargetStats(target_id(t), list(t.for_points) if isinstance(t, ActionItemTarget) else [])
+            for t in target_list(row.target_documents)
+        ]
+        considerations.append(ConsiderationStats(row.number, _excerpt(row.point), targets, one_of))
+        for target in targets:
+            item = owner.get(target.action_item)
+            if item is None:  # New AP (a dangling id fails validation before we get here)
+                continue
+            items[item].considerations.append(Targeting(row.number, target.action_item, target.for_points, one_of))
     return PlanStats(list(items.values()), considerations)
 
 
-def _considerations(chapter: Chapter) -> Iterator[Consideration]:
-    yield from chapter.considerations
-    for section in chapter.sections:
-        yield from _considerations(section)
-
-
-def _plain(markdown: str, limit: int = 90) -> str:
+def _excerpt(markdown: str, limit: int = 90) -> str:
     """A one-line excerpt of a Markdown text, for tables."""
     text = " ".join(re.sub(r"[*_`]|\[\^[^\]]*\]", "", markdown).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

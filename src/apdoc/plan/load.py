@@ -1,12 +1,5 @@
-"""Load a plan folder: every file read, modelled and checked; every problem reported at once.
-
-Layout of a plan folder:
-
-    document.yaml            cover, abstract, action
-    chapters/*.yaml          chapters, numbered 1, 2, … in file-name order
-    annexes/*.yaml           annexes, lettered A, B, … in file-name order
-    action-items/<id>.yaml   one file per action item, e.g. AP1.4.yaml
-"""
+"""Load a plan folder (plan/folder.py says what it holds): every file read, modelled and checked;
+every problem reported at once."""
 
 from __future__ import annotations
 
@@ -14,84 +7,19 @@ import difflib
 import re
 import types
 import typing
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, PlanError, display_path
-from .loader import SourceFile, load_yaml
-from .models import ActionItem, Chapter, Document, PlanModel, ap_sort_key
-
-FOLDERS: dict[str, type[PlanModel]] = {"chapters": Chapter, "annexes": Chapter, "action-items": ActionItem}
-
-
-@dataclass
-class Loaded:
-    """A plan file after modelling: the model and the source it came from."""
-
-    model: Any
-    source: SourceFile
-
-
-@dataclass
-class Failed:
-    """A plan file that did not load or model. Checks still run without it, and read its raw
-    data (when it parsed) for what it declares, so no error is only an echo of its failure."""
-
-    path: Path
-    folder: str  # "document", "chapters", "annexes" or "action-items"
-    data: Any = None  # the raw YAML data; None when unreadable, so what it declares is unknown
-
-
-@dataclass
-class Plan:
-    root: Path
-    document: Loaded  # only while checking a plan that has failed files can it be None
-    chapters: list[Loaded] = field(default_factory=list)
-    annexes: list[Loaded] = field(default_factory=list)
-    action_items: list[Loaded] = field(default_factory=list)  # sorted by id
-    warnings: list[Diagnostic] = field(default_factory=list)  # allowed, but unfinished
-    failed: list[Failed] = field(default_factory=list)  # files with errors of their own; never in a valid plan
-
-    @property
-    def all_chapters(self) -> list[Loaded]:
-        return self.chapters + self.annexes
-
-    @property
-    def files(self) -> list[Loaded]:
-        """Every modelled file: the document (when it loaded), chapters, annexes, action items."""
-        head = [self.document] if self.document is not None else []
-        return [*head, *self.all_chapters, *self.action_items]
-
-    def summary(self) -> str:
-        rows = sum(len(c.model.considerations) for c in self.chapters)
-        tables = sum(1 for a in self.action_items if a.model.table is not None)
-        return (
-            f"{_count(len(self.chapters), 'chapter')}, {_count(len(self.annexes), 'annex', 'annexes')}, "
-            f"{_count(len(self.action_items), 'action item')} ({_count(tables, 'table')}), "
-            f"{_count(rows, 'consideration')}"
-        )
+from ..diagnostics import Diagnostic, PlanError, display_path
+from .folder import DOCUMENT_FILE, FOLDERS, Failed, Loaded, Plan, require_folder
+from .models import FILE_KINDS, PATTERN_MEANINGS, Document, PlanModel, ap_sort_key
+from .source import SourceFile, load_yaml
 
 
 def _natural_key(path: Path) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
-
-
-def plan_folder_problem(root: Path) -> Diagnostic | None:
-    """Why `root` is not a plan folder, in words that say where we looked and what to type instead."""
-    shown = display_path(root)
-    if not root.exists():
-        where = "" if root.is_absolute() else f" (looked in the current folder, {Path.cwd()})"
-        return Diagnostic(shown, 0, 0, f"plan folder not found{where}: run apdoc from the folder that holds "
-                                       "the plan folder, or give its path with --plan DIR")
-    if not root.is_dir():
-        return Diagnostic(shown, 0, 0, "is a file, not a plan folder")
-    if not (root / "document.yaml").exists() and (root / "plan" / "document.yaml").is_file():
-        return Diagnostic(shown, 0, 0, f"not a plan folder (no document.yaml), but it holds one: "
-                                       f"did you mean --plan {display_path(root / 'plan')}?")
-    return None
 
 
 def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
@@ -99,20 +27,19 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
 
     Warnings (allowed but unfinished) are kept in `plan.warnings`; `strict` makes them errors.
     """
-    problem = plan_folder_problem(root)
-    if problem is not None:
-        raise PlanError([problem])
+    require_folder(root)
     problems: list[Diagnostic] = []
     failed: list[Failed] = []
-    document = _load(root / "document.yaml", Document, "document", root, problems, failed, required=True)
+    document = _load(root / DOCUMENT_FILE, Document, "document", root, problems, failed, required=True)
     for extra in sorted(root.glob("*.y*ml")):
-        if extra.name != "document.yaml":
+        if extra.name != DOCUMENT_FILE:
             problems.append(
                 Diagnostic(display_path(extra), 0, 0, "unknown plan file: expected document.yaml, "
                            "chapters/, annexes/ or action-items/")
             )
     loaded: dict[str, list[Loaded]] = {}
-    for folder, model in FOLDERS.items():
+    for folder, kind in FOLDERS.items():
+        model = FILE_KINDS[kind]
         files = sorted((root / folder).glob("*"), key=_natural_key) if (root / folder).is_dir() else []
         loaded[folder] = []
         for path in files:
@@ -197,15 +124,6 @@ def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems:
 
 
 # --- pydantic errors in the editor's terms ------------------------------------
-
-_PATTERN_NAMES = {
-    r"^AP[1-9][0-9]*(\.[1-9][0-9]*)*$": "an action item id such as AP1.4",
-    r"^(AP[1-9][0-9]*(\.[1-9][0-9]*)*|New AP)$": "an action item id such as AP1.4, or New AP",
-    r"^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and hyphens, e.g. strategic-plan",
-    r"^[0-9]+$": "a number such as 07",
-    r"^b-[^\]\[]+$": "a key starting with b-, e.g. b-ITU Strategic Plan",
-    r"^[A-Za-z0-9_-]+$": "letters, digits, - and _",
-}
 
 
 def _kind(value: Any) -> str:
@@ -306,7 +224,7 @@ def explain(exc: ValidationError, source: SourceFile, model: type[BaseModel]) ->
             out.append(source.diagnostic(loc, f"{name}: expected {wanted}, got {_kind(value)}"))
         elif error["type"] == "string_pattern_mismatch":
             pattern = error.get("ctx", {}).get("pattern", "")
-            described = _PATTERN_NAMES.get(pattern, f"text matching {pattern}")
+            described = PATTERN_MEANINGS.get(pattern, f"text matching {pattern}")
             out.append(source.diagnostic(loc, f"{name}: '{error['input']}' is not {described}"))
         elif error["type"] in ("too_short", "string_too_short"):
             out.append(source.diagnostic(loc, f"{name}: must not be empty"))
@@ -316,7 +234,3 @@ def explain(exc: ValidationError, source: SourceFile, model: type[BaseModel]) ->
         else:
             out.append(source.diagnostic(loc, f"{name}: {error['msg']}"))
     return out
-
-
-def _count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else plural or singular + 's'}"

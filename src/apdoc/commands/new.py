@@ -27,12 +27,13 @@ import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from .diagnostics import Diagnostic, PlanError, display_path
-from .fmt import _plain, dump, new_yaml, schema_line
-from .loader import SourceFile, _build, load_yaml
-from .models import AP_ID_PATTERN, PLACEHOLDER, TABLE_FIELDS, ActionItem, ap_sort_key
-from .output import write_atomic
-from .plan import Plan, load_plan
+from ..diagnostics import Diagnostic, PlanError, display_path
+from ..output import write_atomic
+from ..plan.load import Plan, load_plan
+from ..plan.models import AP_ID_PATTERN, PLACEHOLDER, TABLE_FIELDS, ActionItem, ap_sort_key
+from ..plan.source import SourceFile, load_yaml, read_text
+from ..plan.walks import chapter_tree
+from .fmt import dump, loaded_data, new_yaml, schema_line
 
 
 @dataclass
@@ -97,7 +98,7 @@ def _pillar_edits(plan: Plan, ap_id: str, after: str) -> tuple[list[_Edit], list
         rt = new_yaml()
         old = loaded.source.path.read_text(encoding="utf-8")
         data = rt.load(old)
-        expected = _plain(old, loaded.source.path)
+        expected = loaded_data(old, loaded.source.path)
         changed = False
         for block in _maps(data):
             figure = block.get("figure")
@@ -113,7 +114,7 @@ def _pillar_edits(plan: Plan, ap_id: str, after: str) -> tuple[list[_Edit], list
         if changed:
             text = dump(data, rt)
             _insert_after_in(expected, ap_id, after)
-            if _plain(text, loaded.source.path) != expected:  # pragma: no cover - a bug, not the editor's
+            if loaded_data(text, loaded.source.path) != expected:  # pragma: no cover - a bug, not the editor's
                 raise _fail(loaded.source.path, f"cannot add {ap_id} to its pillar without changing other values")
             edits.append(_Edit(loaded.source.path, text))
     return edits, said
@@ -164,7 +165,7 @@ def new_action(root: Path, ap_id: str, name: str, after: str | None = None) -> l
     if after is not None and after not in known:
         raise _fail(target, f"--after {after}: no such action item")
     text = action_item_text(ap_id, name, target, root)
-    data = _plain(text, target)
+    data = loaded_data(text, target)
     ActionItem.model_validate(data)  # the scaffold itself must be a valid item
     edits = [_Edit(target, text)]
     said = [f"created {display_path(target)}: {ap_id} “{name}”, every field empty",
@@ -191,16 +192,9 @@ def _neighbours(ap_id: str, siblings: list[str]) -> str:
 def _matrix(plan: Plan) -> tuple[Path, tuple[Any, ...]]:
     """The chapter file and place of the `considerations:` list, wherever the plan keeps it."""
     for loaded in plan.all_chapters:
-        stack: list[tuple[Any, tuple[Any, ...]]] = [(loaded.source.data, ())]
-        while stack:
-            chapter, loc = stack.pop(0)
-            if not isinstance(chapter, dict):
-                continue
-            if "considerations" in chapter:
+        for chapter, loc in chapter_tree(loaded.model):
+            if "considerations" in chapter.model_fields_set:  # given, even as `considerations: []`
                 return loaded.source.path, (*loc, "considerations")
-            sections = chapter.get("sections")
-            if isinstance(sections, list):
-                stack += [(s, (*loc, "sections", n)) for n, s in enumerate(sections)]
     raise _fail(plan.root, "no chapter has a considerations: list (add `considerations: []` to the chapter "
                            "that shows the matrix)")
 
@@ -282,13 +276,12 @@ def new_consideration(root: Path, after: str | None = None) -> list[str]:
         data = rt.load(old)
         _at(data, loc[:-1])[loc[-1]] = CommentedSeq([_as_yaml(row)])
         text = dump(data, rt)
-    expected = _plain(old, path)
+    expected = loaded_data(old, path)
     _at(expected, loc).insert(index, row)
-    written = SourceFile(path=path, data=None)
     try:
-        _build(written, text, [])
-    except yaml.YAMLError:  # pragma: no cover - a bug, not the editor's
-        written.data = None
+        written = read_text(text, path)
+    except (yaml.YAMLError, PlanError):  # pragma: no cover - a bug, not the editor's
+        written = SourceFile(path=path, data=None)
     if written.data != expected:  # pragma: no cover - a bug, not the editor's
         raise _fail(path, "cannot add the row without changing other values (please report this)")
     _write([_Edit(path, text)])

@@ -15,14 +15,25 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 
+# Every pattern a plan value must match, with what it means to an editor. Errors name a mismatch
+# by its meaning (load.explain), so a pattern and its message cannot drift apart.
+PATTERN_MEANINGS: dict[str, str] = {}
+
+
+def matching(pattern: str, meaning: str) -> object:
+    """Text matching `pattern`, described to the editor as `meaning`."""
+    PATTERN_MEANINGS[pattern] = meaning
+    return Annotated[str, StringConstraints(pattern=pattern)]
+
+
 AP_ID_PATTERN = r"^AP[1-9][0-9]*(\.[1-9][0-9]*)*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 NEW_AP = "New AP"
 # What `apdoc new` writes where a required text is still to be written: a warning until replaced.
 PLACEHOLDER = "[to be written]"
 
-ActionItemId = Annotated[str, StringConstraints(pattern=AP_ID_PATTERN)]
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+ActionItemId = matching(AP_ID_PATTERN, "an action item id such as AP1.4")
+Slug = matching(SLUG_PATTERN, "an id of lower-case letters, digits and hyphens, e.g. strategic-plan")
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Markdown = str
 # A text field: Markdown, or a YAML list in which each item is one bullet.
@@ -136,7 +147,7 @@ Block = Annotated[
 
 
 class Reference(PlanModel):
-    key: Annotated[str, StringConstraints(pattern=r"^b-[^\]\[]+$")] = Field(
+    key: matching(r"^b-[^\]\[]+$", "a key starting with b-, e.g. b-ITU Strategic Plan") = Field(  # type: ignore[valid-type]
         description="Bibliography key without brackets, e.g. b-ITU Strategic Plan; cited as [b-…]."
     )
     text: NonEmpty = Field(description="The reference as it is printed.")
@@ -148,7 +159,7 @@ class SessionSource(PlanModel):
     description: NonEmpty = Field(description="What the source is, shown in the legend.")
 
 
-TargetId = Annotated[str, StringConstraints(pattern=r"^(AP[1-9][0-9]*(\.[1-9][0-9]*)*|New AP)$")]
+TargetId = matching(f"^({AP_ID_PATTERN[1:-1]}|{NEW_AP})$", "an action item id such as AP1.4, or New AP")
 
 
 class ActionItemTarget(PlanModel):
@@ -177,7 +188,7 @@ class OneOf(PlanModel):
 
 
 class Consideration(PlanModel):
-    number: Annotated[str, StringConstraints(pattern=r"^[0-9]+$")] = Field(
+    number: matching(r"^[0-9]+$", "a number such as 07") = Field(  # type: ignore[valid-type]
         description="Row number as it stands, e.g. 01. Numbers are never reused, so gaps are normal."
     )
     point: NonEmpty = Field(description="The point for consideration (Markdown).")
@@ -211,7 +222,7 @@ class Chapter(PlanModel):
         description="Paragraphs (Markdown), tables, and 'insert:' markers for generated content.",
     )
     sections: list[Chapter] = Field(default_factory=list, description="Sub-sections, numbered 1.1, 1.2, …")
-    footnotes: dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")], NonEmpty] = Field(
+    footnotes: dict[matching(r"^[A-Za-z0-9_-]+$", "letters, digits, - and _"), NonEmpty] = Field(  # type: ignore[valid-type]
         default_factory=dict,
         description="Footnotes referenced as [^id] in this chapter's text: id → footnote text.",
     )

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markupsafe import Markup
 
-from .refs import FOOTNOTE_REF
+from ..plan.refs import FOOTNOTE_REF
 
 # Anything that could be Markdown syntax sends the text through the parser.
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>!&]|\n\s*\n|(?:^|\n)\s*(?:[-+*>#]|\d+[.)])(?:\s|$)|\n {4}")

@@ -20,9 +20,10 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import build_formats
-from .diagnostics import Diagnostic, PlanError, display_path
-from .plan import FOLDERS
+from ..build import build_formats
+from ..defaults import templates_beside
+from ..diagnostics import Diagnostic, PlanError, display_path
+from ..plan.folder import FOLDERS
 
 Snapshot = frozenset[tuple[str, int, int, int]]
 
@@ -42,7 +43,7 @@ class Round:
 def inputs(plan_dir: Path, template_dir: Path | None) -> list[Path]:
     """The folders a build reads: the plan (as load_plan reads it) and the templates."""
     folders = [plan_dir, *(plan_dir / folder for folder in FOLDERS)]
-    folders.append(template_dir if template_dir is not None else plan_dir.resolve().parent / "templates")
+    folders.append(template_dir if template_dir is not None else templates_beside(plan_dir))
     return folders
 
 

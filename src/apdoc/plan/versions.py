@@ -18,16 +18,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .diagnostics import Diagnostic, PlanError, display_path
-from .plan import Plan, load_plan
-
-FIXED_DATE = "2000-01-01T00:00:00Z"
+from ..defaults import FIXED_DATE
+from ..diagnostics import Diagnostic, PlanError, display_path
+from .folder import Plan
+from .load import load_plan
 
 
 @dataclass(frozen=True)
 class Version:
     plan: Plan
-    label: str  # as the editor named it: "td256", "../old/plan"
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -52,7 +51,7 @@ def earlier_version(ref: str, plan_dir: Path) -> Iterator[Version]:
     """The plan as it was at `ref` (a folder or a git revision), loaded and checked."""
     folder = Path(ref)
     if folder.is_dir():
-        yield Version(_load(folder, ref, None), ref)
+        yield Version(_load_version(folder, ref, None))
         return
     repository = _repository(plan_dir)
     if repository is None:
@@ -68,10 +67,10 @@ def earlier_version(ref: str, plan_dir: Path) -> Iterator[Version]:
     with tempfile.TemporaryDirectory(prefix="apdoc-earlier-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")  # refuses links and paths outside tmp
-        yield Version(_load(Path(tmp) / relative, ref, Path(tmp)), ref)
+        yield Version(_load_version(Path(tmp) / relative, ref, Path(tmp)))
 
 
-def _load(folder: Path, ref: str, extracted: Path | None) -> Plan:
+def _load_version(folder: Path, ref: str, extracted: Path | None) -> Plan:
     """Load the earlier plan; its problems name the revision (`td256:plan/…`), not a temp folder."""
     try:
         return load_plan(folder)

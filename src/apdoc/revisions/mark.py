@@ -23,18 +23,17 @@ from collections.abc import Iterator
 from difflib import SequenceMatcher
 from html import escape
 from itertools import groupby
-from typing import Union
 
 from lxml import etree
 
-INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"}
+from ..intermediate import INLINE, REVISION_ATTRIBUTE, REVISION_MARKS, Piece, is_inline_container, runs_and_blocks
+
 VOID = {"br", "col", "meta", "img", "hr", "wbr"}
 # Ids that only record a position inside their parent; others name plan content.
 POSITIONAL_ID = re.compile(r"-(?:b|p|i|r|c)\d+$")
 SIMILAR = 0.5  # word-level likeness above which two blocks are compared rather than replaced
 UNMARKED = {"cover", "action"}  # ids of parts taken from the current version as they are
 
-Piece = Union[str, etree._Element]  # noqa: UP007 — text or an inline element
 Item = tuple[str, object]  # ("block", element) or ("inline", [pieces])
 
 
@@ -78,8 +77,8 @@ def _merge(old: etree._Element, new: etree._Element) -> list[etree._Element]:
         return [_marked(old, "del"), _marked(new, "ins")]  # a drawing changes as a whole
     out = etree.Element(new.tag, dict(new.attrib))
     changed = _merge_items(_items(old), _items(new), out)
-    if changed and _is_inline_container(out) and out.get("data-rev") is None:
-        out.set("data-rev", "mod")
+    if changed and is_inline_container(out) and out.get(REVISION_ATTRIBUTE) is None:
+        out.set(REVISION_ATTRIBUTE, "mod")
     return [out]
 
 
@@ -93,32 +92,7 @@ def _cells(tr: etree._Element) -> list[int]:
 
 def _items(el: etree._Element) -> list[Item]:
     """An element's content as block children and runs of inline content between them."""
-    items: list[Item] = []
-    run: list[Piece] = []
-
-    def flush() -> None:
-        if any(isinstance(p, etree._Element) or p.strip() for p in run):
-            items.append(("inline", list(run)))
-        run.clear()
-
-    if el.text:
-        run.append(el.text)
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag in INLINE:
-            run.append(child)
-        else:
-            flush()
-            items.append(("block", child))
-        if child.tail:
-            run.append(child.tail)
-    flush()
-    return items
-
-
-def _is_inline_container(el: etree._Element) -> bool:
-    return all(not isinstance(c.tag, str) or c.tag in INLINE for c in el)
+    return list(runs_and_blocks(el))
 
 
 def _key(item: Item) -> tuple:
@@ -205,7 +179,7 @@ def _emit(before: Item | None, after: Item | None, out: etree._Element) -> bool:
 
 def _marked(el: etree._Element, mark: str) -> etree._Element:
     marked = _copy(el)
-    marked.set("data-rev", mark)
+    marked.set(REVISION_ATTRIBUTE, mark)
     if mark == "del":  # ids stay unique: a deleted element's id may live on in the current version
         for inner in marked.iter():
             if isinstance(inner.tag, str) and inner.get("id"):
@@ -214,7 +188,7 @@ def _marked(el: etree._Element, mark: str) -> etree._Element:
 
 
 def _has_marks(el: etree._Element) -> bool:
-    return any(e.tag in ("ins", "del") or e.get("data-rev") for e in el.iter() if isinstance(e.tag, str))
+    return any(e.tag in REVISION_MARKS or e.get(REVISION_ATTRIBUTE) for e in el.iter() if isinstance(e.tag, str))
 
 
 # --- inline content: word by word ---------------------------------------------
@@ -269,11 +243,11 @@ def _merge_inline(old: list[Piece], new: list[Piece], out: etree._Element) -> bo
         for piece in new:
             _append_piece(out, _copy(piece) if isinstance(piece, etree._Element) else piece)
         return False
-    _build(marked, out)
+    _rebuild_inline(marked, out)
     return True
 
 
-def _build(marked: list[tuple[str | None, Token]], out: etree._Element) -> None:
+def _rebuild_inline(marked: list[tuple[str | None, Token]], out: etree._Element) -> None:
     """Rebuild inline markup from marked tokens: formatting outside, <ins>/<del> inside."""
     open_chain: list[tuple[tuple, etree._Element]] = []  # wrappers still open, outer to inner
     for (mark, keys), group in groupby(marked, key=lambda m: (m[0], _chain_key(m[1][2]))):

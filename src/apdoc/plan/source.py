@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, PlanError, display_path
+from ..diagnostics import Diagnostic, PlanError, display_path
 
 try:  # libyaml is about ten times faster; the pure-Python parser gives the same events
     from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]
@@ -116,7 +116,7 @@ def load_yaml(path: Path) -> SourceFile:
     if problems:
         raise PlanError(problems)
     try:
-        _build(source, text, problems)
+        parse_into(source, text, problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -181,7 +181,19 @@ def _events(text: str):
         yield from yaml.parse(text, Loader=yaml.SafeLoader)
 
 
-def _build(source: SourceFile, text: str, problems: list[Diagnostic]) -> None:
+def read_text(text: str, path: Path) -> SourceFile:
+    """`text` read as the plan's loader reads the file at `path` (apdoc fmt and new check their
+    output with it). Raises PlanError, or yaml.YAMLError on a syntax error."""
+    source = SourceFile(path=path, data=None)
+    problems: list[Diagnostic] = []
+    parse_into(source, text, problems)
+    if problems:
+        raise PlanError(problems)
+    return source
+
+
+def parse_into(source: SourceFile, text: str, problems: list[Diagnostic]) -> None:
+    """Parse `text` into `source.data` and its positions, adding what a plan may not hold to `problems`."""
     shown = source.shown
     stack: list[_Frame] = []
     documents = 0

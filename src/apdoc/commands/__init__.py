@@ -1,0 +1,1 @@
+"""The editor's commands around the pipeline: fmt, new, diff, stats, watch."""

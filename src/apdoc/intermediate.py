@@ -1,0 +1,118 @@
+"""The intermediate document as code: the vocabulary of docs/layout-vocabulary.md that the layout
+writes and every writer and the revision marks read.
+
+One XHTML document sits between the plan and the output formats (readers → one document →
+writers, as in pandoc). What an element is (inline or block), its classes, its revision mark,
+how a container's content splits into runs of inline content and blocks, and which cell covers
+which place of a table's grid are answered here once, not in each writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from lxml import etree
+
+# Inline elements: a run of text; everything else the layout writes is a block.
+INLINE = frozenset({"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"})
+# Blocks that may stand in a container (section, div, li, td, blockquote).
+BLOCKS = frozenset({"p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "figure"})
+CELLS = ("td", "th")
+SVG_NS = "http://www.w3.org/2000/svg"
+
+# Revision marks (a marked TD, revisions/): <ins>/<del> around inline content, and data-rev on a
+# block wholly inserted or deleted ("ins"/"del") or holding inline marks ("mod").
+REVISION_MARKS = ("ins", "del")
+REVISION_ATTRIBUTE = "data-rev"
+
+Piece = str | etree._Element  # text, or an inline element (with its tail left out)
+
+
+def classes(element: etree._Element) -> list[str]:
+    """The element's classes, in order."""
+    return (element.get("class") or "").split()
+
+
+def revision(element: etree._Element) -> str | None:
+    """"ins" or "del" when the element is a block wholly inserted or deleted, else None."""
+    mark = element.get(REVISION_ATTRIBUTE)
+    return mark if mark in REVISION_MARKS else None
+
+
+def is_inline_container(element: etree._Element) -> bool:
+    """True when every child element is inline (a paragraph, a heading, a caption)."""
+    return all(not isinstance(c.tag, str) or c.tag in INLINE for c in element)
+
+
+Content = tuple[Literal["inline"], list[Piece]] | tuple[Literal["block"], etree._Element]
+
+
+def runs_and_blocks(element: etree._Element, *, keep_blank: bool = False) -> Iterator[Content]:
+    """The element's content in order: ("inline", pieces) for each run of text and inline
+    elements between blocks, ("block", child) for each block child. A run of only whitespace
+    is left out unless `keep_blank`. Comments and processing instructions are skipped; a tail
+    follows its element."""
+    run: list[Piece] = [element.text] if element.text else []
+    for child in element:
+        if not isinstance(child.tag, str):
+            if child.tail:
+                run.append(child.tail)
+            continue
+        if child.tag in INLINE:
+            run.append(child)
+        else:
+            if run and (keep_blank or _has_content(run)):
+                yield "inline", run
+            run = []
+            yield "block", child
+        if child.tail:
+            run.append(child.tail)
+    if run and (keep_blank or _has_content(run)):
+        yield "inline", run
+
+
+def _has_content(run: list[Piece]) -> bool:
+    return any(isinstance(piece, etree._Element) or piece.strip() for piece in run)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One place of a table's grid and the cell that covers it. `origin`: the cell's top-left
+    place, where its content goes; the others are covered by its colspan or rowspan."""
+
+    cell: etree._Element
+    origin: bool
+    from_above: bool  # covered by the rowspan of a cell in an earlier row
+
+
+def span_grid(rows: Iterable[etree._Element]) -> list[list[Slot]]:
+    """The grid of a table's rows (<tr>s, in order): for each row, one Slot per column it has,
+    with the places that colspans and rowspans cover filled in."""
+    grid: list[list[Slot]] = []
+    covering: dict[int, tuple[etree._Element, int]] = {}  # column → (cell above, rows it still covers)
+    for tr in rows:
+        row: list[Slot] = []
+        for cell in (c for c in tr if c.tag in CELLS):
+            _fill_from_above(row, covering)
+            across, down = int(cell.get("colspan", "1")), int(cell.get("rowspan", "1"))
+            for extra in range(across):
+                if down > 1:
+                    covering[len(row)] = (cell, down - 1)
+                row.append(Slot(cell, origin=extra == 0, from_above=False))
+        _fill_from_above(row, covering)
+        grid.append(row)
+    return grid
+
+
+def _fill_from_above(row: list[Slot], covering: dict[int, tuple[etree._Element, int]]) -> None:
+    """Add to `row` the places that rowspans from above cover next, and count them down."""
+    while len(row) in covering:
+        column = len(row)
+        cell, left = covering[column]
+        row.append(Slot(cell, origin=False, from_above=True))
+        if left > 1:
+            covering[column] = (cell, left - 1)
+        else:
+            del covering[column]

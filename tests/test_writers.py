@@ -1,0 +1,106 @@
+"""Writers on small fragments of the intermediate XHTML, and the writers' registry.
+
+A writer is a function from the intermediate document to bytes, so each case here is a few
+lines of XHTML (docs/layout-vocabulary.md) and the exact output expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from apdoc.build import build_formats
+from apdoc.writers import WRITERS, Writer, register, writer
+from apdoc.writers.markdown import write_markdown
+from conftest import MINI_PLAN, run_cli
+
+
+def markdown(body: str) -> str:
+    html = f'<html xmlns:svg="http://www.w3.org/2000/svg"><head><title>T</title></head><body>{body}</body></html>'
+    return write_markdown(html).decode("utf-8")
+
+
+def test_markdown_table_with_row_spans_repeats_nothing_and_keeps_the_columns() -> None:
+    out = markdown(
+        "<table><thead><tr><th>Item</th><th>Text</th><th>Note</th></tr></thead><tbody>"
+        '<tr><td rowspan="2">AP1</td><td>first</td><td>a</td></tr>'
+        "<tr><td>second</td><td>b</td></tr>"
+        '<tr><td>AP2</td><td colspan="2" rowspan="2">wide</td></tr>'
+        "<tr><td>AP3</td></tr></tbody></table>"
+    )
+    assert out == (
+        "<!-- T -->\n\n"
+        "| Item | Text | Note |\n|---|---|---|\n"
+        "| AP1 | first | a |\n|  | second | b |\n"
+        "| AP2 | wide |  |\n| AP3 |  |  |\n"
+    )
+
+
+def test_markdown_nested_list_is_indented_under_its_item() -> None:
+    out = markdown("<ul><li><p>one</p><ol><li>two</li><li>three</li></ol></li><li>four</li></ul>")
+    assert out == "<!-- T -->\n\n- one\n  1. two\n  2. three\n- four\n"
+
+
+def test_markdown_footnote_becomes_a_numbered_note_at_the_end() -> None:
+    out = markdown('<p>Text<span class="footnote">A <em>short</em> note.</span> goes on.</p>')
+    assert out == "<!-- T -->\n\nText[^1] goes on.\n\n[^1]: A *short* note.\n"
+
+
+def test_markdown_shows_the_current_text_of_a_marked_run() -> None:
+    # Markdown has no revision marks (`apdoc diff --format md` shows changes): the text as it is now.
+    out = markdown('<p data-rev="mod">The <del>old</del><ins>new</ins> <em>text</em>.</p>')
+    assert out == "<!-- T -->\n\nThe new *text*.\n"
+
+
+def test_markdown_escapes_text_that_would_be_markup() -> None:
+    assert markdown("<p>a*b* | [c] &lt;d&gt;</p>") == "<!-- T -->\n\na\\*b\\* \\| \\[c\\] \\<d\\>\n"
+
+
+# --- the registry -----------------------------------------------------------------
+
+
+def write_plain_text(html: str) -> bytes:
+    """A toy writer: the document's text, one line per block."""
+    body = etree.fromstring(html.encode("utf-8")).find("body")
+    lines = (" ".join("".join(p.itertext()).split()) for p in body.iter("h1", "h2", "h3", "p"))
+    return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+
+
+@pytest.fixture
+def plain_text_writer() -> Iterator[Writer]:
+    """The toy writer registered for one test (the registry is restored after it)."""
+    before = dict(WRITERS)
+    yield register(Writer("txt", suffix="text", function=write_plain_text))
+    WRITERS.clear()
+    WRITERS.update(before)
+
+
+def test_a_registered_writer_builds_like_the_others(plain_text_writer: Writer, tmp_path: Path) -> None:
+    (path,) = build_formats(MINI_PLAN, {"txt": None}, folder=tmp_path)
+    assert path.suffix == ".text"  # the writer's suffix, not its name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "INTERNATIONAL TELECOMMUNICATION UNION" and "A small plan with other items" in lines
+    assert writer("txt") is plain_text_writer
+
+
+def test_a_registered_writer_is_a_cli_format_and_part_of_all(plain_text_writer: Writer, tmp_path: Path) -> None:
+    code, _, err = run_cli("build", "--plan", str(MINI_PLAN), "--format", "txt", "-o", str(tmp_path / "td.txt"))
+    assert code == 0, err
+    assert (tmp_path / "td.txt").read_text(encoding="utf-8").strip()
+    code, _, err = run_cli("build", "--plan", str(MINI_PLAN), "--format", "all", "-o", str(tmp_path / "all"))
+    assert code == 0, err
+    assert sorted(p.suffix for p in (tmp_path / "all").iterdir()) == [".docx", ".html", ".md", ".pdf", ".text"]
+
+
+def test_a_writer_without_revision_marks_is_refused_with_compare_to(tmp_path: Path) -> None:
+    code, _, err = run_cli("build", "--plan", str(MINI_PLAN), "--format", "md", "--compare-to", str(MINI_PLAN))
+    assert code == 2
+    assert "--compare-to marks DOCX, PDF and HTML; for Markdown use `apdoc diff REF --format md`" in err
+
+
+def test_an_unknown_writer_names_the_ones_there_are() -> None:
+    with pytest.raises(KeyError, match="no writer 'odt'; there are docx, pdf, html, md"):
+        writer("odt")
