@@ -1,175 +1,179 @@
-"""The package's other parts: numbering, footnotes, headers, settings, rels, properties."""
+"""The package's parts around document.xml: numbering, footnotes, headers, settings, font
+table, relationships, content types, document properties. Their look comes from look.py."""
 
 from __future__ import annotations
 
-from .common import (
-    HEADING_ABSTRACT,
-    LIST_KINDS,
-    NS,
-    escape_attr,
-    escape_text,
-)
+from lxml import etree
+
+from .document import HEADING_ABSTRACT, LIST_KINDS
+from .look import look, style_fonts
+from .ooxml import CORE, NAMESPACES, REL_TYPE, add, make
+
+WORD_ML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+# Part name → content type, in the order [Content_Types].xml lists them.
+CONTENT_TYPES = {
+    "/word/document.xml": WORD_ML + "document.main+xml",
+    "/word/styles.xml": WORD_ML + "styles+xml",
+    "/word/settings.xml": WORD_ML + "settings+xml",
+    "/word/numbering.xml": WORD_ML + "numbering+xml",
+    "/word/footnotes.xml": WORD_ML + "footnotes+xml",
+    "/word/header1.xml": WORD_ML + "header+xml",
+    "/word/header2.xml": WORD_ML + "header+xml",
+    "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+    "/docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+}
+# document.xml's relationships to the other word/ parts: id, type, target.
+WORD_PARTS = [
+    ("rIdStyles", "styles", "styles.xml"),
+    ("rIdSettings", "settings", "settings.xml"),
+    ("rIdNumbering", "numbering", "numbering.xml"),
+    ("rIdFootnotes", "footnotes", "footnotes.xml"),
+    ("rIdHeaderDefault", "header", "header1.xml"),
+    ("rIdHeaderFirst", "header", "header2.xml"),
+]
 
 
-def numbering_xml(nums: list[int]) -> str:
-    formats = {
-        "bullet": [("bullet", "–"), ("bullet", "·"), ("bullet", "–")],
-        "decimal": [("decimal", "%1."), ("lowerLetter", "%2)"), ("lowerRoman", "%3)")],
-        "lowerRoman": [("lowerRoman", "%1."), ("lowerLetter", "%2)"), ("decimal", "%3.")],
-        "lowerLetter": [("lowerLetter", "%1)"), ("lowerRoman", "%2)"), ("decimal", "%3.")],
-    }
-    abstract = []
+def numbering(nums: list[int]) -> etree._Element:
+    """The list definitions (two per list kind: body and in tables), the headings' outline
+    numbering, and one w:num instance per list, each restarting at 1."""
+    root = make("w:numbering")
     for kind, (body_id, table_id) in LIST_KINDS.items():
         for abstract_id, in_table in ((body_id, False), (table_id, True)):
-            levels = []
-            for level, (fmt, text) in enumerate(formats[kind]):
-                # enumlev1/enumlev2 in the body; tighter steps inside table cells
-                if in_table:
-                    left, hanging = 340 * (level + 1), 340
-                else:
-                    left, hanging = 794 + 397 * level, 794 if level == 0 else 397
-                levels.append(
-                    f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-                    f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
-                    f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{left}"/></w:tabs>'
-                    f'<w:ind w:left="{left}" w:hanging="{hanging}"/></w:pPr></w:lvl>'
-                )
-            abstract.append(
-                f'<w:abstractNum w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="hybridMultilevel"/>'
-                + "".join(levels) + "</w:abstractNum>"
-            )
-    outline = "".join(
-        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
-        f'<w:lvlText w:val="{".".join(f"%{n}" for n in range(1, level + 2))}"/><w:lvlJc w:val="left"/>'
-        '<w:pPr><w:tabs><w:tab w:val="num" w:pos="794"/></w:tabs><w:ind w:left="794" w:hanging="794"/></w:pPr>'
-        "</w:lvl>"
-        for level in range(3)
-    )
-    abstract.append(f'<w:abstractNum w:abstractNumId="{HEADING_ABSTRACT}"><w:multiLevelType w:val="multilevel"/>'
-                    f"{outline}</w:abstractNum>")
-    instances = "".join(
-        f'<w:num w:numId="{n}"><w:abstractNumId w:val="{a}"/>'
-        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
-        for n, a in enumerate(nums, 1)
-    )
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering {NS}>'
-            + "".join(abstract) + instances + "</w:numbering>")
+            indents = look().indents(in_table)
+            abstract = add(root, "w:abstractNum", {"w:abstractNumId": abstract_id})
+            add(abstract, "w:multiLevelType", {"w:val": "hybridMultilevel"})
+            for level, (number_format, text) in enumerate(look().list_formats[kind]):
+                abstract.append(_level(level, number_format, text, indents.left(level), indents.hanging(level)))
+    outline = add(root, "w:abstractNum", {"w:abstractNumId": HEADING_ABSTRACT})
+    add(outline, "w:multiLevelType", {"w:val": "multilevel"})
+    for level in range(3):
+        text = ".".join(f"%{n}" for n in range(1, level + 2))
+        outline.append(_level(level, "decimal", text, look().heading_indent, look().heading_indent))
+    for num_id, abstract_id in enumerate(nums, 1):
+        num = add(root, "w:num", {"w:numId": num_id})
+        add(num, "w:abstractNumId", {"w:val": abstract_id})
+        add(add(num, "w:lvlOverride", {"w:ilvl": 0}), "w:startOverride", {"w:val": 1})
+    return root
 
 
-def footnotes_xml(notes: list[str]) -> str:
-    return (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {NS}>'
-        '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr>'
-        '<w:r><w:separator/></w:r></w:p></w:footnote>'
-        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:before="0" w:after="0"/>'
-        '</w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
-        + "".join(notes) + "</w:footnotes>"
+def _level(level: int, number_format: str, text: str, left: int, hanging: int) -> etree._Element:
+    return make(
+        "w:lvl", {"w:ilvl": level},
+        make("w:start", {"w:val": 1}), make("w:numFmt", {"w:val": number_format}),
+        make("w:lvlText", {"w:val": text}), make("w:lvlJc", {"w:val": "left"}),
+        make("w:pPr", None,
+             make("w:tabs", None, make("w:tab", {"w:val": "num", "w:pos": left})),
+             make("w:ind", {"w:left": left, "w:hanging": hanging})),
     )
 
 
-def header_xml(document_number: str) -> str:
-    return (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr {NS}>'
-        '<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:t xml:space="preserve">- </w:t></w:r>'
-        '<w:fldSimple w:instr=" PAGE "><w:r><w:t>2</w:t></w:r></w:fldSimple>'
-        '<w:r><w:t xml:space="preserve"> -</w:t></w:r></w:p>'
-        f'<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:t xml:space="preserve">{escape_text(document_number)}'
-        "</w:t></w:r></w:p></w:hdr>"
+def footnotes(notes: list[etree._Element]) -> etree._Element:
+    """The separators Word expects (ids -1 and 0), then the footnotes in document order."""
+    root = make("w:footnotes")
+    for kind, number in (("separator", -1), ("continuationSeparator", 0)):
+        spacing = make("w:pPr", None, make("w:spacing", {"w:before": 0, "w:after": 0}))
+        paragraph = make("w:p", None, spacing, make("w:r", None, make(f"w:{kind}")))
+        add(root, "w:footnote", {"w:type": kind, "w:id": number}).append(paragraph)
+    root.extend(notes)
+    return root
+
+
+def _header_paragraph(*runs: etree._Element) -> etree._Element:
+    properties = make("w:pPr", None, make("w:pStyle", {"w:val": look().styles.header}))
+    return make("w:p", None, properties, *runs)
+
+
+def _text_run(text: str, preserve: bool = True) -> etree._Element:
+    attributes = {"xml:space": "preserve"} if preserve else None
+    return make("w:r", None, make("w:t", attributes, text=text))
+
+
+def header(document_number: str) -> etree._Element:
+    """The running header: the page number between the look's marks, then the document number."""
+    running = look().running_header
+    page = make("w:fldSimple", {"w:instr": " PAGE "}, _text_run("2", preserve=False))
+    return make(
+        "w:hdr", None,
+        _header_paragraph(_text_run(running.before_page), page, _text_run(running.after_page)),
+        _header_paragraph(_text_run(document_number)),
     )
 
 
-def empty_header_xml() -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr {NS}>'
-            '<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr></w:p></w:hdr>')
+def first_page_header() -> etree._Element:
+    """The cover's header: empty."""
+    return make("w:hdr", None, _header_paragraph())
 
 
-SETTINGS = (
-    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:settings {NS}>'
-    '<w:defaultTabStop w:val="794"/><w:characterSpacingControl w:val="doNotCompress"/>'
-    '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
-    '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
-    'w:val="15"/></w:compat></w:settings>'
-)
-
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Default Extension="png" ContentType="image/png"/>'
-    '<Override PartName="/word/document.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    '<Override PartName="/word/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
-    '<Override PartName="/word/settings.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
-    '<Override PartName="/word/numbering.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
-    '<Override PartName="/word/footnotes.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>'
-    '<Override PartName="/word/header1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
-    '<Override PartName="/word/header2.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
-    '<Override PartName="/docProps/core.xml" '
-    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-    '<Override PartName="/docProps/app.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-    "</Types>"
-)
-
-PACKAGE_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-    'officeDocument" Target="word/document.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
-    'core-properties" Target="docProps/core.xml"/>'
-    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-    'extended-properties" Target="docProps/app.xml"/>'
-    "</Relationships>"
-)
-
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-
-
-def document_rels(links: list[str], images: int) -> str:
-    rels = [
-        ("rIdStyles", "styles", "styles.xml", ""),
-        ("rIdSettings", "settings", "settings.xml", ""),
-        ("rIdNumbering", "numbering", "numbering.xml", ""),
-        ("rIdFootnotes", "footnotes", "footnotes.xml", ""),
-        ("rIdHeaderDefault", "header", "header1.xml", ""),
-        ("rIdHeaderFirst", "header", "header2.xml", ""),
-    ]
-    rels += [(f"rIdLink{n}", "hyperlink", href, ' TargetMode="External"') for n, href in enumerate(links, 1)]
-    rels += [(f"rIdImage{n}", "image", f"media/image{n}.png", "") for n in range(1, images + 1)]
-    body = "".join(
-        f'<Relationship Id="{rid}" Type="{REL}{kind}" Target="{escape_attr(target)}"{mode}/>'
-        for rid, kind, target, mode in rels
-    )
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{body}'
-            "</Relationships>")
-
-
-def core_xml(title: str, author: str, keywords: str, date: str) -> str:
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape_text(title)}</dc:title><dc:creator>{escape_text(author)}</dc:creator>"
-        f"<cp:keywords>{escape_text(keywords)}</cp:keywords>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{escape_text(date)}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{escape_text(date)}</dcterms:modified>'
-        "</cp:coreProperties>"
+def settings() -> etree._Element:
+    compatibility = {"w:name": "compatibilityMode", "w:uri": "http://schemas.microsoft.com/office/word",
+                     "w:val": 15}
+    return make(
+        "w:settings", None,
+        make("w:defaultTabStop", {"w:val": look().page.default_tab_stop}),
+        make("w:characterSpacingControl", {"w:val": "doNotCompress"}),
+        make("w:footnotePr", None, make("w:footnote", {"w:id": -1}), make("w:footnote", {"w:id": 0})),
+        make("w:compat", None, make("w:compatSetting", compatibility)),
     )
 
 
-APP_XML = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-    "<Application>apdoc</Application></Properties>"
-)
+def content_types() -> etree._Element:
+    root = make("ct:Types", nsmap={None: NAMESPACES["ct"]})
+    for extension, content_type in (("rels", "application/vnd.openxmlformats-package.relationships+xml"),
+                                    ("xml", "application/xml"), ("png", "image/png")):
+        add(root, "ct:Default", {"Extension": extension, "ContentType": content_type})
+    for part, content_type in CONTENT_TYPES.items():
+        add(root, "ct:Override", {"PartName": part, "ContentType": content_type})
+    return root
+
+
+def _relationships(rels: list[tuple[str, str, str, bool]]) -> etree._Element:
+    """(id, full type, target, external) → a .rels part."""
+    root = make("rel:Relationships", nsmap={None: NAMESPACES["rel"]})
+    for rid, kind, target, external in rels:
+        attributes = {"Id": rid, "Type": kind, "Target": target}
+        if external:
+            attributes["TargetMode"] = "External"
+        add(root, "rel:Relationship", attributes)
+    return root
+
+
+def package_relationships() -> etree._Element:
+    package = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+    return _relationships([
+        ("rId1", REL_TYPE + "officeDocument", "word/document.xml", False),
+        ("rId2", package + "core-properties", "docProps/core.xml", False),
+        ("rId3", REL_TYPE + "extended-properties", "docProps/app.xml", False),
+    ])
+
+
+def document_relationships(links: list[str], images: int) -> etree._Element:
+    rels = [(rid, REL_TYPE + kind, target, False) for rid, kind, target in WORD_PARTS]
+    rels += [(f"rIdLink{n}", REL_TYPE + "hyperlink", href, True) for n, href in enumerate(links, 1)]
+    rels += [(f"rIdImage{n}", REL_TYPE + "image", f"media/image{n}.png", False) for n in range(1, images + 1)]
+    return _relationships(rels)
+
+
+def core_properties(title: str, author: str, keywords: str, date: str) -> etree._Element:
+    root = make("cp:coreProperties", nsmap=CORE)
+    add(root, "dc:title", text=title)
+    add(root, "dc:creator", text=author)
+    add(root, "cp:keywords", text=keywords)
+    for name in ("dcterms:created", "dcterms:modified"):
+        add(root, name, {"xsi:type": "dcterms:W3CDTF"}, text=date)
+    return root
+
+
+def app_properties() -> etree._Element:
+    root = make("ep:Properties", nsmap={None: NAMESPACES["ep"]})
+    add(root, "ep:Application", text="apdoc")
+    return root
+
+
+def font_table() -> etree._Element:
+    """The fonts the styles and the look name, as Word lists them in fontTable.xml."""
+    root = make("w:fonts")
+    for font in style_fonts():
+        add(root, "w:font", {"w:name": font})
+    return root
+
 
