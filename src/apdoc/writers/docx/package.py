@@ -10,7 +10,7 @@ from lxml import etree
 
 from . import parts
 from .document import FIXED_DATE, Writer
-from .look import styles_part
+from .look import styles_part, theme_part
 from .ooxml import serialize
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -36,6 +36,8 @@ def write_docx(html: str) -> bytes:
         ("word/footnotes.xml", serialize(parts.footnotes(doc.footnotes))),
         ("word/header1.xml", serialize(parts.header(meta.get("document-number", "")))),
         ("word/header2.xml", serialize(parts.first_page_header())),
+        ("word/fontTable.xml", serialize(parts.font_table())),
+        ("word/theme/theme1.xml", theme_part()),
         *((f"word/media/image{n}.png", png) for n, png in enumerate(doc.images, 1)),
     ]
     return zip_parts(files)

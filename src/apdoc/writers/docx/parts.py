@@ -21,6 +21,8 @@ CONTENT_TYPES = {
     "/word/header2.xml": WORD_ML + "header+xml",
     "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
     "/docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+    "/word/fontTable.xml": WORD_ML + "fontTable+xml",
+    "/word/theme/theme1.xml": "application/vnd.openxmlformats-officedocument.theme+xml",
 }
 # document.xml's relationships to the other word/ parts: id, type, target.
 WORD_PARTS = [
@@ -30,6 +32,8 @@ WORD_PARTS = [
     ("rIdFootnotes", "footnotes", "footnotes.xml"),
     ("rIdHeaderDefault", "header", "header1.xml"),
     ("rIdHeaderFirst", "header", "header2.xml"),
+    ("rIdFontTable", "fontTable", "fontTable.xml"),
+    ("rIdTheme", "theme", "theme/theme1.xml"),
 ]
 
 
