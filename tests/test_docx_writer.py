@@ -221,15 +221,28 @@ def test_an_element_outside_the_vocabulary_is_refused() -> None:
         write_docx(xhtml("<marquee>x</marquee>"))
 
 
+# A little of everything: headings, footnotes, links, tracked changes, spans, lists, a landscape section.
+RICH_BODY = (
+    '<h1 id="a"><span class="number">1</span>T</h1><p>x<span class="footnote">n</span> '
+    '<a href="#a">l</a> <a href="https://example.org">e</a> <del>d</del><ins>i</ins></p>'
+    '<table><caption>Table <span class="number">1</span></caption><thead><tr><th colspan="2">h</th></tr>'
+    '</thead><tbody><tr><td rowspan="2">a</td><td>b</td></tr><tr data-rev="del"><td>c</td></tr></tbody></table>'
+    '<ol class="lower-roman"><li>a<ol><li>b</li></ol></li></ol>'
+    '<section class="landscape"><p>wide</p></section>'
+)
+
+
+def test_every_part_declares_its_namespaces_once_on_its_root() -> None:
+    for name, data in parts(RICH_BODY).items():
+        if name.endswith((".xml", ".rels")):
+            root = etree.fromstring(data)
+            assert all(element.nsmap == root.nsmap for element in root.iter(etree.Element)), name
+            assert data.count(b"xmlns") == len(root.nsmap), name  # no declaration below the root
+
+
 def test_openxml_audit_finds_no_problem(tmp_path: Path) -> None:
     audit = pytest.importorskip("openxml_audit")
-    body = ('<h1 id="a"><span class="number">1</span>T</h1><p>x<span class="footnote">n</span> '
-            '<a href="#a">l</a> <del>d</del><ins>i</ins></p>'
-            '<table><caption>Table <span class="number">1</span></caption><thead><tr><th colspan="2">h</th></tr>'
-            '</thead><tbody><tr><td rowspan="2">a</td><td>b</td></tr><tr><td>c</td></tr></tbody></table>'
-            '<ol class="lower-roman"><li>a<ol><li>b</li></ol></li></ol>'
-            '<section class="landscape"><p>wide</p></section>')
     path = tmp_path / "fragment.docx"
-    path.write_bytes(write_docx(xhtml(body, '<meta name="revision-author" content="x"/>')))
+    path.write_bytes(write_docx(xhtml(RICH_BODY, '<meta name="revision-author" content="x"/>')))
     result = audit.OpenXmlValidator().validate(str(path))
     assert [error.description for error in result.errors] == []

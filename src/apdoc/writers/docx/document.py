@@ -12,7 +12,7 @@ from lxml import etree
 
 from .figures import SVG, picture, svg_to_png
 from .look import Caption, look, style_kinds
-from .ooxml import add, find, make, qname
+from .ooxml import WORD, add, find, make, qname
 from .runs import Annotations, Run, append_runs, bookmark_name
 
 FIXED_DATE = "2000-01-01T00:00:00Z"
@@ -103,7 +103,8 @@ class Writer:
         self.blocks(body, Context(self.look.styles.normal), out)
         if not out or out[-1].tag == qname("w:tbl") or find(out[-1], "w:pPr/w:sectPr") is not None:
             out.append(make("w:p"))  # the body may not end in a table or a section break
-        return make("w:document", None, make("w:body", None, *out, self.section_properties(False)))
+        body_element = make("w:body", None, *out, self.section_properties(False))
+        return make("w:document", None, body_element, nsmap=WORD)
 
     # --- blocks ---------------------------------------------------------------
 

@@ -42,9 +42,10 @@ def qname(name: str) -> str:
 
 
 def make(name: str, attributes: Attributes = None, *children: etree._Element,
-         text: str | None = None, nsmap: Mapping[str | None, str] = WORD) -> etree._Element:
-    """An element with its attributes (in the order given), children and text."""
-    element = etree.Element(qname(name), nsmap=dict(nsmap))
+         text: str | None = None, nsmap: Mapping[str | None, str] | None = None) -> etree._Element:
+    """An element with its attributes (in the order given), children and text. Only a part's
+    root takes `nsmap` (e.g. WORD): an element appended under it uses the root's prefixes."""
+    element = etree.Element(qname(name), nsmap=dict(nsmap) if nsmap else None)
     for key, value in (attributes or {}).items():
         element.set(qname(key), str(value))
     element.extend(children)
@@ -56,8 +57,11 @@ def make(name: str, attributes: Attributes = None, *children: etree._Element,
 def add(parent: etree._Element, name: str, attributes: Attributes = None,
         text: str | None = None) -> etree._Element:
     """A new last child of `parent`."""
-    child = make(name, attributes, text=text, nsmap=parent.nsmap)
-    parent.append(child)
+    child = etree.SubElement(parent, qname(name))
+    for key, value in (attributes or {}).items():
+        child.set(qname(key), str(value))
+    if text is not None:
+        child.text = text
     return child
 
 

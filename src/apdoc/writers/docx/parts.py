@@ -7,7 +7,7 @@ from lxml import etree
 
 from .document import HEADING_ABSTRACT, LIST_KINDS
 from .look import look, style_fonts
-from .ooxml import CORE, NAMESPACES, REL_TYPE, add, make
+from .ooxml import CORE, NAMESPACES, REL_TYPE, WORD, add, make
 
 WORD_ML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 # Part name → content type, in the order [Content_Types].xml lists them.
@@ -40,7 +40,7 @@ WORD_PARTS = [
 def numbering(nums: list[int]) -> etree._Element:
     """The list definitions (two per list kind: body and in tables), the headings' outline
     numbering, and one w:num instance per list, each restarting at 1."""
-    root = make("w:numbering")
+    root = make("w:numbering", nsmap=WORD)
     for kind, (body_id, table_id) in LIST_KINDS.items():
         for abstract_id, in_table in ((body_id, False), (table_id, True)):
             indents = look().indents(in_table)
@@ -73,7 +73,7 @@ def _level(level: int, number_format: str, text: str, left: int, hanging: int) -
 
 def footnotes(notes: list[etree._Element]) -> etree._Element:
     """The separators Word expects (ids -1 and 0), then the footnotes in document order."""
-    root = make("w:footnotes")
+    root = make("w:footnotes", nsmap=WORD)
     for kind, number in (("separator", -1), ("continuationSeparator", 0)):
         spacing = make("w:pPr", None, make("w:spacing", {"w:before": 0, "w:after": 0}))
         paragraph = make("w:p", None, spacing, make("w:r", None, make(f"w:{kind}")))
@@ -100,12 +100,13 @@ def header(document_number: str) -> etree._Element:
         "w:hdr", None,
         _header_paragraph(_text_run(running.before_page), page, _text_run(running.after_page)),
         _header_paragraph(_text_run(document_number)),
+        nsmap=WORD,
     )
 
 
 def first_page_header() -> etree._Element:
     """The cover's header: empty."""
-    return make("w:hdr", None, _header_paragraph())
+    return make("w:hdr", None, _header_paragraph(), nsmap=WORD)
 
 
 def settings() -> etree._Element:
@@ -117,6 +118,7 @@ def settings() -> etree._Element:
         make("w:characterSpacingControl", {"w:val": "doNotCompress"}),
         make("w:footnotePr", None, make("w:footnote", {"w:id": -1}), make("w:footnote", {"w:id": 0})),
         make("w:compat", None, make("w:compatSetting", compatibility)),
+        nsmap=WORD,
     )
 
 
@@ -175,7 +177,7 @@ def app_properties() -> etree._Element:
 
 def font_table() -> etree._Element:
     """The fonts the styles and the look name, as Word lists them in fontTable.xml."""
-    root = make("w:fonts")
+    root = make("w:fonts", nsmap=WORD)
     for font in style_fonts():
         add(root, "w:font", {"w:name": font})
     return root
