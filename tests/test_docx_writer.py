@@ -4,16 +4,19 @@ templates): what each piece of the layout vocabulary becomes in WordprocessingML
 from __future__ import annotations
 
 import io
-import tomllib
+import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
 import pytest
 from lxml import etree
 
+from apdoc.diagnostics import PlanError
+from apdoc.writers.docx import look as look_module
 from apdoc.writers.docx import write_docx
-from apdoc.writers.docx.look import LOOK_FILE, look, parts_dir, style_kinds
+from apdoc.writers.docx.look import LOOK_FILE, look
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -178,23 +181,57 @@ def test_the_caption_sequence_comes_from_the_look_or_data_seq_not_from_the_capti
                     '<table><caption data-seq="Annex">Table <span class="number">A.1</span></caption>'
                     "<tr><td>y</td></tr></table>")
     instructions = [t.text for t in root.iterfind(".//w:instrText", NS)]
-    assert instructions == [f" SEQ {look().captions['caption'].sequence} \\* ARABIC ", " SEQ Annex \\* ARABIC "]
+    assert instructions == [f" SEQ {look().captions.caption.sequence} \\* ARABIC ", " SEQ Annex \\* ARABIC "]
     caption = root.find(".//w:body/w:p", NS)
-    assert caption.find("w:pPr/w:pStyle", NS).get(w("val")) == look().captions["caption"].style
+    assert caption.find("w:pPr/w:pStyle", NS).get(w("val")) == look().captions.caption.style
 
 
-def test_every_style_the_look_names_is_in_the_styles_part() -> None:
-    kinds = style_kinds()
-    styles = look().styles
-    character = {styles.footnote_reference, styles.hyperlink}
-    paragraph = ({styles.normal, styles.annex_heading, styles.quotation, styles.table_text, styles.table_head,
-                  styles.figure, styles.footnote_text, styles.header, *styles.headings, *styles.list_levels}
-                 | {caption.style for caption in look().captions.values()})
-    assert {name: kinds.get(name) for name in paragraph} == dict.fromkeys(paragraph, "paragraph")
-    assert {name: kinds.get(name) for name in character} == dict.fromkeys(character, "character")
-    assert kinds.get(styles.table) == "table"
-    with (parts_dir() / LOOK_FILE).open("rb") as file:
-        assert set(tomllib.load(file)["list_formats"]) == {"bullet", "decimal", "lowerRoman", "lowerLetter"}
+@pytest.fixture
+def look_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the look files that the writer reads instead of the shipped ones."""
+    folder = tmp_path / "parts"
+    shutil.copytree(look_module.parts_dir(), folder)
+    monkeypatch.setattr(look_module, "parts_dir", lambda: folder)
+    caches = [look_module.look, look_module.styles_part, look_module.theme_part, look_module.style_kinds,
+              look_module.style_fonts]
+    for cached in caches:
+        cached.cache_clear()
+    yield folder
+    for cached in caches:
+        cached.cache_clear()
+
+
+def test_a_look_change_is_a_change_to_the_look_file_not_to_the_writer(look_folder: Path) -> None:
+    look_file = look_folder / LOOK_FILE
+    text = look_file.read_text(encoding="utf-8")
+    text = text.replace('table_text = "Tabletext"', 'table_text = "Note"').replace("first = 794", "first = 700")
+    look_file.write_text(text.replace('sequence = "Table"', 'sequence = "Tableau"'), encoding="utf-8")
+    files = parts('<table><caption>Table <span class="number">1</span></caption><tr><td>x</td></tr></table>'
+                  "<ul><li>a</li></ul>")
+    root = etree.fromstring(files["word/document.xml"])
+    assert root.find(".//w:tc/w:p/w:pPr/w:pStyle", NS).get(w("val")) == "Note"
+    assert root.find(".//w:instrText", NS).text == " SEQ Tableau \\* ARABIC "
+    numbering = etree.fromstring(files["word/numbering.xml"])
+    ind = numbering.find("w:abstractNum[@w:abstractNumId='0']/w:lvl[@w:ilvl='1']/w:pPr/w:ind", NS)
+    assert ind.get(w("left")) == str(700 + 397)
+
+
+def test_a_look_naming_a_style_that_styles_xml_lacks_is_an_error_naming_the_file(look_folder: Path) -> None:
+    look_file = look_folder / LOOK_FILE
+    text = look_file.read_text(encoding="utf-8").replace('hyperlink = "Hyperlink"', 'hyperlink = "Heading1"')
+    look_file.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError) as error:
+        write_docx(xhtml("<p>x</p>"))
+    message = "error: not a style of that type in styles.xml: Heading1 (character)"
+    assert str(error.value).endswith(f"{LOOK_FILE}: {message}")
+
+
+def test_a_broken_look_file_is_an_error_naming_the_file(look_folder: Path) -> None:
+    look_file = look_folder / LOOK_FILE
+    look_file.write_text(look_file.read_text(encoding="utf-8").replace("[page]", "[page]\nunknown = 1"),
+                         encoding="utf-8")
+    with pytest.raises(PlanError, match=f"{LOOK_FILE}: error: page.unknown: Extra inputs are not permitted"):
+        write_docx(xhtml("<p>x</p>"))
 
 
 def test_font_table_and_theme_are_related_and_typed() -> None:

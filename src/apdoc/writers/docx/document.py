@@ -201,7 +201,7 @@ class Writer:
 
     def list_block(self, el: etree._Element, ctx: Context, out: Blocks, depth: int, num_id: int | None) -> None:
         num_id, kind = self.list_numbering(el, ctx, num_id)
-        level = min(depth, len(self.look.list_formats[kind]) - 1)
+        level = min(depth, len(self.look.list_formats.of(kind)) - 1)
         style = ctx.style if ctx.in_table else self.look.styles.list_level(level)
         for li in el:
             if li.tag != "li":
@@ -242,7 +242,10 @@ class Writer:
     # --- tables ---------------------------------------------------------------
 
     def caption_look(self, caption: etree._Element) -> Caption:
-        return self.look.captions[caption.tag]
+        found = self.look.captions.of(caption.tag)
+        if found is None:
+            raise vocabulary_error(caption.tag)
+        return found
 
     def table(self, el: etree._Element, ctx: Context, out: Blocks) -> None:
         caption = el.find("caption")
@@ -372,7 +375,7 @@ class Writer:
         if tag == "span" and "footnote" in classes(el):
             return [Run("", kind="footnote", footnote=self.footnote(el, rev), rev=rev)]
         parent = el.getparent()
-        if tag == "span" and "number" in classes(el) and parent is not None and parent.tag in self.look.captions:
+        if tag == "span" and "number" in classes(el) and parent is not None and self.look.captions.of(parent.tag):
             # A SEQ field, as Word's Insert Caption makes: Word and LibreOffice renumber it, so
             # Reject All on a TD whose tables shifted shows the earlier numbers, not the current ones.
             sequence = parent.get("data-seq") or self.caption_look(parent).sequence

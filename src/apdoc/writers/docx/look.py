@@ -13,8 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ...diagnostics import Diagnostic, PlanError, display_path
 from .ooxml import NAMESPACES, qname
 
 STYLES_FILE = "styles.xml"
@@ -59,6 +60,33 @@ class Caption(_Strict):
     sequence: str
 
 
+class Captions(_Strict):
+    caption: Caption  # a table's
+    figcaption: Caption  # a figure's
+
+    def of(self, tag: str) -> Caption | None:
+        """The look of a caption element (`caption`, `figcaption`); None for any other tag."""
+        return getattr(self, tag) if tag in type(self).model_fields else None
+
+
+class ListPlaces(_Strict):
+    body: ListIndents
+    table: ListIndents
+
+
+LevelFormats = tuple[tuple[str, str], ...]  # (numFmt, lvlText) of each level
+
+
+class ListFormats(_Strict):
+    bullet: LevelFormats
+    decimal: LevelFormats
+    lowerRoman: LevelFormats
+    lowerLetter: LevelFormats
+
+    def of(self, kind: str) -> LevelFormats:
+        return tuple(getattr(self, kind))
+
+
 class Styles(_Strict):
     normal: str
     headings: tuple[str, str, str]
@@ -88,19 +116,45 @@ class Look(_Strict):
     heading_indent: int
     page: Page
     styles: Styles
-    captions: dict[str, Caption]
-    list_indents: dict[str, ListIndents]
-    list_formats: dict[str, tuple[tuple[str, str], ...]]
+    captions: Captions
+    list_indents: ListPlaces
+    list_formats: ListFormats
     running_header: RunningHeader
 
     def indents(self, in_table: bool) -> ListIndents:
-        return self.list_indents["table" if in_table else "body"]
+        return self.list_indents.table if in_table else self.list_indents.body
 
 
 @lru_cache(maxsize=1)
 def look() -> Look:
-    with (parts_dir() / LOOK_FILE).open("rb") as file:
-        return Look.model_validate(tomllib.load(file))
+    """The look file, checked: a broken one, or one naming a style styles.xml lacks, is an
+    error that names the file (Word would silently fall back to Normal)."""
+    path = parts_dir() / LOOK_FILE
+    try:
+        with path.open("rb") as file:
+            result = Look.model_validate(tomllib.load(file))
+    except tomllib.TOMLDecodeError as exc:
+        raise _look_error(str(exc)) from None
+    except ValidationError as exc:
+        raise _look_error("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
+    missing = [f"{style} ({kind})" for style, kind in _named_styles(result) if style_kinds().get(style) != kind]
+    if missing:
+        raise _look_error(f"not a style of that type in {STYLES_FILE}: {', '.join(missing)}")
+    return result
+
+
+def _look_error(message: str) -> PlanError:
+    return PlanError([Diagnostic(display_path(parts_dir() / LOOK_FILE), 0, 0, message)])
+
+
+def _named_styles(result: Look) -> list[tuple[str, str]]:
+    """Every style id the look names, with the type it must have in styles.xml."""
+    styles = result.styles
+    paragraph = [styles.normal, *styles.headings, styles.annex_heading, styles.quotation, *styles.list_levels,
+                 styles.table_text, styles.table_head, styles.figure, styles.footnote_text, styles.header,
+                 result.captions.caption.style, result.captions.figcaption.style]
+    return ([(style, "paragraph") for style in paragraph] + [(styles.table, "table")]
+            + [(style, "character") for style in (styles.footnote_reference, styles.hyperlink)])
 
 
 @lru_cache(maxsize=1)

@@ -35,6 +35,7 @@ DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 Attributes = Mapping[str, str | int] | None
 
 
+@lru_cache(maxsize=None)
 def qname(name: str) -> str:
     """`w:p` → `{http://…/main}p` (Clark notation, what lxml takes); `id` stays `id`."""
     prefix, colon, local = name.partition(":")

@@ -46,7 +46,7 @@ def numbering(nums: list[int]) -> etree._Element:
             indents = look().indents(in_table)
             abstract = add(root, "w:abstractNum", {"w:abstractNumId": abstract_id})
             add(abstract, "w:multiLevelType", {"w:val": "hybridMultilevel"})
-            for level, (number_format, text) in enumerate(look().list_formats[kind]):
+            for level, (number_format, text) in enumerate(look().list_formats.of(kind)):
                 abstract.append(_level(level, number_format, text, indents.left(level), indents.hanging(level)))
     outline = add(root, "w:abstractNum", {"w:abstractNumId": HEADING_ABSTRACT})
     add(outline, "w:multiLevelType", {"w:val": "multilevel"})
