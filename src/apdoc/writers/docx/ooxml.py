@@ -7,6 +7,7 @@ text and attribute values, so no code here or elsewhere escapes by hand.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from lxml import etree
 
