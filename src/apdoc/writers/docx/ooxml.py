@@ -7,7 +7,7 @@ text and attribute values, so no code here or elsewhere escapes by hand.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 
 from lxml import etree
 
@@ -36,7 +36,7 @@ DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 Attributes = Mapping[str, str | int] | None
 
 
-@lru_cache(maxsize=None)
+@cache
 def qname(name: str) -> str:
     """`w:p` → `{http://…/main}p` (Clark notation, what lxml takes); `id` stays `id`."""
     prefix, colon, local = name.partition(":")
