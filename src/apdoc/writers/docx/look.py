@@ -24,7 +24,8 @@ LOOK_FILE = "docx-look.toml"
 
 
 def parts_dir() -> Path:
-    """The one folder every DOCX look file is read from."""
+    """The one folder every DOCX look file is read from (styles.xml, docx-look.toml,
+    theme1.xml): moving the look elsewhere (a top-level templates/) changes this line only."""
     return Path(__file__).parent.parent / "docx_parts"
 
 
