@@ -17,7 +17,6 @@ import pytest
 
 SHARED_VALIDATOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "ooxml_validate.py"
 # Parts Word always writes and today's DOCX lacks; the DOCX rewrite (branch issue12-docx) adds them.
-MISSING_PARTS = ("relationships/fontTable' is missing", "relationships/theme' is missing")
 
 
 def _missing(what: str) -> None:

@@ -37,11 +37,11 @@ def _imports(name: str) -> list[tuple[str, list[str]]]:
             else:
                 target = node.module or ""
             names = [alias.name for alias in node.names]
-            # `from . import x` imports module x when there is one
-            for alias in names:
-                if f"{target}.{alias}" in MODULES:
-                    found.append((f"{target}.{alias}", []))
-            found.append((target, names))
+            # `from . import x` imports module x when there is one (its package is already loading)
+            submodules = [alias for alias in names if f"{target}.{alias}" in MODULES]
+            found.extend((f"{target}.{alias}", []) for alias in submodules)
+            if len(submodules) < len(names):
+                found.append((target, [alias for alias in names if alias not in submodules]))
         elif isinstance(node, ast.Import):
             found.extend((alias.name, []) for alias in node.names)
     return [(target, names) for target, names in found if target in MODULES and target != name]

@@ -1,0 +1,20 @@
+"""DOCX: the intermediate XHTML → WordprocessingML, written directly as lxml elements.
+
+python-docx has no footnotes, fields, repeated header rows or list definitions, and its
+`Table.cell()` is quadratic; so the parts are built here, in schema order, around the
+styles part we ship. The mapping from the vocabulary (docs/layout-vocabulary.md) to Word is
+fixed; its look (styles, indents, page, caption sequences) is read by `look.py` from the
+folder `look.parts_dir()`.
+
+- `document.py`: the walk of the XHTML (blocks, lists, tables, figures, paragraphs)
+- `runs.py`: inline runs, whitespace, hyperlinks, tracked changes, bookmarks
+- `figures.py`: SVG → PNG (cached) and the picture's w:drawing
+- `parts.py`: numbering, footnotes, headers, settings, relationships, properties
+- `package.py`: the parts zipped into the .docx, deterministically
+"""
+
+from __future__ import annotations
+
+from .package import write_docx
+
+__all__ = ["write_docx"]

@@ -1,0 +1,479 @@
+"""The walk of the intermediate XHTML (docs/layout-vocabulary.md) into the body of
+document.xml: blocks, headings, lists, tables, figures, paragraphs, inline content.
+
+Which style each element gets comes from the look (look.py), never from here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from lxml import etree
+
+from ...defaults import FIXED_DATE
+from .figures import SVG, picture, svg_to_png
+from .look import Caption, look, style_kinds
+from .ooxml import WORD, add, find, make, qname
+from .runs import Annotations, Run, append_runs, bookmark_name
+
+BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "figure"}
+INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"}
+REVISIONS = ("ins", "del")  # data-rev values and inline tags that become Word tracked changes
+# Inline tags → run properties (code's font comes from the look).
+TAG_PROPERTIES = {
+    "strong": ("b",), "b": ("b",), "em": ("i",), "i": ("i",), "u": ("u",),
+    "sup": ("vertAlign:superscript",), "sub": ("vertAlign:subscript",),
+}
+# List kinds → numbering definitions (abstractNum ids: body, in tables).
+LIST_KINDS = {"bullet": (0, 1), "decimal": (2, 3), "lowerRoman": (4, 5), "lowerLetter": (6, 7)}
+LIST_CLASSES = {"lower-roman": "lowerRoman", "lower-alpha": "lowerLetter", "decimal": "decimal"}
+# Heading numbers 1, 2.1, 2.3.1 as Word's own outline numbering, so that Word and LibreOffice
+# renumber after Accept or Reject All; numbers of another shape (annex A.1) stay text.
+HEADING_ABSTRACT = 8
+HEADING_NUMBER = re.compile(r"\d+(?:\.\d+){0,2}")
+
+Blocks = list[etree._Element]
+
+
+def classes(element: etree._Element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def style_of(element: etree._Element, kind: str) -> str | None:
+    """The first class of the element that names a style of this kind in styles.xml."""
+    kinds = style_kinds()
+    return next((c for c in classes(element) if kinds.get(c) == kind), None)
+
+
+def revision_of(element: etree._Element, inherited: str | None) -> str | None:
+    """The element's own data-rev when it is a tracked change, else the one it sits in."""
+    return element.get("data-rev") if element.get("data-rev") in REVISIONS else inherited
+
+
+def column_width(col: etree._Element) -> float:
+    """A column's relative width from its `style="width: N%"` (1 when it has none)."""
+    match = re.search(r"width:\s*([0-9.]+)%", col.get("style") or "")
+    return float(match.group(1)) if match else 1.0
+
+
+def vocabulary_error(tag: str, where: str = "") -> ValueError:
+    place = f" inside <{where}>" if where else ""
+    return ValueError(f"<{tag}>{place} is not in the layout vocabulary (docs/layout-vocabulary.md)")
+
+
+@dataclass
+class Context:
+    style: str
+    in_table: bool = False
+    landscape: bool = False
+    rev: str | None = None  # everything inside is inserted ("ins") or deleted ("del")
+
+
+@dataclass
+class Document:
+    """What the walk gathers for the other parts."""
+
+    footnotes: list[etree._Element] = field(default_factory=list)
+    nums: list[int] = field(default_factory=list)  # abstractNum id of each w:num (numId = index + 1)
+    links: list[str] = field(default_factory=list)  # external targets (rId = "rIdLink<n>")
+    images: list[bytes] = field(default_factory=list)  # PNG pictures (rId = "rIdImage<n>")
+    targets: set[str] = field(default_factory=set)  # element ids that internal links point to
+    sections: int = 0
+
+
+class Writer:
+    def __init__(self, root: etree._Element):
+        self.look = look()
+        self.root = root
+        head = root.find("head")
+        self.meta = {m.get("name"): m.get("content") or "" for m in root.iter("meta") if m.get("name")}
+        self.title = (head.findtext("title") if head is not None else "") or ""
+        self.doc = Document()
+        self.doc.targets = {a.get("href")[1:] for a in root.iter("a") if (a.get("href") or "").startswith("#")}
+        self.list_kinds: dict[int, str] = {}
+        self.annotations = Annotations(self.meta.get("revision-author") or "apdoc",
+                                       self.meta.get("revision-date") or FIXED_DATE)
+
+    def document(self) -> etree._Element:
+        """The w:document element: the body's blocks, then the last section's properties."""
+        body = self.root.find("body")
+        if body is None:
+            raise ValueError("the layout has no <body>")
+        out: Blocks = []
+        self.blocks(body, Context(self.look.styles.normal), out)
+        if not out or out[-1].tag == qname("w:tbl") or find(out[-1], "w:pPr/w:sectPr") is not None:
+            out.append(make("w:p"))  # the body may not end in a table or a section break
+        body_element = make("w:body", None, *out, self.section_properties(False))
+        return make("w:document", None, body_element, nsmap=WORD)
+
+    # --- blocks ---------------------------------------------------------------
+
+    def blocks(self, parent: etree._Element, ctx: Context, out: Blocks) -> None:
+        """Children of a block container; loose inline content is gathered into paragraphs."""
+        pending: list[Run] = []
+        if parent.text and parent.text.strip():
+            pending.append(Run(parent.text))
+        for child in parent:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            if tag in BLOCKS or tag in ("caption", "colgroup"):
+                if pending:
+                    out.append(self.paragraph(pending, ctx.style, rev=ctx.rev))
+                    pending = []
+                self.block(child, ctx, out)
+            elif tag in INLINE:
+                pending.extend(self.inline(child, ()))
+            else:
+                raise vocabulary_error(tag)
+            if child.tail and (child.tail.strip() or tag in INLINE):  # a space between inline runs counts
+                pending.append(Run(child.tail))
+        if pending:
+            out.append(self.paragraph(pending, ctx.style, rev=ctx.rev))
+
+    def block(self, el: etree._Element, ctx: Context, out: Blocks) -> None:
+        tag = el.tag
+        ctx = replace(ctx, rev=revision_of(el, ctx.rev))
+        if tag in ("h1", "h2", "h3"):
+            self.heading(el, ctx, out)
+        elif tag == "p":
+            style = style_of(el, "paragraph") or ctx.style
+            out.append(self.paragraph(self.inline_children(el), style, el.get("id"), rev=ctx.rev))
+        elif tag in ("ul", "ol"):
+            self.list_block(el, ctx, out, depth=0, num_id=None)
+        elif tag == "blockquote":
+            self.blocks(el, replace(ctx, style=self.look.styles.quotation), out)
+        elif tag == "table":
+            self.table(el, ctx, out)
+        elif tag == "section" and "landscape" in classes(el):
+            out.append(self.section_break(landscape=False, rev=ctx.rev))
+            self.blocks(el, replace(ctx, landscape=True), out)
+            out.append(self.section_break(landscape=True, rev=ctx.rev))
+        elif tag == "figure":
+            self.figure(el, ctx, out)
+        elif tag in ("section", "div"):
+            self.blocks(el, ctx, out)
+        elif tag not in ("caption", "colgroup"):  # those two: table() reads them
+            raise vocabulary_error(tag)
+
+    def heading(self, el: etree._Element, ctx: Context, out: Blocks) -> None:
+        """A heading; a number of its depth (1, 2.1, 2.3.1) becomes Word's outline numbering."""
+        depth = int(el.tag[1])
+        heading_style = self.look.styles.headings[depth - 1]
+        default = self.look.styles.annex_heading if "annex" in classes(el) else heading_style
+        style = style_of(el, "paragraph") or default
+        runs: list[Run] = [Run(el.text)] if el.text else []
+        numbering = None
+        for child in el:
+            if child.tag == "span" and "number" in classes(child):
+                number = "".join(child.itertext())
+                if style == heading_style and HEADING_NUMBER.fullmatch(number) and number.count(".") == depth - 1:
+                    numbering = (self.heading_numbering(), number.count("."))
+                else:
+                    runs.extend([Run(number), Run("\t")])
+                if child.tail:
+                    runs.append(Run(child.tail.lstrip()))
+            else:
+                runs.extend(self.inline(child, ()))
+                if child.tail:
+                    runs.append(Run(child.tail))
+        out.append(self.paragraph(runs, style, el.get("id"), numbering=numbering, rev=ctx.rev))
+
+    def heading_numbering(self) -> int:
+        """The numId of the headings' outline numbering (one list for the whole document)."""
+        if HEADING_ABSTRACT not in self.doc.nums:
+            self.doc.nums.append(HEADING_ABSTRACT)
+        return self.doc.nums.index(HEADING_ABSTRACT) + 1
+
+    # --- lists ----------------------------------------------------------------
+
+    def list_numbering(self, el: etree._Element, ctx: Context, num_id: int | None) -> tuple[int, str]:
+        """The numId of a list, and its kind. A nested list of the same kind continues its
+        parent's numbering instance one level down."""
+        kind = "bullet" if el.tag == "ul" else next(
+            (LIST_CLASSES[c] for c in classes(el) if c in LIST_CLASSES), "decimal"
+        )
+        if num_id is None or self.list_kinds[num_id] != kind:
+            self.doc.nums.append(LIST_KINDS[kind][1 if ctx.in_table else 0])
+            num_id = len(self.doc.nums)
+            self.list_kinds[num_id] = kind
+        return num_id, kind
+
+    def list_block(self, el: etree._Element, ctx: Context, out: Blocks, depth: int, num_id: int | None) -> None:
+        num_id, kind = self.list_numbering(el, ctx, num_id)
+        level = min(depth, len(self.look.list_formats.of(kind)) - 1)
+        style = ctx.style if ctx.in_table else self.look.styles.list_level(level)
+        for li in el:
+            if li.tag != "li":
+                raise ValueError(f"<{li.tag}> inside <{el.tag}>: only <li> is allowed")
+            self.list_item(li, replace(ctx, rev=revision_of(li, ctx.rev)), out, depth, (num_id, level), style)
+
+    def list_item(self, li: etree._Element, ctx: Context, out: Blocks, depth: int,
+                  numbering: tuple[int, int], style: str) -> None:
+        """An item's first paragraph carries the number; further ones are indented to its text."""
+        numbered = False
+        indent = self.look.indents(ctx.in_table).continuation * (numbering[1] + 1)
+        pending: list[Run] = [Run(li.text)] if li.text and li.text.strip() else []
+
+        def flush(runs: list[Run], element_id: str | None = None, rev: str | None = ctx.rev) -> None:
+            nonlocal numbered
+            out.append(self.paragraph(runs, style, element_id, numbering=None if numbered else numbering,
+                                      indent=indent if numbered else None, rev=rev))
+            numbered = True
+
+        for child in li:
+            if child.tag in ("ul", "ol", "p") and pending:
+                flush(pending, li.get("id"))
+                pending = []
+            if child.tag in ("ul", "ol"):
+                self.list_block(child, ctx, out, depth + 1, numbering[0])
+            elif child.tag == "p":
+                element_id = child.get("id") or (li.get("id") if not numbered else None)
+                flush(self.inline_children(child), element_id, revision_of(child, ctx.rev))
+            elif child.tag in BLOCKS:
+                raise vocabulary_error(child.tag, "li")
+            else:
+                pending.extend(self.inline(child, ()))
+            if child.tail and (child.tail.strip() or child.tag in INLINE):
+                pending.append(Run(child.tail))
+        if pending or not numbered:
+            flush(pending, li.get("id") if not numbered else None)
+
+    # --- tables ---------------------------------------------------------------
+
+    def caption_look(self, caption: etree._Element) -> Caption:
+        found = self.look.captions.of(caption.tag)
+        if found is None:
+            raise vocabulary_error(caption.tag)
+        return found
+
+    def table(self, el: etree._Element, ctx: Context, out: Blocks) -> None:
+        caption = el.find("caption")
+        if caption is not None:
+            out.append(self.paragraph(self.inline_children(caption), self.caption_look(caption).style,
+                                      rev=ctx.rev))
+        rows = table_rows(el, ctx.rev)
+        columns = max((sum(int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th")) for tr, _, _ in rows),
+                      default=1)
+        grid = self.table_grid(el, columns, ctx.landscape)
+        table_style = style_of(el, "table") or self.look.styles.table
+        table = make("w:tbl", None, make(
+            "w:tblPr", None, make("w:tblStyle", {"w:val": table_style}),
+            make("w:tblW", {"w:w": sum(grid), "w:type": "dxa"}), make("w:tblLayout", {"w:type": "fixed"}),
+        ), make("w:tblGrid", None, *(make("w:gridCol", {"w:w": width}) for width in grid)))
+        spans: dict[int, list[int]] = {}  # column → [rows left, colspan] of a rowspan above
+        for tr, header, rev in rows:
+            table.append(self.table_row(tr, header, replace(ctx, rev=rev), grid, spans))
+        if el.get("id") in self.doc.targets and caption is not None:
+            self.annotations.bookmark(out[-1], el.get("id"))
+        out.append(table)
+
+    def table_grid(self, el: etree._Element, columns: int, landscape: bool) -> list[int]:
+        """Column widths in twips: the colgroup's per cents of the text width (else equal)."""
+        cols = el.find("colgroup")
+        weights = [column_width(c) for c in cols.iter("col")] if cols is not None else []
+        if len(weights) != columns:
+            weights = [1.0] * columns
+        total = self.look.page.text_width(landscape)
+        return [int(total * w / sum(weights)) for w in weights]
+
+    def table_row(self, tr: etree._Element, header: bool, ctx: Context, grid: list[int],
+                  spans: dict[int, list[int]]) -> etree._Element:
+        properties = make("w:trPr", None, make("w:cantSplit"))
+        if header:
+            add(properties, "w:tblHeader")  # repeated on every page
+        if ctx.rev:
+            properties.append(self.annotations.revision(ctx.rev))
+        row = make("w:tr", None, properties)
+        col = 0
+        for cell in (c for c in tr if c.tag in ("td", "th")):
+            while col in spans:
+                col = merged_cell(row, col, grid, spans)
+            col = self.table_cell(row, cell, col, grid, spans, ctx)
+        while col < len(grid) and col in spans:
+            col = merged_cell(row, col, grid, spans)
+        return row
+
+    def table_cell(self, row: etree._Element, cell: etree._Element, col: int, grid: list[int],
+                   spans: dict[int, list[int]], ctx: Context) -> int:
+        """A cell at column `col`; a rowspan leaves its continuation to the rows below."""
+        span = max(1, int(cell.get("colspan", "1")))
+        down = max(1, int(cell.get("rowspan", "1")))
+        properties = make("w:tcPr", None, make("w:tcW", {"w:w": sum(grid[col : col + span]), "w:type": "dxa"}))
+        if span > 1:
+            add(properties, "w:gridSpan", {"w:val": span})
+        if down > 1:
+            add(properties, "w:vMerge", {"w:val": "restart"})
+            spans[col] = [down - 1, span]
+        styles = self.look.styles
+        style = style_of(cell, "paragraph") or (styles.table_head if cell.tag == "th" else styles.table_text)
+        content: Blocks = []
+        self.blocks(cell, Context(style, True, ctx.landscape, ctx.rev), content)
+        if cell.get("id") and content and cell.get("id") in self.doc.targets:
+            self.annotations.bookmark(content[0], cell.get("id"))
+        row.append(make("w:tc", None, properties, *(content or [make("w:p")])))
+        return col + span
+
+    # --- figures --------------------------------------------------------------
+
+    def figure(self, el: etree._Element, ctx: Context, out: Blocks) -> None:
+        """An inline SVG becomes a PNG picture (Word needs one), its caption a paragraph below it."""
+        svg = el.find(SVG)
+        if svg is not None:
+            self.doc.images.append(svg_to_png(etree.tostring(svg)))
+            drawing = picture(svg, len(self.doc.images), self.look.page.text_width(ctx.landscape))
+            out.append(self.paragraph([Run("", kind="drawing", drawing=drawing)], self.look.styles.figure,
+                                      rev=ctx.rev))
+        caption = el.find("figcaption")
+        if caption is not None:
+            out.append(self.paragraph(self.inline_children(caption), self.caption_look(caption).style,
+                                      el.get("id"), rev=ctx.rev))
+
+    # --- paragraphs and inline content ------------------------------------------
+
+    def paragraph(self, runs: list[Run], style: str, element_id: str | None = None,
+                  numbering: tuple[int, int] | None = None, indent: int | None = None,
+                  rev: str | None = None) -> etree._Element:
+        """A paragraph; `rev` marks it wholly inserted or deleted, paragraph mark included;
+        `indent` (twips) aligns a list item's further paragraph with its text."""
+        properties = make("w:pPr", None, make("w:pStyle", {"w:val": style}))
+        if numbering is not None:
+            add(properties, "w:numPr").extend([make("w:ilvl", {"w:val": numbering[1]}),
+                                               make("w:numId", {"w:val": numbering[0]})])
+        elif indent is not None:
+            add(properties, "w:ind", {"w:left": indent, "w:hanging": 0})
+        if rev is not None:
+            for run in runs:
+                run.rev = run.rev or rev
+            add(properties, "w:rPr").append(self.annotations.revision(rev))
+        paragraph = make("w:p", None, properties)
+        append_runs(paragraph, runs, self.annotations)
+        if element_id and element_id in self.doc.targets:
+            self.annotations.bookmark(paragraph, element_id)
+        return paragraph
+
+    def inline_children(self, el: etree._Element, rev: str | None = None) -> list[Run]:
+        runs: list[Run] = [Run(el.text, rev=rev)] if el.text else []
+        for child in el:
+            if child.tag in BLOCKS:
+                raise vocabulary_error(child.tag, el.tag)
+            runs.extend(self.inline(child, (), rev=rev))
+            if child.tail:
+                runs.append(Run(child.tail, rev=rev))
+        return runs
+
+    def inline(self, el: etree._Element, props: tuple[str, ...], link: tuple[str, str] | None = None,
+               rev: str | None = None) -> list[Run]:
+        tag = el.tag
+        if not isinstance(tag, str):
+            return []
+        if tag not in INLINE:
+            raise vocabulary_error(tag)
+        rev = tag if tag in REVISIONS else rev
+        if tag == "br":
+            return [Run("", kind="br", rev=rev)]
+        if tag == "span" and "footnote" in classes(el):
+            return [Run("", kind="footnote", footnote=self.footnote(el, rev), rev=rev)]
+        parent = el.getparent()
+        if tag == "span" and "number" in classes(el) and parent is not None and self.look.captions.of(parent.tag):
+            # A SEQ field, as Word's Insert Caption makes: Word and LibreOffice renumber it, so
+            # Reject All on a TD whose tables shifted shows the earlier numbers, not the current ones.
+            sequence = parent.get("data-seq") or self.caption_look(parent).sequence
+            return [Run("".join(el.itertext()), props, kind="seq", field=sequence, rev=rev)]
+        if tag == "a":
+            link = self.link(el.get("href") or "", link)
+        inner = props + self.tag_properties(el)
+        runs: list[Run] = [Run(el.text, inner, link=link, rev=rev)] if el.text else []
+        for child in el:
+            runs.extend(self.inline(child, inner, link, rev))
+            if child.tail:
+                runs.append(Run(child.tail, inner, link=link, rev=rev))
+        return runs
+
+    def tag_properties(self, el: etree._Element) -> tuple[str, ...]:
+        """The run properties an inline element adds to those of its ancestors."""
+        if el.tag == "span":
+            style = style_of(el, "character")
+            return (f"rStyle:{style}",) if style else ()
+        if el.tag == "a":
+            return (f"rStyle:{self.look.styles.hyperlink}",)
+        if el.tag == "code":
+            return (f"rFonts:{self.look.code_font}",)
+        return TAG_PROPERTIES.get(el.tag, ())
+
+    def link(self, href: str, outer: tuple[str, str] | None) -> tuple[str, str] | None:
+        """An internal link goes to a bookmark, an external one to a relationship (one per target)."""
+        if href.startswith("#"):
+            return ("anchor", bookmark_name(href[1:]))
+        if not href:
+            return outer
+        if href not in self.doc.links:
+            self.doc.links.append(href)
+        return ("id", f"rIdLink{self.doc.links.index(href) + 1}")
+
+    def footnote(self, span: etree._Element, rev: str | None = None) -> int:
+        number = len(self.doc.footnotes) + 1
+        reference = Run("", (f"rStyle:{self.look.styles.footnote_reference}",), kind="footnoteRef")
+        runs = [reference, Run("\t"), *self.inline_children(span)]
+        paragraph = self.paragraph(runs, self.look.styles.footnote_text, rev=rev)
+        self.doc.footnotes.append(make("w:footnote", {"w:id": number}, paragraph))
+        return number
+
+    # --- sections -------------------------------------------------------------
+
+    def section_properties(self, landscape: bool) -> etree._Element:
+        """A section's w:sectPr; the first section has a first page (the cover) without header."""
+        first = self.doc.sections == 0
+        self.doc.sections += 1
+        page = self.look.page
+        default_header = make("w:headerReference", {"w:type": "default", "r:id": "rIdHeaderDefault"})
+        properties = make("w:sectPr", None, default_header)
+        if first:
+            add(properties, "w:headerReference", {"w:type": "first", "r:id": "rIdHeaderFirst"})
+        else:
+            add(properties, "w:type", {"w:val": "nextPage"})
+        size: dict[str, str | int] = {"w:w": page.width, "w:h": page.height}
+        if landscape:
+            size = {"w:w": page.height, "w:h": page.width, "w:orient": "landscape"}
+        add(properties, "w:pgSz", size)
+        margins = {f"w:{side}": page.margin for side in ("top", "right", "bottom", "left")}
+        add(properties, "w:pgMar", {**margins, "w:header": page.header_distance, "w:footer": page.header_distance,
+                                    "w:gutter": 0})
+        if first:
+            add(properties, "w:titlePg")
+        return properties
+
+    def section_break(self, landscape: bool, rev: str | None = None) -> etree._Element:
+        """A paragraph that ends the current section (portrait or landscape)."""
+        properties = make("w:pPr", None, make("w:spacing", {"w:before": 0}))
+        if rev:
+            add(properties, "w:rPr").append(self.annotations.revision(rev))
+        properties.append(self.section_properties(landscape))
+        return make("w:p", None, properties)
+
+
+def table_rows(el: etree._Element, rev: str | None) -> list[tuple[etree._Element, bool, str | None]]:
+    """The rows of a table in order: (tr, is a header row, its tracked change)."""
+    rows: list[tuple[etree._Element, bool, str | None]] = []
+    for part in el:
+        part_rev = revision_of(part, rev)
+        if part.tag in ("thead", "tbody"):
+            rows.extend((tr, part.tag == "thead", revision_of(tr, part_rev)) for tr in part.iter("tr"))
+        elif part.tag == "tr":
+            rows.append((part, False, part_rev))
+    return rows
+
+
+def merged_cell(row: etree._Element, col: int, grid: list[int], spans: dict[int, list[int]]) -> int:
+    """The continuation of a rowspan from above at column `col`; the column after it."""
+    left, span = spans[col]
+    properties = make("w:tcPr", None, make("w:tcW", {"w:w": sum(grid[col : col + span]), "w:type": "dxa"}))
+    if span > 1:
+        add(properties, "w:gridSpan", {"w:val": span})
+    add(properties, "w:vMerge")
+    row.append(make("w:tc", None, properties, make("w:p")))
+    if left <= 1:
+        del spans[col]
+    else:
+        spans[col][0] = left - 1
+    return col + span

@@ -1,0 +1,54 @@
+"""The .docx package: every part serialised and zipped, deterministically (fixed dates,
+fixed order, fixed permissions), so the same XHTML gives the same bytes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from lxml import etree
+
+from . import parts
+from .document import FIXED_DATE, Writer
+from .look import styles_part, theme_part
+from .ooxml import serialize
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def write_docx(html: str) -> bytes:
+    """The intermediate XHTML document → the bytes of a .docx file (deterministic)."""
+    writer = Writer(etree.fromstring(html.encode("utf-8")))
+    document = serialize(writer.document())
+    doc, meta = writer.doc, writer.meta
+    core = parts.core_properties(writer.title, meta.get("author", ""), meta.get("keywords", ""),
+                                 meta.get("date") or FIXED_DATE)
+    files: list[tuple[str, bytes]] = [
+        ("[Content_Types].xml", serialize(parts.content_types())),
+        ("_rels/.rels", serialize(parts.package_relationships())),
+        ("docProps/core.xml", serialize(core)),
+        ("docProps/app.xml", serialize(parts.app_properties())),
+        ("word/document.xml", document),
+        ("word/_rels/document.xml.rels", serialize(parts.document_relationships(doc.links, len(doc.images)))),
+        ("word/styles.xml", styles_part()),
+        ("word/settings.xml", serialize(parts.settings())),
+        ("word/numbering.xml", serialize(parts.numbering(doc.nums))),
+        ("word/footnotes.xml", serialize(parts.footnotes(doc.footnotes))),
+        ("word/header1.xml", serialize(parts.header(meta.get("document-number", "")))),
+        ("word/header2.xml", serialize(parts.first_page_header())),
+        ("word/fontTable.xml", serialize(parts.font_table())),
+        ("word/theme/theme1.xml", theme_part()),
+        *((f"word/media/image{n}.png", png) for n, png in enumerate(doc.images, 1)),
+    ]
+    return zip_parts(files)
+
+
+def zip_parts(files: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()

@@ -1,0 +1,184 @@
+"""Inline content → runs: HTML whitespace collapsing, run properties, hyperlinks, tracked
+changes (w:ins, w:del), SEQ fields, footnote references; and bookmarks, which share the
+tracked changes' id sequence."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .look import look
+from .ooxml import make, qname
+
+# rPr children in schema order; a property is "name" or "name:value".
+RUN_PROPERTY_ORDER = ("rStyle", "rFonts", "b", "i", "u", "vertAlign")
+COLLAPSIBLE = re.compile(r"[ \n\r]+")  # HTML whitespace but the tab, which is a tab
+
+
+@dataclass
+class Run:
+    text: str
+    props: tuple[str, ...] = ()  # "b", "i", "u", "rStyle:<id>", "rFonts:<font>", "vertAlign:<value>"
+    kind: str = "text"  # text | br | footnote | footnoteRef | drawing | seq
+    link: tuple[str, str] | None = None  # ("anchor", bookmark name) | ("id", relationship id)
+    footnote: int = 0
+    rev: str | None = None  # "ins" | "del": a tracked change
+    drawing: etree._Element | None = None  # kind "drawing": the w:drawing element
+    field: str = ""  # kind "seq": the sequence's name (Table, Figure); text is its current value
+
+
+def bookmark_name(element_id: str) -> str:
+    """A Word bookmark name (at most 40 characters, no hyphens) that stays unique per id."""
+    clean = re.sub(r"[^A-Za-z0-9_]", "_", element_id)[:28]
+    digest = hashlib.sha1(element_id.encode("utf-8")).hexdigest()[:8]
+    return f"_{clean}_{digest}"
+
+
+class Annotations:
+    """Bookmarks and tracked changes: one id sequence, one author and date for every change."""
+
+    def __init__(self, author: str, date: str):
+        self.author, self.date, self.count = author, date, 0
+
+    def next_id(self) -> int:
+        self.count += 1
+        return self.count
+
+    def revision(self, kind: str) -> etree._Element:
+        """An empty w:ins or w:del (a row's or a paragraph mark's change); runs go inside it."""
+        return make(f"w:{kind}", {"w:id": self.next_id(), "w:author": self.author, "w:date": self.date})
+
+    def bookmark(self, block: etree._Element, element_id: str) -> None:
+        """Wrap a paragraph's content in a bookmark named after an element id (a table: none)."""
+        number = self.next_id()
+        if block.tag != qname("w:p"):
+            return
+        start = make("w:bookmarkStart", {"w:id": number, "w:name": bookmark_name(element_id)})
+        has_properties = len(block) and block[0].tag == qname("w:pPr")
+        block.insert(1 if has_properties else 0, start)
+        block.append(make("w:bookmarkEnd", {"w:id": number}))
+
+
+def run_properties(props: tuple[str, ...]) -> etree._Element | None:
+    if not props:
+        return None
+    rpr = make("w:rPr")
+    for prop in sorted(set(props), key=lambda p: RUN_PROPERTY_ORDER.index(p.split(":", 1)[0])):
+        name, _, value = prop.partition(":")
+        if name == "rStyle":
+            rpr.append(make("w:rStyle", {"w:val": value}))
+        elif name == "rFonts":
+            rpr.append(make("w:rFonts", {"w:ascii": value, "w:hAnsi": value, "w:cs": value}))
+        elif name in ("b", "i"):
+            rpr.extend([make(f"w:{name}"), make(f"w:{name}Cs")])
+        elif name == "u":
+            rpr.append(make("w:u", {"w:val": "single"}))
+        elif name == "vertAlign":
+            rpr.append(make("w:vertAlign", {"w:val": value}))
+    return rpr
+
+
+def collapse_whitespace(runs: list[Run]) -> list[tuple[Run, str]]:
+    """Runs of spaces and newlines become one space, trimmed at the paragraph's ends, as in HTML.
+
+    With tracked changes there are two texts, accepted and rejected: a space is dropped only
+    when every text the run belongs to already ends with one."""
+    pieces: list[tuple[Run, str]] = []
+    space = {"ins": True, "del": True}  # at paragraph start, leading spaces vanish
+    for run in runs:
+        views = ("ins", "del") if run.rev is None else (run.rev,)
+        if run.kind != "text":
+            pieces.append((run, ""))
+            for view in views:
+                space[view] = run.kind == "br"
+            continue
+        text = COLLAPSIBLE.sub(" ", run.text)
+        if all(space[view] for view in views):
+            text = text.lstrip(" ")
+        if not text:
+            continue
+        for view in views:
+            space[view] = text.endswith((" ", "\t"))
+        pieces.append((run, text))
+    while pieces and pieces[-1][0].kind == "text":
+        run, text = pieces[-1]
+        stripped = text.rstrip(" ")
+        if stripped:
+            pieces[-1] = (run, stripped)
+            break
+        pieces.pop()
+    return pieces
+
+
+def append_runs(paragraph: etree._Element, runs: list[Run], annotations: Annotations) -> None:
+    """The runs of a paragraph, inside their hyperlinks and tracked changes (a change sits
+    inside a hyperlink, never around one)."""
+    link: etree._Element | None = None
+    change: etree._Element | None = None
+    open_link: tuple[str, str] | None = None
+    open_change: str | None = None
+    for run, text in collapse_whitespace(runs):
+        if open_change is not None and (run.link != open_link or run.rev != open_change):
+            change, open_change = None, None
+        if run.link != open_link:
+            link = None if run.link is None else _hyperlink(run.link)
+            if link is not None:
+                paragraph.append(link)
+            open_link = run.link
+        if open_change is None and run.rev is not None:
+            change, open_change = annotations.revision(run.rev), run.rev
+            (link if link is not None else paragraph).append(change)
+        container = change if change is not None else link if link is not None else paragraph
+        container.extend(run_elements(run, text))
+
+
+def _hyperlink(link: tuple[str, str]) -> etree._Element:
+    kind, target = link
+    return make("w:hyperlink", {"w:anchor": target} if kind == "anchor" else {"r:id": target})
+
+
+def _run(rpr: etree._Element | None, *content: etree._Element) -> etree._Element:
+    run = make("w:r")
+    if rpr is not None:
+        run.append(copy.deepcopy(rpr))
+    run.extend(content)
+    return run
+
+
+def _preserved(tag: str, text: str) -> etree._Element:
+    return make(tag, {"xml:space": "preserve"}, text=text)
+
+
+def run_elements(run: Run, text: str) -> list[etree._Element]:
+    """The w:r elements of one run (a field is five)."""
+    rpr = run_properties(run.props)
+    text_tag = "w:delText" if run.rev == "del" else "w:t"
+    if run.kind == "br":
+        return [_run(rpr, make("w:br"))]
+    if run.kind == "drawing" and run.drawing is not None:
+        return [_run(None, run.drawing)]
+    if run.kind == "footnote":
+        style = make("w:rPr", None, make("w:rStyle", {"w:val": look().styles.footnote_reference}))
+        return [_run(style, make("w:footnoteReference", {"w:id": run.footnote}))]
+    if run.kind == "footnoteRef":
+        return [_run(rpr, make("w:footnoteRef"))]
+    if run.kind == "seq":
+        instruction = "w:delInstrText" if run.rev == "del" else "w:instrText"
+        return [
+            _run(rpr, make("w:fldChar", {"w:fldCharType": "begin"})),
+            _run(rpr, _preserved(instruction, f" SEQ {run.field} \\* ARABIC ")),
+            _run(rpr, make("w:fldChar", {"w:fldCharType": "separate"})),
+            _run(rpr, _preserved(text_tag, run.text)),
+            _run(rpr, make("w:fldChar", {"w:fldCharType": "end"})),
+        ]
+    content: list[etree._Element] = []
+    for n, part in enumerate(text.split("\t")):
+        if n:
+            content.append(make("w:tab"))
+        if part:
+            content.append(_preserved(text_tag, part))
+    return [_run(rpr, *content)]
