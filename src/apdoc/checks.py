@@ -294,7 +294,7 @@ def _check_considerations(chapter: Chapter, source: SourceFile, loc: Loc, proble
     entities = set(chapter.target_entities)
     for n, row in enumerate(chapter.considerations):
         rloc = (*loc, "considerations", n)
-        numbers.add(str(int(row.number)), source, (*rloc, "number"))
+        numbers.add(row.number.lstrip("0") or "0", source, (*rloc, "number"))
         for k, key in enumerate(row.sources):
             if key not in sources:
                 problems.append(source.diagnostic(

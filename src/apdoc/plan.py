@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, PlanError, display_path
 from .loader import SourceFile, load_yaml
-from .models import ActionItem, Chapter, Document, PlanModel, ap_sort_key
+from .models import ActionItem, Chapter, Document, PlanModel, ap_sort_key, number_key
 
 FOLDERS: dict[str, type[PlanModel]] = {"chapters": Chapter, "annexes": Chapter, "action-items": ActionItem}
 
@@ -76,7 +76,10 @@ class Plan:
 
 
 def _natural_key(path: Path) -> list[Any]:
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
+    """File-name order with numbers by value (2-x before 10-x). Only ASCII digits are numbers:
+    a superscript ² or another script's digit is text, so every name sorts. The parts alternate
+    text, number, text…, so two keys only ever compare text with text and number with number."""
+    return [number_key(part) if n % 2 else part for n, part in enumerate(re.split(r"([0-9]+)", path.name))]
 
 
 def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
@@ -189,10 +192,14 @@ _PATTERN_NAMES = {
     r"^AP[1-9][0-9]*(\.[1-9][0-9]*)*$": "an action item id such as AP1.4",
     r"^(AP[1-9][0-9]*(\.[1-9][0-9]*)*|New AP)$": "an action item id such as AP1.4, or New AP",
     r"^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and hyphens, e.g. strategic-plan",
-    r"^[0-9]+$": "a number such as 07",
+    r"^[0-9]{1,6}$": "a number such as 07 (digits 0-9, at most six)",
     r"^b-[^\]\[]+$": "a key starting with b-, e.g. b-ITU Strategic Plan",
     r"^[A-Za-z0-9_-]+$": "letters, digits, - and _",
 }
+
+
+_BOUNDS = {"greater_than_equal": "the least is", "less_than_equal": "the most is", "greater_than": "must be over",
+           "less_than": "must be under"}
 
 
 def _kind(value: Any) -> str:
@@ -297,6 +304,12 @@ def explain(exc: ValidationError, source: SourceFile, model: type[BaseModel]) ->
             out.append(source.diagnostic(loc, f"{name}: '{error['input']}' is not {described}"))
         elif error["type"] in ("too_short", "string_too_short"):
             out.append(source.diagnostic(loc, f"{name}: must not be empty"))
+        elif error["type"] in _BOUNDS:
+            bound = next(iter(error.get("ctx", {}).values()), "")
+            out.append(source.diagnostic(loc, f"{name}: {error['input']} is out of range: "
+                                              f"{_BOUNDS[error['type']]} {bound}"))
+        elif error["type"] in ("int_parsing", "int_from_float"):
+            out.append(source.diagnostic(loc, f"{name}: '{error['input']}' is not a whole number (digits 0-9)"))
         elif error["type"] == "literal_error":
             out.append(source.diagnostic(loc, f"{name}: '{error['input']}' is not allowed; "
                                               f"{error['msg'].replace('Input should be', 'expected')}"))

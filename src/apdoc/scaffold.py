@@ -30,7 +30,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from .diagnostics import Diagnostic, PlanError, display_path
 from .fmt import _plain, dump, new_yaml, schema_line
 from .loader import SourceFile, _build, load_yaml
-from .models import AP_ID_PATTERN, TABLE_FIELDS, ActionItem, ap_sort_key
+from .models import AP_ID_PATTERN, TABLE_FIELDS, ActionItem, ap_sort_key, is_ascii_number, number_key
 from .output import write_atomic
 from .plan import Plan, load_plan
 
@@ -265,13 +265,14 @@ def new_consideration(root: Path, after: str | None = None) -> list[str]:
     path, loc = _matrix(plan)
     source = load_yaml(path)
     rows = _at(source.data, loc) or []
-    numbers = [int(row["number"]) for row in rows if isinstance(row, dict) and str(row.get("number", "")).isdigit()]
+    numbered = [str(row.get("number", "")) if isinstance(row, dict) else "" for row in rows]
+    numbers = [int(digits) for digits in numbered if is_ascii_number(digits)]
     number = f"{max(numbers, default=0) + 1:02d}"
     if after is None:
         index = len(rows)
     else:
-        match = [n for n, row in enumerate(rows) if after.isdigit() and str(row.get("number", "")).isdigit()
-                 and int(row["number"]) == int(after)]
+        match = [n for n, digits in enumerate(numbered) if is_ascii_number(after)
+                 and is_ascii_number(digits) and number_key(digits) == number_key(after)]
         if not match:
             raise _fail(path, f"--after {after}: no consideration has that number")
         index = match[0] + 1

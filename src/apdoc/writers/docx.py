@@ -68,7 +68,7 @@ def _styles() -> tuple[str, dict[str, str]]:
 
 def _col_width(col: etree._Element) -> float:
     """A column's relative width from its `style="width: N%"` (1 when it has none)."""
-    match = re.search(r"width:\s*([0-9.]+)%", col.get("style") or "")
+    match = re.search(r"width:\s*([0-9]+(?:\.[0-9]+)?)%", col.get("style") or "")
     return float(match.group(1)) if match else 1.0
 
 
@@ -313,7 +313,7 @@ class _Writer:
                       default=1)
         cols = el.find("colgroup")
         weights = [_col_width(c) for c in cols.iter("col")] if cols is not None else []
-        if len(weights) != columns:
+        if len(weights) != columns or not all(0 < w < 1e6 for w in weights):  # a template's widths: all usable, or none
             weights = [1.0] * columns
         total = TEXT_WIDTH[ctx.landscape]
         grid = [int(total * w / sum(weights)) for w in weights]

@@ -1,0 +1,102 @@
+"""Hostile input, round two (issue 10): one section per class of input that broke apdoc.
+
+Every case ends in `path:line:col: error:` or a usage error (exit 2): no traceback, no hang,
+nothing executed, nothing lost.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from apdoc.models import ap_sort_key
+from apdoc.plan import _natural_key
+from conftest import run_cli
+
+# --- 3. numbers: every name the loader sorts must sort, every number a model accepts must be usable
+
+
+FILE_NAME = st.text(st.characters(exclude_characters="/\x00"), min_size=1, max_size=12).filter(
+    lambda name: name not in (".", ".."))
+
+
+@given(st.lists(FILE_NAME, min_size=2, max_size=8))
+def test_any_file_names_sort(names: list[str]) -> None:
+    """Superscripts, other scripts' digits, long runs of digits: every name sorts, none crashes."""
+    ordered = sorted((Path(name) for name in names), key=_natural_key)
+    assert sorted(p.name for p in ordered) == sorted(names)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**30), min_size=2, max_size=8), st.sampled_from(["", "0", "00"]))
+def test_ascii_numbers_in_names_sort_by_value(numbers: list[int], zeros: str) -> None:
+    ordered = sorted((Path(f"{zeros}{n}-chapter.yaml") for n in numbers), key=_natural_key)
+    assert [int(p.name.split("-")[0]) for p in ordered] == sorted(numbers)
+
+
+@given(st.lists(st.from_regex(r"[1-9][0-9]{0,5000}", fullmatch=True), min_size=1, max_size=4))
+def test_action_item_ids_of_any_length_sort(parts: list[str]) -> None:
+    """An id's numbers may be longer than int() reads (4,300 digits): they still sort."""
+    ap_id = "AP" + ".".join(parts)
+    assert ap_sort_key(ap_id) < ap_sort_key(ap_id + ".1")
+    assert ap_sort_key("AP2") < ap_sort_key("AP10")
+
+
+def test_an_action_item_id_longer_than_int_reads_sorts() -> None:
+    long = "AP" + "1" * 5000
+    assert ap_sort_key("AP2") < ap_sort_key(long) < ap_sort_key(long + "1")
+
+
+@pytest.mark.parametrize("name", ["²1-extra.yaml", "٣-extra.yaml", "1²-extra.yaml", "𝟙-extra.yaml"])
+def test_a_chapter_named_with_digits_int_refuses_validates(mini_plan: Path, name: str) -> None:
+    (mini_plan / "chapters" / name).write_text("id: extra\ntitle: Extra\ncontent:\n  - Text.\n", encoding="utf-8")
+    code, _, err = run_cli("validate", "--plan", str(mini_plan))
+    assert "internal error" not in err
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(("widths", "message"), [
+    ("[0, 0, 0]", "widths.0: 0 is out of range: the least is 1"),
+    ("[20, -5, 30]", "widths.1: -5 is out of range: the least is 1"),
+    ("[20, 50, 1000]", "widths.2: 1000 is out of range: the most is 100"),
+    ("[20, 50, 1_000]", "widths.2: 1_000 is out of range: the most is 100"),
+    ("[20, 50, ٣]", "widths.2: '٣' is not a whole number"),
+    ("[20, 50, 99999999999999999999999999]", "widths.2: 99999999999999999999999999 is out of range"),
+])
+def test_unusable_widths_are_refused_at_their_place(mini_plan: Path, edit, widths: str, message: str) -> None:
+    edit(mini_plan / "chapters" / "1-scope.yaml", "widths: [20, 50, 30]", f"widths: {widths}")
+    output = str(mini_plan.parent / "x.docx")
+    code, _, err = run_cli("build", "--plan", str(mini_plan), "--format", "docx", "-o", output)
+    assert code == 1
+    assert re.search(r"1-scope\.yaml:9:\d+: error: content\.1\.table\." + re.escape(message), err), err
+    assert not (mini_plan.parent / "x.docx").exists()
+
+
+def test_the_docx_writer_survives_unusable_widths_from_a_template() -> None:
+    from apdoc.writers.docx import write_docx
+
+    cols = '<colgroup><col style="width: 0%"/><col style="width: 0.0%"/></colgroup>'
+    html = (f'<html><head><title>t</title></head><body><table>{cols}'
+            "<tbody><tr><td>a</td><td>b</td></tr></tbody></table></body></html>")
+    assert write_docx(html)[:2] == b"PK"
+
+
+def test_consideration_numbers_are_ascii_and_short(mini_plan: Path) -> None:
+    path = mini_plan / "chapters" / "2-matrix.yaml"
+    text = path.read_text(encoding="utf-8")
+    number = re.search(r"number: \"?(\w+)\"?", text)
+    assert number is not None
+    path.write_text(text.replace(number.group(0), "number: '" + "1" * 5000 + "'", 1), encoding="utf-8")
+    code, _, err = run_cli("validate", "--plan", str(mini_plan))
+    assert code == 1
+    assert "is not a number such as 07 (digits 0-9, at most six)" in err
+
+
+@pytest.mark.parametrize("after", ["²", "٣", "1" * 5000])
+def test_new_consideration_after_a_number_int_refuses(seed: Path, after: str) -> None:
+    code, _, err = run_cli("new", "consideration", "--after", after, "--plan", str(seed))
+    assert code == 1
+    assert "no consideration has that number" in err
