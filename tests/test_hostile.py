@@ -100,3 +100,68 @@ def test_new_consideration_after_a_number_int_refuses(seed: Path, after: str) ->
     code, _, err = run_cli("new", "consideration", "--after", after, "--plan", str(seed))
     assert code == 1
     assert "no consideration has that number" in err
+
+
+# --- 4. dates: out of range or otherwise unusable → a usage error
+
+
+@pytest.mark.parametrize("date", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "2024-02-30",
+                                  "10000-01-01", "tomorrow", "2024-04-19T25:00:00Z"])
+def test_unusable_dates_are_a_usage_error(mini_plan: Path, tmp_path: Path, date: str) -> None:
+    code, _, err = run_cli("build", "--plan", str(mini_plan), "--compare-to", str(mini_plan), "--date", date,
+                           "-o", str(tmp_path / "td.docx"))
+    assert code == 2, err
+    assert "Invalid value for '--date'" in err
+    assert not (tmp_path / "td.docx").exists()
+
+
+@given(st.datetimes(timezones=st.one_of(st.none(), st.timezones())))
+def test_every_date_is_read_or_refused_as_a_usage_error(moment) -> None:
+    """Any ISO date with any offset either becomes YYYY-MM-DDTHH:MM:SSZ or is a usage error."""
+    import click
+
+    from apdoc.options import revision_date
+
+    command = click.Command("build", params=[click.Option(["--date"])])
+    ctx = click.Context(command)
+    try:
+        value = revision_date(ctx, command.params[0], moment.isoformat())
+    except click.BadParameter:
+        return
+    assert value is not None and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", value), value
+
+
+def test_an_early_date_keeps_four_digits_of_year() -> None:
+    import click
+
+    from apdoc.options import revision_date
+
+    command = click.Command("build", params=[click.Option(["--date"])])
+    early = revision_date(click.Context(command), command.params[0], "0001-01-01T00:00:00-01:00")
+    assert early == "0001-01-01T01:00:00Z"
+
+
+# --- 8. control characters in options: a usage error naming the option, as it is read
+
+@pytest.mark.parametrize(("option", "args"), [
+    ("--author", ["build", "--compare-to", "{plan}", "--author", "A{c}B"]),
+    ("--date", ["build", "--compare-to", "{plan}", "--date", "2024-04-19T10:00:00Z{c}"]),
+    ("--compare-to", ["build", "--compare-to", "HEAD{c}"]),
+    ("-o", ["build", "-o", "{tmp}/td{c}.docx"]),
+    ("--templates", ["build", "--templates", "{tmp}/t{c}"]),
+    ("--plan", ["validate", "--plan", "{plan}{c}"]),
+    ("--out", ["schema", "--out", "{tmp}/s{c}"]),
+    ("--name", ["new", "action", "AP9", "--name", "x{c}"]),
+    ("REF", ["diff", "HEAD{c}"]),
+])
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\t", "\x85", "\udcff"])
+def test_control_characters_in_options_are_a_usage_error_naming_it(
+        mini_plan: Path, tmp_path: Path, option: str, args: list[str], char: str) -> None:
+    filled = [a.format(plan=mini_plan, tmp=tmp_path, c=char) for a in args]
+    if "--plan" not in filled and filled[0] != "schema":
+        filled += ["--plan", str(mini_plan)]
+    before = sorted(tmp_path.rglob("*"))
+    code, _, err = run_cli(*filled)
+    assert code == 2, err
+    assert f"Invalid value for '{option}'" in err or f"Invalid value for {option!r}" in err
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written

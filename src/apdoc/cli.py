@@ -9,13 +9,13 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from . import __version__, terminal
 from .diagnostics import Diagnostic, PlanError
+from .options import CheckedGroup, revision_date
 
 PLAN_OPTION = click.option(
     "--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan"), show_default=True,
@@ -63,7 +63,7 @@ def _say(message: str) -> None:
         click.echo(message)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CheckedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="apdoc")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors: no summary, progress or 'wrote' lines.")
@@ -212,7 +212,7 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
 @click.option("--compare-to", "compare_to", metavar="REF",
               help="Mark the changes since REF (a git revision such as td256 or HEAD~3, or a plan folder).")
 @click.option("--author", help="Author of the revision marks [default: git user.name].")
-@click.option("--date", "rev_date", metavar="ISO-DATE",
+@click.option("--date", "rev_date", metavar="ISO-DATE", callback=revision_date,
               help="Date of the revision marks [default: when the plan last changed in git].")
 def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | None,
           compare_to: str | None, author: str | None, rev_date: str | None) -> None:
@@ -230,15 +230,6 @@ def build(plan_dir: Path, fmt: str, output: Path | None, template_dir: Path | No
     formats = [one for one in FORMATS if compare_to is None or one != "md"] if fmt == "all" else [fmt]
     if compare_to is not None and fmt == "md":
         raise click.UsageError("--compare-to marks DOCX, PDF and HTML; for Markdown use `apdoc diff REF --format md`")
-    if rev_date is not None:
-        try:
-            moment = datetime.fromisoformat(rev_date.replace("Z", "+00:00"))
-        except ValueError:
-            raise click.BadParameter(f"{rev_date!r} is not an ISO date such as 2024-04-19T10:00:00Z",
-                                     param_hint="--date") from None
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC)
-        rev_date = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     targets, folder = _targets(fmt, formats, output)
 
     def progress(one: str, path: Path | None) -> None:
