@@ -165,3 +165,127 @@ def test_control_characters_in_options_are_a_usage_error_naming_it(
     assert code == 2, err
     assert f"Invalid value for '{option}'" in err or f"Invalid value for {option!r}" in err
     assert sorted(tmp_path.rglob("*")) == before  # nothing written
+
+
+# --- 2. not a regular file in the plan: named, never opened, no command waits
+
+
+def _make_special(path: Path, kind: str) -> None:
+    import os
+    import socket
+
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(path))
+        sock.close()
+
+
+COMMANDS = [["validate"], ["build", "--format", "html", "-o", "{tmp}/td.html"], ["fmt"], ["fmt", "--check"],
+            ["stats"], ["diff", "{plan}"], ["new", "action", "AP9", "--name", "n"], ["new", "consideration"]]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("kind", ["fifo", "socket"])
+@pytest.mark.parametrize("where", ["chapters/95-pipe.yaml", "action-items/AP3.yaml", "document.yaml"])
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_a_pipe_or_socket_in_the_plan_is_named_and_never_waited_on(
+        tmp_path: Path, mini_plan: Path, kind: str, where: str, command: list[str]) -> None:
+    import subprocess
+    import sys
+
+    target = mini_plan / where
+    target.unlink(missing_ok=True)
+    _make_special(target, kind)
+    args = [a.format(tmp=tmp_path, plan=mini_plan) for a in command]
+    # A process, so that a hang is a failed test (the timeout), not a stuck test run.
+    done = subprocess.run([sys.executable, "-m", "apdoc", *args, "--plan", str(mini_plan)],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert f"{where}: error: is a {'pipe (FIFO)' if kind == 'fifo' else 'socket'}, not a file: refused, not read" \
+        in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "td.html").exists()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("name", ["td.html.j2", "blocks.html.j2", "td.css"])
+def test_a_pipe_among_the_templates_is_named_and_never_waited_on(tmp_path: Path, mini_plan: Path, name: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    os.mkfifo(templates / name)
+    done = subprocess.run([sys.executable, "-m", "apdoc", "build", "--plan", str(mini_plan), "--format", "html",
+                           "-o", str(tmp_path / "td.html")], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert f"templates/{name}: error: is a pipe (FIFO), not a file: refused, not read" in done.stderr
+
+
+def test_read_plan_file_refuses_what_it_finds_open_if_it_is_not_a_file(tmp_path: Path, monkeypatch) -> None:
+    """The check is made again on the open file: a pipe swapped in after the first look is refused."""
+    import os
+    import stat
+
+    from apdoc import loader
+    from apdoc.diagnostics import PlanError
+
+    path = tmp_path / "x.yaml"
+    path.write_text("a: b\n", encoding="utf-8")
+    real_fstat = os.fstat
+
+    class PipeStat:
+        def __init__(self, fd: int) -> None:
+            self.st_mode = stat.S_IFIFO | 0o644
+            self.st_size = real_fstat(fd).st_size
+
+    monkeypatch.setattr(loader.os, "fstat", PipeStat)
+    with pytest.raises(PlanError, match="is a pipe"):
+        loader.read_plan_file(path)
+
+
+# --- 7. the plan's shape: an expected sub-folder that is not a folder, or missing
+
+
+@pytest.mark.parametrize("folder", ["chapters", "annexes", "action-items"])
+@pytest.mark.parametrize("kind", ["file", "fifo", "broken link"])
+def test_a_plan_sub_folder_that_is_not_a_folder_is_an_error_naming_it(mini_plan: Path, tmp_path: Path, folder: str,
+                                                                     kind: str) -> None:
+    import os
+    import shutil
+
+    shutil.rmtree(mini_plan / folder)
+    if kind == "file":
+        (mini_plan / folder).write_text("id: x\n", encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(mini_plan / folder)
+    else:
+        (mini_plan / folder).symlink_to(tmp_path / "nowhere")
+    for command in (["validate"], ["build", "--format", "html", "-o", str(tmp_path / "td.html")]):
+        code, _, err = run_cli(*command, "--plan", str(mini_plan))
+        assert code == 1
+        assert re.search(rf"plan/{folder}: error: (is .*, not a folder|broken link)", err), err
+        assert not (tmp_path / "td.html").exists()
+
+
+def test_a_plan_without_chapters_is_an_error(mini_plan: Path) -> None:
+    import shutil
+
+    shutil.rmtree(mini_plan / "chapters")
+    code, _, err = run_cli("validate", "--plan", str(mini_plan))
+    assert code == 1
+    assert "plan/chapters: error: missing: every plan needs a chapters/ folder" in err
+
+
+def test_a_plan_without_annexes_or_action_items_folders_may_still_be_valid(mini_plan: Path) -> None:
+    """Only chapters/ is required: the others are named only when something else stands in their place."""
+    import shutil
+
+    shutil.rmtree(mini_plan / "annexes")
+    shutil.rmtree(mini_plan / "action-items")
+    _, _, err = run_cli("validate", "--plan", str(mini_plan))
+    assert "error" in err  # the chapters cite what the missing files held...
+    assert "plan/annexes:" not in err and "plan/action-items:" not in err  # ...but the folders are not required

@@ -55,7 +55,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, Pl
 from ruamel.yaml.tokens import CommentToken
 
 from .diagnostics import Diagnostic, PlanError, display_path
-from .loader import SourceFile, _build, load_yaml
+from .loader import SourceFile, _build, load_yaml, read_plan_file
 from .models import ActionItem, Chapter, Document
 from .output import write_atomic
 from .plan import link_problem
@@ -505,7 +505,7 @@ class Formatted:
 def format_file(path: Path, root: Path) -> Formatted:
     """Format one plan file (in memory). Raises PlanError when it cannot be read or formatted safely."""
     source = load_yaml(path)  # the plan's own errors first: syntax, tabs, encoding, anchors, tags
-    old = path.read_bytes()
+    old = read_plan_file(path)
     model, schema = kind_of(path, root)
     try:
         new = format_text(old.decode("utf-8"), model, schema and schema_line(path, root, schema))
@@ -524,7 +524,8 @@ def plan_files(root: Path) -> list[Path]:
         raise PlanError([Diagnostic(shown, 0, 0, "plan folder not found")])
     if not root.is_dir():
         raise PlanError([Diagnostic(shown, 0, 0, "is a file, not a plan folder")])
-    return sorted(p for p in root.rglob("*.yaml") if p.is_file() or p.is_symlink())
+    # Pipes, sockets and devices too: load_yaml refuses them by name rather than fmt skipping them silently.
+    return sorted(p for p in root.rglob("*.yaml") if not p.is_dir() or p.is_symlink())
 
 
 def format_plan(root: Path, *, write: bool) -> tuple[list[Formatted], list[Diagnostic]]:

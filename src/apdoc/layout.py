@@ -23,11 +23,13 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
 )
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from . import __version__
 from .diagnostics import Diagnostic, PlanError, display_path
+from .loader import not_a_file
 from .models import TABLE_FIELDS, ActionItem, ActionItemTarget, Chapter, Figure, OneOf
 from .plan import Plan
 from .richtext import Renderer
@@ -186,10 +188,32 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
     return FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
 
 
+def _regular_or_absent(path: Path) -> bool:
+    """True for a regular file or nothing at all; PlanError for a pipe, socket, device or folder,
+    which would make a build wait forever (a pipe) or act on a device."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    kind = not_a_file(mode)
+    if kind is not None:
+        raise PlanError([Diagnostic(display_path(path), 0, 0, f"is {kind}, not a file: refused, not read")])
+    return True
+
+
+class _FileLoader(FileSystemLoader):
+    """Override templates, opened only when they are regular files."""
+
+    def get_source(self, environment: Any, template: str) -> Any:
+        for folder in self.searchpath:
+            _regular_or_absent(Path(folder, *split_template_path(template)))
+        return super().get_source(environment, template)
+
+
 def _environment(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
     loaders: list[Any] = []
     if template_dir is not None and template_dir.is_dir():
-        loaders.append(FileSystemLoader(str(template_dir)))
+        loaders.append(_FileLoader(str(template_dir)))
     loaders.append(PackageLoader("apdoc", "templates"))
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
@@ -205,7 +229,7 @@ def _environment(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
 
 def stylesheet(template_dir: Path | None) -> str:
     override = template_dir / "td.css" if template_dir is not None else None
-    path = override if override is not None and override.is_file() else PACKAGE_DIR / "styles" / "td.css"
+    path = override if override is not None and _regular_or_absent(override) else PACKAGE_DIR / "styles" / "td.css"
     return path.read_text(encoding="utf-8")
 
 

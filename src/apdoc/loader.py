@@ -13,7 +13,9 @@ constructor, because that lets us:
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,19 +99,55 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from None
 
 
+def not_a_file(mode: int) -> str | None:
+    """What a file-system entry is when it is not a regular file (None when it is one)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _refuse_unless_file(shown: str, mode: int) -> None:
+    kind = not_a_file(mode)
+    if kind is not None:
+        raise PlanError([Diagnostic(shown, 0, 0, f"is {kind}, not a file: refused, not read")])
+
+
+def read_plan_file(path: Path) -> bytes:
+    """The bytes of one plan file, which must be a regular file of at most MAX_FILE_BYTES.
+
+    A pipe, socket or device is refused before it is opened: reading a pipe waits for a writer
+    forever, and opening a device may act on it. The file is opened without blocking and checked
+    again once open, so one swapped in between is refused too.
+    """
+    shown = display_path(path)
+    try:
+        _refuse_unless_file(shown, path.stat().st_mode)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _refuse_unless_file(shown, info.st_mode)
+            if info.st_size > MAX_FILE_BYTES:
+                raise PlanError(
+                    [Diagnostic(shown, 0, 0, f"file is too large ({info.st_size / 1048576:.1f} MB; the limit is "
+                                f"{MAX_FILE_BYTES // 1048576} MB)")]
+                )
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")]) from None
+
+
 def load_yaml(path: Path) -> SourceFile:
     """Load one plan file. Raises PlanError with every problem found in it."""
     shown = display_path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise PlanError(
-                [Diagnostic(shown, 0, 0, f"file is too large ({size / 1048576:.1f} MB; the limit is "
-                            f"{MAX_FILE_BYTES // 1048576} MB)")]
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PlanError([Diagnostic(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")]) from None
+    raw = read_plan_file(path)
     text = _decode(path, raw)
     source = SourceFile(path=path, data=None)
     problems = _unreadable_characters(shown, text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 import types
 import typing
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, PlanError, display_path
-from .loader import SourceFile, load_yaml
+from .loader import SourceFile, load_yaml, not_a_file
 from .models import ActionItem, Chapter, Document, PlanModel, ap_sort_key, number_key
 
 FOLDERS: dict[str, type[PlanModel]] = {"chapters": Chapter, "annexes": Chapter, "action-items": ActionItem}
@@ -101,6 +102,7 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
                 Diagnostic(display_path(extra), 0, 0, "unknown plan file: expected document.yaml, "
                            "chapters/, annexes/ or action-items/")
             )
+    problems += shape_problems(root)
     loaded: dict[str, list[Loaded]] = {}
     for folder, model in FOLDERS.items():
         files = sorted((root / folder).glob("*"), key=_natural_key) if (root / folder).is_dir() else []
@@ -135,6 +137,38 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
     if problems or document is None:
         raise PlanError(problems)  # warnings would drown the errors; they show once the plan is valid
     return plan
+
+
+# The sub-folders a plan must have: a TD without chapters is no action plan. The others may be
+# absent (no annexes; action items not yet written).
+REQUIRED_FOLDERS = ("chapters",)
+
+
+def shape_problems(root: Path) -> list[Diagnostic]:
+    """The plan's sub-folders that are something else than a folder, or missing while required.
+
+    Without this, a `chapters` that is a file (or a pipe) read as a plan with no chapters, and
+    the TD built without them.
+    """
+    found = []
+    for folder in FOLDERS:
+        path = root / folder
+        shown = str(Path(display_path(root)) / folder)  # as found in the plan, not where a link points
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            if path.is_symlink():
+                found.append(Diagnostic(shown, 0, 0, "broken link: it points at no folder"))
+            elif folder in REQUIRED_FOLDERS:
+                found.append(Diagnostic(shown, 0, 0, f"missing: every plan needs a {folder}/ folder"))
+            continue
+        except OSError as exc:
+            found.append(Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if not stat.S_ISDIR(mode):
+            found.append(Diagnostic(shown, 0, 0, f"is {not_a_file(mode) or 'a file'}, not a folder: "
+                                                 f"the plan's {folder} go in a folder {folder}/"))
+    return found
 
 
 def link_problem(path: Path, root: Path) -> Diagnostic | None:
