@@ -289,3 +289,66 @@ def test_a_plan_without_annexes_or_action_items_folders_may_still_be_valid(mini_
     _, _, err = run_cli("validate", "--plan", str(mini_plan))
     assert "error" in err  # the chapters cite what the missing files held...
     assert "plan/annexes:" not in err and "plan/action-items:" not in err  # ...but the folders are not required
+
+
+# --- 6. line numbers as editors count them (LF, CRLF, CR), whatever YAML counts besides
+
+YAML_ONLY_BREAK = st.sampled_from(["\u2028", "\u2029", "\x85"])
+QUOTED = st.lists(st.one_of(YAML_ONLY_BREAK, st.sampled_from(["x", "é", " ", "日"])), max_size=12).map("".join)
+
+
+@given(st.lists(QUOTED, min_size=1, max_size=6), st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())
+def test_positions_are_editor_lines(tmp_path_factory, texts: list[str], newline: str, double: bool) -> None:
+    from apdoc.diagnostics import PlanError
+    from apdoc.loader import load_yaml
+
+    quote = '"' if double else "'"
+    lines = [f"k{n}: {quote}{text}{quote}" for n, text in enumerate(texts)]
+    lines.append("k0: again")  # a duplicate key on the last line, in column 1
+    path = tmp_path_factory.mktemp("lines") / "x.yaml"
+    path.write_bytes(newline.join(lines).encode("utf-8") + newline.encode())
+    with pytest.raises(PlanError) as raised:
+        load_yaml(path)
+    (problem,) = raised.value.diagnostics
+    assert (problem.line, problem.col) == (len(lines), 1), problem
+    assert "duplicate key 'k0'" in problem.message
+
+
+def test_the_issue_example_reports_the_line_an_editor_shows(mini_plan: Path) -> None:
+    path = mini_plan / "chapters" / "1-scope.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = 'title: "Intro\u2028duc\u2029tion\u0085"'
+    lines.append("unknown_field: x")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = run_cli("validate", "--plan", str(mini_plan))
+    assert code == 1
+    assert f"1-scope.yaml:{len(lines)}:1: error: unknown field 'unknown_field'" in err, err
+    assert f"{len(lines)} | unknown_field: x" in err  # the excerpt is of that line too
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_unreadable_characters_and_bad_utf8_are_at_editor_lines(tmp_path: Path, newline: str) -> None:
+    from apdoc.diagnostics import PlanError
+    from apdoc.loader import load_yaml
+
+    path = tmp_path / "x.yaml"
+    path.write_bytes(newline.join(['a: "\u2028"', "b: c", "d: e\x00"]).encode() + newline.encode())
+    with pytest.raises(PlanError) as raised:
+        load_yaml(path)
+    assert [(d.line, d.col) for d in raised.value.diagnostics] == [(3, 5)]
+    path.write_bytes(newline.join(['a: "\u2028"', "b: c", "d: é"]).encode("utf-8") + b"\xff" + newline.encode())
+    with pytest.raises(PlanError) as raised:
+        load_yaml(path)
+    assert [(d.line, d.col) for d in raised.value.diagnostics] == [(3, 5)]
+
+
+def test_new_consideration_edits_the_right_lines_after_a_yaml_only_break(seed: Path) -> None:
+    path = next(p for p in (seed / "chapters").glob("*.yaml") if "considerations:" in p.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    first_title = re.search(r"^title: (.*)$", text, re.M)
+    assert first_title is not None
+    path.write_text(text.replace(first_title.group(0), f'title: "{first_title.group(1)}\u2028"', 1), encoding="utf-8")
+    code, _, err = run_cli("new", "consideration", "--plan", str(seed))
+    assert code == 0, err
+    code, _, err = run_cli("validate", "--plan", str(seed))
+    assert "error" not in err

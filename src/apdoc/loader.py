@@ -13,6 +13,7 @@ constructor, because that lets us:
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
@@ -76,6 +77,37 @@ class SourceFile:
         return Diagnostic(self.shown, line, col, message, severity)
 
 
+# Line ends as editors count them. YAML also breaks lines at U+0085, U+2028 and U+2029, which
+# editors, GitHub and terminals show within a line; their line numbers are the ones to report.
+_EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class EditorLines:
+    """Converts character offsets (and YAML's marks) into 1-based (line, col) as an editor counts."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
+        # Without YAML-only breaks YAML counts lines as editors do: its marks are used as they are.
+        self.same_as_yaml = _YAML_ONLY_BREAKS.search(text) is None
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def of(self, mark: Any) -> tuple[int, int]:
+        if self.same_as_yaml or getattr(mark, "index", None) is None:
+            return mark.line + 1, mark.column + 1
+        return self.at(mark.index)  # a mark's index counts characters, in libyaml and in PyYAML
+
+
+def editor_lines(text: str) -> list[str]:
+    """The lines of `text` with their ends, split as an editor splits them (str.splitlines also
+    splits at U+2028 and others)."""
+    lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def _describe_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
@@ -92,8 +124,8 @@ def _decode(path: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = EditorLines(before).at(len(before))
         raise PlanError(
             [Diagnostic(shown, line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
         ) from None
@@ -153,14 +185,15 @@ def load_yaml(path: Path) -> SourceFile:
     problems = _unreadable_characters(shown, text)
     if problems:
         raise PlanError(problems)
+    lines = EditorLines(text)
     try:
-        _build(source, text, problems)
+        _build(source, text, problems, lines)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        line, col = lines.of(mark) if mark else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem and exc.context_mark is not None and exc.context_mark is not mark:
-            problem += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+            problem += f" ({exc.context} that starts at line {lines.of(exc.context_mark)[0]})"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem = "tab character: indent with spaces, not tabs"
         problems.append(Diagnostic(shown, line, col, f"YAML syntax: {problem}"))
@@ -175,16 +208,16 @@ def load_yaml(path: Path) -> SourceFile:
 
 def _unreadable_characters(shown: str, text: str) -> list[Diagnostic]:
     """Each character YAML cannot read (control characters pasted from Word, mostly), with its place."""
-    found = []
+    found: list[Diagnostic] = []
+    lines: EditorLines | None = None
     for match in _UNREADABLE_CHARS.finditer(text):
         if len(found) == MAX_REPORTED_CHARS:
             last = found[-1]
             found.append(Diagnostic(shown, last.line, last.col, "more such characters follow; the first "
                                     f"{MAX_REPORTED_CHARS} are listed"))
             break
-        start = match.start()
-        line = text.count("\n", 0, start) + 1
-        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        lines = lines or EditorLines(text)
+        line, col = lines.at(match.start())
         char = match.group()
         name = _CHAR_NAMES.get(char, "control character" if ord(char) < 0xA0 else "non-character")
         found.append(Diagnostic(shown, line, col, f"{name} U+{ord(char):04X} is not allowed in a plan file "
@@ -219,17 +252,18 @@ def _events(text: str):
         yield from yaml.parse(text, Loader=yaml.SafeLoader)
 
 
-def _build(source: SourceFile, text: str, problems: list[Diagnostic]) -> None:
+def _build(source: SourceFile, text: str, problems: list[Diagnostic], lines: EditorLines | None = None) -> None:
     shown = source.shown
     stack: list[_Frame] = []
     documents = 0
+    lines = lines or EditorLines(text)
 
     def problem(mark: Any, message: str) -> None:
-        problems.append(Diagnostic(shown, mark.line + 1, mark.column + 1, message))
+        problems.append(Diagnostic(shown, *lines.of(mark), message))
 
     def attach(value: Any, mark: Any, is_scalar: bool) -> bool:
         """Put a finished value into its parent. False when it was a mapping key."""
-        pos = (mark.line + 1, mark.column + 1)
+        pos = lines.of(mark)
         if not stack:
             source.data = value
             source.values[()] = pos

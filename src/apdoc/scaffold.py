@@ -29,7 +29,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .diagnostics import Diagnostic, PlanError, display_path
 from .fmt import _plain, dump, new_yaml, schema_line
-from .loader import SourceFile, _build, load_yaml
+from .loader import SourceFile, _build, editor_lines, load_yaml
 from .models import AP_ID_PATTERN, TABLE_FIELDS, ActionItem, ap_sort_key, is_ascii_number, number_key
 from .output import write_atomic
 from .plan import Plan, load_plan
@@ -235,7 +235,7 @@ def _insert_row(text: str, source: SourceFile, loc: tuple[Any, ...], index: int,
     Here the comment lines and blank lines before a row, indented less than the rows' keys,
     stay before that row; anything indented deeper stays with the row above.
     """
-    lines = text.splitlines(keepends=True)
+    lines = editor_lines(text)  # as source positions count them
     rows = _at(source.data, loc)
     dash = source.position((*loc,))[1] - 1
     key_col = source.position((*loc, 0))[1] - 1
