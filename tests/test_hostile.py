@@ -352,3 +352,113 @@ def test_new_consideration_edits_the_right_lines_after_a_yaml_only_break(seed: P
     assert code == 0, err
     code, _, err = run_cli("validate", "--plan", str(seed))
     assert "error" not in err
+
+
+# --- 5. links: https, http and mailto only, refused at validation and dropped by every writer
+
+BAD_LINKS = ["javascript:alert(document.domain)", "JaVaScRiPt:alert(1)", " java\tscript:alert(1)", "vbscript:x",
+             "data:text/html,<b>x</b>", "file:///etc/passwd", "ftp://example.org/x", "ms-word:ofe|u|x"]
+GOOD_LINKS = ["https://www.itu.int/x.pdf", "HTTP://example.org", "mailto:tsag@itu.int"]
+
+
+@pytest.mark.parametrize("url", BAD_LINKS)
+def test_a_reference_url_with_another_scheme_is_refused_at_its_line(mini_plan: Path, tmp_path: Path, url: str) -> None:
+    import json
+
+    path = mini_plan / "annexes" / "a-references.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"    url: {json.dumps(url)}\n", encoding="utf-8")
+    code, _, err = run_cli("build", "--plan", str(mini_plan), "--format", "html", "-o", str(tmp_path / "td.html"))
+    assert code == 1
+    assert "a-references.yaml:6:10: error: references.0.url: " in err
+    assert "is not an address starting with https://, http:// or mailto:" in err
+    assert not (tmp_path / "td.html").exists()
+
+
+@pytest.mark.parametrize("url", GOOD_LINKS)
+def test_web_and_mail_addresses_are_links_in_every_format(mini_plan: Path, tmp_path: Path, url: str) -> None:
+    path = mini_plan / "annexes" / "a-references.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"    url: {url}\n", encoding="utf-8")
+    code, _, err = run_cli("build", "--plan", str(mini_plan), "--format", "all", "-o", str(tmp_path))
+    assert code == 0, err
+    assert f'href="{url}"' in next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
+    assert f"]({url})" in next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.domain)", "JaVaScRiPt:alert(1)", "vbscript:x",
+                                 "ftp://example.org/x", "file:///etc/passwd"])
+@pytest.mark.parametrize("form", ["[here]({url})", "<{url}>", "- item with [a link]({url})"])
+def test_a_link_in_text_with_another_scheme_is_refused_at_its_line(mini_plan: Path, edit, url: str, form: str) -> None:
+    text = form.format(url=url)
+    edit(mini_plan / "chapters" / "1-scope.yaml", "  - This plan covers", f"  - {json_str(text)}\n  - This plan covers")
+    code, _, err = run_cli("validate", "--plan", str(mini_plan))
+    assert code == 1
+    assert re.search(r"1-scope\.yaml:4:5: error: link to '.*': links to [a-z]+: are not allowed", err), err
+
+
+def json_str(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+XHTML_WITH_LINKS = (
+    '<html><head><title>t</title></head><body><h1 id="h">Head</h1><p>'
+    '<a href="javascript:alert(1)">one</a> <a href=" JAVA&#9;SCRIPT:alert(2)">two</a> '
+    '<a href="data:text/html,x">three</a> <a href="https://itu.int/">four</a> <a href="#h">five</a>'
+    "</p></body></html>"
+)
+
+
+def test_the_html_writer_drops_other_schemes() -> None:
+    from apdoc.writers.html import write_html
+
+    out = write_html(XHTML_WITH_LINKS).decode()
+    assert "javascript" not in out.lower().replace("\t", "") and "data:" not in out
+    assert 'href="https://itu.int/"' in out and ">one</a>" in out and ">two</a>" in out
+
+
+def test_the_markdown_writer_drops_other_schemes() -> None:
+    from apdoc.writers.markdown import write_markdown
+
+    out = write_markdown(XHTML_WITH_LINKS).decode()
+    assert "javascript" not in out.lower() and "data:" not in out
+    assert "[four](https://itu.int/)" in out and "one" in out
+
+
+def test_the_docx_writer_drops_other_schemes() -> None:
+    import io
+    import zipfile
+
+    from apdoc.writers.docx import write_docx
+
+    with zipfile.ZipFile(io.BytesIO(write_docx(XHTML_WITH_LINKS))) as docx:
+        rels = docx.read("word/_rels/document.xml.rels").decode()
+        body = docx.read("word/document.xml").decode()
+    assert "javascript" not in rels.lower().replace("\t", "").replace("&#9;", "") and "data:" not in rels
+    assert 'Target="https://itu.int/"' in rels
+    assert "one" in body and "three" in body
+
+
+def test_the_pdf_writer_drops_other_schemes() -> None:
+    """The links weasyprint makes /URI actions of (the PDF itself is compressed)."""
+    from weasyprint import HTML
+
+    from apdoc.writers.pdf import _defused, write_pdf
+
+    targets = [link[1] for page in HTML(string=_defused(XHTML_WITH_LINKS)).render().pages for link in page.links]
+    assert targets == ["https://itu.int/", "h"]
+    assert write_pdf(XHTML_WITH_LINKS).startswith(b"%PDF")
+
+
+SCHEME_NOISE = st.lists(st.sampled_from(["\t", "\n", "\r"]), max_size=2).map("".join)
+
+
+@given(st.sampled_from(["javascript", "vbscript", "data", "file", "ftp"]), st.data())
+def test_a_scheme_disguised_as_a_browser_reads_it_is_still_refused(scheme: str, data) -> None:
+    """Any case, tabs and line breaks inside, controls and spaces before: still that scheme."""
+    from apdoc.links import is_allowed_link
+
+    lead = data.draw(st.text(st.sampled_from([" ", "\x00", "\x01", "\x1f"]), max_size=3))
+    letters = [data.draw(st.sampled_from([c.lower(), c.upper()])) + data.draw(SCHEME_NOISE) for c in scheme]
+    rest = data.draw(st.text(max_size=20))
+    assert not is_allowed_link(lead + "".join(letters) + ":" + rest)

@@ -25,6 +25,8 @@ NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 # A column's width in per cent: a zero or negative width has no place on a page (and would
 # divide by zero in a writer), and a huge one only squeezes the others to nothing.
 Width = Annotated[int, Field(ge=1, le=100)]
+# A link a TD may carry (see links.py): https, http or mailto, nothing else (no javascript:).
+URL_PATTERN = r"^((?i:https?)://\S+|(?i:mailto):\S+)?$"
 # Consideration numbers as typed (07): up to six ASCII digits, so that every tool can count with them.
 CONSIDERATION_NUMBER_PATTERN = r"^[0-9]{1,6}$"
 Markdown = str
@@ -143,7 +145,9 @@ class Reference(PlanModel):
         description="Bibliography key without brackets, e.g. b-ITU Strategic Plan; cited as [b-…]."
     )
     text: NonEmpty = Field(description="The reference as it is printed.")
-    url: str = Field("", description="Address of the referenced document.")
+    url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] = Field(
+        "", description="Address of the referenced document: https://…, http://… or mailto:…"
+    )
 
 
 class SessionSource(PlanModel):

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, PlanError, display_path
 from .loader import SourceFile, load_yaml, not_a_file
-from .models import ActionItem, Chapter, Document, PlanModel, ap_sort_key, number_key
+from .models import URL_PATTERN, ActionItem, Chapter, Document, PlanModel, ap_sort_key, number_key
 
 FOLDERS: dict[str, type[PlanModel]] = {"chapters": Chapter, "annexes": Chapter, "action-items": ActionItem}
 
@@ -229,6 +229,8 @@ _PATTERN_NAMES = {
     r"^[0-9]{1,6}$": "a number such as 07 (digits 0-9, at most six)",
     r"^b-[^\]\[]+$": "a key starting with b-, e.g. b-ITU Strategic Plan",
     r"^[A-Za-z0-9_-]+$": "letters, digits, - and _",
+    URL_PATTERN: "an address starting with https://, http:// or mailto: (other links, such as javascript:, "
+                 "are not allowed)",
 }
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..links import is_allowed_link
+
 PARTS = Path(__file__).parent / "docx_parts"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -458,7 +460,7 @@ class _Writer:
             href = el.get("href") or ""
             if href.startswith("#"):
                 link = ("anchor", _bookmark_name(href[1:]))
-            elif href:
+            elif href and is_allowed_link(href):  # any other target (javascript:…) stays plain text
                 link = ("id", self.external(href))
             extra = ("rStyle:Hyperlink",)
         inner = props + extra
