@@ -462,3 +462,195 @@ def test_a_scheme_disguised_as_a_browser_reads_it_is_still_refused(scheme: str, 
     letters = [data.draw(st.sampled_from([c.lower(), c.upper()])) + data.draw(SCHEME_NOISE) for c in scheme]
     rest = data.draw(st.text(max_size=20))
     assert not is_allowed_link(lead + "".join(letters) + ":" + rest)
+
+
+# --- 1. the output is an input: refused before anything is written
+
+
+PLAN_FILES = ["document.yaml", "chapters/1-scope.yaml", "annexes/a-references.yaml", "action-items/AP1.yaml"]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+@pytest.mark.parametrize("victim", [*PLAN_FILES, "chapters/99-new.yaml", "action-items/notes.txt", "extra.yml"])
+@pytest.mark.parametrize("through_link", [False, True])
+def test_an_output_that_is_a_plan_file_is_refused(mini_plan: Path, tmp_path: Path, monkeypatch, fmt: str,
+                                                  victim: str, through_link: bool) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = _snapshot(mini_plan)
+    output = mini_plan / victim
+    if through_link:
+        output = tmp_path / f"link.{fmt}"
+        output.symlink_to(mini_plan / victim)
+    code, out, err = run_cli("build", "--format", fmt, "--plan", str(mini_plan), "-o", str(output))
+    assert code == 1, out + err
+    assert "cannot write: it is a file of the plan" in err or "cannot write: it is in the plan's" in err, err
+    assert "wrote" not in out
+    assert _snapshot(mini_plan) == before  # nothing written, nothing added
+
+
+def test_format_all_into_a_plan_folder_writes_none_of_the_formats(mini_plan: Path, tmp_path: Path) -> None:
+    before = _snapshot(mini_plan)
+    code, _, err = run_cli("build", "--format", "all", "--plan", str(mini_plan), "-o", str(mini_plan / "chapters"))
+    assert code == 1
+    assert err.count("cannot write: it is in the plan's chapters/ folder") == 4
+    assert _snapshot(mini_plan) == before
+
+
+def test_an_output_among_the_templates_in_use_is_refused(mini_plan: Path, tmp_path: Path) -> None:
+    import apdoc
+
+    templates = tmp_path / "my-templates"
+    templates.mkdir()
+    (templates / "td.css").write_text("body {}", encoding="utf-8")
+    packaged = Path(apdoc.__file__).parent / "templates" / "td.html.j2"
+    packaged_before = packaged.read_bytes()
+    for output, templates_option in [(templates / "td.css", ["--templates", str(templates)]),
+                                     (templates / "new.html", ["--templates", str(templates)]),
+                                     (mini_plan.parent / "templates" / "td.html.j2", []),
+                                     (packaged, [])]:
+        if not templates_option:
+            output.parent.mkdir(exist_ok=True)
+        code, _, err = run_cli("build", "--format", "html", "--plan", str(mini_plan), *templates_option,
+                               "-o", str(output))
+        assert code == 1, err
+        assert "cannot write: it is" in err and ("templates folder" in err or "apdoc's own package" in err), err
+    assert (templates / "td.css").read_text(encoding="utf-8") == "body {}"
+    assert not (templates / "new.html").exists()
+    assert packaged.read_bytes() == packaged_before
+
+
+def test_an_output_that_is_a_file_of_the_compared_plan_is_refused(seed_pair: tuple[Path, Path]) -> None:
+    earlier, now = seed_pair
+    before = _snapshot(earlier)
+    code, _, err = run_cli("build", "--format", "html", "--plan", str(now), "--compare-to", str(earlier),
+                           "-o", str(earlier / "document.yaml"))
+    assert code == 1
+    assert "cannot write: it is a file of the plan" in err
+    assert _snapshot(earlier) == before
+
+
+def test_outputs_beside_plan_files_are_still_allowed(mini_plan: Path, tmp_path: Path, monkeypatch) -> None:
+    """A plan at the top of a repository (--plan .) still builds into build/; a TD may sit in the plan folder."""
+    monkeypatch.chdir(mini_plan)
+    code, _, err = run_cli("build", "--format", "html", "--plan", ".")
+    assert code == 0, err
+    assert list((mini_plan / "build").glob("*.html"))
+    code, _, err = run_cli("build", "--format", "md", "--plan", ".", "-o", "TD.md")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("inside", ["", "chapters", "action-items"])
+def test_schema_is_never_written_into_a_plan(mini_plan: Path, inside: str) -> None:
+    before = _snapshot(mini_plan)
+    code, _, err = run_cli("schema", "--out", str(mini_plan / inside))
+    assert code == 1
+    assert "cannot write: it is inside the plan folder" in err
+    assert _snapshot(mini_plan) == before
+
+
+def test_schema_writes_elsewhere(tmp_path: Path) -> None:
+    code, _, err = run_cli("schema", "--out", str(tmp_path / "schema"))
+    assert code == 0, err
+    assert len(list((tmp_path / "schema").glob("*.schema.json"))) == 3
+
+
+def test_new_action_does_not_write_through_a_dangling_link(seed: Path, tmp_path: Path) -> None:
+    """(Guarded already: the plan, loaded first, refuses the broken link.)"""
+    (seed / "action-items" / "AP9.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    code, _, err = run_cli("new", "action", "AP9", "--name", "x", "--plan", str(seed))
+    assert code == 1
+    assert "AP9.yaml: error: broken link" in err
+    assert not (tmp_path / "elsewhere.yaml").exists()
+
+
+@given(st.lists(st.sampled_from(["chapters", "annexes", "action-items", "sub", "x.yaml", "x.YML", "TD.docx",
+                                 "CHAPTERS", "..", "."]), min_size=1, max_size=4))
+def test_input_problem_refuses_exactly_the_plan_files(tmp_path_factory, parts: list[str]) -> None:
+    """Any path, however spelled: refused exactly when it lands on a plan file or in a plan sub-folder."""
+    import os
+
+    from apdoc.output import Inputs, input_problem
+
+    root = tmp_path_factory.mktemp("p")
+    plan = root / "plan"
+    plan.mkdir()
+    (plan / "document.yaml").write_text("x", encoding="utf-8")
+    target = plan.joinpath(*parts)
+    real = Path(os.path.realpath(target))
+    try:
+        rel = real.relative_to(plan.resolve()).parts
+    except ValueError:
+        rel = ()
+    expected = bool(rel) and (rel[0].casefold() in ("chapters", "annexes", "action-items")
+                              or (len(rel) == 1 and Path(rel[0]).suffix.casefold() in (".yaml", ".yml")))
+    assert (input_problem(target, Inputs(plans=(plan,))) is not None) == expected, (parts, rel)
+
+
+# --- 9. leftovers: stale temporaries of our own naming are removed by the next write of the target
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_write_killed_in_its_window_leaves_a_temporary_the_next_build_removes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    target = tmp_path / "TD.pdf"
+    target.write_bytes(b"previous")
+    # A build killed (SIGKILL: no clean-up runs) between writing its temporary file and renaming it.
+    killed = subprocess.run([sys.executable, "-c",
+                             "import os, signal, sys\nfrom pathlib import Path\nfrom apdoc import output\n"
+                             "output.os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)\n"
+                             "output.write_atomic(Path(sys.argv[1]), b'new')\n", str(target)], check=False)
+    assert killed.returncode == -9
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "TD.pdf"]
+    assert len(leftovers) == 1 and leftovers[0].startswith(".TD.pdf.") and leftovers[0].endswith(".tmp")
+    assert target.read_bytes() == b"previous"
+
+    from apdoc.output import write_atomic
+
+    write_atomic(target, b"next")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["TD.pdf"]
+    assert target.read_bytes() == b"next"
+
+
+def test_only_stale_temporaries_of_our_own_naming_are_removed(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from apdoc.output import _HOST, STALE_AFTER, write_atomic
+
+    dead, alive = _dead_pid(), os.getpid()
+    names = {
+        f".TD.pdf.{_HOST}-{dead}.abcd_123.tmp": False,  # its process has ended: stale
+        ".TD.pdf.k2j4h5g6.tmp": True,  # an earlier version's name, young: may be a write under way
+        ".TD.pdf.x8y7z6w5.tmp": False,  # the same, but old
+        f".TD.pdf.{_HOST}-{alive}.abcdefgh.tmp": True,  # a write under way in a live process
+        f".TD.pdf.otherhost-{dead}.abcdefgh.tmp": True,  # another machine's (a shared folder): by age only
+        f".TD.pdf.{_HOST}-{dead}.abcdefgh.tmp.keep": True,  # not our pattern
+        f".TD.pdf.old.{_HOST}-{dead}.abcdefgh.tmp": True,  # a temporary of another target (TD.pdf.old)
+        f".other.pdf.{_HOST}-{dead}.abcdefgh.tmp": True,
+        "TD.pdf.tmp": True,
+        f".TD.pdf.{_HOST}-{dead}.ABCDEFGH.tmp": True,  # mkstemp never uses capitals
+    }
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    old = time.time() - STALE_AFTER - 10
+    os.utime(tmp_path / ".TD.pdf.x8y7z6w5.tmp", (old, old))
+    (tmp_path / f".TD.pdf.{_HOST}-{dead}.linkto__.tmp").symlink_to(tmp_path / "TD.pdf.tmp")  # not a regular file
+    (tmp_path / f".TD.pdf.{_HOST}-{dead}.folder__.tmp").mkdir()
+    write_atomic(tmp_path / "TD.pdf", b"pdf")
+    left = {p.name for p in tmp_path.iterdir()}
+    assert {name for name, kept in names.items() if kept} | {"TD.pdf", f".TD.pdf.{_HOST}-{dead}.linkto__.tmp",
+                                                            f".TD.pdf.{_HOST}-{dead}.folder__.tmp"} == left

@@ -13,7 +13,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, PlanError, display_path
 from .layout import render_html
-from .output import write_atomic
+from .output import Inputs, refuse_inputs, write_atomic
 from .plan import Plan, load_plan
 
 FORMATS = ("docx", "pdf", "html", "md")
@@ -126,12 +126,16 @@ def build_formats(
     # The earlier version is read in the background while the current one is loaded and laid out.
     earlier = start_earlier_layout(compare_to, plan_dir, template_dir) if compare_to is not None else None
     plan = load_plan(plan_dir)
+    paths = {fmt: output if output is not None else default_output(plan, fmt, folder, marked=compare_to is not None)
+             for fmt, output in targets.items()}
+    # Before anything is laid out or written: no output may replace a file the build reads.
+    refuse_inputs(paths.values(), Inputs.of_build(plan_dir, template_dir, compare_to))
     if compare_to is None:
         html = render_html(plan, template_dir)
     else:
         html = marked_html(plan, compare_to, template_dir, author, date, earlier)
     written = []
-    for fmt, output in targets.items():
+    for fmt, target in paths.items():
         if progress:
             progress(fmt, None)
         try:
@@ -140,7 +144,6 @@ def build_formats(
             # The packaged templates always give valid XHTML; an override may not.
             where = display_path(template_dir or plan.root.resolve().parent / "templates")
             raise PlanError([Diagnostic(where, 0, 0, f"the layout is not valid for the {fmt} writer: {exc}")]) from None
-        target = output if output is not None else default_output(plan, fmt, folder, marked=compare_to is not None)
         write_atomic(target, data)
         written.append(target)
         if progress:

@@ -295,7 +295,12 @@ def schema(out_dir: Path) -> None:
     """
     from .schema import write_schemas
 
-    for path in write_schemas(out_dir):
+    try:
+        written = write_schemas(out_dir)
+    except PlanError as exc:  # a folder that cannot be written, or one inside a plan
+        _report(exc.diagnostics)
+        sys.exit(1)
+    for path in written:
         _say(f"wrote {path}")
 
 
