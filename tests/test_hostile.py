@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from apdoc.models import ap_sort_key
@@ -25,6 +25,7 @@ FILE_NAME = st.text(st.characters(exclude_characters="/\x00"), min_size=1, max_s
 
 
 @given(st.lists(FILE_NAME, min_size=2, max_size=8))
+@example(["²1-extra.yaml", "1-intro.yaml"])  # the issue's case: a superscript that str.isdigit() accepts
 def test_any_file_names_sort(names: list[str]) -> None:
     """Superscripts, other scripts' digits, long runs of digits: every name sorts, none crashes."""
     ordered = sorted((Path(name) for name in names), key=_natural_key)
@@ -654,3 +655,12 @@ def test_only_stale_temporaries_of_our_own_naming_are_removed(tmp_path: Path) ->
     left = {p.name for p in tmp_path.iterdir()}
     assert {name for name, kept in names.items() if kept} | {"TD.pdf", f".TD.pdf.{_HOST}-{dead}.linkto__.tmp",
                                                             f".TD.pdf.{_HOST}-{dead}.folder__.tmp"} == left
+
+
+def test_an_output_inside_a_git_folder_is_refused(mini_plan: Path, tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    code, _, err = run_cli("build", "--format", "md", "--plan", str(mini_plan), "-o", str(tmp_path / ".git" / "HEAD"))
+    assert code == 1
+    assert "cannot write: it is inside a git repository's own .git folder" in err
+    assert (tmp_path / ".git" / "HEAD").read_text(encoding="utf-8") == "ref: refs/heads/main\n"
