@@ -178,9 +178,13 @@ def _make_special(path: Path, kind: str) -> None:
     if kind == "fifo":
         os.mkfifo(path)
     else:
-        sock = socket.socket(socket.AF_UNIX)
-        sock.bind(str(path))
-        sock.close()
+        sock, cwd = socket.socket(socket.AF_UNIX), os.getcwd()
+        try:  # bound by a relative name: a socket's path is limited to ~100 bytes (macOS' temp folders are long)
+            os.chdir(path.parent)
+            sock.bind(path.name)
+        finally:
+            os.chdir(cwd)
+            sock.close()
 
 
 COMMANDS = [["validate"], ["build", "--format", "html", "-o", "{tmp}/td.html"], ["fmt"], ["fmt", "--check"],
