@@ -1,10 +1,13 @@
 """`make bench`: whole-process timings of apdoc on the seed plan and on 10× and 100× plans.
 
+Also the PDF of a plan with one large text field (--large-kb, 100 KB by default; 0 skips it):
+PDF time grows fastest with a field's size (a 5 MB field takes minutes), so it is watched.
+
 Prints medians, peak memory (max RSS of the process) and growth ratios, beside peers run
 in the same session on the same machine: a bare Python start and PyYAML reading the same
 files. Figures, not assertions: targets are printed next to them.
 
-    python benchmarks/run.py [--plan plan] [--repeat 5]
+    python benchmarks/run.py [--plan plan] [--repeat 5] [--large-kb 100]
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from synth import earlier_version, synthesize  # noqa: E402
+from synth import earlier_version, large_field, synthesize  # noqa: E402
 
 PYTHON = sys.executable
 TARGETS = {("validate", 1): 0.25, ("docx", 1): 0.35, ("docx", 100): 10.0}
@@ -51,6 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", type=Path, default=Path("plan"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--large-kb", type=int, default=100, help="size of the large field (KB); 0: skip")
     args = parser.parse_args()
     apdoc = [PYTHON, "-m", "apdoc"]
     with tempfile.TemporaryDirectory(prefix="apdoc-bench-") as tmp:
@@ -82,11 +86,18 @@ def main() -> None:
             for name, argv in peers.items():
                 median, peak = measure(argv, repeat)
                 rows.append((name, factor, median, peak))
+        large = large_pdf(Path(tmp), args.plan, args.large_kb, apdoc) if args.large_kb > 0 else None
         print(f"{'command':<24}{'plan':>6}{'median s':>10}{'peak MB':>9}{'target s':>10}")
         for name, factor, median, peak in rows:
             target = TARGETS.get((name, factor))
             print(f"{name:<24}{str(factor) + '×':>6}{median:>10.3f}{peak:>9.1f}{target or '':>10}")
         times = {(n, f): t for n, f, t, _ in rows}
+        if large is not None:
+            elapsed, peak = large
+            extra = elapsed - times[("pdf", 1)]
+            print(f"{'pdf, one large field':<24}{str(args.large_kb) + 'KB':>6}{elapsed:>10.3f}{peak:>9.1f}{'':>10}")
+            print(f"  the seed's PDF {extra:+.3f} s: {extra / args.large_kb * 1000:.0f} ms per KB of the field "
+                  "(a figure to watch, not a target; a 5 MB field took over 120 s)")
         peer_comparisons(Path(tmp), args.plan, times, args.repeat)
         print("\nratios")
         for factor in (1, 100):
@@ -97,6 +108,13 @@ def main() -> None:
             print(f"  {name:<9} 10×/1× {t10 / t1:5.2f}   100×/10× {t100 / t10:5.2f}  (linear: ≤ 11)")
             peer = "  ".join(f"{f}× {times[(name, f)] / times[('yaml.safe_load (peer)', f)]:.2f}" for f in (1, 10, 100))
             print(f"  {name:<9} vs yaml.safe_load of the same files: {peer}")
+
+
+def large_pdf(tmp: Path, plan: Path, kilobytes: int, apdoc: list[str]) -> tuple[float, float]:
+    """Time (s) and peak memory (MB) of the PDF of the plan with one field of `kilobytes` KB: run
+    once, as it takes long (the 100 KB default, about half a minute on a small machine)."""
+    large = large_field(plan, kilobytes, tmp / f"plan-large-{kilobytes}kb")
+    return run([*apdoc, "build", "--format", "pdf", "--plan", str(large), "-o", str(tmp / "large.pdf")])
 
 
 def in_process_docx(plan: Path, repeat: int) -> float:

@@ -136,3 +136,23 @@ def earlier_version(plan: Path, target: Path) -> Path:
             kept.append(line)
         path.write_text("".join(kept), encoding="utf-8")
     return target
+
+
+def large_field(plan: Path, kilobytes: int, target: Path) -> Path:
+    """The plan with one very large text field: the first action item table's Key Outcome(s) as
+    `kilobytes` KB of paragraphs (as pasted from a long contribution). PDF time grows fastest
+    with it (a 5 MB field takes minutes), so `make bench` watches it."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(plan, target)
+    sentence = ("The group reviews the outcomes of each study period against the indicators agreed, "
+                "and reports on the progress of every action item to the next meeting. ")
+    paragraph = sentence * 6
+    count = max(1, kilobytes * 1024 // (len(paragraph) + 2))
+    for path in sorted((target / "action-items").glob("*.yaml")):
+        data = load_yaml(path).data
+        if isinstance(data.get("table"), dict):
+            data["table"]["key_outcomes"] = "\n\n".join([paragraph.strip()] * count)
+            _dump(path, data)
+            return target
+    raise SystemExit(f"{plan}: no action item has a table to put the large field in")

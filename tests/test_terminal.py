@@ -43,11 +43,12 @@ def test_no_snippet_without_a_line_or_a_readable_file(tmp_path: Path) -> None:
     assert terminal.render(Diagnostic(str(tmp_path), 1, 1, "a folder"), lines) == f"{tmp_path}:1:1: error: a folder"
 
 
-def test_lines_are_counted_as_yaml_counts_them(tmp_path: Path) -> None:
+def test_lines_are_counted_as_editors_count_them(tmp_path: Path) -> None:
+    """LF, CRLF and CR end a line; U+2028 (which YAML also counts) does not, as the loader's line numbers."""
     path = tmp_path / "f.yaml"
     path.write_bytes("\ufeffa: 1\r\nb: 2\rc: 3\u2028d: 4\n".encode())
     lines = terminal.SourceLines()
-    assert [lines.line(str(path), n) for n in (1, 2, 3, 4)] == ["a: 1", "b: 2", "c: 3", "d: 4"]
+    assert [lines.line(str(path), n) for n in (1, 2, 3, 4)] == ["a: 1", "b: 2", "c: 3\u2028d: 4", ""]
 
 
 def test_control_characters_and_tabs_are_never_printed_raw() -> None:

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 from .defaults import templates_beside
 from .diagnostics import Diagnostic, PlanError, display_path
 from .layout.render import render_html
-from .output import write_atomic
+from .output import Inputs, refuse_inputs, write_atomic
 from .plan.load import Plan, load_plan
 from .plan.versions import plan_date
 from .writers import writer
@@ -109,12 +109,16 @@ def build_formats(
     # The earlier version is read in the background while the current one is loaded and laid out.
     earlier = start_earlier_layout(compare_to, plan_dir, template_dir) if compare_to is not None else None
     plan = load_plan(plan_dir)
+    paths = {fmt: output if output is not None else default_output(plan, fmt, folder, marked=compare_to is not None)
+             for fmt, output in targets.items()}
+    # Before anything is laid out or written: no output may replace a file the build reads.
+    refuse_inputs(paths.values(), Inputs.of_build(plan_dir, template_dir, compare_to))
     if compare_to is None:
         html = render_html(plan, template_dir, date=plan_date(plan.root))
     else:
         html = marked_html(plan, compare_to, template_dir, author, date, earlier)
     written = []
-    for fmt, output in targets.items():
+    for fmt, target in paths.items():
         if progress:
             progress(fmt, None)
         try:
@@ -127,7 +131,6 @@ def build_formats(
             stdout.write(data)
             stdout.flush()
             continue
-        target = output if output is not None else default_output(plan, fmt, folder, marked=compare_to is not None)
         write_atomic(target, data, force=force)
         written.append(target)
         if progress:

@@ -11,13 +11,13 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from . import __version__, terminal
 from .diagnostics import Diagnostic, PlanError
+from .options import CheckedGroup, revision_date
 from .writers import WRITERS, writer
 
 PLAN_OPTION = click.option(
@@ -141,9 +141,10 @@ def _say(message: str) -> None:
         click.echo(message)
 
 
-class Commands(click.Group):
-    """apdoc's command group: a plan problem raised by any command (PlanError) is reported here,
-    as path:line:col: error: message, with exit status 1."""
+class Commands(CheckedGroup):
+    """apdoc's command group: every option is checked as it is read (options.CheckedGroup), and a
+    plan problem raised by any command (PlanError) is reported here, as path:line:col: error:
+    message, with exit status 1."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -299,7 +300,7 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
 @click.option("--compare-to", "compare_to", metavar="REF",
               help="Mark the changes since REF (a git revision such as the tag seed or HEAD~3, or a plan folder).")
 @click.option("--author", help="Author of the revision marks [default: git user.name].")
-@click.option("--date", "rev_date", metavar="ISO-DATE",
+@click.option("--date", "rev_date", metavar="ISO-DATE", callback=revision_date,
               help="Date of the revision marks [default: when the plan last changed in git].")
 def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Path | None, force: bool,
           compare_to: str | None, author: str | None, rev_date: str | None) -> None:
@@ -324,15 +325,6 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
         names = [name.upper() for name in marking]
         marks = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
         raise click.UsageError(f"--compare-to marks {marks}; {writer(wanted.fmt).no_revision_marks}")
-    if rev_date is not None:
-        try:
-            moment = datetime.fromisoformat(rev_date.replace("Z", "+00:00"))
-        except ValueError:
-            raise click.BadParameter(f"{rev_date!r} is not an ISO date such as 2024-04-19T10:00:00Z",
-                                     param_hint="--date") from None
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC)
-        rev_date = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     _report_templates(plan_dir, template_dir)
 
     def progress(one: str, path: Path | None) -> None:
@@ -402,7 +394,12 @@ def schema(out_dir: Path) -> None:
     """
     from .plan.schema import write_schemas
 
-    for path in write_schemas(out_dir):
+    try:
+        written = write_schemas(out_dir)
+    except PlanError as exc:  # a folder that cannot be written, or one inside a plan
+        _report(exc.diagnostics)
+        sys.exit(1)
+    for path in written:
         _say(f"wrote {path}")
 
 

@@ -5,17 +5,108 @@ file untouched and no temporary file behind; two builds racing to the same path 
 rename a complete file, so the survivor is always whole. A file replaced keeps its permissions
 (a private 0600 file stays private); a read-only one is refused unless forced. A symbolic link is written through
 (the file it names is replaced, the link kept); a device, pipe or folder is never replaced.
+A temporary file left by a build that was killed (SIGKILL, a power cut) is removed by the next
+write of the same target.
+
+No output may replace what a command reads: `refuse_inputs` checks every target, before
+anything is written, against the plan, the templates and the earlier plan compared to.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import socket
 import stat
 import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from .defaults import PACKAGED_TEMPLATES, templates_beside
 from .diagnostics import Diagnostic, PlanError, display_path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PLAN_FOLDERS = ("chapters", "annexes", "action-items")  # as plan.FOLDERS; not imported: output stays light
+PLAN_FILE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a command reads, which no output may replace or add to.
+
+    Whatever is given, every output is also checked against any plan folder (a folder holding
+    document.yaml) it would land in, apdoc's own package (its templates and styles) and a git
+    repository's own .git folder.
+    """
+
+    plans: tuple[Path, ...] = ()  # plan folders: their *.yaml and everything in their sub-folders
+    templates: tuple[Path, ...] = ()  # template folders: everything in them
+    whole_plan: bool = False  # refuse anything inside a plan folder, not only its plan files
+
+    @classmethod
+    def of_build(cls, plan_dir: Path, template_dir: Path | None, compare_to: str | None = None) -> Inputs:
+        """The inputs of a build: the plan, its templates (given, or templates/ beside the plan)
+        and the earlier plan when it is a folder (a git revision is read from git, not from files)."""
+        plans = [plan_dir]
+        if compare_to is not None and Path(compare_to).is_dir():
+            plans.append(Path(compare_to))
+        templates = template_dir if template_dir is not None else templates_beside(plan_dir)
+        return cls(plans=tuple(plans), templates=(templates, PACKAGED_TEMPLATES))
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def input_problem(target: Path, inputs: Inputs) -> str | None:
+    """Why `target` may not be written by a command reading `inputs`, or None when it may.
+
+    The target is followed through symbolic links (a link named build/TD.html that points at
+    plan/document.yaml would be written through), and folders are compared as the file system
+    sees them (the same folder by another name, or in another case on macOS or Windows).
+    """
+    real = Path(os.path.realpath(target))
+    plans = {i for p in inputs.plans if (i := _identity(p)) is not None}
+    templates = {i: t for t in inputs.templates if (i := _identity(t)) is not None}
+    package = _identity(PACKAGE_DIR)
+    below: list[str] = []  # the names from the folder looked at down to the target
+    for folder in [real, *real.parents]:
+        identity = _identity(folder) if folder != real else None
+        if identity is not None:
+            if identity in templates:
+                return f"it is in the templates folder {display_path(templates[identity])}, which the build reads"
+            if identity == package:
+                return "it is inside apdoc's own package (its templates and styles)"
+            is_plan = identity in plans or (folder / "document.yaml").is_file()
+            if is_plan and below:
+                if inputs.whole_plan:
+                    return f"it is inside the plan folder {display_path(folder)}"
+                if below[0].casefold() in PLAN_FOLDERS:
+                    return f"it is in the plan's {below[0]}/ folder ({display_path(folder)})"
+                if len(below) == 1 and Path(below[0]).suffix.casefold() in PLAN_FILE_SUFFIXES:
+                    return f"it is a file of the plan {display_path(folder)}"
+        if folder.name == ".git" and below:
+            return "it is inside a git repository's own .git folder"
+        if folder.name:
+            below.insert(0, folder.name)
+    return None
+
+
+def refuse_inputs(targets: Iterable[Path], inputs: Inputs) -> None:
+    """Raise PlanError naming every target that would replace (or add to) an input; call it
+    before writing anything, so that nothing at all is written."""
+    problems = [Diagnostic(display_path(target) if not target.is_symlink() else str(target), 0, 0,
+                           f"cannot write: {why}; give an output path outside the plan and the templates")
+                for target in targets if (why := input_problem(target, inputs)) is not None]
+    if problems:
+        raise PlanError(problems)
 
 
 def _umask() -> int:
@@ -56,11 +147,68 @@ def _writable_target(path: Path, force: bool = False) -> tuple[Path, int | None]
     return path, stat.S_IMODE(mode)
 
 
+# Temporary files are named .<target>.<host>-<pid>.<random>.tmp, so that a later write can tell
+# its own leftovers from a write still under way (its process alive) and from other files.
+STALE_AFTER = 3600  # seconds: older than any write takes, whatever the process or the host
+_HOST = re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:32] or "host"
+
+
+def _temporary_name(target: str) -> re.Pattern[str]:
+    # The random part is mkstemp's (8 of a-z, 0-9, _); earlier versions had no host-pid part.
+    return re.compile(rf"\.{re.escape(target)}\.(?:([A-Za-z0-9-]*)-([0-9]{{1,10}})\.)?[a-z0-9_]{{8}}\.tmp")
+
+
+def _running(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there; go by age alone
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process (PermissionError): alive
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files an interrupted write of `path` left beside it; returns them.
+
+    Only regular files of our own naming and owner, and only stale ones: their process (on
+    this host) has ended, or they are older than any write takes. A write under way in
+    another build of the same target is left alone.
+    """
+    pattern = _temporary_name(path.name)
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+            continue
+        host, pid = match.group(1), match.group(2)
+        ended = host == _HOST and pid is not None and not _running(int(pid))
+        if ended or now - info.st_mtime > STALE_AFTER:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     path, mode = _writable_target(path, force)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        remove_stale_temporaries(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_HOST}-{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise _refuse(path, exc.strerror or str(exc)) from None
     try:

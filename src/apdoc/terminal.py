@@ -20,10 +20,10 @@ import click
 from .diagnostics import Diagnostic
 
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow"}
-# Line breaks as YAML counts them (libyaml and PyYAML alike), so line numbers match the diagnostics.
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# Line breaks as editors count them, as the loader's line numbers do (not YAML's U+0085, U+2028, U+2029).
+_LINE_BREAK = re.compile("\r\n|[\r\n]")
 # A plan line may hold an escape sequence; printed raw it would drive the terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # and separators some viewers break at
 _MAX_SNIPPET = 160  # characters of a long line shown around the caret
 _MAX_READ = 10 * 1024 * 1024  # the loader refuses larger files; no line to show from them
 

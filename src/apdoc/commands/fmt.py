@@ -59,7 +59,7 @@ from ..output import write_atomic
 from ..plan.folder import kind_of, require_folder
 from ..plan.load import explain, link_problem
 from ..plan.models import FILE_KINDS
-from ..plan.source import load_yaml, read_text
+from ..plan.source import load_yaml, read_plan_file, read_text
 
 SCHEMA_PREFIX = "# yaml-language-server: $schema="
 # No folding: ruamel wraps at `width` columns; this is wider than any plan value.
@@ -483,7 +483,7 @@ class Formatted:
 def format_file(path: Path, root: Path) -> Formatted:
     """Format one plan file (in memory). Raises PlanError when it cannot be read or formatted safely."""
     source = load_yaml(path)  # the plan's own errors first: syntax, tabs, encoding, anchors, tags
-    old = path.read_bytes()
+    old = read_plan_file(path)
     schema = kind_of(path, root)
     model = FILE_KINDS[schema] if schema is not None else None
     try:
@@ -517,7 +517,8 @@ def refuse_invalid(path: Path, root: Path) -> None:
 
 def plan_files(root: Path) -> list[Path]:
     require_folder(root)
-    return sorted(p for p in root.rglob("*.yaml") if p.is_file() or p.is_symlink())
+    # Pipes, sockets and devices too: load_yaml refuses them by name rather than fmt skipping them silently.
+    return sorted(p for p in root.rglob("*.yaml") if not p.is_dir() or p.is_symlink())
 
 
 def format_plan(root: Path, *, write: bool) -> tuple[list[Formatted], list[Diagnostic]]:

@@ -30,8 +30,16 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..output import write_atomic
 from ..plan.load import Plan, load_plan
-from ..plan.models import AP_ID_PATTERN, PLACEHOLDER, TABLE_FIELDS, ActionItem, ap_sort_key
-from ..plan.source import SourceFile, load_yaml, read_text
+from ..plan.models import (
+    AP_ID_PATTERN,
+    PLACEHOLDER,
+    TABLE_FIELDS,
+    ActionItem,
+    ap_sort_key,
+    is_ascii_number,
+    number_key,
+)
+from ..plan.source import SourceFile, editor_lines, load_yaml, read_text
 from ..plan.walks import chapter_tree
 from .fmt import dump, loaded_data, new_yaml, schema_line
 
@@ -227,7 +235,7 @@ def _insert_row(text: str, source: SourceFile, loc: tuple[Any, ...], index: int,
     Here the comment lines and blank lines before a row, indented less than the rows' keys,
     stay before that row; anything indented deeper stays with the row above.
     """
-    lines = text.splitlines(keepends=True)
+    lines = editor_lines(text)  # as source positions count them
     rows = _at(source.data, loc)
     dash = source.position((*loc,))[1] - 1
     key_col = source.position((*loc, 0))[1] - 1
@@ -257,13 +265,14 @@ def new_consideration(root: Path, after: str | None = None) -> list[str]:
     path, loc = _matrix(plan)
     source = load_yaml(path)
     rows = _at(source.data, loc) or []
-    numbers = [int(row["number"]) for row in rows if isinstance(row, dict) and str(row.get("number", "")).isdigit()]
+    numbered = [str(row.get("number", "")) if isinstance(row, dict) else "" for row in rows]
+    numbers = [int(digits) for digits in numbered if is_ascii_number(digits)]
     number = f"{max(numbers, default=0) + 1:02d}"
     if after is None:
         index = len(rows)
     else:
-        match = [n for n, row in enumerate(rows) if after.isdigit() and str(row.get("number", "")).isdigit()
-                 and int(row["number"]) == int(after)]
+        match = [n for n, digits in enumerate(numbered) if is_ascii_number(after)
+                 and is_ascii_number(digits) and number_key(digits) == number_key(after)]
         if not match:
             raise _fail(path, f"--after {after}: no consideration has that number")
         index = match[0] + 1

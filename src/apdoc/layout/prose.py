@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markupsafe import Markup
 
+from ..links import is_allowed_link
 from ..plan.refs import FOOTNOTE_REF
 
 # Anything that could be Markdown syntax sends the text through the parser.
@@ -44,6 +45,8 @@ def _parser() -> MarkdownIt:
         ["heading", "lheading", "hr", "image", "html_block", "html_inline", "fence", "code", "entity", "reference"]
     )
     md.inline.ruler.before("link", "footnote_ref", _footnote_rule)
+    # Only the link targets a TD may carry (validation refuses the others at their line).
+    md.validateLink = is_allowed_link  # type: ignore[method-assign]
     return md
 
 

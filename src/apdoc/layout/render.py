@@ -21,6 +21,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
 )
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -30,6 +31,7 @@ from ..diagnostics import Diagnostic, PlanError, display_path
 from ..plan.folder import Plan
 from ..plan.models import ActionItem, ActionItemTarget, Chapter, Figure, OneOf
 from ..plan.numbering import Numbering
+from ..plan.source import not_a_file
 from ..plan.walks import block_kind, chapters_in, table_rows, target_id, target_list
 from .prose import Renderer
 
@@ -131,10 +133,32 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
     return FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
 
 
+def _regular_or_absent(path: Path) -> bool:
+    """True for a regular file or nothing at all; PlanError for a pipe, socket, device or folder,
+    which would make a build wait forever (a pipe) or act on a device."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    kind = not_a_file(mode)
+    if kind is not None:
+        raise PlanError([Diagnostic(display_path(path), 0, 0, f"is {kind}, not a file: refused, not read")])
+    return True
+
+
+class _FileLoader(FileSystemLoader):
+    """Override templates, opened only when they are regular files."""
+
+    def get_source(self, environment: Any, template: str) -> Any:
+        for folder in self.searchpath:
+            _regular_or_absent(Path(folder, *split_template_path(template)))
+        return super().get_source(environment, template)
+
+
 def _environment(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
     loaders: list[Any] = []
     if template_dir is not None and template_dir.is_dir():
-        loaders.append(FileSystemLoader(str(template_dir)))
+        loaders.append(_FileLoader(str(template_dir)))
     loaders.append(FileSystemLoader(str(PACKAGED_TEMPLATES)))
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
@@ -173,7 +197,7 @@ def unknown_templates(template_dir: Path) -> list[Diagnostic]:
 
 def stylesheet(template_dir: Path | None) -> str:
     override = template_dir / "td.css" if template_dir is not None else None
-    path = override if override is not None and override.is_file() else packaged_template("td.css")
+    path = override if override is not None and _regular_or_absent(override) else packaged_template("td.css")
     return path.read_text(encoding="utf-8")
 
 

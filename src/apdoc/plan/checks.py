@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..links import markdown_links, url_problem
 from .folder import Failed, Plan
 from .models import AP_ID_PATTERN, NEW_AP, PLACEHOLDER, TABLE_FIELDS, Chapter
 from .refs import AP_MENTION, CITATION, FOOTNOTE_REF
@@ -294,7 +295,7 @@ def _check_considerations(chapter: Chapter, source: SourceFile, loc: Loc, proble
     entities = set(chapter.target_entities)
     for n, row in enumerate(chapter.considerations):
         rloc = (*loc, "considerations", n)
-        numbers.add(str(int(row.number)), source, (*rloc, "number"))
+        numbers.add(row.number.lstrip("0") or "0", source, (*rloc, "number"))
         for k, key in enumerate(row.sources):
             if key not in sources:
                 problems.append(source.diagnostic(
@@ -311,11 +312,16 @@ def _check_considerations(chapter: Chapter, source: SourceFile, loc: Loc, proble
 
 
 def _check_mentions(plan: Plan, recovered: _Recovered, problems: list[Diagnostic]) -> None:
-    """Every action item named in the text or the matrix exists (or may, in a file that failed)."""
+    """Every action item named in the text or the matrix exists (or may, in a file that failed);
+    every link in the text goes where a TD may link (links.py)."""
     known = {item.model.id for item in plan.action_items}
     known |= {sub.id for item in plan.action_items for sub in item.model.sub_items}
     for loaded in plan.files:
         for loc, text in _strings(loaded.source.data):
+            for target in dict.fromkeys(markdown_links(text)):
+                if (why := url_problem(target)) is not None:
+                    shown = target if len(target) <= 60 else target[:57] + "…"
+                    problems.append(loaded.source.diagnostic(loc, f"link to '{shown}': {why}"))
             for ap_id in dict.fromkeys(AP_MENTION.findall(text)):
                 if ap_id not in known and text != NEW_AP and not recovered.may_be_action_item(ap_id):
                     problems.append(loaded.source.diagnostic(

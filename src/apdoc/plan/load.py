@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 import types
 import typing
 from pathlib import Path
@@ -14,12 +15,15 @@ from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Diagnostic, PlanError, display_path
 from .folder import DOCUMENT_FILE, FOLDERS, Failed, Loaded, Plan, require_folder
-from .models import FILE_KINDS, PATTERN_MEANINGS, Document, PlanModel, ap_sort_key
-from .source import SourceFile, load_yaml
+from .models import FILE_KINDS, PATTERN_MEANINGS, Document, PlanModel, ap_sort_key, number_key
+from .source import SourceFile, load_yaml, not_a_file
 
 
-def _natural_key(path: Path) -> list[Any]:
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
+def natural_key(path: Path) -> list[Any]:
+    """File-name order with numbers by value (2-x before 10-x). Only ASCII digits are numbers:
+    a superscript ² or another script's digit is text, so every name sorts. The parts alternate
+    text, number, text…, so two keys only ever compare text with text and number with number."""
+    return [number_key(part) if n % 2 else part for n, part in enumerate(re.split(r"([0-9]+)", path.name))]
 
 
 def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
@@ -37,10 +41,11 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
                 Diagnostic(display_path(extra), 0, 0, "unknown plan file: expected document.yaml, "
                            "chapters/, annexes/ or action-items/")
             )
+    problems += shape_problems(root)
     loaded: dict[str, list[Loaded]] = {}
     for folder, kind in FOLDERS.items():
         model = FILE_KINDS[kind]
-        files = sorted((root / folder).glob("*"), key=_natural_key) if (root / folder).is_dir() else []
+        files = sorted((root / folder).glob("*"), key=natural_key) if (root / folder).is_dir() else []
         loaded[folder] = []
         for path in files:
             if path.suffix == ".yml":
@@ -72,6 +77,38 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
     if problems or document is None:
         raise PlanError(problems)  # warnings would drown the errors; they show once the plan is valid
     return plan
+
+
+# The sub-folders a plan must have: a TD without chapters is no action plan. The others may be
+# absent (no annexes; action items not yet written).
+REQUIRED_FOLDERS = ("chapters",)
+
+
+def shape_problems(root: Path) -> list[Diagnostic]:
+    """The plan's sub-folders that are something else than a folder, or missing while required.
+
+    Without this, a `chapters` that is a file (or a pipe) read as a plan with no chapters, and
+    the TD built without them.
+    """
+    found = []
+    for folder in FOLDERS:
+        path = root / folder
+        shown = str(Path(display_path(root)) / folder)  # as found in the plan, not where a link points
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            if path.is_symlink():
+                found.append(Diagnostic(shown, 0, 0, "broken link: it points at no folder"))
+            elif folder in REQUIRED_FOLDERS:
+                found.append(Diagnostic(shown, 0, 0, f"missing: every plan needs a {folder}/ folder"))
+            continue
+        except OSError as exc:
+            found.append(Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if not stat.S_ISDIR(mode):
+            found.append(Diagnostic(shown, 0, 0, f"is {not_a_file(mode) or 'a file'}, not a folder: "
+                                                 f"the plan's {folder} go in a folder {folder}/"))
+    return found
 
 
 def link_problem(path: Path, root: Path) -> Diagnostic | None:
@@ -124,6 +161,10 @@ def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems:
 
 
 # --- pydantic errors in the editor's terms ------------------------------------
+
+
+_BOUNDS = {"greater_than_equal": "the least is", "less_than_equal": "the most is", "greater_than": "must be over",
+           "less_than": "must be under"}
 
 
 def _kind(value: Any) -> str:
@@ -228,6 +269,12 @@ def explain(exc: ValidationError, source: SourceFile, model: type[BaseModel]) ->
             out.append(source.diagnostic(loc, f"{name}: '{error['input']}' is not {described}"))
         elif error["type"] in ("too_short", "string_too_short"):
             out.append(source.diagnostic(loc, f"{name}: must not be empty"))
+        elif error["type"] in _BOUNDS:
+            bound = next(iter(error.get("ctx", {}).values()), "")
+            out.append(source.diagnostic(loc, f"{name}: {error['input']} is out of range: "
+                                              f"{_BOUNDS[error['type']]} {bound}"))
+        elif error["type"] in ("int_parsing", "int_from_float"):
+            out.append(source.diagnostic(loc, f"{name}: '{error['input']}' is not a whole number (digits 0-9)"))
         elif error["type"] == "literal_error":
             out.append(source.diagnostic(loc, f"{name}: '{error['input']}' is not allowed; "
                                               f"{error['msg'].replace('Input should be', 'expected')}"))

@@ -35,6 +35,13 @@ PLACEHOLDER = "[to be written]"
 ActionItemId = matching(AP_ID_PATTERN, "an action item id such as AP1.4")
 Slug = matching(SLUG_PATTERN, "an id of lower-case letters, digits and hyphens, e.g. strategic-plan")
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+# A column's width in per cent: a zero or negative width has no place on a page (and would
+# divide by zero in a writer), and a huge one only squeezes the others to nothing.
+Width = Annotated[int, Field(ge=1, le=100)]
+# A link a TD may carry (see links.py): https, http or mailto, nothing else (no javascript:).
+URL_PATTERN = r"^((?i:https?)://\S+|(?i:mailto):\S+)?$"
+# Consideration numbers as typed (07): up to six ASCII digits, so that every tool can count with them.
+CONSIDERATION_NUMBER_PATTERN = r"^[0-9]{1,6}$"
 Markdown = str
 # A text field: Markdown, or a YAML list in which each item is one bullet.
 Text = Markdown | list[Markdown] | None
@@ -90,8 +97,8 @@ class Table(PlanModel):
     id: Slug = Field(description="Stable id of the table, e.g. principal-components.")
     title: NonEmpty = Field(description="Caption title; the number is computed from document order.")
     columns: list[NonEmpty] = Field(min_length=1, description="Column headings.")
-    widths: list[int] | None = Field(
-        None, description="Relative column widths in per cent, one per column (optional)."
+    widths: list[Width] | None = Field(
+        None, description="Relative column widths in per cent (whole numbers, 1 to 100), one per column (optional)."
     )
     rows: list[list[Markdown]] = Field(description="One list of cells per row, one cell per column.")
 
@@ -151,7 +158,10 @@ class Reference(PlanModel):
         description="Bibliography key without brackets, e.g. b-ITU Strategic Plan; cited as [b-…]."
     )
     text: NonEmpty = Field(description="The reference as it is printed.")
-    url: str = Field("", description="Address of the referenced document.")
+    url: matching(URL_PATTERN, "an address starting with https://, http:// or mailto: (other links, such as "  # type: ignore[valid-type]
+                  "javascript:, are not allowed)") = Field(
+        "", description="Address of the referenced document: https://…, http://… or mailto:…"
+    )
 
 
 class SessionSource(PlanModel):
@@ -188,7 +198,7 @@ class OneOf(PlanModel):
 
 
 class Consideration(PlanModel):
-    number: matching(r"^[0-9]+$", "a number such as 07") = Field(  # type: ignore[valid-type]
+    number: matching(CONSIDERATION_NUMBER_PATTERN, "a number such as 07 (digits 0-9, at most six)") = Field(  # type: ignore[valid-type]
         description="Row number as it stands, e.g. 01. Numbers are never reused, so gaps are normal."
     )
     point: NonEmpty = Field(description="The point for consideration (Markdown).")
@@ -294,9 +304,22 @@ TABLE_FIELDS: dict[str, str] = {
 }
 
 
-def ap_sort_key(ap_id: str) -> tuple[int, ...]:
+def number_key(digits: str) -> tuple[int, str]:
+    """Sort key of a run of ASCII digits in numeric order, for any length: no int(), which
+    refuses more than 4,300 digits; leading zeros do not count (07 sorts as 7)."""
+    significant = digits.lstrip("0")
+    return len(significant), significant
+
+
+def is_ascii_number(text: str) -> bool:
+    """Digits 0-9 only: str.isdigit() also accepts superscripts and other scripts' digits,
+    which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
+def ap_sort_key(ap_id: str) -> tuple[tuple[int, str], ...]:
     """Natural order of action item ids: AP1 < AP1.1 < AP1.1.1 < AP1.2 < AP2."""
-    return tuple(int(part) for part in re.findall(r"\d+", ap_id))
+    return tuple(number_key(part) for part in re.findall(r"[0-9]+", ap_id))
 
 
 # Kinds of plan file and the model each is read with.

@@ -21,10 +21,12 @@ def schemas() -> dict[str, str]:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    from ..output import write_atomic
+    from ..output import Inputs, refuse_inputs, write_atomic
 
+    texts = schemas()
+    refuse_inputs([folder / name for name in texts], Inputs(whole_plan=True))  # never into a plan
     written = []
-    for name, text in schemas().items():
+    for name, text in texts.items():
         path = folder / name
         write_atomic(path, text.encode("utf-8"))
         written.append(path)

@@ -13,7 +13,10 @@ constructor, because that lets us:
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +77,37 @@ class SourceFile:
         return Diagnostic(self.shown, line, col, message, severity)
 
 
+# Line ends as editors count them. YAML also breaks lines at U+0085, U+2028 and U+2029, which
+# editors, GitHub and terminals show within a line; their line numbers are the ones to report.
+_EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class EditorLines:
+    """Converts character offsets (and YAML's marks) into 1-based (line, col) as an editor counts."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
+        # Without YAML-only breaks YAML counts lines as editors do: its marks are used as they are.
+        self.same_as_yaml = _YAML_ONLY_BREAKS.search(text) is None
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def of(self, mark: Any) -> tuple[int, int]:
+        if self.same_as_yaml or getattr(mark, "index", None) is None:
+            return mark.line + 1, mark.column + 1
+        return self.at(mark.index)  # a mark's index counts characters, in libyaml and in PyYAML
+
+
+def editor_lines(text: str) -> list[str]:
+    """The lines of `text` with their ends, split as an editor splits them (str.splitlines also
+    splits at U+2028 and others)."""
+    lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def _describe_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
@@ -90,39 +124,76 @@ def _decode(path: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = EditorLines(before).at(len(before))
         raise PlanError(
             [Diagnostic(shown, line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
         ) from None
 
 
+def not_a_file(mode: int) -> str | None:
+    """What a file-system entry is when it is not a regular file (None when it is one)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _refuse_unless_file(shown: str, mode: int) -> None:
+    kind = not_a_file(mode)
+    if kind is not None:
+        raise PlanError([Diagnostic(shown, 0, 0, f"is {kind}, not a file: refused, not read")])
+
+
+def read_plan_file(path: Path) -> bytes:
+    """The bytes of one plan file, which must be a regular file of at most MAX_FILE_BYTES.
+
+    A pipe, socket or device is refused before it is opened: reading a pipe waits for a writer
+    forever, and opening a device may act on it. The file is opened without blocking and checked
+    again once open, so one swapped in between is refused too.
+    """
+    shown = display_path(path)
+    try:
+        _refuse_unless_file(shown, path.stat().st_mode)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _refuse_unless_file(shown, info.st_mode)
+            if info.st_size > MAX_FILE_BYTES:
+                raise PlanError(
+                    [Diagnostic(shown, 0, 0, f"file is too large ({info.st_size / 1048576:.1f} MB; the limit is "
+                                f"{MAX_FILE_BYTES // 1048576} MB)")]
+                )
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")]) from None
+
+
 def load_yaml(path: Path) -> SourceFile:
     """Load one plan file. Raises PlanError with every problem found in it."""
     shown = display_path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise PlanError(
-                [Diagnostic(shown, 0, 0, f"file is too large ({size / 1048576:.1f} MB; the limit is "
-                            f"{MAX_FILE_BYTES // 1048576} MB)")]
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PlanError([Diagnostic(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")]) from None
+    raw = read_plan_file(path)
     text = _decode(path, raw)
     source = SourceFile(path=path, data=None)
     problems = _unreadable_characters(shown, text)
     if problems:
         raise PlanError(problems)
+    lines = EditorLines(text)
     try:
-        parse_into(source, text, problems)
+        parse_into(source, text, problems, lines)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        line, col = lines.of(mark) if mark else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem and exc.context_mark is not None and exc.context_mark is not mark:
-            problem += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+            problem += f" ({exc.context} that starts at line {lines.of(exc.context_mark)[0]})"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem = "tab character: indent with spaces, not tabs"
         problems.append(Diagnostic(shown, line, col, f"YAML syntax: {problem}"))
@@ -137,16 +208,16 @@ def load_yaml(path: Path) -> SourceFile:
 
 def _unreadable_characters(shown: str, text: str) -> list[Diagnostic]:
     """Each character YAML cannot read (control characters pasted from Word, mostly), with its place."""
-    found = []
+    found: list[Diagnostic] = []
+    lines: EditorLines | None = None
     for match in _UNREADABLE_CHARS.finditer(text):
         if len(found) == MAX_REPORTED_CHARS:
             last = found[-1]
             found.append(Diagnostic(shown, last.line, last.col, "more such characters follow; the first "
                                     f"{MAX_REPORTED_CHARS} are listed"))
             break
-        start = match.start()
-        line = text.count("\n", 0, start) + 1
-        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        lines = lines or EditorLines(text)
+        line, col = lines.at(match.start())
         char = match.group()
         name = _CHAR_NAMES.get(char, "control character" if ord(char) < 0xA0 else "non-character")
         found.append(Diagnostic(shown, line, col, f"{name} U+{ord(char):04X} is not allowed in a plan file "
@@ -192,18 +263,19 @@ def read_text(text: str, path: Path) -> SourceFile:
     return source
 
 
-def parse_into(source: SourceFile, text: str, problems: list[Diagnostic]) -> None:
+def parse_into(source: SourceFile, text: str, problems: list[Diagnostic], lines: EditorLines | None = None) -> None:
     """Parse `text` into `source.data` and its positions, adding what a plan may not hold to `problems`."""
     shown = source.shown
     stack: list[_Frame] = []
     documents = 0
+    lines = lines or EditorLines(text)
 
     def problem(mark: Any, message: str) -> None:
-        problems.append(Diagnostic(shown, mark.line + 1, mark.column + 1, message))
+        problems.append(Diagnostic(shown, *lines.of(mark), message))
 
     def attach(value: Any, mark: Any, is_scalar: bool) -> bool:
         """Put a finished value into its parent. False when it was a mapping key."""
-        pos = (mark.line + 1, mark.column + 1)
+        pos = lines.of(mark)
         if not stack:
             source.data = value
             source.values[()] = pos

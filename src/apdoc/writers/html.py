@@ -10,6 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..intermediate import classes, revision
+from ..links import defuse_links
 
 
 def _text(element: etree._Element) -> str:
@@ -18,9 +19,10 @@ def _text(element: etree._Element) -> str:
 
 def write_html(html: str) -> bytes:
     root = etree.fromstring(html.encode("utf-8"))
+    defused = defuse_links(root)  # a link to javascript: and the like stays as text, not a live link
     body = root.find("body")
     if body is None:  # a template override may produce any HTML; pass it through
-        return html.encode("utf-8")
+        return etree.tostring(root, method="html", encoding="unicode").encode("utf-8") if defused else html.encode()
     _table_of_contents(body)
     _footnotes(body)
     out = etree.tostring(root, method="html", encoding="unicode")

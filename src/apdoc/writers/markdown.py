@@ -9,13 +9,23 @@ exactly as in the other formats.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from lxml import etree
 
 from ..intermediate import SVG_NS, Piece, classes, runs_and_blocks, span_grid
+from ..links import is_allowed_link
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~&])")
 _LINE_START = re.compile(r"^(\s*)([#+\-]|\d+[.)])(?=\s)")
+
+
+def _destination(href: str) -> str:
+    """A link target as Markdown reads it back whole: as it is, or percent-encoded inside <…> when
+    a space, parenthesis or angle bracket would end it early."""
+    if not re.search(r"[\s()<>\\]", href):
+        return href
+    return "<" + re.sub(r"[<>\s\\]", lambda m: quote(m.group(), safe=""), href) + ">"
 
 
 def _escape(text: str) -> str:
@@ -52,8 +62,8 @@ class _Writer:
             return f"*{inner.strip()}*" if inner.strip() else inner
         if tag == "code":
             return f"`{''.join(el.itertext())}`"
-        if tag == "a" and el.get("href"):
-            return f"[{inner}]({el.get('href')})"
+        if tag == "a" and el.get("href") and is_allowed_link(el.get("href")):  # others stay plain text
+            return f"[{inner}]({_destination(el.get('href'))})"
         if tag == "span" and "number" in classes(el):
             return inner + " "
         return inner

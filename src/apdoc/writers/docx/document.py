@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from lxml import etree
 
 from ...defaults import FIXED_DATE
+from ...links import is_allowed_link
 from .figures import SVG, picture, svg_to_png
 from .look import Caption, look, style_kinds
 from .ooxml import WORD, add, find, make, qname
@@ -52,7 +53,7 @@ def revision_of(element: etree._Element, inherited: str | None) -> str | None:
 
 def column_width(col: etree._Element) -> float:
     """A column's relative width from its `style="width: N%"` (1 when it has none)."""
-    match = re.search(r"width:\s*([0-9.]+)%", col.get("style") or "")
+    match = re.search(r"width:\s*([0-9]+(?:\.[0-9]+)?)%", col.get("style") or "")
     return float(match.group(1)) if match else 1.0
 
 
@@ -272,7 +273,7 @@ class Writer:
         """Column widths in twips: the colgroup's per cents of the text width (else equal)."""
         cols = el.find("colgroup")
         weights = [column_width(c) for c in cols.iter("col")] if cols is not None else []
-        if len(weights) != columns:
+        if len(weights) != columns or not all(0 < w < 1e6 for w in weights):  # a template's widths: all usable, or none
             weights = [1.0] * columns
         total = self.look.page.text_width(landscape)
         return [int(total * w / sum(weights)) for w in weights]
@@ -405,7 +406,7 @@ class Writer:
         """An internal link goes to a bookmark, an external one to a relationship (one per target)."""
         if href.startswith("#"):
             return ("anchor", bookmark_name(href[1:]))
-        if not href:
+        if not href or not is_allowed_link(href):  # any other target (javascript:…) stays plain text
             return outer
         if href not in self.doc.links:
             self.doc.links.append(href)
