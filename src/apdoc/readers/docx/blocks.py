@@ -289,9 +289,16 @@ class BlockReader:
         group = colgroup(tbl)
         if group is not None:
             table.append(group)
-        fill_table(table, tbl, lambda items, cell, default: self.blocks(items, cell, default))
+        fill_table(table, tbl, self.cell)
         if self.tables == 1 and table.get("id") is None and _is_cover(table):
             table.set("id", "cover")
+
+
+    def cell(self, items: list[etree._Element], cell: etree._Element, default: str) -> None:
+        self.blocks(items, cell, default)
+        if len(cell) == 1 and cell[0].tag == "p" and not cell[0].attrib and not len(cell[0]) \
+                and not (cell[0].text or "").strip():
+            cell.remove(cell[0])  # an empty cell: Word needs a paragraph in it, the XHTML does not
 
 
 def _is_cover(table: etree._Element) -> bool:
