@@ -8,6 +8,7 @@ noise and through LibreOffice; views of tracked changes; hostile packages refuse
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 from collections.abc import Callable
 from functools import cache
@@ -18,7 +19,7 @@ from lxml import etree
 
 from apdoc.layout import render_html
 from apdoc.plan import load_plan
-from apdoc.readers import DocxError, Revision, read_docx
+from apdoc.readers import DocxError, read_docx
 from apdoc.writers.docx import _bookmark_name, write_docx
 from conftest import MINI_PLAN, SEED_PLAN
 from docx_shape import body_shape
@@ -113,3 +114,91 @@ def test_ids_come_from_bookmarks_and_name_the_element_where_they_start() -> None
         assert element.tag == tag, element_id
         got = "".join("".join(element.itertext()).split())  # words without the spaces between blocks
         assert got == "".join(text.split()), element_id
+
+
+# --- (6) hostile packages --------------------------------------------------------------------------
+
+
+def zip_of(parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def parts_of(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+ENTITY_BOMB = (b'<?xml version="1.0"?>\n<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">'
+               b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+               b'<w:document xmlns:w="' + W_NS.encode() + b'"><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p>'
+               b"</w:body></w:document>")
+EXTERNAL_ENTITY = (b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                   b'<w:document xmlns:w="' + W_NS.encode() + b'"><w:body><w:p><w:r><w:t>&e;</w:t></w:r></w:p>'
+                   b"</w:body></w:document>")
+
+
+def hostile_cases() -> dict[str, tuple[Callable[[], bytes], str]]:
+    seed = lambda: parts_of(built(MINI_PLAN))  # noqa: E731 - built on demand, once per case
+    return {
+        "not a zip": (lambda: b"%PDF-1.7 not a word file at all", "not a DOCX file (not a zip archive)"),
+        "a damaged zip": (lambda: built(MINI_PLAN)[:200], "not a DOCX file"),
+        "OLE (.doc or encrypted)": (lambda: bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504),
+                                    "password-protected or binary Word .doc"),
+        "no document.xml": (lambda: zip_of({k: v for k, v in seed().items() if k != "word/document.xml"}),
+                            "no word/document.xml"),
+        "no content types": (lambda: zip_of({k: v for k, v in seed().items() if k != "[Content_Types].xml"}),
+                             "no [Content_Types].xml"),
+        "entity expansion": (lambda: zip_of(seed() | {"word/document.xml": ENTITY_BOMB}), "DOCTYPE"),
+        "external entity": (lambda: zip_of(seed() | {"word/document.xml": EXTERNAL_ENTITY}), "DOCTYPE"),
+        "zip bomb": (lambda: zip_of(seed() | {"word/document.xml": b"<a>" + b" " * (300 * 1024 * 1024) + b"</a>"}),
+                     "zip bomb"),
+        "a zip of other things": (lambda: zip_of({"hello.txt": b"hello"}), "not a DOCX file"),
+    }
+
+
+@pytest.mark.parametrize("case", list(hostile_cases()))
+def test_hostile_packages_are_refused_with_a_clear_error(case: str) -> None:
+    make, message = hostile_cases()[case]
+    with pytest.raises(DocxError) as caught:
+        read_docx(make(), source="TD.docx")
+    assert str(caught.value).startswith("TD.docx: ") and message in str(caught.value)
+
+
+def test_a_bomb_whose_headers_lie_is_refused_as_damaged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The zip's headers say the part is small while it inflates to much more: refused, not read."""
+    parts = parts_of(built(MINI_PLAN))
+    data = zip_of(parts | {"word/document.xml": parts["word/document.xml"] + b" " * (3 * 1024 * 1024)})
+    original = zipfile.ZipFile._RealGetContents
+
+    def lying_headers(self: zipfile.ZipFile) -> None:
+        original(self)
+        for info in self.infolist():
+            if info.filename == "word/document.xml":
+                info.file_size = 1000
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", lying_headers)
+    with pytest.raises(DocxError, match="cannot be read"):
+        read_docx(data, source="TD.docx")
+
+
+def test_a_part_past_the_cap_is_stopped_while_it_inflates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cap on the bytes inflated holds on its own, not only through the headers' sizes."""
+    from apdoc.readers.docx import package
+
+    noise = random.Random(13).randbytes(1536 * 1024).hex().encode()  # 3 MB that compress only 2 times
+    data = zip_of(parts_of(built(MINI_PLAN)) | {"word/document.xml": b"<a>" + noise + b"</a>"})
+    opened = package.open_package(data, "TD.docx")  # the headers pass: 3 MB is no bomb
+    monkeypatch.setattr(package, "MAX_ENTRY", 2 * 1024 * 1024)
+    with pytest.raises(DocxError, match="inflates past"):
+        opened.read("word/document.xml")
+
+
+def test_xml_in_utf16_with_a_doctype_is_refused_too() -> None:
+    data = zip_of(parts_of(built(MINI_PLAN)) | {"word/document.xml": ENTITY_BOMB.decode().replace(
+        'version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16")})
+    with pytest.raises(DocxError, match="DOCTYPE"):
+        read_docx(data, source="TD.docx")

@@ -13,6 +13,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -51,6 +52,17 @@ class Package:
         info = self.archive.getinfo(name)
         limit = min(MAX_ENTRY, MAX_TOTAL - self.inflated)
         out = bytearray()
+        try:
+            self._inflate(info, limit, out)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise DocxError(f"{self.source}: the part {name} cannot be read (a damaged zip: {exc})") from None
+        self.inflated += len(out)
+        return bytes(out)
+
+    def _inflate(self, info: zipfile.ZipInfo, limit: int, out: bytearray) -> None:
+        """Inflate one entry into `out`, counting the bytes as they come (zipfile also stops at the
+        size the header declares, and checks the CRC at the end)."""
+        name = info.filename
         with self.archive.open(info) as stream:
             while chunk := stream.read(CHUNK):
                 out += chunk
@@ -59,8 +71,6 @@ class Package:
                 if len(out) > RATIO_FLOOR and len(out) > MAX_RATIO * max(info.compress_size, 1):
                     raise DocxError(f"{self.source}: the part {name} is compressed more than {MAX_RATIO} times "
                                     "(a zip bomb?)")
-        self.inflated += len(out)
-        return bytes(out)
 
     def xml(self, name: str) -> etree._Element | None:
         """A part parsed as XML (None when the package has no such part)."""
