@@ -19,7 +19,7 @@ from lxml import etree
 
 from apdoc.layout import render_html
 from apdoc.plan import load_plan
-from apdoc.readers import DocxError, read_docx
+from apdoc.readers import DocxError, Revision, read_docx
 from apdoc.writers.docx import _bookmark_name, write_docx
 from conftest import MINI_PLAN, SEED_PLAN
 from docx_shape import body_shape
@@ -202,3 +202,130 @@ def test_xml_in_utf16_with_a_doctype_is_refused_too() -> None:
         'version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16")})
     with pytest.raises(DocxError, match="DOCTYPE"):
         read_docx(data, source="TD.docx")
+
+
+# --- (3) views of tracked changes ---------------------------------------------------------------
+
+NS_DECL = f'xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+
+def docx_with_body(body: str) -> bytes:
+    """The mini plan's DOCX (its styles and numbering) with a body written by hand."""
+    document = f'<?xml version="1.0" encoding="UTF-8"?><w:document {NS_DECL}><w:body>{body}</w:body></w:document>'
+    return replace_part(built(MINI_PLAN), "word/document.xml", document.encode())
+
+
+def texts(data: bytes, accept: Callable[[Revision], bool] | None = None) -> list[str]:
+    """The text of each block of a view (paragraphs, list items, cells), in order."""
+    body = read_docx(data, source="TD.docx", accept=accept).xhtml.find("body")
+    return [" ".join("".join(el.itertext()).split()) for el in body.iter("p", "li", "h1", "h2", "h3")]
+
+
+def run(text: str, deleted: bool = False, props: str = "") -> str:
+    tag = "w:delText" if deleted else "w:t"
+    return f'<w:r>{props}<{tag} xml:space="preserve">{text}</{tag}></w:r>'
+
+
+def mark(kind: str, n: int, author: str, content: str) -> str:
+    return f'<w:{kind} w:id="{n}" w:author="{author}" w:date="2024-04-19T10:00:00Z">{content}</w:{kind}>'
+
+
+def by(author: str) -> Callable[[Revision], bool]:
+    return lambda revision: revision.author == author
+
+
+NESTED = ("<w:p>" + run("Keep ") + mark("ins", 1, "Ann", run("new ") + mark("del", 2, "Bob", run("gone ", True)))
+          + mark("del", 3, "Bob", run("old ", True)) + run("end") + "</w:p>")
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    (None, "Keep new end"),
+    (lambda r: False, "Keep old end"),
+    (by("Ann"), "Keep new gone old end"),  # Ann's insertion stays, Bob's deletions are undone
+    (by("Bob"), "Keep end"),  # Ann's insertion goes, and with it Bob's deletion inside it
+], ids=["accept all", "reject all", "Ann's only", "Bob's only"])
+def test_nested_marks_of_two_authors_are_decided_one_by_one(accept, expected: str) -> None:
+    assert texts(docx_with_body(NESTED), accept) == [expected]
+
+
+def test_every_mark_is_recorded_with_who_when_and_where() -> None:
+    result = read_docx(docx_with_body("<w:p>" + run("Before") + "</w:p>" + NESTED), source="TD.docx")
+    assert [(r.kind, r.id, r.author, r.paragraph, r.text) for r in result.revisions] == [
+        ("ins", "1", "Ann", 2, "new gone"), ("del", "2", "Bob", 2, "gone"), ("del", "3", "Bob", 2, "old"),
+    ]
+    assert all(r.date == "2024-04-19T10:00:00Z" and r.where == "paragraph 2" for r in result.revisions)
+
+
+DELETED_MARK = ('<w:p><w:pPr><w:rPr>' + mark("del", 1, "Ann", "") + "</w:rPr></w:pPr>" + run("alpha")
+                + '</w:p><w:p>' + run(" beta") + "</w:p>")
+SPLIT = ('<w:p><w:pPr><w:rPr>' + mark("ins", 1, "Ann", "") + "</w:rPr></w:pPr>" + run("first half")
+         + "</w:p><w:p>" + mark("ins", 2, "Ann", run("second")) + run(" half") + "</w:p>")
+
+
+def test_a_deleted_paragraph_mark_merges_the_paragraph_with_the_next() -> None:
+    data = docx_with_body(DELETED_MARK)
+    assert texts(data) == ["alpha beta"]
+    assert texts(data, lambda r: False) == ["alpha", "beta"]
+    assert read_docx(data, source="TD.docx").revisions[0].kind == "paragraph-del"
+
+
+def test_a_paragraph_split_with_tracking_joins_again_when_rejected() -> None:
+    data = docx_with_body(SPLIT)
+    assert texts(data) == ["first half", "second half"]
+    assert texts(data, lambda r: False) == ["first half half"]
+    assert texts(data, lambda r: r.kind == "ins") == ["first halfsecond half"]  # the text as typed
+
+
+def cell(text: str, content: str | None = None) -> str:
+    return f"<w:tc><w:p>{content if content is not None else run(text)}</w:p></w:tc>"
+
+
+ROWS = ("<w:tbl><w:tblGrid><w:gridCol w:w='100'/></w:tblGrid>"
+        "<w:tr>" + cell("kept") + "</w:tr>"
+        "<w:tr><w:trPr>" + mark("ins", 1, "Ann", "") + "</w:trPr>" + cell("", mark("ins", 2, "Ann", run("added")))
+        + "</w:tr><w:tr><w:trPr>" + mark("del", 3, "Ann", "") + "</w:trPr>"
+        + cell("", mark("del", 4, "Ann", run("removed", True))) + "</w:tr></w:tbl>")
+
+
+def test_inserted_and_deleted_rows_come_and_go_with_their_view() -> None:
+    data = docx_with_body(ROWS)
+    assert texts(data) == ["kept", "added"]
+    assert texts(data, lambda r: False) == ["kept", "removed"]
+    kinds = [(r.kind, r.where) for r in read_docx(data, source="TD.docx").revisions]
+    assert kinds[0] == ("row-ins", "table 1, row 2, paragraph 2") and kinds[2][0] == "row-del"
+
+
+MOVE = ("<w:p>" + run("One ") + '<w:moveFromRangeStart w:id="9" w:author="Ann" w:name="move1"/>'
+        + mark("moveFrom", 10, "Ann", run("moved ", True)) + '<w:moveFromRangeEnd w:id="9"/>' + run("two")
+        + "</w:p><w:p>" + run("Three ") + '<w:moveToRangeStart w:id="11" w:author="Ann" w:name="move1"/>'
+        + mark("moveTo", 12, "Ann", run("moved ")) + '<w:moveToRangeEnd w:id="11"/>' + run("four") + "</w:p>")
+
+
+def test_moved_text_is_read_once_where_the_view_puts_it() -> None:
+    data = docx_with_body(MOVE)
+    assert texts(data) == ["One two", "Three moved four"]
+    assert texts(data, lambda r: False) == ["One moved two", "Three four"]
+    assert [r.kind for r in read_docx(data, source="TD.docx").revisions] == ["moveFrom", "moveTo"]
+
+
+FORMAT = ('<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:pPrChange w:id="1" w:author="Ann"><w:pPr>'
+          '<w:pStyle w:val="Normal"/></w:pPr></w:pPrChange></w:pPr>'
+          + run("Title", props='<w:rPr><w:b/><w:rPrChange w:id="2" w:author="Ann"><w:rPr/></w:rPrChange></w:rPr>')
+          + "</w:p>")
+
+
+def test_formatting_changes_show_the_old_formatting_when_rejected() -> None:
+    data = docx_with_body(FORMAT)
+    accepted = read_docx(data, source="TD.docx").xhtml.find("body")
+    rejected = read_docx(data, source="TD.docx", accept=lambda r: False).xhtml.find("body")
+    assert etree.tostring(accepted[0]) == b"<h1><strong>Title</strong></h1>"
+    assert etree.tostring(rejected[0]) == b"<p>Title</p>"
+    assert [r.kind for r in read_docx(data, source="TD.docx").revisions] == ["pPrChange", "rPrChange"]
+
+
+def test_text_in_w_t_inside_a_deletion_is_deleted_text() -> None:
+    """Some producers write w:t where w:delText belongs."""
+    data = docx_with_body("<w:p>" + run("a ") + mark("del", 1, "Ann", run("b ")) + run("c") + "</w:p>")
+    assert texts(data) == ["a c"]
+    assert texts(data, lambda r: False) == ["a b c"]
+    assert read_docx(data, source="TD.docx").revisions[0].text == "b"
