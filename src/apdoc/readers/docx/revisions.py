@@ -103,9 +103,10 @@ def collect(root: etree._Element, part: str, prefix: str = "") -> list[tuple[etr
         else:
             p = paragraph_of(el)
             text = text_of(p) if p is not None else text_of(el.getparent())
+        holder = el.getparent().getparent() if kind.startswith(("row-", "cell-")) else el  # the w:tr, w:tc
         found.append((el, Revision(
             kind=kind, id=el.get(W + "id", ""), author=el.get(W + "author", ""), date=el.get(W + "date", ""),
-            part=part, paragraph=paragraph_number(el), where=describe(el, prefix), text=snippet(text),
+            part=part, paragraph=paragraph_number(holder), where=describe(holder, prefix), text=snippet(text),
         )))
     return found
 
