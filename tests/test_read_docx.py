@@ -329,3 +329,28 @@ def test_text_in_w_t_inside_a_deletion_is_deleted_text() -> None:
     assert texts(data) == ["a c"]
     assert texts(data, lambda r: False) == ["a b c"]
     assert read_docx(data, source="TD.docx").revisions[0].text == "b"
+
+
+# --- (4) a TD built with --compare-to ---------------------------------------------------------------
+
+
+def test_a_marked_build_reads_as_the_current_version_accepted_and_the_earlier_rejected(tmp_path: Path) -> None:
+    from apdoc.build import marked_html
+    from test_revisions import previous_plan
+
+    earlier = previous_plan(tmp_path / "earlier")
+    marked = write_docx(marked_html(load_plan(SEED_PLAN), str(earlier), author="Editor",
+                                    date="2024-04-19T10:00:00Z"))
+    anchors = anchors_of(layout(SEED_PLAN))
+    accepted = read_docx(marked, source="TD.docx", bookmark_ids=anchors)
+    rejected = read_docx(marked, source="TD.docx", accept=lambda r: False, bookmark_ids=anchors)
+    assert accepted.revisions and {r.author for r in accepted.revisions} == {"Editor"}
+    assert {"row-ins", "paragraph-ins", "ins"} <= {r.kind for r in accepted.revisions}
+    assert after_cover(accepted.xhtml) == after_cover(layout(SEED_PLAN))
+    assert after_cover(rejected.xhtml) == after_cover(render_html(load_plan(earlier)))
+
+
+def after_cover(document: etree._Element | str) -> list[tuple]:
+    """The shape of the body from chapter 1 on (the cover is always the current version's)."""
+    shape = body_shape(document)
+    return shape[shape.index(("h1", False, "Introduction")):]

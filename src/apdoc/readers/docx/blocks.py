@@ -276,6 +276,10 @@ class BlockReader:
         return 0
 
     def table(self, tbl: etree._Element, out: etree._Element, caption: Para | None) -> None:
+        if tbl.find(W + "tr") is None:  # every row deleted in this view: no table (as in Word)
+            if caption is not None:
+                self.paragraph_element(caption, out)
+            return
         self.tables += 1
         table = etree.SubElement(out, "table")
         style = val(tbl.find(f"{W}tblPr/{W}tblStyle"))
