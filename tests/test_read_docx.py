@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from apdoc.layout import render_html
@@ -354,3 +356,108 @@ def after_cover(document: etree._Element | str) -> list[tuple]:
     """The shape of the body from chapter 1 on (the cover is always the current version's)."""
     shape = body_shape(document)
     return shape[shape.index(("h1", False, "Introduction")):]
+
+
+# --- (2) Word-shaped noise -------------------------------------------------------------------------
+
+
+def w_el(tag: str, attrs: dict[str, str] | None = None) -> etree._Element:
+    return etree.Element(W + tag, {W + k: v for k, v in (attrs or {}).items()})
+
+
+def wrap(element: etree._Element, tag: str) -> None:
+    """Put `element` inside a wrapper (`sdt` gets its sdtPr and sdtContent)."""
+    parent = element.getparent()
+    index = parent.index(element)
+    if tag == "sdt":
+        wrapper = w_el("sdt")
+        wrapper.append(w_el("sdtPr"))
+        content = etree.SubElement(wrapper, W + "sdtContent")
+    else:
+        wrapper = content = w_el(tag, {"element": "place"} if tag == "smartTag" else None)
+    parent.insert(index, wrapper)
+    content.append(element)
+
+
+def split_runs(root: etree._Element, rng: random.Random) -> None:
+    """Split runs at random places, as Word does at every editing session (rsids)."""
+    for r in list(root.iter(W + "r")):
+        t = r.find(W + "t")
+        if t is None or len(r) > 2 or not t.text or len(t.text) < 2 or rng.random() < 0.3:
+            continue
+        cut = rng.randrange(1, len(t.text))
+        second = etree.fromstring(etree.tostring(r))
+        second.set(W + "rsidR", f"{rng.randrange(16**8):08X}")
+        for child in list(second):
+            if child.tag not in (W + "rPr", W + "t"):
+                second.remove(child)  # a tab before the text stays in the first half
+        t.text, second.find(W + "t").text = t.text[:cut], t.text[cut:]
+        for node in (t, second.find(W + "t")):
+            node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        r.addnext(second)
+        if rng.random() < 0.2:
+            r.addnext(w_el("proofErr", {"type": "spellStart"}))
+        if rng.random() < 0.1:
+            r.insert(1 if r.find(W + "rPr") is not None else 0, w_el("lastRenderedPageBreak"))
+
+
+def fields_for_links(root: etree._Element, rels: dict[str, str]) -> None:
+    """w:hyperlink → a HYPERLINK field around the same runs (what many producers write)."""
+    for link in list(root.iter(W + "hyperlink")):
+        target = f'\\l "{link.get(W + "anchor")}"' if link.get(W + "anchor") else \
+            f'"{rels[link.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]}"'
+        pieces = [w_el("r"), w_el("r"), w_el("r")]
+        pieces[0].append(w_el("fldChar", {"fldCharType": "begin"}))
+        etree.SubElement(pieces[1], W + "instrText").text = f" HYPERLINK {target} "
+        pieces[2].append(w_el("fldChar", {"fldCharType": "separate"}))
+        end = w_el("r")
+        end.append(w_el("fldChar", {"fldCharType": "end"}))
+        for n, piece in enumerate(pieces):
+            link.insert(n, piece)
+        link.append(end)
+        parent, index = link.getparent(), link.getparent().index(link)
+        for offset, child in enumerate(list(link)):
+            parent.insert(index + offset, child)
+        parent.remove(link)
+
+
+def add_noise(data: bytes, seed: int) -> bytes:
+    rng = random.Random(seed)
+    root = document_xml(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        rels_root = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
+    rels = {rel.get("Id"): rel.get("Target") for rel in rels_root}
+    fields_for_links(root, rels)
+    split_runs(root, rng)
+    body = root.find(W + "body")
+    first = body.find(W + "p")
+    first.insert(1, w_el("bookmarkStart", {"id": "900", "name": "_GoBack"}))
+    first.append(w_el("bookmarkEnd", {"id": "900"}))
+    for p in rng.sample(body.findall(W + "p"), 5):
+        wrap(p, "sdt")  # block-level content controls
+    for tbl in rng.sample(body.findall(W + "tbl"), 2):
+        wrap(tbl, "sdt")
+    rows = list(root.iter(W + "tr"))
+    for tr in rng.sample(rows, 3):
+        wrap(tr, "sdt")
+    for tc in rng.sample([tc for tr in rows for tc in tr.findall(W + "tc")], 3):
+        wrap(tc, "sdt")
+    runs = [r for r in root.iter(W + "r") if r.getparent().tag == W + "p" and r.find(W + "t") is not None]
+    for n, r in enumerate(rng.sample(runs, min(9, len(runs)))):
+        wrap(r, ("sdt", "smartTag", "customXml")[n % 3])
+    return with_document(data, root)
+
+
+def test_word_noise_reads_as_the_clean_document() -> None:
+    html = layout(SEED_PLAN)
+    noisy = add_noise(built(SEED_PLAN), seed=13)
+    xml = etree.tostring(document_xml(noisy))
+    assert b"HYPERLINK" in xml and b"sdtContent" in xml and b"<w:hyperlink" not in xml
+    assert body_shape(read(noisy, html)) == body_shape(html)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=2**32))
+def test_word_noise_at_random_places_reads_as_the_clean_document(seed: int) -> None:
+    html = layout(MINI_PLAN)
+    assert body_shape(read(add_noise(built(MINI_PLAN), seed), html)) == body_shape(html)
