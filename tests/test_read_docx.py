@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from functools import cache
@@ -461,3 +463,31 @@ def test_word_noise_reads_as_the_clean_document() -> None:
 def test_word_noise_at_random_places_reads_as_the_clean_document(seed: int) -> None:
     html = layout(MINI_PLAN)
     assert body_shape(read(add_noise(built(MINI_PLAN), seed), html)) == body_shape(html)
+
+
+# --- (5) LibreOffice -------------------------------------------------------------------------------
+
+
+def saved_by_libreoffice(data: bytes, tmp_path: Path) -> bytes:
+    """The DOCX opened in LibreOffice and saved back as "MS Word 2007 XML"."""
+    source = tmp_path / "in" / "TD.docx"
+    source.parent.mkdir()
+    source.write_bytes(data)
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    return (tmp_path / "out" / "TD.docx").read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_docx_saved_by_libreoffice_reads_as_the_layout(tmp_path: Path) -> None:
+    """LibreOffice renames style ids (enumlev1 → Enumlev1…), renumbers lists and gives a list's
+    first item a numbering instance of its own: the reader goes by names and numbering formats."""
+    html = layout(SEED_PLAN)
+    saved = saved_by_libreoffice(built(SEED_PLAN), tmp_path)
+    with zipfile.ZipFile(io.BytesIO(saved)) as archive:
+        styles = archive.read("word/styles.xml").decode()
+    assert 'w:styleId="enumlev1"' not in styles  # what makes it a test of reading styles by name
+    result = read_docx(saved, source="TD.docx", bookmark_ids=anchors_of(html))
+    assert body_shape(result.xhtml) == body_shape(html)
+    assert not result.warnings

@@ -72,12 +72,15 @@ class Lists:
     def close(self) -> None:
         self.stack = []
 
-    def item(self, tag: str, cls: str, level: int, num_id: str) -> etree._Element:
+    def item(self, tag: str, cls: str, level: int, num_id: str, restart: bool) -> etree._Element:
+        """The `li` of a list paragraph; `restart`: its numbering starts again (a new list when
+        it is another numbering instance: LibreOffice gives a list's first item an instance of
+        its own that restarts, and the others one that continues)."""
         while self.stack and self.stack[-1].level > level:
             self.stack.pop()
         top = self.stack[-1] if self.stack else None
         if top is not None and top.level == level and (
-                (top.tag, top.cls) != (tag, cls) or (level == 0 and top.num_id != num_id)):
+                (top.tag, top.cls) != (tag, cls) or (restart and top.num_id != num_id)):
             self.stack.pop()
             top = self.stack[-1] if self.stack else None
         if top is None or top.level < level:
@@ -209,7 +212,7 @@ class BlockReader:
             elif para.listing is not None:
                 quote = None
                 tag, cls, level, num_id = para.listing
-                li = lists.item(tag, cls, level, num_id)
+                li = lists.item(tag, cls, level, num_id, (num_id, level) in self.numbering.restarts)
                 build_inline(li, strip_pieces(para.pieces), self.footnote, self.link)
                 self.place_ids(para, li)
             elif lists.last_item is not None and (para.indented or para.apdoc in ("enumlev1", "enumlev2")):

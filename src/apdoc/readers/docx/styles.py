@@ -109,6 +109,7 @@ class Numbering:
     """numId → abstractNum → the number format of each level (overrides applied)."""
 
     formats: dict[str, dict[int, str]] = field(default_factory=dict)  # numId → level → numFmt
+    restarts: set[tuple[str, int]] = field(default_factory=set)  # (numId, level) that start again at 1
 
     @classmethod
     def read(cls, root: etree._Element | None, styles: Styles) -> Numbering:
@@ -122,6 +123,8 @@ class Numbering:
             base = _follow_style_link(base, abstract, nums, styles)
             levels = _levels(base) if base is not None else {}
             for override in num.iter(W + "lvlOverride"):
+                if override.find(W + "startOverride") is not None:
+                    numbering.restarts.add((num_id or "", int(override.get(W + "ilvl", "0"))))
                 lvl = override.find(W + "lvl")
                 if lvl is not None and lvl.find(W + "numFmt") is not None:
                     levels[int(override.get(W + "ilvl", "0"))] = val(lvl.find(W + "numFmt")) or "decimal"
