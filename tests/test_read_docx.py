@@ -338,20 +338,32 @@ def test_text_in_w_t_inside_a_deletion_is_deleted_text() -> None:
 # --- (4) a TD built with --compare-to ---------------------------------------------------------------
 
 
-def test_a_marked_build_reads_as_the_current_version_accepted_and_the_earlier_rejected(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, str, str]:
+    """The seed built with --compare-to its previous version: (DOCX, current layout, earlier layout)."""
     from apdoc.build import marked_html
     from test_revisions import previous_plan
 
-    earlier = previous_plan(tmp_path / "earlier")
+    earlier = previous_plan(tmp_path_factory.mktemp("history") / "earlier")
     marked = write_docx(marked_html(load_plan(SEED_PLAN), str(earlier), author="Editor",
                                     date="2024-04-19T10:00:00Z"))
-    anchors = anchors_of(layout(SEED_PLAN))
-    accepted = read_docx(marked, source="TD.docx", bookmark_ids=anchors)
-    rejected = read_docx(marked, source="TD.docx", accept=lambda r: False, bookmark_ids=anchors)
-    assert accepted.revisions and {r.author for r in accepted.revisions} == {"Editor"}
-    assert {"row-ins", "paragraph-ins", "ins"} <= {r.kind for r in accepted.revisions}
-    assert after_cover(accepted.xhtml) == after_cover(layout(SEED_PLAN))
-    assert after_cover(rejected.xhtml) == after_cover(render_html(load_plan(earlier)))
+    return marked, layout(SEED_PLAN), render_html(load_plan(earlier))
+
+
+def assert_views(data: bytes, current: str, earlier: str) -> list[Revision]:
+    anchors = anchors_of(current)
+    accepted = read_docx(data, source="TD.docx", bookmark_ids=anchors)
+    rejected = read_docx(data, source="TD.docx", accept=lambda r: False, bookmark_ids=anchors)
+    assert after_cover(accepted.xhtml) == after_cover(current)
+    assert after_cover(rejected.xhtml) == after_cover(earlier)
+    return accepted.revisions
+
+
+def test_a_marked_build_reads_as_the_current_version_accepted_and_the_earlier_rejected(
+        history: tuple[bytes, str, str]) -> None:
+    revisions = assert_views(*history)
+    assert revisions and {r.author for r in revisions} == {"Editor"}
+    assert {"row-ins", "paragraph-ins", "ins"} <= {r.kind for r in revisions}
 
 
 def after_cover(document: etree._Element | str) -> list[tuple]:
@@ -491,3 +503,11 @@ def test_a_docx_saved_by_libreoffice_reads_as_the_layout(tmp_path: Path) -> None
     result = read_docx(saved, source="TD.docx", bookmark_ids=anchors_of(html))
     assert body_shape(result.xhtml) == body_shape(html)
     assert not result.warnings
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_marked_build_saved_by_libreoffice_keeps_both_views(history: tuple[bytes, str, str],
+                                                               tmp_path: Path) -> None:
+    marked, current, earlier = history
+    revisions = assert_views(saved_by_libreoffice(marked, tmp_path), current, earlier)
+    assert {"row-ins", "paragraph-ins", "ins"} <= {r.kind for r in revisions}
