@@ -511,3 +511,86 @@ def test_a_marked_build_saved_by_libreoffice_keeps_both_views(history: tuple[byt
     marked, current, earlier = history
     revisions = assert_views(saved_by_libreoffice(marked, tmp_path), current, earlier)
     assert {"row-ins", "paragraph-ins", "ins"} <= {r.kind for r in revisions}
+
+
+# --- a TD made by hand: what apdoc's writer never writes -----------------------------------------
+
+HAND_STYLES = """
+<w:style w:type="paragraph" w:styleId="Kop1"><w:name w:val="heading 1"/></w:style>
+<w:style w:type="paragraph" w:styleId="Kop4"><w:name w:val="heading 4"/></w:style>
+<w:style w:type="paragraph" w:styleId="ClauseTitle"><w:name w:val="Clause title"/>
+  <w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="MyBullets"><w:name w:val="My bullets"/>
+  <w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Bijschrift"><w:name w:val="caption"/></w:style>
+<w:style w:type="paragraph" w:styleId="NoteX"><w:name w:val="My note"/><w:basedOn w:val="Note"/></w:style>
+"""
+HAND_NUMBERING = f"""<?xml version="1.0" encoding="UTF-8"?><w:numbering {NS_DECL}>
+<w:abstractNum w:abstractNumId="10"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="11"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:numFmt w:val="lowerLetter"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="12"><w:lvl w:ilvl="0"><w:numFmt w:val="lowerRoman"/></w:lvl></w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="10"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="11"/></w:num>
+<w:num w:numId="3"><w:abstractNumId w:val="12"/></w:num></w:numbering>"""
+
+
+def styled(style: str, content: str, extra: str = "") -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra}</w:pPr>{content}</w:p>'
+
+
+def numbered(num_id: str, level: int, text: str) -> str:
+    return styled("Normal", run(text), f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
+
+
+HAND_BODY = "".join([
+    styled("Kop1", run("1") + '<w:r><w:tab/><w:t>Scope</w:t></w:r>'),
+    styled("MyBullets", run("from the style")), styled("MyBullets", run("second")),
+    styled("Normal", run("an ilvl is no list"), '<w:numPr><w:ilvl w:val="1"/></w:numPr>'),
+    numbered("2", 0, "one"), numbered("2", 1, "one a"), numbered("2", 0, "two"),
+    numbered("3", 0, "roman"),
+    styled("enumlev1", run("–") + "<w:r><w:tab/><w:t>typed bullet</w:t></w:r>"),
+    styled("ClauseTitle", run("An outline level")),
+    styled("Bijschrift", run("Table ") + '<w:fldSimple w:instr=" SEQ Table \\* ARABIC ">' + run("4") + "</w:fldSimple>"
+           + run(" – Things")),
+    "<w:tbl><w:tblGrid><w:gridCol w:w='100'/></w:tblGrid><w:tr>" + cell("", run("cell")) + "</w:tr></w:tbl>",
+    styled("NoteX", run("See ") + '<w:fldSimple w:instr=" HYPERLINK &quot;https://example.org/a b&quot; ">'
+           + run("the site") + "</w:fldSimple>" + run(".")),
+])
+
+
+def hand_made(body: str = HAND_BODY) -> bytes:
+    data = docx_with_body(body)
+    parts = parts_of(data)
+    parts["word/styles.xml"] = parts["word/styles.xml"].replace(b"</w:styles>", HAND_STYLES.encode() + b"</w:styles>")
+    parts["word/numbering.xml"] = HAND_NUMBERING.encode()
+    return zip_of(parts)
+
+
+def test_a_hand_made_td_reads_by_style_names_and_numbering() -> None:
+    body = read_docx(hand_made(), source="TD.docx").xhtml.find("body")
+    assert [etree.tostring(child, encoding="unicode") for child in body] == [
+        '<h1><span class="number">1</span> Scope</h1>',
+        "<ul><li>from the style</li><li>second</li></ul>",
+        "<p>an ilvl is no list</p>",
+        "<ol><li>one<ol><li>one a</li></ol></li><li>two</li></ol>",
+        '<ol class="lower-roman"><li>roman</li></ol>',
+        "<ul><li>typed bullet</li></ul>",
+        "<h2>An outline level</h2>",
+        '<table><caption>Table <span class="number">4</span> – Things</caption><colgroup><col style="width: 100%"/>'
+        "</colgroup><tbody><tr><td><p>cell</p></td></tr></tbody></table>",
+        '<p class="Note">See <a href="https://example.org/a b">the site</a>.</p>',
+    ]
+
+
+def test_what_cannot_be_mapped_is_warned_with_the_paragraph_and_a_quote() -> None:
+    body = (styled("Normal", run("first")) + styled("Kop4", run("Deep heading"))
+            + styled("Normal", run("A note") + '<w:r><w:endnoteReference w:id="1"/></w:r>')
+            + styled("Normal", run("Boxed") + "<w:r><w:pict><w:txbxContent><w:p>" + run("inside")
+                     + "</w:p></w:txbxContent></w:pict></w:r>"))
+    result = read_docx(hand_made(body), source="TD.docx")
+    assert result.warnings == [
+        "TD.docx: document: warning: a text box is not read",
+        "TD.docx: paragraph 2 ('Deep heading'): warning: a heading of level 4: read as a level 3 heading",
+        "TD.docx: paragraph 3 ('A note'): warning: an endnote is not read (apdoc has footnotes only)",
+    ]
+    assert "inside" not in "".join(result.xhtml.itertext())

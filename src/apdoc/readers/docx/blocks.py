@@ -9,6 +9,7 @@ Sections with landscape pages become `<section class="landscape">`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -250,8 +251,9 @@ class BlockReader:
             self.counters[depth - 1] += 1
             self.counters[depth:] = [0] * (9 - depth)
             number = ".".join(str(n) for n in self.counters[:depth])
-        elif not para.annex and pieces and pieces[0].kind == "text":
-            match = TEXT_NUMBER.match(pieces[0].text)
+        elif not para.annex:
+            lead = "".join(p.text for p in itertools.takewhile(lambda p: p.kind == "text", pieces))
+            match = TEXT_NUMBER.match(lead)
             if match:
                 number = match.group(1)
                 pieces = strip_pieces(_drop_prefix(pieces, match.end()))
