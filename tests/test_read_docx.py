@@ -49,7 +49,8 @@ def anchors_of(html: str) -> dict[str, str]:
 
 
 def read(data: bytes, html: str | None = None, **options) -> etree._Element:
-    result = read_docx(data, source="TD.docx", bookmark_ids=anchors_of(html) if html else {}, **options)
+    options.setdefault("bookmark_ids", anchors_of(html) if html else {})
+    result = read_docx(data, source="TD.docx", **options)
     return result.xhtml
 
 
@@ -594,3 +595,83 @@ def test_what_cannot_be_mapped_is_warned_with_the_paragraph_and_a_quote() -> Non
         "TD.docx: paragraph 3 ('A note'): warning: an endnote is not read (apdoc has footnotes only)",
     ]
     assert "inside" not in "".join(result.xhtml.itertext())
+
+
+# --- comments, footnote edits, properties, anchors ---------------------------------------------------
+
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def add_part(data: bytes, name: str, content: str, rel_type: str | None = None) -> bytes:
+    """A part added to the package (and related from the main document when `rel_type` is given)."""
+    parts = parts_of(data)
+    parts[name] = content.encode()
+    if rel_type is not None:
+        rels = parts["word/_rels/document.xml.rels"].decode()
+        rels = rels.replace("</Relationships>", f'<Relationship Id="rIdAdded{len(parts)}" Type="{REL_TYPE}{rel_type}" '
+                                                f'Target="{name.removeprefix("word/")}"/></Relationships>')
+        parts["word/_rels/document.xml.rels"] = rels.encode()
+    return zip_of(parts)
+
+
+def test_word_comments_are_reported_with_the_text_they_are_on_and_leave_no_trace() -> None:
+    body = ("<w:p>" + run("Before ") + '<w:commentRangeStart w:id="5"/>' + run("commented")
+            + '<w:commentRangeEnd w:id="5"/><w:r><w:commentReference w:id="5"/></w:r>' + run(" after") + "</w:p>")
+    comments = (f'<?xml version="1.0"?><w:comments {NS_DECL}><w:comment w:id="5" w:author="Ann" '
+                'w:date="2024-04-19T10:00:00Z"><w:p>' + run("Is this right?") + "</w:p></w:comment></w:comments>")
+    result = read_docx(add_part(docx_with_body(body), "word/comments.xml", comments, "comments"), source="TD.docx")
+    assert [(c.id, c.author, c.text, c.anchor, c.paragraph) for c in result.comments] == [
+        ("5", "Ann", "Is this right?", "commented", 1)]
+    assert etree.tostring(result.xhtml.find("body/p")) == b"<p>Before commented after</p>"
+
+
+def test_a_tracked_edit_in_a_footnote_has_its_views_and_its_place() -> None:
+    body = "<w:p>" + run("Text") + '<w:r><w:footnoteReference w:id="1"/></w:r>' + run(".") + "</w:p>"
+    parts = parts_of(docx_with_body(body))
+    parts["word/footnotes.xml"] = (
+        f'<?xml version="1.0"?><w:footnotes {NS_DECL}><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r>'
+        "<w:r><w:tab/></w:r>" + run("A ") + mark("del", 7, "Ann", run("long ", True))
+        + mark("ins", 8, "Ann", run("short ")) + run("note") + "</w:p></w:footnote></w:footnotes>").encode()
+    data = zip_of(parts)
+    accepted = read_docx(data, source="TD.docx")
+    assert etree.tostring(accepted.xhtml.find("body/p")) == b'<p>Text<span class="footnote">A short note</span>.</p>'
+    rejected = read_docx(data, source="TD.docx", accept=lambda r: False)
+    assert rejected.xhtml.find("body/p/span").text == "A long note"
+    assert [(r.kind, r.part, r.where) for r in accepted.revisions] == [
+        ("del", "footnotes", "footnote 1, paragraph 1"), ("ins", "footnotes", "footnote 1, paragraph 1")]
+
+
+def test_custom_properties_are_read() -> None:
+    custom = ('<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+              'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+              '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="apdoc.commit">'
+              "<vt:lpwstr>c9a3ca9</vt:lpwstr></property></Properties>")
+    result = read_docx(add_part(built(MINI_PLAN), "docProps/custom.xml", custom), source="TD.docx")
+    assert result.properties == {"apdoc.commit": "c9a3ca9"}
+
+
+ANCHORED_TABLE = ("<w:tbl><w:tblGrid><w:gridCol w:w='100'/><w:gridCol w:w='100'/></w:tblGrid><w:tr>"
+                  + cell("", '<w:bookmarkStart w:id="1" w:name="_row"/><w:bookmarkStart w:id="2" w:name="_cell"/>'
+                         '<w:bookmarkStart w:id="3" w:name="_para"/>' + run("first") + '<w:bookmarkEnd w:id="1"/>')
+                  + cell("", run("second")) + "</w:tr></w:tbl>"
+                  + '<w:bookmarkStart w:id="4" w:name="_between"/><w:bookmarkEnd w:id="4"/><w:p>' + run("after")
+                  + '</w:p><w:p><w:bookmarkStart w:id="5" w:name="_GoBack"/>' + run("end") + "</w:p>")
+IDS = {"_row": "r", "_cell": "c", "_para": "p", "_between": "after-id", "_GoBack": "no"}
+
+
+def test_bookmarks_starting_in_a_paragraph_name_it_and_the_elements_it_opens() -> None:
+    body = read(docx_with_body(ANCHORED_TABLE), bookmark_ids=IDS).find("body")
+    tr = body.find("table/tbody/tr")
+    assert (tr.get("id"), tr[0].get("id"), tr[0][0].get("id")) == ("r", "c", "p")
+    assert body.find("p").get("id") == "after-id"  # a bookmark between blocks names the next one
+    assert body.findall("p")[1].get("id") == "no" or body.findall("p")[1].get("id") is None
+
+
+def test_element_tags_say_which_element_a_bookmark_names() -> None:
+    ids = {"_row": "r", "_cell": "c"}
+    body = read(docx_with_body(ANCHORED_TABLE), bookmark_ids=ids, element_tags={"r": "tr", "c": "td"}).find("body")
+    tr = body.find("table/tbody/tr")
+    assert (tr.get("id"), tr[0].get("id"), tr[0][0].get("id")) == ("r", "c", None)
+    untold = read(docx_with_body(ANCHORED_TABLE), bookmark_ids=ids).find("body/table/tbody/tr")
+    assert (untold.get("id"), untold[0].get("id"), untold[0][0].get("id")) == (None, "r", "c")

@@ -56,6 +56,9 @@ class Reader:
         if notes is not None:
             targets |= link_targets(notes)
         anchors = {name: name for name in targets} | self.bookmark_ids
+        number_part(document)
+        if notes is not None:
+            number_part(notes)
         self._comments(document, self._related(main, "comments"))
         self._prepare(document, "document", "", set(anchors))
         if notes is not None:
@@ -74,8 +77,7 @@ class Reader:
         return self.package.xml(name) if name and self.package.has(name) else None
 
     def _prepare(self, root: etree._Element, part: str, prefix: str, keep: set[str]) -> None:
-        """Number, normalise, record and resolve the tracked changes, reduce fields and links."""
-        number_part(root)
+        """Normalise, record and resolve the tracked changes, reduce fields and links."""
         for what in unwrap_noise(root):
             self.result.warnings.append(f"{self.package.source}: {part}: warning: {what} is not read")
         if part == "footnotes":
