@@ -27,6 +27,7 @@ from apdoc.readers import DocxError, Revision, read_docx
 from apdoc.writers.docx import _bookmark_name, write_docx
 from conftest import MINI_PLAN, SEED_PLAN
 from docx_shape import body_shape
+from test_revisions import _has_uno
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -675,3 +676,41 @@ def test_element_tags_say_which_element_a_bookmark_names() -> None:
     assert (tr.get("id"), tr[0].get("id"), tr[0][0].get("id")) == ("r", "c", None)
     untold = read(docx_with_body(ANCHORED_TABLE), bookmark_ids=ids).find("body/table/tbody/tr")
     assert (untold.get("id"), untold[0].get("id"), untold[0][0].get("id")) == (None, "r", "c")
+
+
+def edited_at_the_meeting(html: str) -> list[tuple]:
+    """The layout with the edits tests/lo_edit.py makes, as the Accept All view must show them."""
+    root = etree.fromstring(html.encode())
+    body = root.find("body")
+    first = body.find(".//p[@id='ch-introduction-b0-p0']")
+    typed = etree.Element("p")
+    typed.text = "A paragraph typed at the meeting."
+    first.addnext(typed)
+    item = body.find(".//li[@id='ch-introduction-b0-i1']")
+    item.text = item.text.replace("To perform a review", "To carry out a review")
+    gone = body.find(".//li[@id='ch-resolutions-and-articles-b0-i4']")
+    gone.getparent().remove(gone)
+    note = body.find(".//span[@class='footnote']")
+    if len(note):
+        note[-1].tail = (note[-1].tail or "") + " (edited)"
+    else:
+        note.text += " (edited)"
+    return body_shape(root)
+
+
+@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with its Python bridge (python3-uno) is not installed")
+def test_edits_made_in_libreoffice_with_record_changes_read_in_both_views(tmp_path: Path) -> None:
+    html = layout(SEED_PLAN)
+    source, edited = tmp_path / "TD.docx", tmp_path / "edited.docx"
+    source.write_bytes(built(SEED_PLAN))
+    subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_edit.py")), str(source), str(edited)],
+                   check=True, capture_output=True, timeout=300, cwd=Path(__file__).parent)
+    data = edited.read_bytes()
+    accepted = read_docx(data, source="TD.docx", bookmark_ids=anchors_of(html))
+    rejected = read_docx(data, source="TD.docx", bookmark_ids=anchors_of(html), accept=lambda r: False)
+    assert body_shape(rejected.xhtml) == body_shape(html)
+    assert body_shape(accepted.xhtml) == edited_at_the_meeting(html)
+    kinds = [(r.kind, r.text) for r in accepted.revisions]
+    assert ("ins", "A paragraph typed at the meeting.") in kinds and ("del", "To perform a review") in kinds
+    assert any(r.part == "footnotes" and r.text == "(edited)" for r in accepted.revisions)
+    assert ("paragraph-del", "other entities could be considered to be included as approp…") in kinds
