@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from lxml import etree
 
@@ -18,6 +20,7 @@ IMPLICIT = {"Normal", "Heading1", "Heading2", "Heading3", "AnnexNoTitle", "Table
             "FigureNotitle", "Tabletext", "Tablehead", "enumlev1", "enumlev2", "Quotation", "FootnoteText",
             "DefaultParagraphFont", "FootnoteReference", "Hyperlink", "TableNormal", "TableGrid"}
 CAPTION_NAMES = {"table_no & title": "table", "figure_no & title": "figure", "caption": "either"}
+T = TypeVar("T")
 HEADING_NAME = re.compile(r"heading\s*([1-9])")
 
 
@@ -42,6 +45,13 @@ def apdoc_style_ids() -> dict[str, str]:
 class Styles:
     by_id: dict[str, etree._Element] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)  # type → default style id
+    memo: dict[tuple[str, str | None, str], object] = field(default_factory=dict)  # per style: asked once
+
+    def _memo(self, what: str, sid: str | None, compute: Callable[[], T], extra: str = "") -> T:
+        key = (what, sid, extra)
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]  # type: ignore[return-value]
 
     @classmethod
     def read(cls, root: etree._Element | None) -> Styles:
@@ -59,6 +69,9 @@ class Styles:
 
     def chain(self, sid: str | None) -> list[etree._Element]:
         """A style and those it is based on (nearest first; loops cut)."""
+        return self._memo("chain", sid, lambda: self._chain(sid))
+
+    def _chain(self, sid: str | None) -> list[etree._Element]:
         out: list[etree._Element] = []
         while sid and sid in self.by_id and len(out) < 20:
             style = self.by_id[sid]
@@ -70,6 +83,9 @@ class Styles:
 
     def apdoc_id(self, sid: str | None) -> str | None:
         """The apdoc style id with the same name as this style (or one it is based on)."""
+        return self._memo("apdoc", sid, lambda: self._apdoc_id(sid))
+
+    def _apdoc_id(self, sid: str | None) -> str | None:
         ids = apdoc_style_ids()
         for style in self.chain(sid):
             found = ids.get(style_key(val(style.find(W + "name")) or ""))
@@ -79,6 +95,9 @@ class Styles:
 
     def first(self, sid: str | None, path: str) -> etree._Element | None:
         """The nearest element at `path` (e.g. `w:pPr/w:numPr`) along the style chain."""
+        return self._memo("first", sid, lambda: self._first(sid, path), path)
+
+    def _first(self, sid: str | None, path: str) -> etree._Element | None:
         for style in self.chain(sid):
             found = style.find(path.replace("w:", W))
             if found is not None:
@@ -87,6 +106,9 @@ class Styles:
 
     def heading_level(self, sid: str | None) -> int:
         """1–9 for a heading style (by name, or the outline level it sets), else 0."""
+        return self._memo("heading", sid, lambda: self._heading_level(sid))
+
+    def _heading_level(self, sid: str | None) -> int:
         for style in self.chain(sid):
             match = HEADING_NAME.fullmatch(style_key(val(style.find(W + "name")) or ""))
             if match:
@@ -97,6 +119,9 @@ class Styles:
 
     def caption_kind(self, sid: str | None) -> str | None:
         """"table", "figure" or "either" for a caption style, else None."""
+        return self._memo("caption", sid, lambda: self._caption_kind(sid))
+
+    def _caption_kind(self, sid: str | None) -> str | None:
         for style in self.chain(sid):
             kind = CAPTION_NAMES.get(style_key(val(style.find(W + "name")) or ""))
             if kind:
