@@ -714,3 +714,42 @@ def test_edits_made_in_libreoffice_with_record_changes_read_in_both_views(tmp_pa
     assert ("ins", "A paragraph typed at the meeting.") in kinds and ("del", "To perform a review") in kinds
     assert any(r.part == "footnotes" and r.text == "(edited)" for r in accepted.revisions)
     assert ("paragraph-del", "other entities could be considered to be included as approp…") in kinds
+
+
+# --- views, as a property: any marks, any decisions ------------------------------------------------
+
+AUTHORS = ("Ann", "Bob", "Cy")
+word_marks = st.lists(st.tuples(st.sampled_from(["ins", "del", "moveTo", "moveFrom"]), st.sampled_from(AUTHORS),
+                                st.booleans()), max_size=2)
+
+
+def marked_run(word: str, marks: list[tuple[str, str, bool]], counter: list[int]) -> str:
+    """A run of `word` inside its marks (outermost first); w:t or w:delText inside deletions."""
+    deleted = any(kind in ("del", "moveFrom") for kind, _a, _t in marks)
+    xml = run(word + " ", deleted and not any(plain_t for _k, _a, plain_t in marks))
+    for kind, author, _plain in reversed(marks):
+        counter[0] += 1
+        xml = mark(kind, counter[0], author, xml)
+    return xml
+
+
+def shown(marks: list[tuple[str, str, bool]], accepted: set[str]) -> bool:
+    return all((author in accepted) == (kind in ("ins", "moveTo")) for kind, author, _p in marks)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=st.lists(st.tuples(st.from_regex(r"[a-z]{1,6}", fullmatch=True), word_marks), min_size=1, max_size=6),
+       second=st.lists(st.tuples(st.from_regex(r"[a-z]{1,6}", fullmatch=True), word_marks), min_size=1, max_size=6),
+       paragraph_mark=st.sampled_from([None, "ins", "del"]), mark_author=st.sampled_from(AUTHORS),
+       accepted=st.sets(st.sampled_from(AUTHORS)))
+def test_any_marks_read_as_the_decisions_say(first, second, paragraph_mark: str | None, mark_author: str,
+                                             accepted: set[str]) -> None:
+    counter = [100]
+    mark_xml = "" if paragraph_mark is None else \
+        f"<w:pPr><w:rPr>{mark(paragraph_mark, 1, mark_author, '')}</w:rPr></w:pPr>"
+    body = (f"<w:p>{mark_xml}" + "".join(marked_run(w, m, counter) for w, m in first) + "</w:p><w:p>"
+            + "".join(marked_run(w, m, counter) for w, m in second) + "</w:p>")
+    words = [[w for w, m in part if shown(m, accepted)] for part in (first, second)]
+    joined = paragraph_mark is not None and not shown([(paragraph_mark, mark_author, False)], accepted)
+    expected = [" ".join(words[0] + words[1])] if joined else [" ".join(ws) for ws in words]
+    assert texts(docx_with_body(body), lambda r: r.author in accepted) == [t for t in expected if t]
