@@ -585,17 +585,32 @@ def test_a_hand_made_td_reads_by_style_names_and_numbering() -> None:
 
 
 def test_what_cannot_be_mapped_is_warned_with_the_paragraph_and_a_quote() -> None:
+    math = '<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"><m:r><m:t>x</m:t></m:r></m:oMath>'
     body = (styled("Normal", run("first")) + styled("Kop4", run("Deep heading"))
             + styled("Normal", run("A note") + '<w:r><w:endnoteReference w:id="1"/></w:r>')
             + styled("Normal", run("Boxed") + "<w:r><w:pict><w:txbxContent><w:p>" + run("inside")
-                     + "</w:p></w:txbxContent></w:pict></w:r>"))
+                     + "</w:p></w:txbxContent></w:pict></w:r>")
+            + styled("Normal", run("Sum ") + math))
     result = read_docx(hand_made(body), source="TD.docx")
     assert result.warnings == [
-        "TD.docx: document: warning: a text box is not read",
-        "TD.docx: paragraph 2 ('Deep heading'): warning: a heading of level 4: read as a level 3 heading",
-        "TD.docx: paragraph 3 ('A note'): warning: an endnote is not read (apdoc has footnotes only)",
+        "TD.docx: paragraph 4 (\"Boxed\"): warning: a text box is not read",
+        "TD.docx: paragraph 6 (\"Sum\"): warning: an equation is not read",
+        "TD.docx: paragraph 2 (\"Deep heading\"): warning: a heading of level 4: read as a level 3 heading",
+        "TD.docx: paragraph 3 (\"A note\"): warning: an endnote is not read (apdoc has footnotes only)",
     ]
     assert "inside" not in "".join(result.xhtml.itertext())
+
+
+def test_a_cross_reference_made_a_hyperlink_links_to_the_element_its_bookmark_names() -> None:
+    body = ("<w:p>" + '<w:bookmarkStart w:id="1" w:name="_Ref42"/>' + run("Target") + '<w:bookmarkEnd w:id="1"/></w:p>'
+            + "<w:p>" + run("See ") + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            '<w:r><w:instrText xml:space="preserve"> REF _Ref42 \\h </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + run("Target") +
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+    plain = read_docx(docx_with_body(body), source="TD.docx").xhtml.find("body")
+    assert etree.tostring(plain[1]) == b'<p>See <a href="#_Ref42">Target</a></p>' and plain[0].get("id") == "_Ref42"
+    mapped = read(docx_with_body(body), bookmark_ids={"_Ref42": "tab-x"}).find("body")
+    assert mapped[1].find("a").get("href") == "#tab-x" and mapped[0].get("id") == "tab-x"
 
 
 # --- comments, footnote edits, properties, anchors ---------------------------------------------------

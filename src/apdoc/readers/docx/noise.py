@@ -10,9 +10,8 @@ their runs. Runs split by rsid need nothing here: the inline reader merges runs 
 
 from __future__ import annotations
 
-import re
 import shlex
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from lxml import etree
@@ -21,12 +20,12 @@ from .ns import MC_NS, A, R, W, remove, unwrap
 
 WRAPPERS = ("sdt", "smartTag", "customXml", "dir", "bdo")
 WRAPPER_PROPERTIES = ("sdtPr", "sdtEndPr", "smartTagPr", "customXmlPr")
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 EMPTY_MARKS = ("proofErr", "lastRenderedPageBreak", "permStart", "permEnd", "noProof")
 
 
-def unwrap_noise(root: etree._Element) -> list[str]:
-    """Unwrap content controls and the like, drop empty marks; returns what was dropped with content."""
-    dropped = []
+def unwrap_noise(root: etree._Element, warn: Callable[[etree._Element, str], None]) -> None:
+    """Unwrap content controls and the like, drop empty marks; what goes with content is warned."""
     for el in list(root.iter(*(W + n for n in WRAPPER_PROPERTIES))):
         remove(el)
     for el in list(root.iter(W + "sdtContent")):
@@ -43,11 +42,14 @@ def unwrap_noise(root: etree._Element) -> list[str]:
         if choice is not None:
             unwrap(choice)
         unwrap(el)
-    for el in list(root.iter(W + "txbxContent")):
+    dropped = []
+    for el in list(root.iter(W + "txbxContent", M + "oMath", M + "oMathPara")):
         if el.getparent() is not None:
-            dropped.append("a text box")
+            dropped.append((next(el.iterancestors(W + "p"), el.getparent()),
+                            "a text box" if el.tag == W + "txbxContent" else "an equation"))
             remove(el)
-    return dropped
+    for where, what in dropped:
+        warn(where, f"{what} is not read")
 
 
 def keep_bookmarks(root: etree._Element, keep: Collection[str]) -> None:
@@ -99,6 +101,8 @@ def field_meaning(instruction: str) -> tuple[str | None, str | None]:
             elif word.lower() in ("\\o", "\\t"):
                 next(rest, None)
         return (f"#{anchor}" if anchor else target) or None, None
+    if name == "REF" and len(words) > 1 and any(w.lower() == "\\h" for w in words[2:]):
+        return f"#{words[1]}", None  # a cross-reference made a hyperlink
     if name == "SEQ" and len(words) > 1:
         return None, words[1]
     return None, None
@@ -161,10 +165,13 @@ def resolve_hyperlinks(root: etree._Element, targets: dict[str, str]) -> None:
 
 
 def link_targets(root: etree._Element) -> set[str]:
-    """The bookmarks that internal links point to (before the links are resolved)."""
+    """The bookmarks that internal links point to (before the links are resolved): `w:anchor`,
+    `HYPERLINK \\l "name"` and `REF name \\h` fields."""
     names = {el.get(W + "anchor") for el in root.iter(W + "hyperlink") if el.get(W + "anchor")}
-    for node in root.iter(W + "instrText"):
-        names.update(re.findall(r'\\l\s+"([^"]+)"', node.text or ""))
-    for node in root.iter(W + "fldSimple"):
-        names.update(re.findall(r'\\l\s+"([^"]+)"', node.get(W + "instr", "")))
+    instructions = [node.text or "" for node in root.iter(W + "instrText")]
+    instructions += [node.get(W + "instr", "") for node in root.iter(W + "fldSimple")]
+    for instruction in instructions:
+        link, _sequence = field_meaning(instruction)
+        if link and link.startswith("#"):
+            names.add(link[1:])
     return names

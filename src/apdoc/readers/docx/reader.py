@@ -37,9 +37,8 @@ class Reader:
     def warn(self, el: etree._Element, message: str) -> None:
         number = paragraph_number(el)
         where = f"{self.part_prefix}paragraph {number}" if number else self.part_prefix.rstrip(", ") or "document"
-        quote = quote_of(el)
-        self.result.warnings.append(f"{self.package.source}: {where}{f' ({quote!r})' if quote else ''}: "
-                                    f"warning: {message}")
+        quote = f' ("{quote_of(el)}")' if quote_of(el) else ""
+        self.result.warnings.append(f"{self.package.source}: {where}{quote}: warning: {message}")
 
     def read(self) -> ReadResult:
         main = self.package.main
@@ -78,8 +77,9 @@ class Reader:
 
     def _prepare(self, root: etree._Element, part: str, prefix: str, keep: set[str]) -> None:
         """Normalise, record and resolve the tracked changes, reduce fields and links."""
-        for what in unwrap_noise(root):
-            self.result.warnings.append(f"{self.package.source}: {part}: warning: {what} is not read")
+        self.part_prefix = "footnotes, " if part == "footnotes" else ""
+        unwrap_noise(root, self.warn)
+        self.part_prefix = ""
         if part == "footnotes":
             marks = []
             for note in root.iter(W + "footnote"):
