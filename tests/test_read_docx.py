@@ -590,13 +590,15 @@ def test_what_cannot_be_mapped_is_warned_with_the_paragraph_and_a_quote() -> Non
             + styled("Normal", run("A note") + '<w:r><w:endnoteReference w:id="1"/></w:r>')
             + styled("Normal", run("Boxed") + "<w:r><w:pict><w:txbxContent><w:p>" + run("inside")
                      + "</w:p></w:txbxContent></w:pict></w:r>")
-            + styled("Normal", run("Sum ") + math))
+            + styled("Normal", run("Sum ") + math)
+            + styled("Normal", run("Logo ") + "<w:r><w:drawing/></w:r>"))
     result = read_docx(hand_made(body), source="TD.docx")
     assert result.warnings == [
         "TD.docx: paragraph 4 (\"Boxed\"): warning: a text box is not read",
         "TD.docx: paragraph 6 (\"Sum\"): warning: an equation is not read",
         "TD.docx: paragraph 2 (\"Deep heading\"): warning: a heading of level 4: read as a level 3 heading",
         "TD.docx: paragraph 3 (\"A note\"): warning: an endnote is not read (apdoc has footnotes only)",
+        "TD.docx: paragraph 7 (\"Logo\"): warning: a picture in a paragraph with text is not read (only its text is)",
     ]
     assert "inside" not in "".join(result.xhtml.itertext())
 

@@ -206,6 +206,8 @@ class BlockReader:
                 continue
             if para.empty and cell_default is None and not para.bookmarks:
                 continue
+            if para.drawing:
+                self.warn(item, "a picture in a paragraph with text is not read (only its text is)")
             if para.heading or para.annex:
                 lists.close()
                 quote = None
