@@ -47,7 +47,8 @@ def unwrap_noise(root: etree._Element, warn: Callable[[etree._Element, str], Non
         if el.getparent() is not None:
             dropped.append((next(el.iterancestors(W + "p"), el.getparent()),
                             "a text box" if el.tag == W + "txbxContent" else "an equation"))
-            remove(el)
+            # the shape around a text box goes with it: it is no picture
+            remove(next(el.iterancestors(W + "pict", W + "drawing"), el))
     for where, what in dropped:
         warn(where, f"{what} is not read")
 
