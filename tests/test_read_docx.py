@@ -27,6 +27,7 @@ from apdoc.readers import DocxError, Revision, read_docx
 from apdoc.writers.docx import _bookmark_name, write_docx
 from conftest import MINI_PLAN, SEED_PLAN
 from docx_shape import body_shape
+from test_properties import SENTENCE, write_plan
 from test_revisions import _has_uno
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -770,3 +771,17 @@ def test_any_marks_read_as_the_decisions_say(first, second, paragraph_mark: str 
     joined = paragraph_mark is not None and not shown([(paragraph_mark, mark_author, False)], accepted)
     expected = [" ".join(words[0] + words[1])] if joined else [" ".join(ws) for ws in words]
     assert texts(docx_with_body(body), lambda r: r.author in accepted) == [t for t in expected if t]
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_plans_read_back_as_their_layout(tmp_path_factory: pytest.TempPathFactory, data) -> None:
+    """Text of every script, format characters, emoji, through the writer and the reader."""
+    count = data.draw(st.integers(min_value=0, max_value=8), label="items")
+    names = data.draw(st.lists(SENTENCE, min_size=count, max_size=count), label="names")
+    statements = data.draw(st.lists(SENTENCE, min_size=count, max_size=count), label="statements")
+    root = tmp_path_factory.mktemp("plan") / "plan"
+    write_plan(root, names, statements, data.draw(SENTENCE, label="comment"))
+    html = render_html(load_plan(root))
+    assert body_shape(read(write_docx(html), html)) == body_shape(html)
