@@ -785,3 +785,20 @@ def test_random_plans_read_back_as_their_layout(tmp_path_factory: pytest.TempPat
     write_plan(root, names, statements, data.draw(SENTENCE, label="comment"))
     html = render_html(load_plan(root))
     assert body_shape(read(write_docx(html), html)) == body_shape(html)
+
+
+def test_a_strict_open_xml_document_reads_as_the_transitional_one() -> None:
+    """Word's "Strict Open XML Document" save: other namespace names, the same vocabulary."""
+    strict = {b"http://schemas.openxmlformats.org/wordprocessingml/2006/main":
+              b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+              b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+              b"http://purl.oclc.org/ooxml/officeDocument/relationships"}
+    parts = parts_of(built(MINI_PLAN))
+    for name, content in parts.items():
+        if name.endswith(".xml") and name.startswith("word/"):
+            for old, new in strict.items():
+                content = content.replace(old, new)
+            parts[name] = content
+    assert b"purl.oclc.org" in parts["word/document.xml"]
+    html = layout(MINI_PLAN)
+    assert body_shape(read(zip_of(parts), html)) == body_shape(html)

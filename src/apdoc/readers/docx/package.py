@@ -113,7 +113,34 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
         raise DocxError(f"{where}: not well-formed XML: {exc}") from None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # e.g. a UTF-16 part
         raise DocxError(f"{where}: XML with a DOCTYPE or entity declarations is refused")
-    return tree.getroot()
+    return _transitional(tree.getroot())
+
+
+# Word's "Strict Open XML Document" spells the namespaces otherwise; the vocabulary is the same.
+STRICT = {
+    "http://purl.oclc.org/ooxml/wordprocessingml/main":
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships":
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/math": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+}
+
+
+def _transitional(root: etree._Element) -> etree._Element:
+    """A Strict part with the transitional namespaces (nothing to do for a transitional one)."""
+    if not any(uri in STRICT for uri in root.nsmap.values()):
+        return root
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        qname = etree.QName(el)
+        if qname.namespace in STRICT:
+            el.tag = f"{{{STRICT[qname.namespace]}}}{qname.localname}"
+        for key in [k for k in el.attrib if k.startswith("{")]:
+            name = etree.QName(key)
+            if name.namespace in STRICT:
+                el.attrib[f"{{{STRICT[name.namespace]}}}{name.localname}"] = el.attrib.pop(key)
+    return root
 
 
 def open_package(data: bytes, source: str) -> Package:
