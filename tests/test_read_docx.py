@@ -506,6 +506,12 @@ def test_a_docx_saved_by_libreoffice_reads_as_the_layout(tmp_path: Path) -> None
     result = read_docx(saved, source="TD.docx", bookmark_ids=anchors_of(html))
     assert body_shape(result.xhtml) == body_shape(html)
     assert not result.warnings
+    direct = read(built(SEED_PLAN), html)
+    assert ids_in(result.xhtml) == ids_in(direct) and len(ids_in(direct)) > 5  # bookmarks survive
+
+
+def ids_in(root: etree._Element) -> list[tuple[str, str]]:
+    return [(el.tag, el.get("id")) for el in root.find("body").iter() if el.get("id")]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
