@@ -525,6 +525,7 @@ def test_a_marked_build_saved_by_libreoffice_keeps_both_views(history: tuple[byt
 # --- a TD made by hand: what apdoc's writer never writes -----------------------------------------
 
 HAND_STYLES = """
+<w:style w:type="paragraph" w:styleId="Inhoud1"><w:name w:val="toc 1"/></w:style>
 <w:style w:type="paragraph" w:styleId="Kop1"><w:name w:val="heading 1"/></w:style>
 <w:style w:type="paragraph" w:styleId="Kop4"><w:name w:val="heading 4"/></w:style>
 <w:style w:type="paragraph" w:styleId="ClauseTitle"><w:name w:val="Clause title"/>
@@ -552,6 +553,7 @@ def numbered(num_id: str, level: int, text: str) -> str:
 
 
 HAND_BODY = "".join([
+    styled("Inhoud1", run("1\tScope\t3")),  # a table of contents: generated, not content
     styled("Kop1", run("1") + '<w:r><w:tab/><w:t>Scope</w:t></w:r>'),
     styled("MyBullets", run("from the style")), styled("MyBullets", run("second")),
     styled("Normal", run("an ilvl is no list"), '<w:numPr><w:ilvl w:val="1"/></w:numPr>'),

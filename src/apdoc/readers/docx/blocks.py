@@ -204,8 +204,8 @@ class BlockReader:
                 quote = None
                 index += self.figure(para, items[index:], out)
                 continue
-            if para.empty and cell_default is None and not para.bookmarks:
-                continue
+            if (para.empty and cell_default is None and not para.bookmarks) or self.styles.generated(para.style):
+                continue  # empty, or a table of contents that Word generated
             if para.drawing:
                 self.warn(item, "a picture in a paragraph with text is not read (only its text is)")
             if para.heading or para.annex:

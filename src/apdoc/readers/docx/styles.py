@@ -21,6 +21,7 @@ IMPLICIT = {"Normal", "Heading1", "Heading2", "Heading3", "AnnexNoTitle", "Table
             "DefaultParagraphFont", "FootnoteReference", "Hyperlink", "TableNormal", "TableGrid"}
 CAPTION_NAMES = {"table_no & title": "table", "figure_no & title": "figure", "caption": "either"}
 T = TypeVar("T")
+GENERATED_NAME = re.compile(r"toc \d|toc heading|table of figures|index \d|index heading")
 HEADING_NAME = re.compile(r"heading\s*([1-9])")
 
 
@@ -116,6 +117,10 @@ class Styles:
         outline = self.first(sid, "w:pPr/w:outlineLvl")
         level = int(val(outline) or "9") if outline is not None else 9
         return level + 1 if level < 9 else 0
+
+    def generated(self, sid: str | None) -> bool:
+        """A style of what Word generates (tables of contents, of figures, indexes): not content."""
+        return bool(GENERATED_NAME.fullmatch(style_key(self.name(sid)))) if sid else False
 
     def caption_kind(self, sid: str | None) -> str | None:
         """"table", "figure" or "either" for a caption style, else None."""
