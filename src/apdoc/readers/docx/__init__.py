@@ -24,7 +24,7 @@ __all__ = ["Comment", "DocxError", "ReadResult", "Revision", "read_docx"]
 
 def read_docx(data: bytes, *, source: str, accept: Callable[[Revision], bool] | None = None,
               bookmark_ids: Mapping[str, str] | None = None,
-              element_tags: Mapping[str, str] | None = None) -> ReadResult:
+              element_tags: Mapping[str, str] | None = None, positions: bool = True) -> ReadResult:
     """Read a DOCX (bytes from outside) into the intermediate XHTML.
 
     accept: per tracked change, shown as accepted (True) or rejected (False); None = Accept All.
@@ -32,10 +32,13 @@ def read_docx(data: bytes, *, source: str, accept: Callable[[Revision], bool] | 
     element_tags: element id → its tag (`td`, `tr`, `p`…), where known: several bookmarks starting
     in one paragraph name that paragraph and the elements it opens (cell, row), and this says
     which is which; without it the last bookmark names the innermost element.
+    positions: put `data-paragraph="N"` (the paragraph's number in the file, as warnings count
+    them) on every element made from a paragraph, so that a later stage can say where it was.
     Raises DocxError for a file that is not a DOCX or is not safe to read.
     """
     package = open_package(data, source)
-    reader = Reader(package, accept or (lambda _r: True), dict(bookmark_ids or {}), dict(element_tags or {}))
+    reader = Reader(package, accept or (lambda _r: True), dict(bookmark_ids or {}), dict(element_tags or {}),
+                    positions)
     return reader.read()
 
 

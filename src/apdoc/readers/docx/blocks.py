@@ -105,6 +105,7 @@ class BlockReader:
     footnote: Callable[[etree._Element, str], None]
     link: Callable[[str], str]
     warn: Callable[[etree._Element, str], None]
+    positions: bool = True  # data-paragraph="N" on what a paragraph became, for messages
     counters: list[int] = field(default_factory=lambda: [0] * 9)
     tables: int = 0
 
@@ -149,7 +150,10 @@ class BlockReader:
         return element
 
     def place_ids(self, para: Para, element: etree._Element) -> None:
-        """Bookmarks starting in a paragraph name it or the elements it opens (its cell, row…)."""
+        """Bookmarks starting in a paragraph name it or the elements it opens (its cell, row…);
+        the paragraph's number in the file goes on what it became."""
+        if self.positions and para.number and element.get("data-paragraph") is None:
+            element.set("data-paragraph", str(para.number))
         ids = [self.anchor_ids[name] for name in para.bookmarks if name in self.anchor_ids]
         if not ids:
             return

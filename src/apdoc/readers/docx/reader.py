@@ -24,11 +24,12 @@ CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properti
 
 class Reader:
     def __init__(self, package: Package, accept: Callable[[Revision], bool], bookmark_ids: dict[str, str],
-                 element_tags: dict[str, str]):
+                 element_tags: dict[str, str], positions: bool = True):
         self.package = package
         self.accept = accept
         self.bookmark_ids = bookmark_ids
         self.element_tags = element_tags
+        self.positions = positions
         self.result = ReadResult(etree.Element("html", {"lang": "en"}))
         self.footnotes: dict[str, etree._Element] = {}
         self.link_targets: dict[str, str] = {}  # relationship id → external target
@@ -65,7 +66,7 @@ class Reader:
             self.footnotes = {n.get(W + "id", ""): n for n in notes.iter(W + "footnote")}
         runs = RunReader(styles, self.warn)
         self.blocks = BlockReader(styles, numbering, runs, anchors, self.element_tags, self._footnote,
-                                  self._link(anchors), self.warn)
+                                  self._link(anchors), self.warn, positions=self.positions)
         self._head()
         self._body(body)
         self.result.properties = self._custom_properties()
