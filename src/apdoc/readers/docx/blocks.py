@@ -1,0 +1,337 @@
+"""Paragraphs and tables → the blocks of the intermediate XHTML.
+
+What a paragraph is comes from its style, found by name: headings (`heading N` or an outline
+level), annex headings (`Annex_No & title`), captions (`Table_No & title` above a table,
+`Figure_No & title` below a drawing), lists (numbering from the paragraph or its style:
+numId → abstractNum → the level's format), quotations; other apdoc styles become classes.
+Sections with landscape pages become `<section class="landscape">`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .inline import Piece, RunReader, build_inline, has_drawing, merge_numbers, plain_text, strip_pieces
+from .ns import A, W, val
+from .styles import IMPLICIT, Numbering, Styles
+from .tables import colgroup, fill_table
+
+TEXT_NUMBER = re.compile(r"((?:Annex\s+)?[A-Z]?\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\t")
+BULLET_TEXT = re.compile(r"[–\-•·▪o]\t")
+# Elements that a bookmark in their first paragraph may name, innermost first.
+ID_HOLDERS = {"p", "li", "td", "th", "tr", "table", "figure", "h1", "h2", "h3"}
+TRANSPARENT = {"tbody", "thead", "caption", "figcaption", "ul", "ol", "blockquote"}
+
+
+@dataclass
+class Para:
+    el: etree._Element
+    number: int
+    style: str | None
+    apdoc: str | None
+    pieces: list[Piece]
+    heading: int = 0
+    annex: bool = False
+    caption: str | None = None
+    drawing: bool = False
+    listing: tuple[str, str, int, str] | None = None  # tag, class, level, numId
+    numbered: bool = False
+    indented: bool = False
+    bookmarks: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.pieces)
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip() and not any(p.kind in ("footnote", "br") for p in self.pieces) \
+            and not self.drawing
+
+
+@dataclass
+class _OpenList:
+    level: int
+    tag: str
+    cls: str
+    num_id: str
+    element: etree._Element
+
+
+class Lists:
+    """Consecutive list paragraphs → nested `ul`/`ol`; nesting by level."""
+
+    def __init__(self, container: etree._Element):
+        self.container = container
+        self.stack: list[_OpenList] = []
+
+    def close(self) -> None:
+        self.stack = []
+
+    def item(self, tag: str, cls: str, level: int, num_id: str, restart: bool) -> etree._Element:
+        """The `li` of a list paragraph; `restart`: its numbering starts again (a new list when
+        it is another numbering instance: LibreOffice gives a list's first item an instance of
+        its own that restarts, and the others one that continues)."""
+        while self.stack and self.stack[-1].level > level:
+            self.stack.pop()
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.level == level and (
+                (top.tag, top.cls) != (tag, cls) or (restart and top.num_id != num_id)):
+            self.stack.pop()
+            top = self.stack[-1] if self.stack else None
+        if top is None or top.level < level:
+            holder = top.element[-1] if top is not None and len(top.element) else self.container
+            element = etree.SubElement(holder, tag, {"class": cls} if cls else {})
+            self.stack.append(_OpenList(level, tag, cls, num_id, element))
+        return etree.SubElement(self.stack[-1].element, "li")
+
+    @property
+    def last_item(self) -> etree._Element | None:
+        return self.stack[-1].element[-1] if self.stack and len(self.stack[-1].element) else None
+
+
+@dataclass
+class BlockReader:
+    styles: Styles
+    numbering: Numbering
+    runs: RunReader
+    anchor_ids: Mapping[str, str]  # bookmark name → element id
+    element_tags: Mapping[str, str]  # element id → tag, when the caller knows it
+    footnote: Callable[[etree._Element, str], None]
+    link: Callable[[str], str]
+    warn: Callable[[etree._Element, str], None]
+    positions: bool = True  # data-paragraph="N" on what a paragraph became, for messages
+    counters: list[int] = field(default_factory=lambda: [0] * 9)
+    tables: int = 0
+
+    # --- one paragraph -------------------------------------------------------------------
+
+    def paragraph(self, el: etree._Element) -> Para:
+        ppr = el.find(W + "pPr")
+        style = val(ppr.find(W + "pStyle")) if ppr is not None else None
+        style = style or self.styles.defaults.get("paragraph")
+        para = Para(el, int(el.get(A + "n", "0")), style, self.styles.apdoc_id(style),
+                    merge_numbers(list(self.runs.pieces(el))), drawing=has_drawing(el))
+        para.bookmarks = [b.get(W + "name", "") for b in el.iter(W + "bookmarkStart")]
+        own_level = val(ppr.find(f"{W}outlineLvl")) if ppr is not None else None
+        para.heading = int(own_level) + 1 if own_level is not None and int(own_level) < 9 else \
+            self.styles.heading_level(style)
+        para.annex = para.apdoc == "AnnexNoTitle"
+        para.caption = self.styles.caption_kind(style)
+        num_pr = ppr.find(W + "numPr") if ppr is not None else None
+        if num_pr is None or num_pr.find(W + "numId") is None:
+            num_pr = self.styles.first(style, "w:pPr/w:numPr")
+        num_id = val(num_pr.find(W + "numId")) if num_pr is not None else None
+        level = int(val(num_pr.find(W + "ilvl")) or "0") if num_pr is not None else 0
+        para.numbered = bool(num_id and num_id != "0")
+        if para.numbered and not para.heading and not para.annex:
+            kind = self.numbering.list_kind(num_id or "", level)
+            if kind is not None:
+                para.listing = (kind[0], kind[1], level, num_id or "")
+        ind = ppr.find(W + "ind") if ppr is not None else None
+        para.indented = ind is not None and int(val(ind, "left") or val(ind, "start") or "0") > 0
+        if para.listing is None and para.apdoc in ("enumlev1", "enumlev2") and BULLET_TEXT.match(para.text):
+            para.listing = ("ul", "", int(para.apdoc[-1]) - 1, "typed")  # ITU style: "–<tab>" typed
+            para.pieces = _drop_prefix(para.pieces, 2)
+        return para
+
+    def paragraph_element(self, para: Para, parent: etree._Element, tag: str = "p",
+                          cell_default: str | None = None) -> etree._Element:
+        cls = para.apdoc
+        implicit = cls in IMPLICIT if cell_default is None else cls in (cell_default, "Normal", None)
+        element = etree.SubElement(parent, tag, {"class": cls} if cls and not implicit else {})
+        build_inline(element, strip_pieces(para.pieces), self.footnote, self.link)
+        self.place_ids(para, element)
+        return element
+
+    def place_ids(self, para: Para, element: etree._Element) -> None:
+        """Bookmarks starting in a paragraph name it or the elements it opens (its cell, row…);
+        the paragraph's number in the file goes on what it became."""
+        if self.positions and para.number and element.get("data-paragraph") is None:
+            element.set("data-paragraph", str(para.number))
+        ids = [self.anchor_ids[name] for name in para.bookmarks if name in self.anchor_ids]
+        if not ids:
+            return
+        chain = []
+        node: etree._Element | None = element
+        while node is not None and node.tag != "body":
+            if node.tag in ID_HOLDERS:
+                chain.append(node)
+            parent = node.getparent()
+            if parent is None or (parent[0] is not node and not (parent.tag == "table" and node.tag == "caption")):
+                break
+            node = parent
+        free = [c for c in chain if c.get("id") is None]
+        for element_id in reversed(ids):
+            wanted = self.element_tags.get(element_id)
+            target = next((c for c in free if c.tag == wanted), None) if wanted else None
+            target = target if target is not None else (free[0] if free else None)
+            if target is None:
+                self.warn(para.el, f"the anchor of {element_id!r} has no element left to name")
+                continue
+            target.set("id", element_id)
+            free.remove(target)
+
+    # --- a sequence of blocks (the body of a section, a cell) ------------------------------
+
+    def blocks(self, items: list[etree._Element], out: etree._Element, cell_default: str | None = None) -> None:
+        lists = Lists(out)
+        caption: Para | None = None
+        quote: etree._Element | None = None
+        index = 0
+        while index < len(items):
+            item = items[index]
+            index += 1
+            if item.tag == W + "tbl":
+                lists.close()
+                quote = None
+                self.table(item, out, caption)
+                caption = None
+                continue
+            if item.tag != W + "p":
+                continue
+            para = self.paragraph(item)
+            if caption is not None:  # a caption not followed by its table: a paragraph after all
+                self.paragraph_element(caption, out, cell_default=cell_default)
+                caption = None
+            following = items[index] if index < len(items) else None
+            if para.caption in ("table", "either") and following is not None and following.tag == W + "tbl":
+                caption = para
+                continue
+            if para.drawing and not para.text.strip():
+                lists.close()
+                quote = None
+                index += self.figure(para, items[index:], out)
+                continue
+            if (para.empty and cell_default is None and not para.bookmarks) or self.styles.generated(para.style):
+                continue  # empty, or a table of contents that Word generated
+            if para.drawing:
+                self.warn(item, "a picture in a paragraph with text is not read (only its text is)")
+            if para.heading or para.annex:
+                lists.close()
+                quote = None
+                self.heading(para, out)
+            elif para.listing is not None:
+                quote = None
+                tag, cls, level, num_id = para.listing
+                li = lists.item(tag, cls, level, num_id, (num_id, level) in self.numbering.restarts)
+                build_inline(li, strip_pieces(para.pieces), self.footnote, self.link)
+                self.place_ids(para, li)
+            elif lists.last_item is not None and (para.indented or para.apdoc in ("enumlev1", "enumlev2")):
+                self.continuation(para, lists.last_item)
+            elif para.apdoc == "Quotation" and cell_default is None:
+                lists.close()
+                quote = quote if quote is not None else etree.SubElement(out, "blockquote")
+                self.paragraph_element(para, quote)
+            else:
+                lists.close()
+                quote = None
+                self.paragraph_element(para, out, cell_default=cell_default)
+        if caption is not None:
+            self.paragraph_element(caption, out, cell_default=cell_default)
+
+    def continuation(self, para: Para, li: etree._Element) -> None:
+        """A further paragraph of a list item: the item's content becomes paragraphs."""
+        if li.find("p") is None:
+            first = etree.Element("p")
+            first.text, li.text = li.text, None
+            for child in [c for c in li if c.tag not in ("ul", "ol")]:
+                first.append(child)
+            li.insert(0, first)
+        self.paragraph_element(para, li)
+
+    def heading(self, para: Para, out: etree._Element) -> None:
+        level = 1 if para.annex else min(para.heading, 3)
+        if para.heading > 3:
+            self.warn(para.el, f"a heading of level {para.heading}: read as a level 3 heading")
+        element = etree.SubElement(out, f"h{level}", {"class": "annex"} if para.annex else {})
+        pieces = strip_pieces(para.pieces)
+        number = None
+        if para.numbered and not para.annex:
+            depth = para.heading
+            self.counters[depth - 1] += 1
+            self.counters[depth:] = [0] * (9 - depth)
+            number = ".".join(str(n) for n in self.counters[:depth])
+        elif not para.annex:
+            lead = "".join(p.text for p in itertools.takewhile(lambda p: p.kind == "text", pieces))
+            match = TEXT_NUMBER.match(lead)
+            if match:
+                number = match.group(1)
+                pieces = strip_pieces(_drop_prefix(pieces, match.end()))
+        if number is not None:
+            span = etree.SubElement(element, "span", {"class": "number"})
+            span.text = number
+            span.tail = " "
+        build_inline(element, pieces, self.footnote, self.link)
+        if para.apdoc and para.apdoc not in IMPLICIT:
+            element.set("class", " ".join(filter(None, [element.get("class"), para.apdoc])))
+        self.place_ids(para, element)
+
+    def figure(self, para: Para, rest: list[etree._Element], out: etree._Element) -> int:
+        """A drawing paragraph → `figure`, with the caption paragraph below it; returns how many
+        of `rest` it used."""
+        figure = etree.SubElement(out, "figure")
+        following = self.paragraph(rest[0]) if rest and rest[0].tag == W + "p" else None
+        if following is not None and following.caption in ("figure", "either"):
+            caption = etree.SubElement(figure, "figcaption")
+            build_inline(caption, strip_pieces(following.pieces), self.footnote, self.link)
+            self.place_ids(following, caption)
+            self.place_ids(para, figure)
+            return 1
+        self.place_ids(para, figure)
+        return 0
+
+    def table(self, tbl: etree._Element, out: etree._Element, caption: Para | None) -> None:
+        if tbl.find(W + "tr") is None:  # every row deleted in this view: no table (as in Word)
+            if caption is not None:
+                self.paragraph_element(caption, out)
+            return
+        self.tables += 1
+        table = etree.SubElement(out, "table")
+        style = val(tbl.find(f"{W}tblPr/{W}tblStyle"))
+        apdoc = self.styles.apdoc_id(style)
+        if apdoc and apdoc not in IMPLICIT:
+            table.set("class", apdoc)
+        if caption is not None:
+            element = etree.SubElement(table, "caption")
+            build_inline(element, strip_pieces(caption.pieces), self.footnote, self.link)
+            self.place_ids(caption, element)
+        group = colgroup(tbl)
+        if group is not None:
+            table.append(group)
+        fill_table(table, tbl, self.cell)
+        if self.tables == 1 and table.get("id") is None and _is_cover(table):
+            table.set("id", "cover")
+
+
+    def cell(self, items: list[etree._Element], cell: etree._Element, default: str) -> None:
+        self.blocks(items, cell, default)
+        if len(cell) == 1 and cell[0].tag == "p" and not cell[0].attrib and not len(cell[0]) \
+                and not (cell[0].text or "").strip():
+            cell.remove(cell[0])  # an empty cell: Word needs a paragraph in it, the XHTML does not
+
+
+def _is_cover(table: etree._Element) -> bool:
+    text = " ".join("".join(table.itertext()).split()).upper()
+    return "CoverTable" in (table.get("class") or "") or "INTERNATIONAL TELECOMMUNICATION UNION" in text
+
+
+def _drop_prefix(pieces: list[Piece], length: int) -> list[Piece]:
+    """The pieces without their first `length` characters of text (a typed number or bullet)."""
+    out = list(pieces)
+    while out and length > 0:
+        first = out[0]
+        if first.kind != "text":
+            break
+        if len(first.text) <= length:
+            length -= len(first.text)
+            out.pop(0)
+        else:
+            out[0] = Piece(first.kind, first.text[length:], first.fmt, first.note)
+            length = 0
+    return out

@@ -1,0 +1,78 @@
+"""Where something is in the document, in terms a reader of the DOCX can find.
+
+Paragraphs are counted in document order, 1-based, over the whole part (paragraphs in table
+cells included), on the file as received: before any view or normalisation, so a warning
+and a tracked change name the same paragraph whichever view is read.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .ns import A, W, snippet, text_of
+
+
+def number_part(root: etree._Element) -> None:
+    """Mark every paragraph, table, row and cell with its position (attributes in our namespace)."""
+    paragraphs = tables = 0
+    for el in root.iter(W + "p", W + "tbl"):
+        if el.tag == W + "p":
+            paragraphs += 1
+            el.set(A + "n", str(paragraphs))
+        else:
+            tables += 1
+            el.set(A + "t", str(tables))
+            rows = [tr for tr in el.iter(W + "tr") if _table_of(tr) is el]
+            for r, tr in enumerate(rows, 1):
+                tr.set(A + "r", str(r))
+                cells = [tc for tc in tr.iter(W + "tc") if _row_of(tc) is tr]
+                for c, tc in enumerate(cells, 1):
+                    tc.set(A + "c", str(c))
+
+
+def _table_of(el: etree._Element) -> etree._Element | None:
+    return next(el.iterancestors(W + "tbl"), None)
+
+
+def _row_of(el: etree._Element) -> etree._Element | None:
+    return next(el.iterancestors(W + "tr"), None)
+
+
+def paragraph_of(el: etree._Element) -> etree._Element | None:
+    """The paragraph an element is in (itself, an ancestor, or a row's first paragraph)."""
+    if el.tag == W + "p":
+        return el
+    found = next(el.iterancestors(W + "p"), None)
+    if found is None:
+        row = el if el.tag == W + "tr" else _row_of(el)
+        if row is not None:
+            found = next(row.iter(W + "p"), None)
+    return found
+
+
+def paragraph_number(el: etree._Element) -> int:
+    p = paragraph_of(el)
+    return int(p.get(A + "n", "0")) if p is not None else 0
+
+
+def describe(el: etree._Element, prefix: str = "") -> str:
+    """`paragraph 12` or `table 2, row 3, cell 1, paragraph 40` (with `prefix`, e.g. `footnote 3, `)."""
+    parts = []
+    tc = el if el.tag == W + "tc" else next(el.iterancestors(W + "tc"), None)
+    if tc is not None:
+        tr, tbl = _row_of(tc), _table_of(tc)
+        parts.append(f"table {tbl.get(A + 't') if tbl is not None else '?'}, "
+                     f"row {tr.get(A + 'r') if tr is not None else '?'}, cell {tc.get(A + 'c')}")
+    elif el.tag == W + "tr":
+        tbl = _table_of(el)
+        parts.append(f"table {tbl.get(A + 't') if tbl is not None else '?'}, row {el.get(A + 'r')}")
+    number = paragraph_number(el)
+    if number:
+        parts.append(f"paragraph {number}")
+    return prefix + ", ".join(parts)
+
+
+def quote_of(el: etree._Element) -> str:
+    """A short quote of the paragraph an element is in, for messages."""
+    p = paragraph_of(el)
+    return snippet(text_of(p)) if p is not None else ""

@@ -1,0 +1,61 @@
+"""Namespaces and small helpers shared by the DOCX reader's modules."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+A_NS = "urn:apdoc:docx-reader"  # our own marks on the parsed tree (paragraph numbers, field results)
+W = f"{{{W_NS}}}"
+R = f"{{{R_NS}}}"
+A = f"{{{A_NS}}}"
+NSMAP = {"w": W_NS, "r": R_NS, "mc": MC_NS}
+FALSE_VALUES = ("0", "false", "off", "none")
+
+
+def w(tag: str) -> str:
+    return W + tag
+
+
+def val(el: etree._Element | None, attr: str = "val", default: str | None = None) -> str | None:
+    """A w: attribute of an element (None when the element or the attribute is missing)."""
+    if el is None:
+        return default
+    return el.get(W + attr, default)
+
+
+def on(el: etree._Element | None) -> bool:
+    """A toggle property (w:b, w:i, w:tblHeader…): present and not switched off."""
+    return el is not None and (val(el) or "1").lower() not in FALSE_VALUES
+
+
+def unwrap(el: etree._Element) -> None:
+    """Replace an element by its children (WordprocessingML has no mixed text, so no tails to keep)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    for offset, child in enumerate(list(el)):
+        parent.insert(index + offset, child)
+    parent.remove(el)
+
+
+def remove(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is not None:
+        parent.remove(el)
+
+
+def text_of(el: etree._Element) -> str:
+    """The visible text under an element: w:t and w:delText (some producers put w:t in w:del), tabs."""
+    parts = []
+    for node in el.iter(W + "t", W + "delText", W + "tab"):
+        parts.append("\t" if node.tag == W + "tab" else node.text or "")
+    return "".join(parts)
+
+
+def snippet(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,198 @@
+"""The steps of reading one DOCX, in order: parts → noise → views → structure → XHTML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lxml import etree
+
+from .blocks import BlockReader
+from .inline import RunReader, build_inline, strip_pieces
+from .locate import describe, number_part, paragraph_number, quote_of
+from .noise import keep_bookmarks, link_targets, resolve_fields, resolve_hyperlinks, unwrap_noise
+from .ns import W, snippet, text_of, val
+from .package import DocxError, Package
+from .result import Comment, ReadResult
+from .revisions import Revision, apply_view, collect
+from .styles import Numbering, Styles
+
+CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+DCTERMS = "{http://purl.org/dc/terms/}"
+CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+
+
+class Reader:
+    def __init__(self, package: Package, accept: Callable[[Revision], bool], bookmark_ids: dict[str, str],
+                 element_tags: dict[str, str], positions: bool = True):
+        self.package = package
+        self.accept = accept
+        self.bookmark_ids = bookmark_ids
+        self.element_tags = element_tags
+        self.positions = positions
+        self.result = ReadResult(etree.Element("html", {"lang": "en"}))
+        self.footnotes: dict[str, etree._Element] = {}
+        self.link_targets: dict[str, str] = {}  # relationship id → external target
+        self.part_prefix = ""
+
+    def warn(self, el: etree._Element, message: str) -> None:
+        number = paragraph_number(el)
+        where = f"{self.part_prefix}paragraph {number}" if number else self.part_prefix.rstrip(", ") or "document"
+        quote = f' ("{quote_of(el)}")' if quote_of(el) else ""
+        self.result.warnings.append(f"{self.package.source}: {where}{quote}: warning: {message}")
+
+    def read(self) -> ReadResult:
+        main = self.package.main
+        document = self.package.xml(main)
+        body = document.find(W + "body") if document is not None else None
+        if body is None:
+            raise DocxError(f"{self.package.source}: {main} has no body")
+        styles = Styles.read(self._related(main, "styles"))
+        numbering = Numbering.read(self._related(main, "numbering"), styles)
+        self.link_targets = {rid: target for rid, (kind, target, _mode) in self.package.rels(main).items()
+                             if kind.endswith("/hyperlink")}
+        targets = link_targets(document)
+        notes = self._related(main, "footnotes")
+        if notes is not None:
+            targets |= link_targets(notes)
+        anchors = {name: name for name in targets} | self.bookmark_ids
+        number_part(document)
+        if notes is not None:
+            number_part(notes)
+        self._comments(document, self._related(main, "comments"))
+        self._prepare(document, "document", "", set(anchors))
+        if notes is not None:
+            self._prepare(notes, "footnotes", "footnote ", set(anchors))
+            self.footnotes = {n.get(W + "id", ""): n for n in notes.iter(W + "footnote")}
+        runs = RunReader(styles, self.warn)
+        self.blocks = BlockReader(styles, numbering, runs, anchors, self.element_tags, self._footnote,
+                                  self._link(anchors), self.warn, positions=self.positions)
+        self._head()
+        self._body(body)
+        self.result.properties = self._custom_properties()
+        return self.result
+
+    def _related(self, part: str, kind: str) -> etree._Element | None:
+        name = self.package.related(part, kind)
+        return self.package.xml(name) if name and self.package.has(name) else None
+
+    def _prepare(self, root: etree._Element, part: str, prefix: str, keep: set[str]) -> None:
+        """Normalise, record and resolve the tracked changes, reduce fields and links."""
+        self.part_prefix = "footnotes, " if part == "footnotes" else ""
+        unwrap_noise(root, self.warn)
+        self.part_prefix = ""
+        if part == "footnotes":
+            marks = []
+            for note in root.iter(W + "footnote"):
+                marks += collect(note, part, f"footnote {note.get(W + 'id')}, ")
+        else:
+            marks = collect(root, part)
+        self.result.revisions += [revision for _el, revision in marks]
+        apply_view(root, marks, self.accept)
+        keep_bookmarks(root, keep)
+        resolve_fields(root)
+        resolve_hyperlinks(root, self.link_targets)
+        for el in list(root.iter(W + "commentRangeStart", W + "commentRangeEnd", W + "commentReference")):
+            el.getparent().remove(el)
+
+    def _comments(self, document: etree._Element, comments: etree._Element | None) -> None:
+        if comments is None:
+            return
+        starts = {el.get(W + "id"): el for el in document.iter(W + "commentRangeStart")}
+        anchored: dict[str, list[str]] = {}
+        open_ranges: set[str] = set()
+        for el in document.iter(W + "commentRangeStart", W + "commentRangeEnd", W + "t", W + "delText"):
+            if el.tag == W + "commentRangeStart":
+                open_ranges.add(el.get(W + "id", ""))
+            elif el.tag == W + "commentRangeEnd":
+                open_ranges.discard(el.get(W + "id", ""))
+            else:
+                for cid in open_ranges:
+                    anchored.setdefault(cid, []).append(el.text or "")
+        for comment in comments.iter(W + "comment"):
+            cid = comment.get(W + "id", "")
+            start = starts.get(cid)
+            text = "\n".join(text_of(p) for p in comment.iter(W + "p"))
+            self.result.comments.append(Comment(
+                id=cid, author=comment.get(W + "author", ""), date=comment.get(W + "date", ""), text=text,
+                anchor=snippet("".join(anchored.get(cid, [])), 200),
+                paragraph=paragraph_number(start) if start is not None else 0,
+                where=describe(start) if start is not None else "",
+            ))
+
+    def _link(self, anchors: dict[str, str]) -> Callable[[str], str]:
+        def link(href: str) -> str:
+            if href.startswith("#"):
+                return "#" + anchors.get(href[1:], href[1:])
+            return href
+        return link
+
+    def _footnote(self, parent: etree._Element, note_id: str) -> None:
+        """A footnote reference → `<span class="footnote">` holding the footnote's text."""
+        span = etree.SubElement(parent, "span", {"class": "footnote"})
+        note = self.footnotes.get(note_id)
+        if note is None:
+            return
+        self.part_prefix = f"footnote {note_id}, "
+        try:
+            for n, p in enumerate(note.iter(W + "p")):
+                if n:
+                    etree.SubElement(span, "br")
+                para = self.blocks.paragraph(p)
+                build_inline(span, strip_pieces(para.pieces), self._footnote, self.blocks.link)
+                ids = [self.blocks.anchor_ids[b] for b in para.bookmarks if b in self.blocks.anchor_ids]
+                if ids and span.get("id") is None:
+                    span.set("id", ids[0])
+        finally:
+            self.part_prefix = ""
+
+    # --- the document ----------------------------------------------------------------------
+
+    def _head(self) -> None:
+        head = etree.SubElement(self.result.xhtml, "head")
+        etree.SubElement(head, "meta", {"charset": "utf-8"})
+        core = self.package.xml("docProps/core.xml") if self.package.has("docProps/core.xml") else None
+        title = etree.SubElement(head, "title")
+        title.text = (core.findtext(DC + "title") or "") if core is not None else ""
+        if core is not None:
+            for name, path in (("author", DC + "creator"), ("keywords", CP + "keywords"),
+                               ("date", DCTERMS + "modified")):
+                value = core.findtext(path)
+                if value:
+                    etree.SubElement(head, "meta", {"name": name, "content": value})
+
+    def _body(self, body: etree._Element) -> None:
+        out = etree.SubElement(self.result.xhtml, "body")
+        section: list[etree._Element] = []
+        for child in body:
+            if child.tag == W + "sectPr":
+                break
+            section.append(child)
+            sect_pr = child.find(f"{W}pPr/{W}sectPr") if child.tag == W + "p" else None
+            if sect_pr is not None:
+                self._section(section, sect_pr, out)
+                section = []
+        self._section(section, body.find(W + "sectPr"), out)
+        number = out.find(".//p[@class='CoverDocNumber']")
+        if number is not None:
+            head = self.result.xhtml.find("head")
+            etree.SubElement(head, "meta", {"name": "document-number", "content": "".join(number.itertext())})
+
+    def _section(self, items: list[etree._Element], sect_pr: etree._Element | None, out: etree._Element) -> None:
+        if not items:
+            return
+        size = sect_pr.find(W + "pgSz") if sect_pr is not None else None
+        landscape = size is not None and (
+            val(size, "orient") == "landscape" or int(val(size, "w") or "0") > int(val(size, "h") or "0"))
+        if landscape:
+            out = etree.SubElement(out, "section", {"class": "landscape"})
+        self.blocks.blocks(items, out)
+        if landscape and not len(out):
+            out.getparent().remove(out)
+
+    def _custom_properties(self) -> dict[str, str]:
+        name = "docProps/custom.xml"
+        root = self.package.xml(name) if self.package.has(name) else None
+        if root is None:
+            return {}
+        return {prop.get("name", ""): "".join(prop.itertext()) for prop in root.iter(CUSTOM + "property")}

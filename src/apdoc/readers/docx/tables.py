@@ -1,0 +1,82 @@
+"""w:tbl → `table`: header rows (`w:tblHeader`) → `thead` with `th`, `w:gridSpan` → colspan,
+`w:vMerge` restart/continue → rowspan, `w:tblGrid` → `colgroup`, the caption paragraph above
+→ `caption`, the table style → class (`CoverTable`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .ns import W, on, val
+
+CellFiller = Callable[[list[etree._Element], etree._Element, str], None]  # (blocks, cell, default style)
+
+
+@dataclass
+class _Cell:
+    element: etree._Element
+    rowspan: int = 1
+
+
+def colgroup(tbl: etree._Element) -> etree._Element | None:
+    widths = [int(val(col, "w") or "0") for col in tbl.iterfind(f"{W}tblGrid/{W}gridCol")]
+    if not widths or not all(widths):
+        return None
+    group = etree.Element("colgroup")
+    total = sum(widths)
+    for width in widths:
+        share = f"{100 * width / total:.1f}".removesuffix(".0")
+        etree.SubElement(group, "col", {"style": f"width: {share}%"})
+    return group
+
+
+def _rows(tbl: etree._Element) -> list[etree._Element]:
+    return [tr for tr in tbl if tr.tag == W + "tr"]
+
+
+def _cells(tr: etree._Element) -> list[etree._Element]:
+    return [tc for tc in tr if tc.tag == W + "tc"]
+
+
+def fill_table(table: etree._Element, tbl: etree._Element, fill: CellFiller) -> list[etree._Element]:
+    """Rows and cells of `tbl` into `table`; returns the `tr` elements in order."""
+    rows = _rows(tbl)
+    header_count = 0
+    for tr in rows:
+        if not on(tr.find(f"{W}trPr/{W}tblHeader")):
+            break
+        header_count += 1
+    if header_count == len(rows):
+        header_count = 0  # a table of header rows only: Word repeats nothing, read as a body
+    sections = {"thead": etree.SubElement(table, "thead")} if header_count else {}
+    sections["tbody"] = etree.SubElement(table, "tbody")
+    above: dict[int, _Cell] = {}  # grid column → the cell a vMerge continues
+    out_rows = []
+    for n, tr in enumerate(rows):
+        header = n < header_count
+        row = etree.SubElement(sections["thead" if header else "tbody"], "tr")
+        out_rows.append(row)
+        column = int(val(tr.find(f"{W}trPr/{W}gridBefore")) or "0")
+        for tc in _cells(tr):
+            tc_pr = tc.find(W + "tcPr")
+            span = max(1, int(val(tc_pr.find(W + "gridSpan")) or "1")) if tc_pr is not None else 1
+            merge = tc_pr.find(W + "vMerge") if tc_pr is not None else None
+            if merge is not None and (val(merge) or "continue") == "continue" and column in above:
+                above[column].rowspan += 1
+                above[column].element.set("rowspan", str(above[column].rowspan))
+                column += span
+                continue
+            cell = etree.SubElement(row, "th" if header else "td")
+            if span > 1:
+                cell.set("colspan", str(span))
+            for col in range(column, column + span):
+                above.pop(col, None)
+            if merge is not None:
+                above[column] = _Cell(cell)
+            fill([c for c in tc if c.tag != W + "tcPr"], cell, "Tablehead" if header else "Tabletext")
+            column += span
+    if not len(sections["tbody"]):
+        table.remove(sections["tbody"])
+    return out_rows

@@ -1,0 +1,96 @@
+"""Edit a DOCX in LibreOffice with Record Changes on, as an editor at a meeting would, and save
+it as "MS Word 2007 XML". Run with a Python that has LibreOffice's UNO bridge (python3-uno):
+
+    /usr/bin/python3 tests/lo_edit.py TD.docx edited.docx
+
+The edits: a word replaced in a list item, a new paragraph typed after chapter 1's first
+paragraph, a list item deleted with its paragraph mark, a footnote's text edited.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.text.ControlCharacter import PARAGRAPH_BREAK  # type: ignore[import-not-found]
+
+from lo_resolve import prop
+
+
+def find(doc: object, text: str) -> object:  # UNO objects
+    search = doc.createSearchDescriptor()
+    search.SearchString = text
+    found = doc.findFirst(search)
+    if found is None:
+        raise SystemExit(f"not found: {text}")
+    return found
+
+
+def edit(doc: object) -> None:  # a UNO text document
+    find(doc, "To perform a review").setString("To carry out a review")
+    anchor = find(doc, "As a starting point, this document considers")
+    cursor = anchor.getText().createTextCursorByRange(anchor.getStart())
+    cursor.gotoEndOfParagraph(False)
+    cursor.getText().insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+    cursor.getText().insertString(cursor, "A paragraph typed at the meeting.", False)
+    item = find(doc, "both developed and developing countries are in the focus")
+    cursor = item.getText().createTextCursorByRange(item.getStart())
+    cursor.gotoStartOfParagraph(False)
+    cursor.gotoPreviousParagraph(False)
+    cursor.gotoEndOfParagraph(False)
+    cursor.gotoNextParagraph(True)
+    cursor.gotoEndOfParagraph(True)  # the mark before the item and the item's text: the item goes
+    cursor.setString("")
+    note = doc.getFootnotes().getByIndex(0)  # the first footnote: its text gets two words more
+    text = note.getText()
+    cursor = text.createTextCursor()
+    cursor.gotoEnd(False)
+    text.insertString(cursor, " (edited)", False)
+
+
+def main(source: str, target: str) -> None:
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        office = subprocess.Popen(
+            ["soffice", "--headless", "--invisible", "--norestore", f"-env:UserInstallation=file://{profile}",
+             f"--accept=socket,host=localhost,port={port};urp;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        desktop = None
+        try:
+            local = uno.getComponentContext()
+            resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+            for _ in range(200):
+                try:
+                    ctx = resolver.resolve(f"uno:socket,host=localhost,port={port};urp;StarOffice.ComponentContext")
+                    break
+                except Exception:  # not listening yet
+                    time.sleep(0.3)
+            else:
+                raise SystemExit("LibreOffice did not start")
+            desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0,
+                                               (prop("Hidden", True),))
+            doc.RecordChanges = True
+            edit(doc)
+            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)),
+                           (prop("FilterName", "MS Word 2007 XML"),))
+            print(doc.getRedlines().getCount())
+            doc.close(True)
+        finally:
+            if desktop is not None:
+                with contextlib.suppress(Exception):  # already gone
+                    desktop.terminate()
+            office.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
