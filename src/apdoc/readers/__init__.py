@@ -1,0 +1,1 @@
+"""Readers: documents from outside (DOCX) → the intermediate XHTML → plan values."""

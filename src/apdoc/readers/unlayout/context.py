@@ -1,0 +1,71 @@
+"""What every part of the import shares: the warnings, where an element stands, the footnotes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+# Elements that are a paragraph in Word: what a warning counts to say where it is.
+PARAGRAPHS = ("p", "li", "h1", "h2", "h3", "caption", "figcaption")
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def local(element: Any) -> str:
+    """The tag without a namespace ('' for comments and processing instructions)."""
+    tag = element.tag
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def classes(element: Any) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def text_of(element: Any) -> str:
+    """The element's text as shown, whitespace runs made one space."""
+    return " ".join("".join(element.itertext()).split())
+
+
+@dataclass
+class Context:
+    """The state of one import: the source's name, warnings, numbering of paragraphs."""
+
+    source: str
+    warnings: list[str] = field(default_factory=list)
+    order: dict[Any, int] = field(default_factory=dict)  # paragraph-like element → 1-based number
+    footnotes: dict[str, str] = field(default_factory=dict)  # footnotes met in the current chapter
+    used_ids: dict[str, set[str]] = field(default_factory=dict)  # kind → slugs handed out
+
+    def number_paragraphs(self, root: Any) -> None:
+        count = 0
+        for element in root.iter():
+            if local(element) in PARAGRAPHS and not element.tag.startswith(SVG):
+                count += 1
+                self.order[element] = count
+
+    def where(self, element: Any) -> str:
+        """`paragraph 143 ("…quote…")`: the first paragraph in or at `element`."""
+        first = next((e for e in element.iter() if e in self.order), None)
+        if first is None:
+            return f"element <{local(element)}>"
+        quote = text_of(element)
+        quote = quote if len(quote) <= 50 else quote[:47] + "…"
+        return f'paragraph {self.order[first]} ("{quote}")'
+
+    def warn(self, element: Any, message: str) -> None:
+        self.warnings.append(f"{self.source}: {self.where(element)}: warning: {message}")
+
+    def slug(self, kind: str, wanted: str | None, title: str) -> str:
+        """A stable id of a `kind` (chapter, table, figure, footnote): the one the layout gave when it
+        is a valid one, else made from the title; unique among the ids of its kind."""
+        pattern = r"^[A-Za-z0-9_-]+$" if kind == "footnote" else r"^[a-z0-9][a-z0-9-]*$"
+        if wanted is None or not re.match(pattern, wanted):
+            wanted = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].strip("-") or kind
+        used = self.used_ids.setdefault(kind, set())
+        slug, n = wanted, 2
+        while slug in used:
+            slug, n = f"{wanted}-{n}", n + 1
+        used.add(slug)
+        return slug
