@@ -166,9 +166,15 @@ def _block_key(element: Any) -> tuple[str, str] | None:
     return None
 
 
+# A chapter's paragraph longer than this is written as a `|` block, as plan/ writes prose.
+PROSE_BLOCK = 80
+
+
 def _text_block(reading: Reading, section: Section, group: list[Any]) -> None:
     if group:
         text = read_block_markdown(reading.ctx, group)
+        if len(text) > PROSE_BLOCK and not text.endswith("\n"):
+            text += "\n"
         if text:
             section.content.append(text)
 

@@ -55,6 +55,7 @@ def read_cover(ctx: Context, table: Any) -> tuple[dict[str, Any], str]:
         values = cells[1:]
         if label == "abstract" and values:
             abstract = block_markdown(ctx, [e for e in values[0] if isinstance(e.tag, str)])
+            abstract = abstract + "\n" if "\n" in abstract else abstract
         elif label == "contact" and len(values) == 2:
             contacts.append(_contact(values))
         elif label == "keywords" and values:
