@@ -27,8 +27,12 @@ def style_ids() -> frozenset[str]:
     return frozenset(re.findall(r'w:styleId="([^"]+)"', STYLES.read_text(encoding="utf-8")))
 
 
-def word_shaped(xhtml: str | bytes) -> etree._Element:
-    """The layout's XHTML stripped to what a Word file keeps (see the module's docstring)."""
+def word_shaped(xhtml: str | bytes, *, heading_numbers: str = "field") -> etree._Element:
+    """The layout's XHTML stripped to what a Word file keeps (see the module's docstring).
+
+    `heading_numbers`: "field", Word's outline numbering, not in the text; "text", typed
+    in the heading as text (a TD numbered by hand).
+    """
     root = etree.fromstring(xhtml.encode("utf-8") if isinstance(xhtml, str) else xhtml)
     for figure in list(root.iter("figure")):
         for svg in [e for e in figure if e.tag == f"{SVG}svg"]:
@@ -38,7 +42,7 @@ def word_shaped(xhtml: str | bytes) -> etree._Element:
     for number in list(root.iter("span")):
         if "number" in (number.get("class") or "").split():
             parent = number.getparent()
-            if parent.tag in ("h1", "h2", "h3"):  # outline numbering: not in the text
+            if parent.tag in ("h1", "h2", "h3") and heading_numbers == "field":  # outline numbering
                 _unwrap(number, keep_text=False, tail=(number.tail or "").lstrip())
             else:  # a SEQ field's result: plain text
                 _unwrap(number, keep_text=True, tail=number.tail or "")

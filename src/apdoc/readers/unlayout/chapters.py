@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,7 +220,7 @@ def _reference(reading: Reading, section: Section, p: Any) -> bool:
     match = REFERENCE.match(raw_text(p))
     if match is None:
         return False
-    holder = deepcopy(p)
+    holder = reading.ctx.copy(p)
     holder.text = REFERENCE.sub("", holder.text or "", count=1)
     reference = {"key": match.group(1)}
     last = holder[-1] if len(holder) else None

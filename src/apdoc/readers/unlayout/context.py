@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,13 +47,23 @@ class Context:
                 self.order[element] = count
 
     def where(self, element: Any) -> str:
-        """`paragraph 143 ("…quote…")`: the first paragraph in or at `element`."""
-        first = next((e for e in element.iter() if e in self.order), None)
-        if first is None:
+        """`paragraph 143 ("…quote…")`: the paragraph that holds `element`, or the first one in it."""
+        holder = next((e for e in element.iter() if e in self.order), None)
+        if holder is None:
+            holder = next((e for e in element.iterancestors() if e in self.order), None)
+        if holder is None:
             return f"element <{local(element)}>"
-        quote = text_of(element)
+        quote = text_of(holder)
         quote = quote if len(quote) <= 50 else quote[:47] + "…"
-        return f'paragraph {self.order[first]} ("{quote}")'
+        return f'paragraph {self.order[holder]} ("{quote}")'
+
+    def copy(self, element: Any) -> Any:
+        """A deep copy to edit, whose paragraphs keep the numbers of the original's (for warnings)."""
+        duplicate = deepcopy(element)
+        for old, new in zip(element.iter(), duplicate.iter(), strict=True):
+            if old in self.order:
+                self.order[new] = self.order[old]
+        return duplicate
 
     def warn(self, element: Any, message: str) -> None:
         self.warnings.append(f"{self.source}: {self.where(element)}: warning: {message}")

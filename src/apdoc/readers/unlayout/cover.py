@@ -106,18 +106,16 @@ def read_action(ctx: Context, p: Any) -> str | None:
     children = list(p)
     if children and local(children[0]) in ("strong", "b") and "".join(children[0].itertext()) == "Action:":
         rest = children[0].tail or ""
-        holder = _shallow(p, rest.lstrip("\t "), children[1:])
+        holder = _shallow(ctx, p, rest.lstrip("\t "), children[1:])
     else:
-        holder = _shallow(p, re.sub(r"^\s*Action:\s*", "", p.text or ""), children)
+        holder = _shallow(ctx, p, re.sub(r"^\s*Action:\s*", "", p.text or ""), children)
     return inline_markdown(ctx, holder)
 
 
-def _shallow(p: Any, text: str, children: list[Any]) -> Any:
+def _shallow(ctx: Context, p: Any, text: str, children: list[Any]) -> Any:
     """A stand-in paragraph holding `text` then copies of `children` (the tree is left as it is)."""
-    from copy import deepcopy
-
     holder = p.makeelement("p")
     holder.text = text
     for child in children:
-        holder.append(deepcopy(child))
+        holder.append(ctx.copy(child))
     return holder

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from copy import deepcopy
 from typing import Any
 
 from .context import Context, classes, local
@@ -46,7 +45,7 @@ def _row(ctx: Context, row_cells: list[Any], keys: list[str]) -> dict[str, Any]:
     targets = _targets(ctx, documents)
     if targets:
         row["target_documents"] = targets
-    said = cell_markdown(ctx, comments) if raw_text(comments).strip() else ""
+    said = cell_markdown(ctx, comments) if len(comments) or raw_text(comments).strip() else ""
     if said:
         row["comments"] = said
     if not re.fullmatch(r"[0-9]+", row["number"]):
@@ -56,13 +55,13 @@ def _row(ctx: Context, row_cells: list[Any], keys: list[str]) -> dict[str, Any]:
 
 def _point(ctx: Context, cell: Any) -> tuple[str, str]:
     """The point (Markdown) and its editor's note, the cell's last paragraph when it is one."""
-    cell = deepcopy(cell)
+    cell = ctx.copy(cell)
     paragraphs = [p for p in cell if local(p) == "p"]
     note = ""
     if paragraphs and ("editors-note" in classes(paragraphs[-1]) or EDITORS_NOTE.match(raw_text(paragraphs[-1]))):
         last = paragraphs[-1]
         inner = last[0] if len(last) == 1 and local(last[0]) in ("em", "i") and not (last.text or "").strip() else last
-        inner = deepcopy(inner)
+        inner = ctx.copy(inner)
         inner.text = re.sub(r"^\s*\[Editor[’']s note:\s*", "", inner.text or "")
         tail_holder = inner[-1] if len(inner) else None
         if tail_holder is not None:

@@ -50,9 +50,7 @@ def is_statement(element: Any) -> bool:
 
 def read_statement(ctx: Context, p: Any) -> tuple[str, str]:
     """(AP1.2, the statement as Markdown) from `AP1.2 – statement`."""
-    from copy import deepcopy
-
-    holder = deepcopy(p)
+    holder = ctx.copy(p)
     match = STATEMENT.match(holder.text or "")
     ap_id = match.group(1) if match else STATEMENT.match(text_of(p)).group(1)  # type: ignore[union-attr]
     holder.text = (holder.text or "")[match.end():] if match else holder.text

@@ -1,0 +1,300 @@
+"""`apdoc import`: the intermediate XHTML back into a plan (readers/unlayout).
+
+Round trips: layout(plan) → plan_from_xhtml → the same models, and files byte for byte as
+`apdoc fmt` writes the plan's values; the same XHTML stripped to what a Word file keeps
+(tests/wordshape.py) → a plan whose build has the same text; random plans likewise.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from apdoc.layout import render_html
+from apdoc.loader import load_yaml
+from apdoc.plan import load_plan
+from apdoc.readers.unlayout import ImportResult, plan_from_xhtml, write_plan
+from apdoc.readers.unlayout.write import file_text
+from conftest import MINI_PLAN, SEED_PLAN, run_cli
+from test_properties import SENTENCE
+from test_properties import write_plan as write_random_plan
+from wordshape import word_shaped
+
+# No shrinking: an example takes a second, and shrinking one took minutes; the failing example is printed.
+QUICK = (Phase.explicit, Phase.reuse, Phase.generate)
+PLANS = {"seed": SEED_PLAN, "mini": MINI_PLAN}
+# Text elements of a TD: what "the same text" compares (a drawing is a picture in Word).
+TEXT_TAGS = ("p", "li", "h1", "h2", "h3", "caption", "figcaption", "th", "td")
+
+
+def layout_root(plan_dir: Path) -> etree._Element:
+    return etree.fromstring(render_html(load_plan(plan_dir)).encode("utf-8"))
+
+
+def imported(root: etree._Element, out: Path) -> ImportResult:
+    result = plan_from_xhtml(root, source="TD.docx")
+    write_plan(result, out)
+    return result
+
+
+def _normal(value: Any) -> Any:
+    """What the import cannot know: whether one line of text was typed as a `|` block (a final newline)."""
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    return value.rstrip("\n") if isinstance(value, str) else value
+
+
+def model_dumps(plan_dir: Path) -> dict[str, Any]:
+    """Every file's model, by its place in the plan; the matrix's entity vocabulary as a set
+    (the TD shows the entities of each row, never the vocabulary's order)."""
+    plan = load_plan(plan_dir)
+    out = {}
+    for kind, files in (("document", [plan.document]), ("chapter", plan.chapters), ("annex", plan.annexes),
+                        ("item", plan.action_items)):
+        for n, loaded in enumerate(files):
+            dump = _normal(loaded.model.model_dump(mode="json", warnings=False))
+            _vocabulary_as_set(dump)
+            out[f"{kind} {n}"] = dump
+    return out
+
+
+def _vocabulary_as_set(chapter: Any) -> None:
+    if isinstance(chapter, dict):
+        if "target_entities" in chapter and "considerations" in chapter:
+            chapter["target_entities"] = sorted(chapter["target_entities"])
+        for section in chapter.get("sections", []):
+            _vocabulary_as_set(section)
+
+
+def _files_in_order(plan_dir: Path) -> list[Path]:
+    plan = load_plan(plan_dir)
+    return [loaded.source.path for loaded in plan.files]
+
+
+def texts(root: etree._Element) -> list[str]:
+    return [" ".join("".join(e.itertext()).split()) for e in root.iter(*TEXT_TAGS)]
+
+
+# --- (1) the layout's XHTML, ids and classes and all -----------------------------------------
+
+
+@pytest.mark.parametrize("name", PLANS)
+def test_round_trip_gives_the_same_models(name: str, tmp_path: Path) -> None:
+    result = imported(layout_root(PLANS[name]), tmp_path / "plan")
+    assert result.warnings == []
+    assert model_dumps(tmp_path / "plan") == model_dumps(PLANS[name])
+
+
+@pytest.mark.parametrize("name", PLANS)
+def test_round_trip_writes_the_plans_files_as_fmt_lays_them_out(name: str, tmp_path: Path) -> None:
+    """Each file is the original's values in fmt's layout (comments and block styles as typed
+    are the editor's, not the document's), except where the values differ as model_dumps allows."""
+    original = PLANS[name]
+    imported(layout_root(original), tmp_path / "plan")
+    pairs = list(zip(_files_in_order(original), _files_in_order(tmp_path / "plan"), strict=True))
+    # Chapters are named NN-<id>, annexes <letter>-<id>, action items <id>: as plan/ names them.
+    if name == "seed":
+        assert all(old.relative_to(original) == new.relative_to(tmp_path / "plan") for old, new in pairs)
+    differing = []
+    for old, new in pairs:
+        relative = str(new.relative_to(tmp_path / "plan"))
+        if new.read_text(encoding="utf-8") != file_text(relative, load_yaml(old).data):
+            differing.append(relative)
+    # The seed's matrix lists its entity vocabulary in an order of its own, and writes some
+    # one-line texts as | blocks: the TD shows neither. The import writes every cover field,
+    # defaults too (as the seed does); the mini plan leaves the defaults out.
+    assert differing == (["chapters/08-considerations.yaml"] if name == "seed" else ["document.yaml"])
+
+
+def test_a_plan_read_back_and_laid_out_again_reads_back_the_same(tmp_path: Path) -> None:
+    imported(layout_root(SEED_PLAN), tmp_path / "one")
+    imported(layout_root(tmp_path / "one"), tmp_path / "two")
+    for path in (tmp_path / "one").rglob("*.yaml"):
+        assert (tmp_path / "two" / path.relative_to(tmp_path / "one")).read_bytes() == path.read_bytes()
+
+
+# --- (2) what a Word file keeps ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("numbers", ["field", "text"])
+@pytest.mark.parametrize("name", PLANS)
+def test_word_shaped_xhtml_gives_a_plan_with_the_same_text(name: str, numbers: str, tmp_path: Path) -> None:
+    html = render_html(load_plan(PLANS[name]))
+    shaped = word_shaped(html, heading_numbers=numbers)
+    assert not shaped.xpath("//*[@id]") and not shaped.xpath("//*[contains(@class, 'ap-statement')]")
+    result = imported(shaped, tmp_path / "plan")
+    assert result.warnings == []
+    again = layout_root(tmp_path / "plan")
+    assert texts(again) == texts(etree.fromstring(html.encode("utf-8")))
+
+
+def test_word_shaped_seed_keeps_its_structure(tmp_path: Path) -> None:
+    imported(word_shaped(render_html(load_plan(SEED_PLAN))), tmp_path / "plan")
+    plan = load_plan(tmp_path / "plan")
+    assert plan.summary() == load_plan(SEED_PLAN).summary()
+    ap11 = next(a.model for a in plan.action_items if a.model.id == "AP1.1")
+    assert [s.id for s in ap11.sub_items] == ["AP1.1.1", "AP1.1.2", "AP1.1.3"]
+    assert ap11.table is not None and "objective" not in ap11.table.model_fields_set
+    matrix = plan.chapters[7].model
+    row16 = next(c for c in matrix.considerations if c.number == "16")
+    assert row16.model_dump(mode="json")["target_documents"] == [
+        {"action_item": "AP1.1.2", "for_points": ["i"]}, {"action_item": "New AP", "for_points": ["ii", "iii"]}]
+    assert next(c for c in matrix.considerations if c.number == "05").target_documents.model_dump() == {
+        "one_of": ["AP1.2", "AP1.4"]}
+    figure = plan.chapters[1].model.sections[1].content[1].figure
+    assert [p.name for p in figure.pillars][2] == "Attracting potential new sector members"
+
+
+# --- (3) generated plans -------------------------------------------------------------------
+
+# Text with Markdown's punctuation in it: the import must escape it where it would be syntax.
+# Markdown has many spellings of one text (`\<` and `<` both show <), so for such text the
+# rebuilt TD is compared, not the plan's values.
+MARKED = st.text(st.sampled_from(list("ab *_[]()<>`\\!&#-+1.")), min_size=1, max_size=30).filter(
+    lambda s: s.strip() == s and s)
+
+
+def _random_plan(base: Path, data: st.DataObject, text: st.SearchStrategy[str]) -> str:
+    count = data.draw(st.integers(min_value=1, max_value=6), label="items")  # none: the inserts show nothing
+    names = data.draw(st.lists(SENTENCE, min_size=count, max_size=count), label="names")
+    statements = data.draw(st.lists(text, min_size=count, max_size=count), label="statements")
+    note = data.draw(text, label="comment")
+    write_random_plan(base / "plan", names, statements, note)
+    return render_html(load_plan(base / "plan"))
+
+
+@settings(max_examples=10, phases=QUICK)
+@given(data=st.data())
+def test_random_plans_round_trip(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    base = tmp_path_factory.mktemp("random")
+    html = _random_plan(base, data, SENTENCE)
+    imported(etree.fromstring(html.encode("utf-8")), base / "back")
+    assert model_dumps(base / "back") == model_dumps(base / "plan")
+    imported(word_shaped(html), base / "word")
+    assert texts(layout_root(base / "word")) == texts(etree.fromstring(html.encode("utf-8")))
+
+
+@settings(max_examples=10, phases=QUICK)
+@given(data=st.data())
+def test_random_markdown_punctuation_reads_back_as_the_same_text(
+        tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    base = tmp_path_factory.mktemp("marked")
+    html = _random_plan(base, data, MARKED)
+    imported(etree.fromstring(html.encode("utf-8")), base / "back")
+    assert render_html(load_plan(base / "back")) == html
+
+
+# --- (4) what cannot be mapped ------------------------------------------------------------
+
+
+def test_unmappable_content_is_a_warning_naming_its_paragraph_and_the_rest_is_written(tmp_path: Path) -> None:
+    html = render_html(load_plan(MINI_PLAN))
+    html = html.replace('<h1 id="ch-scope">', '<p>A stray line</p><h1 id="ch-scope">', 1)
+    html = html.replace(">Do the first thing</p>", ">Do the first <sup>2</sup> thing</p>", 1)
+    label = '<tr class="label" id="ap-AP1-learning_and_feedback-label">'
+    html = html.replace(label, f'<tr><td colspan="4"><p>Odd row</p></td></tr>{label}', 1)
+    root = etree.fromstring(html.encode("utf-8"))
+    result = imported(root, tmp_path / "plan")
+    paragraphs = [e for e in root.iter("p", "li", "h1", "h2", "h3", "caption", "figcaption")]
+    stray = paragraphs.index(next(p for p in paragraphs if p.text == "A stray line")) + 1
+    assert f'TD.docx: paragraph {stray} ("A stray line"): warning: content before the first chapter heading: ' \
+           "left out" in result.warnings
+    point = paragraphs.index(next(p for p in paragraphs if p.text == "Do the first ")) + 1
+    assert f'TD.docx: paragraph {point} ("Do the first 2 thing"): warning: superscript cannot be written in ' \
+           "the plan's Markdown; the text is kept" in result.warnings
+    assert any('("Odd row"): warning: a row of an action item\'s table under no known label' in w
+               for w in result.warnings)
+    assert len(result.warnings) == 3
+    plan = load_plan(tmp_path / "plan")
+    assert plan.summary() == load_plan(MINI_PLAN).summary()
+    assert plan.chapters[1].model.considerations[0].point == "Do the first 2 thing"
+
+
+def test_a_figure_that_is_only_a_picture_is_a_warning(tmp_path: Path) -> None:
+    html = render_html(load_plan(SEED_PLAN))
+    shaped = word_shaped(html)
+    for pillars in shaped.xpath("//ul[li[contains(., 'refers to action plan')]]"):
+        pillars.getparent().remove(pillars)
+    result = imported(shaped, tmp_path / "plan")
+    assert len(result.warnings) == 1
+    assert "Figure 1 – The four pillars" in result.warnings[0]
+    assert "pillars cannot be read" in result.warnings[0]
+    load_plan(tmp_path / "plan")  # the rest validates
+
+
+# --- (5) the command -----------------------------------------------------------------------
+
+
+def test_the_command_writes_a_plan_that_validates_and_is_fmt_canonical(tmp_path: Path) -> None:
+    source = tmp_path / "TD.xhtml"
+    source.write_text(render_html(load_plan(SEED_PLAN)), encoding="utf-8")
+    code, out, err = run_cli("import", str(source), "-o", str(tmp_path / "plan"))
+    assert code == 0, err
+    assert "wrote" in out and "23 files" in out and err == ""
+    assert run_cli("validate", "--plan", str(tmp_path / "plan"))[0] == 0
+    code, out, _ = run_cli("fmt", "--check", "--plan", str(tmp_path / "plan"))
+    assert code == 0 and "0 of 23 files" in out
+    first = (tmp_path / "plan" / "chapters" / "01-introduction.yaml").read_text(encoding="utf-8")
+    assert first.startswith("# yaml-language-server: $schema=../../schema/chapter.schema.json\n")
+
+
+def test_the_command_refuses_a_folder_that_is_not_empty_and_writes_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "TD.xhtml"
+    source.write_text(render_html(load_plan(MINI_PLAN)), encoding="utf-8")
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "keep.txt").write_text("mine", encoding="utf-8")
+    code, _, err = run_cli("import", str(source), "-o", str(tmp_path / "plan"))
+    assert code == 1 and "is a folder that is not empty" in err
+    assert [p.name for p in (tmp_path / "plan").iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["TD.xhtml", "plan"]  # no staging folder left
+
+
+def test_the_command_reports_xhtml_that_does_not_parse(tmp_path: Path) -> None:
+    source = tmp_path / "TD.xhtml"
+    source.write_text("<html><body><p>open", encoding="utf-8")
+    code, _, err = run_cli("import", str(source), "-o", str(tmp_path / "plan"))
+    assert code == 1 and "TD.xhtml:1:" in err and "not XHTML" in err
+    assert not (tmp_path / "plan").exists()
+
+
+def test_external_entities_are_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET", encoding="utf-8")
+    doctype = f'<!DOCTYPE html [<!ENTITY x SYSTEM "{secret}">]>'
+    html = render_html(load_plan(MINI_PLAN)).replace("<!DOCTYPE html>", doctype)
+    html = html.replace("Do the first thing", "Do &x; thing", 1)
+    source = tmp_path / "TD.xhtml"
+    source.write_text(html, encoding="utf-8")
+    run_cli("import", str(source), "-o", str(tmp_path / "plan"))
+    assert all("SECRET" not in p.read_text(encoding="utf-8") for p in (tmp_path / "plan").rglob("*.yaml"))
+
+
+def test_an_interrupted_write_leaves_no_plan_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = plan_from_xhtml(layout_root(MINI_PLAN), source="TD.docx")
+    calls = []
+    real = Path.write_text
+
+    def failing(self: Path, *args: Any, **kwargs: Any) -> int:
+        calls.append(self)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", failing)
+    with pytest.raises(OSError):
+        write_plan(result, tmp_path / "plan")
+    assert len(calls) == 3 and list(tmp_path.iterdir()) == []
+
+
+def test_result_files_are_plain_values(tmp_path: Path) -> None:
+    result = plan_from_xhtml(layout_root(MINI_PLAN), source="TD.docx")
+    json.dumps(result.files)  # plain dicts, lists and strings (and the widths' numbers)
+    assert result.files["chapters/01-scope.yaml"]["content"][1]["table"]["widths"] == [20, 50, 30]
