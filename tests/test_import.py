@@ -273,7 +273,8 @@ def test_external_entities_are_never_read(tmp_path: Path) -> None:
     html = html.replace("Do the first thing", "Do &x; thing", 1)
     source = tmp_path / "TD.xhtml"
     source.write_text(html, encoding="utf-8")
-    run_cli("import", str(source), "-o", str(tmp_path / "plan"))
+    assert run_cli("import", str(source), "-o", str(tmp_path / "plan"))[0] == 0
+    assert load_plan(tmp_path / "plan").action_items[0].model.statement == "Do  thing."
     assert all("SECRET" not in p.read_text(encoding="utf-8") for p in (tmp_path / "plan").rglob("*.yaml"))
 
 

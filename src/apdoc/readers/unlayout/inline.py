@@ -57,6 +57,8 @@ class Markdown:
         return "".join(parts)
 
     def child(self, child: Any) -> str:
+        if not isinstance(child.tag, str):  # a comment, processing instruction or unresolved entity
+            return ""
         tag = local(child)
         if tag in ("strong", "b"):
             return f"**{self.inline(child)}**"
