@@ -124,12 +124,14 @@ def test_a_plan_read_back_and_laid_out_again_reads_back_the_same(tmp_path: Path)
 # --- (2) what a Word file keeps ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("numbers", ["field", "text"])
+@pytest.mark.parametrize(("numbers", "paragraphs"), [("field", False), ("text", False), ("field", True)])
 @pytest.mark.parametrize("name", PLANS)
-def test_word_shaped_xhtml_gives_a_plan_with_the_same_text(name: str, numbers: str, tmp_path: Path) -> None:
+def test_word_shaped_xhtml_gives_a_plan_with_the_same_text(name: str, numbers: str, paragraphs: bool,
+                                                           tmp_path: Path) -> None:
     html = render_html(load_plan(PLANS[name]))
-    shaped = word_shaped(html, heading_numbers=numbers)
+    shaped = word_shaped(html, heading_numbers=numbers, paragraphs=paragraphs)
     assert not shaped.xpath("//*[@id]") and not shaped.xpath("//*[contains(@class, 'ap-statement')]")
+    assert not paragraphs or not shaped.xpath("//*[local-name()='caption' or local-name()='figure']")
     result = imported(shaped, tmp_path / "plan")
     assert result.warnings == []
     again = layout_root(tmp_path / "plan")

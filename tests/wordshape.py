@@ -27,11 +27,14 @@ def style_ids() -> frozenset[str]:
     return frozenset(re.findall(r'w:styleId="([^"]+)"', STYLES.read_text(encoding="utf-8")))
 
 
-def word_shaped(xhtml: str | bytes, *, heading_numbers: str = "field") -> etree._Element:
+def word_shaped(xhtml: str | bytes, *, heading_numbers: str = "field", paragraphs: bool = False) -> etree._Element:
     """The layout's XHTML stripped to what a Word file keeps (see the module's docstring).
 
     `heading_numbers`: "field", Word's outline numbering, not in the text; "text", typed
-    in the heading as text (a TD numbered by hand).
+    in the heading as text (a TD numbered by hand). `paragraphs`: captions, the figure and
+    annex headings as the paragraphs of their Word styles (`p.TableNotitle` before the table,
+    `p.Figure` holding the picture and `p.FigureNotitle` after it, `p.AnnexNoTitle`), and
+    every element in the XHTML namespace.
     """
     root = etree.fromstring(xhtml.encode("utf-8") if isinstance(xhtml, str) else xhtml)
     for figure in list(root.iter("figure")):
@@ -59,7 +62,33 @@ def word_shaped(xhtml: str | bytes, *, heading_numbers: str = "field") -> etree.
         else:
             element.attrib.pop("class", None)
         _drop_layout_whitespace(element)
+    if paragraphs:
+        _as_paragraphs(root)
+        root = _in_xhtml_namespace(root)
     return root
+
+
+def _as_paragraphs(root: etree._Element) -> None:
+    for caption in list(root.iter("caption")):
+        caption.tag, caption.attrib["class"] = "p", "TableNotitle"
+        table = caption.getparent()
+        table.addprevious(caption)
+    for figure in list(root.iter("figure")):
+        picture, figcaption = figure.find("img"), figure.find("figcaption")
+        holder = etree.Element("p", {"class": "Figure"})
+        holder.append(picture)
+        figcaption.tag, figcaption.attrib["class"] = "p", "FigureNotitle"
+        figure.addprevious(holder)
+        figure.addprevious(figcaption)
+        figure.getparent().remove(figure)
+    for heading in list(root.iter("h1")):
+        if re.match(r"Annex [A-Z]+ – ", "".join(heading.itertext())):
+            heading.tag, heading.attrib["class"] = "p", "AnnexNoTitle"
+
+
+def _in_xhtml_namespace(root: etree._Element) -> etree._Element:
+    text = etree.tostring(root, encoding="unicode").replace("<html", '<html xmlns="http://www.w3.org/1999/xhtml"', 1)
+    return etree.fromstring(text.encode("utf-8"))
 
 
 def _unwrap(span: etree._Element, *, keep_text: bool, tail: str) -> None:

@@ -12,6 +12,7 @@ shape. What cannot be placed in the plan is a warning naming the paragraph it st
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from .assemble import action_item_values, chapter_values, document_values
 from .chapters import Reading, read_chapters
 from .context import Context, local
 from .cover import is_cover, raw_text, read_action, read_cover
+from .normalise import normalise
 from .write import write_plan
 
 # Wrappers the layout or a reader may put around blocks: their content is read in their place.
@@ -48,7 +50,9 @@ def _flatten(parent: Any) -> list[Any]:
 def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
     """The plan's files from an intermediate XHTML document (an lxml element: <html> or <body>)."""
     ctx = Context(source)
+    root = deepcopy(root)  # rewritten by normalise; the caller's tree stays as it is
     ctx.number_paragraphs(root)
+    normalise(root)
     body = next((e for e in root.iter() if isinstance(e.tag, str) and local(e) == "body"), root)
     elements = _flatten(body)
     reading = Reading(ctx)

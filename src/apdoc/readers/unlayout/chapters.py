@@ -29,7 +29,7 @@ from .shapes import (
     rows,
 )
 
-HEADINGS = {"h1": 1, "h2": 2, "h3": 3}
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 ANNEX = re.compile(r"^\s*Annex\s+([A-Z]+[0-9]*)\s+–\s+(.*?)\s*$", re.S)
 BLOCK_ID = re.compile(r"^ch-(.+)-b(\d+)-[pi]\d+$")
 REFERENCE = re.compile(r"^\s*\[(b-[^\]\[]+)\]\t?\s*")

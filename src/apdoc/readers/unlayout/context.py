@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 
 # Elements that are a paragraph in Word: what a warning counts to say where it is.
-PARAGRAPHS = ("p", "li", "h1", "h2", "h3", "caption", "figcaption")
+PARAGRAPHS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption")
 SVG = "{http://www.w3.org/2000/svg}"
 
 
