@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -119,6 +120,37 @@ def test_a_plan_read_back_and_laid_out_again_reads_back_the_same(tmp_path: Path)
     imported(layout_root(tmp_path / "one"), tmp_path / "two")
     for path in (tmp_path / "one").rglob("*.yaml"):
         assert (tmp_path / "two" / path.relative_to(tmp_path / "one")).read_bytes() == path.read_bytes()
+
+
+# Markdown as editors write it: each comes back as typed.
+RICH_MARKDOWN = [
+    "Some **bold** and *italic* and `code` text.",
+    "A [link](https://example.org/a_b) and <https://itu.int> here.",
+    "Line one\\\nline two",
+    "1. first\n2. second\n   - nested\n3. third\n",
+    "- a\n\n- b loose\n",
+    "> quoted **text**\n>\n> second\n",
+    "Intro:\n\n- item with a note[^two]\n- *em* item\n",
+    "3. starts at three\n4. four\n",
+    "***both*** and **bold *inner* bold**",
+    "snake_case_word and 2*3*4 math, [b-Other] cited",
+]
+
+
+def test_markdown_as_editors_write_it_comes_back_as_typed(mini_plan: Path, tmp_path: Path) -> None:
+    chapter = mini_plan / "chapters" / "1-scope.yaml"
+    data = yaml.safe_load(chapter.read_text(encoding="utf-8"))
+    data["content"] = RICH_MARKDOWN + data["content"]
+    data["footnotes"]["two"] = "A second *note*."
+    chapter.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    html = render_html(load_plan(mini_plan))
+    result = imported(etree.fromstring(html.encode("utf-8")), tmp_path / "back")
+    assert result.warnings == []
+    back = load_plan(tmp_path / "back").chapters[0].model
+    assert [text.rstrip("\n") for text in back.content[: len(RICH_MARKDOWN)]] == [
+        text.rstrip("\n") for text in RICH_MARKDOWN]
+    assert back.footnotes == {"only": "Nothing else is covered.", "two": "A second *note*."}
+    assert render_html(load_plan(tmp_path / "back")) == html
 
 
 # --- (2) what a Word file keeps ---------------------------------------------------------
