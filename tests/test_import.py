@@ -22,6 +22,7 @@ from apdoc.loader import load_yaml
 from apdoc.plan import load_plan
 from apdoc.readers.unlayout import ImportResult, plan_from_xhtml, write_plan
 from apdoc.readers.unlayout.write import file_text
+from apdoc.revisions import mark_changes
 from conftest import MINI_PLAN, SEED_PLAN, run_cli
 from test_properties import SENTENCE
 from test_properties import write_plan as write_random_plan
@@ -151,6 +152,22 @@ def test_markdown_as_editors_write_it_comes_back_as_typed(mini_plan: Path, tmp_p
         text.rstrip("\n") for text in RICH_MARKDOWN]
     assert back.footnotes == {"only": "Nothing else is covered.", "two": "A second *note*."}
     assert render_html(load_plan(tmp_path / "back")) == html
+
+
+def test_a_td_with_revision_marks_reads_as_its_current_text(seed_pair: tuple[Path, Path], edit: Any,
+                                                            tmp_path: Path) -> None:
+    earlier, now = seed_pair
+    edit(now / "chapters" / "01-introduction.yaml", "To perform a review", "To perform a full review")
+    edit(now / "action-items" / "AP1.2.yaml", "short_name:", "short_name: New")
+    edit(earlier / "chapters" / "06-enablers.yaml", "  - |\n    Additional enablers",
+         "  - A paragraph that was deleted.\n  - |\n    Additional enablers")
+    edit(now / "chapters" / "08-considerations.yaml", '  - number: "31"', '  - number: "32"')
+    marked = mark_changes(render_html(load_plan(earlier)), render_html(load_plan(now), revision_marks="td256"),
+                          author="A", date="2024-01-01T00:00:00Z")
+    assert "<del>" in marked and 'data-rev="del"' in marked and "<ins>" in marked
+    result = imported(etree.fromstring(marked.encode("utf-8")), tmp_path / "plan")
+    assert result.warnings == []
+    assert model_dumps(tmp_path / "plan") == model_dumps(now)
 
 
 # --- (2) what a Word file keeps ---------------------------------------------------------

@@ -58,8 +58,54 @@ def _same_ns(element: Any, name: str) -> str:
     return f"{tag[: tag.index('}') + 1]}{name}" if tag.startswith("{") else name
 
 
+def accept_revisions(root: Any) -> None:
+    """A TD with revision marks (`apdoc build --compare-to`) read as its current text: what is
+    deleted goes, what is inserted stays."""
+    for element in [e for e in root.iter() if isinstance(e.tag, str)]:
+        if element.get("data-rev") == "del" or local(element) == "del":
+            _remove_keeping_tail(element)
+        elif local(element) == "ins":
+            _unwrap(element)
+        element.attrib.pop("data-rev", None)
+
+
+def _remove_keeping_tail(element: Any) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    if element.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _unwrap(element: Any) -> None:
+    parent = element.getparent()
+    previous = element.getprevious()
+    text = element.text or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    at = parent.index(element)
+    children = list(element)
+    for n, child in enumerate(children):
+        parent.insert(at + n, child)
+    last = children[-1] if children else element.getprevious()
+    if element.tail:
+        if last is not None and last is not element:
+            last.tail = (last.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
 def normalise(root: Any) -> None:
     """Rewrite, in place, Word's paragraphs of caption, figure and annex styles (see above)."""
+    accept_revisions(root)
     for p in [e for e in root.iter() if isinstance(e.tag, str) and local(e) == "p"]:
         style = classes(p)
         if "TableNotitle" in style:
