@@ -204,6 +204,23 @@ def test_word_shaped_seed_keeps_its_structure(tmp_path: Path) -> None:
     assert [p.name for p in figure.pillars][2] == "Attracting potential new sector members"
 
 
+# --- through the DOCX reader (issue 13's other half, on its own branch until merged) ---------
+
+
+@pytest.mark.parametrize("name", PLANS)
+def test_a_built_docx_imports_to_a_plan_with_the_same_text(name: str, tmp_path: Path) -> None:
+    pytest.importorskip("apdoc.readers.docx", reason="the DOCX reader is on branch issue13 until merged")
+    from apdoc.writers.docx import write_docx
+
+    html = render_html(load_plan(PLANS[name]))
+    source = tmp_path / "TD.docx"
+    source.write_bytes(write_docx(html))
+    code, _, err = run_cli("import", str(source), "-o", str(tmp_path / "plan"))
+    assert code == 0 and err == ""
+    again = texts(layout_root(tmp_path / "plan"))
+    assert [" ".join(t.split()) for t in again] == [" ".join(t.split()) for t in texts(etree.fromstring(html))]
+
+
 # --- (3) generated plans -------------------------------------------------------------------
 
 # Text with Markdown's punctuation in it: the import must escape it where it would be syntax.

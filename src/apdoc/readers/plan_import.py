@@ -53,17 +53,20 @@ def read_document(path: Path) -> tuple[Any, list[str]]:
 
 
 def _from_docx(data: bytes, shown: str) -> tuple[Any, list[str]]:
-    # TODO(lead): the DOCX reader of issue 13 (another branch) provides
-    # read_docx(data: bytes, *, source: str, ...) -> ReadResult with .xhtml and .warnings.
-    # Adjust this import to where it lands when the branches are merged.
+    # TODO(lead): the DOCX reader of issue 13 (branch issue13) is apdoc.readers.docx:
+    # read_docx(data: bytes, *, source: str, ...) -> ReadResult (.xhtml an lxml <html>, .warnings
+    # strings), DocxError for a file that is not a safe DOCX. Tried with it in place: the seed's
+    # DOCX imports without a warning and rebuilds to the same text. Without it, DOCX is refused.
     try:
-        from .docx import read_docx  # type: ignore[import-not-found,unused-ignore]
+        from .docx import DocxError, read_docx  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         raise PlanError([Diagnostic(shown, 0, 0, "this apdoc cannot read DOCX yet (the DOCX reader is not "
                                     "installed); give the intermediate XHTML as a .xhtml file")]) from None
-    read = read_docx(data, source=shown)
-    xhtml = read.xhtml.encode("utf-8") if isinstance(read.xhtml, str) else read.xhtml
-    root = xhtml if hasattr(xhtml, "tag") else parse_xhtml(xhtml, shown)
+    try:
+        read = read_docx(data, source=shown)
+    except DocxError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
+    root = read.xhtml if hasattr(read.xhtml, "tag") else parse_xhtml(str(read.xhtml).encode("utf-8"), shown)
     return root, [str(w) for w in read.warnings]
 
 

@@ -29,6 +29,21 @@ def text_of(element: Any) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+SLUG_LENGTH = 30
+
+
+def _slug_of(title: str) -> str:
+    """`Identification of documents which contributed …` → `identification-of-documents-which`:
+    the title's first words, lower case, up to about SLUG_LENGTH characters."""
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    slug = ""
+    for word in words:
+        if slug and len(slug) + 1 + len(word) > SLUG_LENGTH:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug[:SLUG_LENGTH * 2]
+
+
 @dataclass
 class Context:
     """The state of one import: the source's name, warnings, numbering of paragraphs."""
@@ -73,7 +88,7 @@ class Context:
         is a valid one, else made from the title; unique among the ids of its kind."""
         pattern = r"^[A-Za-z0-9_-]+$" if kind == "footnote" else r"^[a-z0-9][a-z0-9-]*$"
         if wanted is None or not re.match(pattern, wanted):
-            wanted = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].strip("-") or kind
+            wanted = _slug_of(title) or kind
         used = self.used_ids.setdefault(kind, set())
         slug, n = wanted, 2
         while slug in used:
