@@ -136,6 +136,7 @@ RICH_MARKDOWN = [
     "3. starts at three\n4. four\n",
     "***both*** and **bold *inner* bold**",
     "snake_case_word and 2*3*4 math, [b-Other] cited",
+    "Code with backticks: ``a ` b`` and `` `x` ``",
 ]
 
 

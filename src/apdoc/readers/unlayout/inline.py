@@ -65,9 +65,7 @@ class Markdown:
         if tag in ("em", "i"):
             return f"*{self.inline(child)}*"
         if tag == "code":
-            body = "".join(child.itertext())
-            fence = "``" if "`" in body else "`"
-            return f"{fence}{body}{fence}"
+            return _code_span("".join(child.itertext()))
         if tag == "a":
             return self.link(child)
         if tag == "br":
@@ -137,6 +135,15 @@ class Markdown:
         rest = self.blocks(blocks)
         loose = any(local(b) == "p" for b in blocks)
         return "\n\n".join(p for p in (first, rest) if p) if loose else "\n".join(p for p in (first, rest) if p)
+
+
+def _code_span(body: str) -> str:
+    """`body` as a code span: a fence longer than any run of backticks in it, and a space inside
+    each end where CommonMark would otherwise take one away or read a backtick as the fence."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", body)), default=0) + 1)
+    spaced = body.startswith(" ") and body.endswith(" ") and body.strip(" ")
+    pad = " " if body.startswith("`") or body.endswith("`") or spaced else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
 
 
 def block_markdown(ctx: Context, elements: list[Any]) -> str:
