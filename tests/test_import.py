@@ -307,6 +307,23 @@ def test_unmappable_content_is_a_warning_naming_its_paragraph_and_the_rest_is_wr
     assert plan.chapters[1].model.considerations[0].point == "Do the first 2 thing"
 
 
+def test_a_td_typed_by_hand_is_read_with_its_own_spellings(tmp_path: Path) -> None:
+    """Hyphens for dashes, an id in bold, no cover: read, and what is missing is said."""
+    root = etree.fromstring(
+        "<html><body><h1>Plan</h1><p><strong>AP1</strong> – Do <em>it</em>.</p><p>AP2 - Other.</p>"
+        "<h1>Annex A - Refs</h1><p class='Reftext'>[b-X]\tA text, <a href='https://x.org'>https://x.org</a></p>"
+        "</body></html>")
+    result = imported(root, tmp_path / "plan")
+    assert result.warnings[0] == "TD.docx: warning: no cover table first: the cover's fields are placeholders"
+    assert "TD.docx: warning: the cover has no title: it reads [to be written]" in result.warnings
+    plan = load_plan(tmp_path / "plan")
+    assert [(a.model.id, a.model.statement) for a in plan.action_items] == [("AP1", "Do *it*."), ("AP2", "Other.")]
+    assert plan.chapters[0].model.content[0].insert == "action_item_list"
+    (annex,) = plan.annexes
+    assert annex.model.title == "Refs" and annex.source.path.name == "a-refs.yaml"
+    assert annex.model.references[0].model_dump() == {"key": "b-X", "text": "A text", "url": "https://x.org"}
+
+
 def test_a_figure_that_is_only_a_picture_is_a_warning(tmp_path: Path) -> None:
     html = render_html(load_plan(SEED_PLAN))
     shaped = word_shaped(html)

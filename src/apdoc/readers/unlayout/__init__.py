@@ -19,7 +19,7 @@ from typing import Any
 from .assemble import action_item_values, chapter_values, document_values
 from .chapters import Reading, read_chapters
 from .context import Context, local
-from .cover import is_cover, raw_text, read_action, read_cover
+from .cover import is_cover, read_action, read_cover
 from .normalise import normalise
 from .write import write_plan
 
@@ -89,4 +89,4 @@ def _complete(cover: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return cover
 
 
-__all__ = ["ImportResult", "plan_from_xhtml", "raw_text", "write_plan"]
+__all__ = ["ImportResult", "plan_from_xhtml", "write_plan"]

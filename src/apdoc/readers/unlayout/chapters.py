@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .context import Context, classes, local, text_of
+from .context import Context, classes, local
 from .cover import raw_text
 from .inline import BLOCKS, inline_markdown
 from .matrix import read_matrix
@@ -30,7 +30,7 @@ from .shapes import (
 )
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-ANNEX = re.compile(r"^\s*Annex\s+([A-Z]+[0-9]*)\s+–\s+(.*?)\s*$", re.S)
+ANNEX = re.compile(r"^\s*Annex\s+([A-Z]+[0-9]*)\s+[–-]\s+(.*?)\s*$", re.S)
 BLOCK_ID = re.compile(r"^ch-(.+)-b(\d+)-[pi]\d+$")
 REFERENCE = re.compile(r"^\s*\[(b-[^\]\[]+)\]\t?\s*")
 
@@ -284,4 +284,4 @@ def _figure(reading: Reading, section: Section, figure: Any, following: list[Any
     section.content.append({"figure": data})
 
 
-__all__ = ["Reading", "Section", "read_chapters", "text_of"]
+__all__ = ["Reading", "Section", "read_chapters"]

@@ -17,7 +17,7 @@ from lxml import etree
 from markupsafe import escape
 
 from ...richtext import Renderer
-from .context import Context, classes, local, text_of
+from .context import Context, classes, local
 
 BLOCKS = ("p", "ul", "ol", "blockquote")
 _SYNTAX = re.compile(r"([\\`*_\[\]<>!&])")
@@ -218,4 +218,4 @@ def _canon(element: Any, parts: list[str], own_tag: bool = True) -> None:
         parts.append(f"</{tag}>" if tag else "")
 
 
-__all__ = ["block_markdown", "canonical", "inline_markdown", "text_of"]
+__all__ = ["block_markdown", "canonical", "inline_markdown"]

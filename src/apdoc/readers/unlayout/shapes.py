@@ -14,10 +14,10 @@ from .cover import raw_text
 from .inline import block_markdown, canonical, inline_markdown
 
 AP_ID = r"AP[1-9][0-9]*(?:\.[1-9][0-9]*)*"
-STATEMENT = re.compile(rf"^\s*({AP_ID}) – ")
+STATEMENT = re.compile(rf"^\s*({AP_ID}) [–-] ")
 PILLAR = re.compile(r"^(?P<name>.+), refers to action plan (?P<ids>.+)\.$", re.S)
 LEGEND = re.compile(r"^([^\t]+)\t(.+)$", re.S)
-CAPTION = re.compile(r"^\s*(Table|Figure)\s*[0-9]*\s*–\s*(.*?)\s*$", re.S)
+CAPTION = re.compile(r"^\s*(Table|Figure)\s*[0-9]*\s*[–-]\s*(.*?)\s*$", re.S)
 LABELS = {label: name for name, label in TABLE_FIELDS.items()}
 MATRIX_HEAD = ("#", "Point for consideration", "Session Source")
 
@@ -45,15 +45,18 @@ def caption_of(table: Any) -> tuple[str, str] | None:
 
 
 def is_statement(element: Any) -> bool:
-    return local(element) == "p" and ("ap-statement" in classes(element) or bool(STATEMENT.match(text_of(element))))
+    return local(element) == "p" and bool(STATEMENT.match(text_of(element)))
 
 
 def read_statement(ctx: Context, p: Any) -> tuple[str, str]:
     """(AP1.2, the statement as Markdown) from `AP1.2 – statement`."""
     holder = ctx.copy(p)
     match = STATEMENT.match(holder.text or "")
-    ap_id = match.group(1) if match else STATEMENT.match(text_of(p)).group(1)  # type: ignore[union-attr]
-    holder.text = (holder.text or "")[match.end():] if match else holder.text
+    if match is None:  # the id is inside markup (`<strong>AP1.2</strong> – …`): the text as it reads
+        ap_id = STATEMENT.match(text_of(p)).group(1)  # type: ignore[union-attr]  # is_statement said so
+        return ap_id, re.sub(rf"^\W*{re.escape(ap_id)}\W*[–-]\s*", "", inline_markdown(ctx, holder), count=1)
+    ap_id = match.group(1)
+    holder.text = (holder.text or "")[match.end():]
     return ap_id, inline_markdown(ctx, holder)
 
 
