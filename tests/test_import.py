@@ -190,6 +190,26 @@ def test_word_shaped_xhtml_gives_a_plan_with_the_same_text(name: str, numbers: s
     assert texts(again) == texts(etree.fromstring(html.encode("utf-8")))
 
 
+@pytest.mark.parametrize("numbers", ["field", "text"])
+def test_sections_deeper_than_h3_and_titles_starting_with_digits(mini_plan: Path, numbers: str,
+                                                                 tmp_path: Path) -> None:
+    chapter = mini_plan / "chapters" / "1-scope.yaml"
+    data = yaml.safe_load(chapter.read_text(encoding="utf-8"))
+    data["sections"][0]["sections"] = [{"id": "deep", "title": "Deep", "content": ["Level 3"],
+                                        "sections": [{"id": "deeper", "title": "Deeper", "content": ["Level 4"]}]}]
+    data["sections"].append({"id": "results", "title": "2024 results", "content": ["In."]})
+    chapter.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    html = render_html(load_plan(mini_plan))
+    imported(etree.fromstring(html.encode("utf-8")), tmp_path / "ids")
+    assert model_dumps(tmp_path / "ids") == model_dumps(mini_plan)
+    imported(word_shaped(html, heading_numbers=numbers), tmp_path / "word")
+    scope = load_plan(tmp_path / "word").chapters[0].model
+    titles = [(s.title, [(t.title, [u.title for u in t.sections]) for t in s.sections]) for s in scope.sections]
+    # Word shows a heading deeper than the third as Heading 3: only a typed number tells its depth.
+    deep = [("Deep", ["Deeper"])] if numbers == "text" else [("Deep", []), ("Deeper", [])]
+    assert titles == [("Detail", deep), ("2024 results", [])]
+
+
 def test_word_shaped_seed_keeps_its_structure(tmp_path: Path) -> None:
     imported(word_shaped(render_html(load_plan(SEED_PLAN))), tmp_path / "plan")
     plan = load_plan(tmp_path / "plan")

@@ -99,21 +99,21 @@ def _open(reading: Reading, heading: Any, stack: list[Section]) -> Section:
         number = raw_text(first).strip()
         title = (first.tail or "").removeprefix(" ") + "".join(raw_text(c) + (c.tail or "") for c in heading[1:])
     else:
-        number, title = _expected_number(reading, heading, stack), text.strip()
-        if number and re.match(rf"^{re.escape(number)}\s", title):
-            title = title[len(number):].strip()
+        number, title = _typed_number(reading, text.strip(), stack)
     level = number.count(".") + 1 if number else HEADINGS[local(heading)]
     return Section(level, number, {"id": ctx.slug("chapter", wanted, title), "title": title.strip()})
 
 
-def _expected_number(reading: Reading, heading: Any, stack: list[Section]) -> str:
-    """The number apdoc gives the heading (Word's outline numbering is not in the text read)."""
-    level = HEADINGS[local(heading)]
-    parents = [s for s in stack if s.level < level]
-    if not parents:
-        return str(len(reading.chapters) + 1) if not reading.annexes else ""
-    parent = parents[-1]
-    return f"{parent.number}.{len(parent.sections) + 1}" if parent.number else ""
+def _typed_number(reading: Reading, text: str, stack: list[Section]) -> tuple[str, str]:
+    """(the number, the title) of a heading whose number is typed in its text (Word's outline
+    numbering is not in the text read): a number apdoc would give the next heading at some
+    level, so a title that starts with other digits keeps them."""
+    typed = re.match(r"^([0-9]+(?:\.[0-9]+)*)\s+(.*)$", text, re.S)
+    if typed is None:
+        return "", text
+    candidates = {str(len(reading.chapters) + 1)} if not reading.annexes else set()
+    candidates |= {f"{s.number}.{len(s.sections) + 1}" for s in stack if s.number}
+    return (typed.group(1), typed.group(2)) if typed.group(1) in candidates else ("", text)
 
 
 def _flush(reading: Reading, section: Section | None, elements: list[Any]) -> None:
