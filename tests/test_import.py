@@ -308,6 +308,10 @@ def test_unmappable_content_is_a_warning_naming_its_paragraph_and_the_rest_is_wr
     html = render_html(load_plan(MINI_PLAN))
     html = html.replace('<h1 id="ch-scope">', '<p>A stray line</p><h1 id="ch-scope">', 1)
     html = html.replace(">Do the first thing</p>", ">Do the first <sup>2</sup> thing</p>", 1)
+    html = html.replace("<td><p class=\"CoverLabel\">Source:</p></td>",
+                        "<td><p class=\"CoverLabel\">Date:</p></td><td><p>today</p></td></tr><tr>"
+                        "<td><p class=\"CoverLabel\">Source:</p></td>", 1)
+    html = html.replace(">Two bullets:</p>", ">Two <img src='a.png'/>bullets:</p>", 1)
     label = '<tr class="label" id="ap-AP1-learning_and_feedback-label">'
     html = html.replace(label, f'<tr><td colspan="4"><p>Odd row</p></td></tr>{label}', 1)
     root = etree.fromstring(html.encode("utf-8"))
@@ -321,7 +325,10 @@ def test_unmappable_content_is_a_warning_naming_its_paragraph_and_the_rest_is_wr
            "the plan's Markdown; the text is kept" in result.warnings
     assert any('("Odd row"): warning: a row of an action item\'s table under no known label' in w
                for w in result.warnings)
-    assert len(result.warnings) == 3
+    assert any('("Date:"): warning: a cover row \'Date:\' that no cover field holds: left out' in w
+               for w in result.warnings)
+    assert any('("Two bullets:"): warning: a picture in a line of text: left out' in w for w in result.warnings)
+    assert len(result.warnings) == 5
     plan = load_plan(tmp_path / "plan")
     assert plan.summary() == load_plan(MINI_PLAN).summary()
     assert plan.chapters[1].model.considerations[0].point == "Do the first 2 thing"

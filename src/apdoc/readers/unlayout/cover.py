@@ -51,6 +51,8 @@ def read_cover(ctx: Context, table: Any) -> tuple[dict[str, Any], str]:
         if first in _LABELS or (first == "" and label == "contact" and len(cells) == 3):
             label = _LABELS.get(first, label)
         else:
+            if first and any("CoverLabel" in classes(p) for p in _paragraphs(cells[0])):
+                ctx.warn(row, f"a cover row '{first}' that no cover field holds: left out")
             continue
         values = cells[1:]
         if label == "abstract" and values:

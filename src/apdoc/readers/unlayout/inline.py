@@ -74,6 +74,10 @@ class Markdown:
             return self.footnote(child)
         if tag == "del":  # a deleted passage of a marked TD: not in the current text
             return ""
+        if tag == "img":
+            if self.warn:
+                self.ctx.warn(child, "a picture in a line of text: left out (a plan's text holds no pictures)")
+            return ""
         if tag in _UNSAID and self.warn:
             self.ctx.warn(child, f"{_UNSAID[tag]} cannot be written in the plan's Markdown; the text is kept")
         elif (tag in BLOCKS or tag in ("table", "figure")) and self.warn:
