@@ -138,6 +138,17 @@ RICH_MARKDOWN = [
     "snake_case_word and 2*3*4 math, [b-Other] cited",
     "Code with backticks: ``a ` b`` and `` `x` ``",
 ]
+# What Word gives: spaces inside a bold or italic run.
+WORD_RUNS = [("<p>Some <strong>bold </strong>text and<em> it</em>.</p>", "Some **bold** text and *it*."),
+             ("<p><strong>Action:</strong>\tgo</p>", "**Action:**\tgo")]
+
+
+@pytest.mark.parametrize(("xhtml", "markdown"), WORD_RUNS)
+def test_spaces_at_the_ends_of_a_bold_or_italic_run_stand_outside_it(xhtml: str, markdown: str) -> None:
+    from apdoc.readers.unlayout.context import Context
+    from apdoc.readers.unlayout.inline import block_markdown
+
+    assert block_markdown(Context("TD.docx"), [etree.fromstring(xhtml)]) == markdown
 
 
 def test_markdown_as_editors_write_it_comes_back_as_typed(mini_plan: Path, tmp_path: Path) -> None:

@@ -61,9 +61,9 @@ class Markdown:
             return ""
         tag = local(child)
         if tag in ("strong", "b"):
-            return f"**{self.inline(child)}**"
+            return _delimited("**", self.inline(child))
         if tag in ("em", "i"):
-            return f"*{self.inline(child)}*"
+            return _delimited("*", self.inline(child))
         if tag == "code":
             return _code_span("".join(child.itertext()))
         if tag == "a":
@@ -139,6 +139,15 @@ class Markdown:
         rest = self.blocks(blocks)
         loose = any(local(b) == "p" for b in blocks)
         return "\n\n".join(p for p in (first, rest) if p) if loose else "\n".join(p for p in (first, rest) if p)
+
+
+def _delimited(delimiter: str, inner: str) -> str:
+    """`**bold**` with the spaces a Word run often ends in kept outside (`** x**` is no emphasis)."""
+    core = inner.strip()
+    if not core:
+        return inner
+    lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()):]
+    return f"{lead}{delimiter}{core}{delimiter}{trail}"
 
 
 def _code_span(body: str) -> str:
