@@ -294,6 +294,41 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
         _say(line)
 
 
+@cli.command("import")
+@click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="The plan folder to create (it must not exist, or be empty).")
+def import_command(document: Path, out_dir: Path) -> None:
+    """Turn a TD into a new plan folder that validates and rebuilds to the same text.
+
+    Reads a TD apdoc built and one made by hand in Word with the same structure; a .xhtml
+    file is read as apdoc's intermediate XHTML. What cannot be placed in the plan is a
+    warning naming its paragraph; everything else is written, all files or none.
+
+    \b
+    Examples:
+      apdoc import TSAG-TD-123.docx -o plan
+    """
+    from .plan import load_plan
+    from .readers.plan_import import import_plan
+
+    try:
+        imported = import_plan(document, out_dir)
+    except PlanError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+    if not _quiet():
+        for warning in imported.warnings:
+            click.echo(warning, err=True)
+    _say(f"wrote {out_dir}: {len(imported.written)} files")
+    try:  # what the document holds may still break a rule of the plan (an undeclared entity, say)
+        plan = load_plan(out_dir)
+    except PlanError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+    _say(f"{out_dir}: valid: {plan.summary()}")
+
+
 @cli.command()
 @PLAN_OPTION
 @output_options(default_format="docx")

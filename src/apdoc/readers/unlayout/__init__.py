@@ -1,0 +1,92 @@
+"""The intermediate XHTML → plan values → a plan folder: the layout run backwards (`apdoc import`).
+
+Works on the XHTML the layout makes (ids and classes give each element's place in the plan)
+and on XHTML read from a Word file that apdoc never saw, where only tags, the Word style
+names of paragraphs, captions and footnotes remain: there each generated part (the chapter 4
+list, the action item tables, the pillar list, the legend, the matrix) is recognised by its
+shape. What cannot be placed in the plan is a warning naming the paragraph it stands in.
+
+    result = plan_from_xhtml(root, source="TD.docx")   # .files, .warnings
+    write_plan(result, Path("plan"))                     # every file, or none
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from dataclasses import dataclass, field
+from typing import Any
+
+from .assemble import action_item_values, chapter_values, document_values
+from .chapters import Reading, read_chapters
+from .context import Context, local
+from .cover import is_cover, read_action, read_cover
+from .normalise import normalise
+from .write import write_plan
+
+# Wrappers the layout or a reader may put around blocks: their content is read in their place.
+_TRANSPARENT = ("section", "div", "article", "main")
+
+
+@dataclass
+class ImportResult:
+    """The plan read from a document: relative path → the file's values; what could not be read."""
+
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _flatten(parent: Any) -> list[Any]:
+    out: list[Any] = []
+    for child in parent:
+        if not isinstance(child.tag, str):
+            continue
+        if local(child) in _TRANSPARENT:
+            out += _flatten(child)
+        else:
+            out.append(child)
+    return out
+
+
+def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
+    """The plan's files from an intermediate XHTML document (an lxml element: <html> or <body>)."""
+    ctx = Context(source)
+    root = deepcopy(root)  # rewritten by normalise; the caller's tree stays as it is
+    ctx.number_paragraphs(root)
+    normalise(root)
+    body = next((e for e in root.iter() if isinstance(e.tag, str) and local(e) == "body"), root)
+    elements = _flatten(body)
+    reading = Reading(ctx)
+    cover: dict[str, Any] = {}
+    abstract, action = "", None
+    if elements and local(elements[0]) == "table" and is_cover(elements[0]):
+        cover, abstract = read_cover(ctx, elements.pop(0))
+    else:
+        ctx.warnings.append(f"{source}: warning: no cover table first: the cover's fields are placeholders")
+    if elements and local(elements[0]) == "p" and (action := read_action(ctx, elements[0])) is not None:
+        elements.pop(0)
+    reading.cover_title = cover.get("title", "")
+    read_chapters(reading, elements)
+    result = ImportResult(warnings=ctx.warnings)
+    result.files["document.yaml"] = document_values(_complete(cover, ctx), abstract or "[to be written]", action)
+    for n, section in enumerate(reading.chapters, 1):
+        values = chapter_values(section, reading)
+        result.files[f"chapters/{n:02d}-{values['id']}.yaml"] = values
+    for n, section in enumerate(reading.annexes):
+        values = chapter_values(section, reading)
+        result.files[f"annexes/{chr(ord('a') + n) if n < 26 else f'a{n - 25}'}-{values['id']}.yaml"] = values
+    for ap_id, values in action_item_values(reading).items():
+        result.files[f"action-items/{ap_id}.yaml"] = values
+    return result
+
+
+def _complete(cover: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """The required cover fields, as placeholders where the document has none."""
+    for name in ("document_number", "study_period", "meeting", "source", "title"):
+        if not cover.get(name):
+            ctx.warnings.append(f"{ctx.source}: warning: the cover has no {name.replace('_', ' ')}: "
+                                "it reads [to be written]")
+            cover[name] = "[to be written]"
+    return cover
+
+
+__all__ = ["ImportResult", "plan_from_xhtml", "write_plan"]
