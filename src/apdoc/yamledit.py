@@ -15,7 +15,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-from .merge3 import freeze
+from .merge3 import ABSENT, freeze
 
 
 def plain(node: Any) -> Any:
@@ -29,33 +29,40 @@ def plain(node: Any) -> Any:
     return str(node)
 
 
-def update(node: Any, new: Any) -> Any:
-    """`node` changed to hold `new` (in place where it is a collection); the node to keep."""
-    if plain(node) == new:
+def update(node: Any, new: Any, old: Any = ABSENT) -> Any:
+    """`node` changed to hold `new` (in place where it is a collection); the node to keep.
+
+    `old` is what `node` holds in the terms `new` is given in (apply reads both from documents,
+    where a left-out objective, say, reads as the statement); where `old` and `new` agree the
+    node is kept as typed, whatever its form. By default `old` is the node's plain value.
+    """
+    if old is ABSENT:
+        old = plain(node)
+    if old == new:
         return node
-    if isinstance(node, CommentedMap) and isinstance(new, dict):
-        for key in [k for k in node if str(k) not in new]:
+    if isinstance(node, CommentedMap) and isinstance(old, dict) and isinstance(new, dict):
+        for key in [k for k in node if str(k) in old and str(k) not in new]:
             del node[key]
         for key, value in new.items():
-            node[key] = update(node[key], value) if key in node else fresh(value)
+            if old.get(key, ABSENT) != value:
+                node[key] = update(node[key], value, old.get(key, ABSENT)) if key in node else fresh(value)
         return node
-    if isinstance(node, CommentedSeq) and isinstance(new, list):
-        _update_list(node, new)
+    if isinstance(node, CommentedSeq) and isinstance(old, list) and isinstance(new, list) and len(old) == len(node):
+        _update_list(node, old, new)
         return node
     if isinstance(new, str) and isinstance(node, str):
         return _text_like(node, new)
     return fresh(new)
 
 
-def _update_list(node: CommentedSeq, new: list[Any]) -> None:
-    old = [freeze(plain(item)) for item in node]
-    matcher = SequenceMatcher(None, old, [freeze(item) for item in new], autojunk=False)
+def _update_list(node: CommentedSeq, old: list[Any], new: list[Any]) -> None:
+    matcher = SequenceMatcher(None, [freeze(item) for item in old], [freeze(item) for item in new], autojunk=False)
     for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
         if tag == "equal":
             continue
         if tag == "replace" and i2 - i1 == j2 - j1:
             for k in range(i2 - i1):
-                node[i1 + k] = update(node[i1 + k], new[j1 + k])
+                node[i1 + k] = update(node[i1 + k], new[j1 + k], old[i1 + k])
             continue
         del node[i1:i2]
         for k, item in enumerate(new[j1:j2]):
