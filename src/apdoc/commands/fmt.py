@@ -456,6 +456,11 @@ def format_text(text: str, model: type[BaseModel] | None = None, schema: str | N
     data = rt.load(text)
     if data is None:  # empty, or only comments: nothing to lay out
         return text
+    return format_tree(data, rt, model, schema)
+
+
+def format_tree(data: Any, rt: YAML, model: type[BaseModel] | None = None, schema: str | None = None) -> str:
+    """The canonical text of a round-trip tree that `rt` read (and a caller may have edited)."""
     _reorder(data, [model] if model is not None else [], top=True)
     out = _with_schema(_indent_comments(dump(data, rt)), schema)
     trimmed = out.rstrip("\n") + "\n"  # blank lines at the end, unless a |+ block keeps them as text

@@ -1,0 +1,60 @@
+"""Editing a plan file in place: only the lines of changed values change; comments stay."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from apdoc.fmt import format_tree, kind_of, new_yaml, schema_line
+from apdoc.yamledit import plain, update
+
+PLAN = Path(__file__).parent.parent / "plan"
+
+
+def _edited(path: Path, change: Any) -> tuple[str, str]:
+    text = path.read_text(encoding="utf-8")
+    rt = new_yaml()
+    data = rt.load(text)
+    values = plain(data)
+    change(values)
+    update(data, values)
+    model, schema = kind_of(path, PLAN)
+    return text, format_tree(data, rt, model, schema_line(path, PLAN, schema))
+
+
+def _changed_lines(old: str, new: str) -> list[str]:
+    return [line for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def _matrix(values: dict[str, Any]) -> list[dict[str, Any]]:
+    return values["considerations"]
+
+
+def test_a_changed_value_changes_its_line_only() -> None:
+    path = PLAN / "chapters" / "08-considerations.yaml"
+
+    def change(values: dict[str, Any]) -> None:
+        row = _matrix(values)[0]
+        row["point"] = row["point"] + " (edited)"
+
+    old, new = _edited(path, change)
+    changed = _changed_lines(old, new)
+    assert len(changed) == 2 and changed[1].endswith(" (edited)")
+
+
+def test_nothing_changed_gives_the_file_back_byte_for_byte() -> None:
+    for path in sorted(PLAN.rglob("*.yaml")):
+        old, new = _edited(path, lambda values: None)
+        assert new == old, path
+
+
+def test_a_removed_row_takes_its_lines_and_keeps_the_comments_of_others() -> None:
+    path = PLAN / "chapters" / "08-considerations.yaml"
+    old, new = _edited(path, lambda values: _matrix(values).pop(1))
+    removed = [line for line in _changed_lines(old, new) if line.startswith("-")]
+    assert removed and not any(line.startswith("+") for line in _changed_lines(old, new))
+    comments = [line for line in old.splitlines() if line.lstrip().startswith("#")]
+    kept = [line for line in new.splitlines() if line.lstrip().startswith("#")]
+    assert kept == [line for line in comments if "-" + line not in removed]
