@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from apdoc.layout import render_html
-from apdoc.loader import load_yaml
 from apdoc.plan import load_plan
+from apdoc.plan.source import load_yaml
 from apdoc.readers.unlayout import ImportResult, plan_from_xhtml, write_plan
 from apdoc.readers.unlayout.write import file_text
 from apdoc.revisions import mark_changes

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apdoc.merge3 import merge3
+from apdoc.commands.merge3 import merge3
 
 
 def test_change_on_one_side_is_taken() -> None:

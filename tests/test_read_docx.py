@@ -24,7 +24,8 @@ from lxml import etree
 from apdoc.layout import render_html
 from apdoc.plan import load_plan
 from apdoc.readers import DocxError, Revision, read_docx
-from apdoc.writers.docx import _bookmark_name, write_docx
+from apdoc.writers.docx import write_docx
+from apdoc.writers.docx.runs import bookmark_name
 from conftest import MINI_PLAN, SEED_PLAN
 from docx_shape import body_shape
 from test_properties import SENTENCE, write_plan
@@ -47,7 +48,7 @@ def built(plan: Path) -> bytes:
 def anchors_of(html: str) -> dict[str, str]:
     """What the caller passes: bookmark name → element id, for every id of the layout."""
     root = etree.fromstring(html.encode())
-    return {_bookmark_name(el.get("id")): el.get("id") for el in root.iter() if el.get("id")}
+    return {bookmark_name(el.get("id")): el.get("id") for el in root.iter() if el.get("id")}
 
 
 def read(data: bytes, html: str | None = None, **options) -> etree._Element:
@@ -111,11 +112,11 @@ def test_ids_come_from_bookmarks_and_name_the_element_where_they_start() -> None
                 for el in etree.fromstring(html.encode()).iter() if el.get("id")}
     root = read(built(SEED_PLAN), html)
     found = {el.get("id"): el for el in root.find("body").iter() if el.get("id")}
-    bookmarked = {_bookmark_name(i) for i in expected} & {
+    bookmarked = {bookmark_name(i) for i in expected} & {
         el.get(W + "name") for el in document_xml(built(SEED_PLAN)).iter(W + "bookmarkStart")}
     assert len(bookmarked) >= 5  # the writer bookmarks the targets of internal links (tables)
     assert {i for i in found if i != "cover"} == {expected_id for expected_id in expected
-                                                  if _bookmark_name(expected_id) in bookmarked}
+                                                  if bookmark_name(expected_id) in bookmarked}
     for element_id, element in found.items():
         tag, text = expected[element_id]
         assert element.tag == tag, element_id

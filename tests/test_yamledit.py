@@ -6,8 +6,10 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from apdoc.fmt import format_tree, kind_of, new_yaml, schema_line
-from apdoc.yamledit import plain, update
+from apdoc.commands.fmt import format_tree, new_yaml, schema_line
+from apdoc.commands.yamledit import plain, update
+from apdoc.plan.folder import kind_of
+from apdoc.plan.models import FILE_KINDS
 
 PLAN = Path(__file__).parent.parent / "plan"
 
@@ -19,8 +21,8 @@ def _edited(path: Path, change: Any) -> tuple[str, str]:
     values = plain(data)
     change(values)
     update(data, values)
-    model, schema = kind_of(path, PLAN)
-    return text, format_tree(data, rt, model, schema_line(path, PLAN, schema))
+    kind = kind_of(path, PLAN)
+    return text, format_tree(data, rt, FILE_KINDS[kind], schema_line(path, PLAN, kind))
 
 
 def _changed_lines(old: str, new: str) -> list[str]:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from lxml import etree
 
-import apdoc
+from apdoc.defaults import PACKAGED_TEMPLATES
 
-STYLES = Path(apdoc.__file__).parent / "writers" / "docx_parts" / "styles.xml"
+STYLES = PACKAGED_TEMPLATES / "styles.xml"
 SVG = "{http://www.w3.org/2000/svg}"
 INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "span", "code", "br", "ins", "del"}
 

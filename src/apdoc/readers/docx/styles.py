@@ -7,14 +7,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import TypeVar
 
 from lxml import etree
 
+from ...defaults import packaged_template
 from .ns import W, val
 
-APDOC_STYLES = Path(__file__).resolve().parents[2] / "writers" / "docx_parts" / "styles.xml"
+APDOC_STYLES = packaged_template("styles.xml")
 # Styles whose meaning the structure already carries: no class in the XHTML.
 IMPLICIT = {"Normal", "Heading1", "Heading2", "Heading3", "AnnexNoTitle", "TableNotitle", "Figure",
             "FigureNotitle", "Tabletext", "Tablehead", "enumlev1", "enumlev2", "Quotation", "FootnoteText",

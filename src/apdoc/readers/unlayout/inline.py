@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree
 from markupsafe import escape
 
-from ...richtext import Renderer
+from ...layout.prose import Renderer
 from .context import Context, classes, local
 
 BLOCKS = ("p", "ul", "ol", "blockquote")

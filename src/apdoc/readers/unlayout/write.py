@@ -11,8 +11,10 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import PlainScalarString
 
+from ...commands.fmt import dump, format_text, loaded_data, schema_line
 from ...diagnostics import Diagnostic, PlanError, display_path
-from ...fmt import _plain, dump, format_text, kind_of, schema_line
+from ...plan.folder import kind_of
+from ...plan.models import FILE_KINDS
 
 
 def _commented(value: Any) -> Any:
@@ -39,11 +41,12 @@ def file_text(relative: str, values: dict[str, Any]) -> str:
     """One plan file's text: the schema line, then the values in the canonical layout."""
     root = Path("/plan")
     path = root / relative
-    model, schema = kind_of(path, root)
+    schema = kind_of(path, root)
+    model = FILE_KINDS[schema] if schema is not None else None
     line = schema_line(path, root, schema) if schema else None
     text = dump(_commented(values))
     text = format_text(f"{line}\n{text}" if line else text, model, line)
-    if _plain(text, path) != _as_loaded(values):  # pragma: no cover - a bug in apdoc, not the document's
+    if loaded_data(text, path) != _as_loaded(values):  # pragma: no cover - a bug in apdoc, not the document's
         raise PlanError([Diagnostic(relative, 0, 0, "cannot write the values read without changing them "
                                                     "(please report this)")])
     return text
