@@ -13,6 +13,7 @@ import docx
 import pytest
 from lxml import etree
 
+from apdoc.anchors import bookmark_name, read_anchor_properties
 from apdoc.diagnostics import PlanError
 from apdoc.writers.docx import look as look_module
 from apdoc.writers.docx import write_docx
@@ -153,11 +154,11 @@ def test_a_deleted_paragraph_marks_its_paragraph_mark_too() -> None:
     assert gone.findtext("w:del/w:r/w:delText", namespaces=NS) == "gone"
 
 
-def test_an_internal_link_gets_a_bookmark_on_its_target_and_no_other_id_does() -> None:
+def test_every_id_is_a_bookmark_and_an_internal_link_goes_to_its_target() -> None:
     root = document('<h1 id="intro"><span class="number">1</span>Intro</h1><p id="unlinked">x</p>'
                     '<p>See <a href="#intro">clause 1</a>.</p>')
     starts = root.findall(".//w:bookmarkStart", NS)
-    assert len(starts) == 1
+    assert [s.get(w("name")) for s in starts] == [bookmark_name("intro"), bookmark_name("unlinked")]
     heading = starts[0].getparent()
     assert heading.find("w:pPr/w:pStyle", NS).get(w("val")) == look().styles.headings[0]
     assert heading.index(starts[0]) == 1  # right after the paragraph properties
@@ -165,6 +166,22 @@ def test_an_internal_link_gets_a_bookmark_on_its_target_and_no_other_id_does() -
     (link,) = root.iterfind(".//w:hyperlink", NS)
     assert link.get(w("anchor")) == starts[0].get(w("name"))
     assert "".join(link.xpath(".//w:t/text()", namespaces=NS)) == "clause 1"
+
+
+def test_a_table_row_and_cell_are_anchored_in_the_first_paragraph_they_give() -> None:
+    files = parts('<table id="t"><caption>Table <span class="number">1</span> – T</caption>'
+                  '<tbody><tr id="t-r0"><td id="t-r0-c0"><p id="t-p">a</p></td><td id="t-r0-c1"></td></tr></tbody>'
+                  '</table>')
+    root = etree.fromstring(files["word/document.xml"])
+    caption, first_cell, empty_cell = (p for p in root.iter(w("p")) if p.find("w:bookmarkStart", NS) is not None)
+    names = [[s.get(w("name")) for s in p.findall("w:bookmarkStart", NS)] for p in (caption, first_cell, empty_cell)]
+    assert names == [[bookmark_name("t")], [bookmark_name(i) for i in ("t-r0", "t-r0-c0", "t-p")],
+                     [bookmark_name("t-r0-c1")]]
+    custom = etree.fromstring(files["docProps/custom.xml"])
+    properties = {p.get("name"): "".join(p.itertext()) for p in custom}
+    ids, tags = read_anchor_properties(properties)
+    assert ids[bookmark_name("t-r0-c1")] == "t-r0-c1"
+    assert tags == {"t": "table", "t-r0": "tr", "t-r0-c0": "td", "t-p": "p", "t-r0-c1": "td"}
 
 
 def test_an_external_link_is_a_relationship_and_text_is_escaped_by_the_xml_library() -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from ...anchors import read_anchor_properties
 from .blocks import BlockReader
 from .inline import RunReader, build_inline, strip_pieces
 from .locate import describe, number_part, paragraph_number, quote_of
@@ -42,6 +43,10 @@ class Reader:
         self.result.warnings.append(f"{self.package.source}: {where}{quote}: warning: {message}")
 
     def read(self) -> ReadResult:
+        self.result.properties = self._custom_properties()
+        if not self.bookmark_ids:  # an apdoc-built TD says which bookmark anchors which element
+            self.bookmark_ids, tags = read_anchor_properties(self.result.properties)
+            self.element_tags = {**tags, **self.element_tags}
         main = self.package.main
         document = self.package.xml(main)
         body = document.find(W + "body") if document is not None else None
@@ -69,7 +74,6 @@ class Reader:
                                   self._link(anchors), self.warn, positions=self.positions)
         self._head()
         self._body(body)
-        self.result.properties = self._custom_properties()
         return self.result
 
     def _related(self, part: str, kind: str) -> etree._Element | None:

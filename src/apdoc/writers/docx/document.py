@@ -10,12 +10,13 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
+from ...anchors import bookmark_name
 from ...defaults import FIXED_DATE
 from ...links import is_allowed_link
 from .figures import SVG, picture, svg_to_png
 from .look import Caption, look, style_kinds
 from .ooxml import WORD, add, find, make, qname
-from .runs import Annotations, Run, append_runs, bookmark_name
+from .runs import Annotations, Run, append_runs
 
 BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "figure"}
 INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"}
@@ -78,7 +79,6 @@ class Document:
     nums: list[int] = field(default_factory=list)  # abstractNum id of each w:num (numId = index + 1)
     links: list[str] = field(default_factory=list)  # external targets (rId = "rIdLink<n>")
     images: list[bytes] = field(default_factory=list)  # PNG pictures (rId = "rIdImage<n>")
-    targets: set[str] = field(default_factory=set)  # element ids that internal links point to
     sections: int = 0
 
 
@@ -90,7 +90,9 @@ class Writer:
         self.meta = {m.get("name"): m.get("content") or "" for m in root.iter("meta") if m.get("name")}
         self.title = (head.findtext("title") if head is not None else "") or ""
         self.doc = Document()
-        self.doc.targets = {a.get("href")[1:] for a in root.iter("a") if (a.get("href") or "").startswith("#")}
+        # Ids waiting for the next paragraph to carry their bookmark (apdoc.anchors), and all anchored.
+        self.pending_anchors: list[str] = []
+        self.anchored: dict[str, str] = {}  # element id → tag
         self.list_kinds: dict[int, str] = {}
         self.annotations = Annotations(self.meta.get("revision-author") or "apdoc",
                                        self.meta.get("revision-date") or FIXED_DATE)
@@ -132,14 +134,22 @@ class Writer:
         if pending:
             out.append(self.paragraph(pending, ctx.style, rev=ctx.rev))
 
+    def anchor(self, el: etree._Element) -> None:
+        """Anchor `el` by its id in the next paragraph written (its first)."""
+        element_id = el.get("id")
+        if element_id and element_id not in self.anchored:
+            self.anchored[element_id] = el.tag
+            self.pending_anchors.append(element_id)
+
     def block(self, el: etree._Element, ctx: Context, out: Blocks) -> None:
         tag = el.tag
+        self.anchor(el)
         ctx = replace(ctx, rev=revision_of(el, ctx.rev))
         if tag in ("h1", "h2", "h3"):
             self.heading(el, ctx, out)
         elif tag == "p":
             style = style_of(el, "paragraph") or ctx.style
-            out.append(self.paragraph(self.inline_children(el), style, el.get("id"), rev=ctx.rev))
+            out.append(self.paragraph(self.inline_children(el), style, rev=ctx.rev))
         elif tag in ("ul", "ol"):
             self.list_block(el, ctx, out, depth=0, num_id=None)
         elif tag == "blockquote":
@@ -178,7 +188,7 @@ class Writer:
                 runs.extend(self.inline(child, ()))
                 if child.tail:
                     runs.append(Run(child.tail))
-        out.append(self.paragraph(runs, style, el.get("id"), numbering=numbering, rev=ctx.rev))
+        out.append(self.paragraph(runs, style, numbering=numbering, rev=ctx.rev))
 
     def heading_numbering(self) -> int:
         """The numId of the headings' outline numbering (one list for the whole document)."""
@@ -216,21 +226,23 @@ class Writer:
         indent = self.look.indents(ctx.in_table).continuation * (numbering[1] + 1)
         pending: list[Run] = [Run(li.text)] if li.text and li.text.strip() else []
 
-        def flush(runs: list[Run], element_id: str | None = None, rev: str | None = ctx.rev) -> None:
+        def flush(runs: list[Run], rev: str | None = ctx.rev) -> None:
             nonlocal numbered
-            out.append(self.paragraph(runs, style, element_id, numbering=None if numbered else numbering,
+            out.append(self.paragraph(runs, style, numbering=None if numbered else numbering,
                                       indent=indent if numbered else None, rev=rev))
             numbered = True
 
+        self.anchor(li)
+
         for child in li:
             if child.tag in ("ul", "ol", "p") and pending:
-                flush(pending, li.get("id"))
+                flush(pending)
                 pending = []
             if child.tag in ("ul", "ol"):
                 self.list_block(child, ctx, out, depth + 1, numbering[0])
             elif child.tag == "p":
-                element_id = child.get("id") or (li.get("id") if not numbered else None)
-                flush(self.inline_children(child), element_id, revision_of(child, ctx.rev))
+                self.anchor(child)
+                flush(self.inline_children(child), revision_of(child, ctx.rev))
             elif child.tag in BLOCKS:
                 raise vocabulary_error(child.tag, "li")
             else:
@@ -238,7 +250,7 @@ class Writer:
             if child.tail and (child.tail.strip() or child.tag in INLINE):
                 pending.append(Run(child.tail))
         if pending or not numbered:
-            flush(pending, li.get("id") if not numbered else None)
+            flush(pending)
 
     # --- tables ---------------------------------------------------------------
 
@@ -265,8 +277,6 @@ class Writer:
         spans: dict[int, list[int]] = {}  # column → [rows left, colspan] of a rowspan above
         for tr, header, rev in rows:
             table.append(self.table_row(tr, header, replace(ctx, rev=rev), grid, spans))
-        if el.get("id") in self.doc.targets and caption is not None:
-            self.annotations.bookmark(out[-1], el.get("id"))
         out.append(table)
 
     def table_grid(self, el: etree._Element, columns: int, landscape: bool) -> list[int]:
@@ -286,6 +296,7 @@ class Writer:
         if ctx.rev:
             properties.append(self.annotations.revision(ctx.rev))
         row = make("w:tr", None, properties)
+        self.anchor(tr)
         col = 0
         for cell in (c for c in tr if c.tag in ("td", "th")):
             while col in spans:
@@ -309,10 +320,12 @@ class Writer:
         styles = self.look.styles
         style = style_of(cell, "paragraph") or (styles.table_head if cell.tag == "th" else styles.table_text)
         content: Blocks = []
+        self.anchor(cell)
         self.blocks(cell, Context(style, True, ctx.landscape, ctx.rev), content)
-        if cell.get("id") and content and cell.get("id") in self.doc.targets:
-            self.annotations.bookmark(content[0], cell.get("id"))
-        row.append(make("w:tc", None, properties, *(content or [make("w:p")])))
+        if not content:  # a cell holds at least one paragraph: an empty one, anchored
+            content.append(make("w:p"))
+            self.flush_anchors(content[0])
+        row.append(make("w:tc", None, properties, *content))
         return col + span
 
     # --- figures --------------------------------------------------------------
@@ -328,11 +341,11 @@ class Writer:
         caption = el.find("figcaption")
         if caption is not None:
             out.append(self.paragraph(self.inline_children(caption), self.caption_look(caption).style,
-                                      el.get("id"), rev=ctx.rev))
+                                      rev=ctx.rev))
 
     # --- paragraphs and inline content ------------------------------------------
 
-    def paragraph(self, runs: list[Run], style: str, element_id: str | None = None,
+    def paragraph(self, runs: list[Run], style: str,
                   numbering: tuple[int, int] | None = None, indent: int | None = None,
                   rev: str | None = None) -> etree._Element:
         """A paragraph; `rev` marks it wholly inserted or deleted, paragraph mark included;
@@ -349,9 +362,13 @@ class Writer:
             add(properties, "w:rPr").append(self.annotations.revision(rev))
         paragraph = make("w:p", None, properties)
         append_runs(paragraph, runs, self.annotations)
-        if element_id and element_id in self.doc.targets:
-            self.annotations.bookmark(paragraph, element_id)
+        self.flush_anchors(paragraph)
         return paragraph
+
+    def flush_anchors(self, paragraph: etree._Element) -> None:
+        if self.pending_anchors:
+            self.annotations.bookmark(paragraph, self.pending_anchors)
+            self.pending_anchors = []
 
     def inline_children(self, el: etree._Element, rev: str | None = None) -> list[Run]:
         runs: list[Run] = [Run(el.text, rev=rev)] if el.text else []
@@ -416,7 +433,10 @@ class Writer:
         number = len(self.doc.footnotes) + 1
         reference = Run("", (f"rStyle:{self.look.styles.footnote_reference}",), kind="footnoteRef")
         runs = [reference, Run("\t"), *self.inline_children(span)]
+        waiting, self.pending_anchors = self.pending_anchors, []  # the body's next paragraph keeps these
+        self.anchor(span)
         paragraph = self.paragraph(runs, self.look.styles.footnote_text, rev=rev)
+        self.pending_anchors = waiting
         self.doc.footnotes.append(make("w:footnote", {"w:id": number}, paragraph))
         return number
 

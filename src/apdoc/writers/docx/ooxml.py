@@ -26,6 +26,8 @@ NAMESPACES = {
     "xsi": "http://www.w3.org/2001/XMLSchema-instance",
     "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
     "xml": "http://www.w3.org/XML/1998/namespace",
+    "cup": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
 }
 # The namespaces declared on the root of every WordprocessingML part, in this order.
 WORD = {prefix: NAMESPACES[prefix] for prefix in ("w", "r", "wp", "a", "pic")}

@@ -8,6 +8,7 @@ import zipfile
 
 from lxml import etree
 
+from ...anchors import anchor_properties
 from . import parts
 from .document import FIXED_DATE, Writer
 from .look import styles_part, theme_part
@@ -28,6 +29,7 @@ def write_docx(html: str) -> bytes:
         ("_rels/.rels", serialize(parts.package_relationships())),
         ("docProps/core.xml", serialize(core)),
         ("docProps/app.xml", serialize(parts.app_properties())),
+        ("docProps/custom.xml", serialize(parts.custom_properties(build_facts(meta, writer.anchored)))),
         ("word/document.xml", document),
         ("word/_rels/document.xml.rels", serialize(parts.document_relationships(doc.links, len(doc.images)))),
         ("word/styles.xml", styles_part()),
@@ -41,6 +43,16 @@ def write_docx(html: str) -> bytes:
         *((f"word/media/image{n}.png", png) for n, png in enumerate(doc.images, 1)),
     ]
     return zip_parts(files)
+
+
+def build_facts(meta: dict[str, str], anchored: dict[str, str]) -> dict[str, str]:
+    """What `apdoc apply` needs to know of this TD: the layout's `apdoc-*` facts (the plan it was
+    built from), who made the build's own revision marks and when, and the anchors' map."""
+    facts = {name: value for name, value in meta.items() if name.startswith("apdoc-") and value}
+    if "revision-author" in meta:
+        facts["apdoc-revision-author"] = meta["revision-author"]
+        facts["apdoc-revision-date"] = meta.get("revision-date") or FIXED_DATE
+    return {**facts, **anchor_properties(anchored.items())}
 
 
 def zip_parts(files: list[tuple[str, bytes]]) -> bytes:

@@ -21,6 +21,7 @@ CONTENT_TYPES = {
     "/word/header2.xml": WORD_ML + "header+xml",
     "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
     "/docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+    "/docProps/custom.xml": "application/vnd.openxmlformats-officedocument.custom-properties+xml",
     "/word/fontTable.xml": WORD_ML + "fontTable+xml",
     "/word/theme/theme1.xml": "application/vnd.openxmlformats-officedocument.theme+xml",
 }
@@ -149,6 +150,7 @@ def package_relationships() -> etree._Element:
         ("rId1", REL_TYPE + "officeDocument", "word/document.xml", False),
         ("rId2", package + "core-properties", "docProps/core.xml", False),
         ("rId3", REL_TYPE + "extended-properties", "docProps/app.xml", False),
+        ("rId4", REL_TYPE + "custom-properties", "docProps/custom.xml", False),
     ])
 
 
@@ -172,6 +174,22 @@ def core_properties(title: str, author: str, keywords: str, date: str) -> etree.
 def app_properties() -> etree._Element:
     root = make("ep:Properties", nsmap={None: NAMESPACES["ep"]})
     add(root, "ep:Application", text="apdoc")
+    return root
+
+
+# Word keeps a custom property's text whole up to 255 characters: longer values are cut into parts.
+PROPERTY_TEXT_LIMIT = 255
+# The format id every custom property of a document carries (ECMA-376 Part 1, 22.3.2.2).
+CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def custom_properties(properties: dict[str, str]) -> etree._Element:
+    """docProps/custom.xml: apdoc's build facts, which Word and LibreOffice keep through edits
+    (File ▸ Properties ▸ Custom), so that `apdoc apply` knows what a TD was built from."""
+    root = make("cup:Properties", nsmap={None: NAMESPACES["cup"], "vt": NAMESPACES["vt"]})
+    for pid, (name, value) in enumerate(sorted(properties.items()), start=2):
+        prop = add(root, "cup:property", {"fmtid": CUSTOM_FMTID, "pid": pid, "name": name})
+        add(prop, "vt:lpwstr", text=value)
     return root
 
 

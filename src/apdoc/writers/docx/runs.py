@@ -5,12 +5,12 @@ tracked changes' id sequence."""
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from dataclasses import dataclass
 
 from lxml import etree
 
+from ...anchors import bookmark_name
 from .look import look
 from .ooxml import make, qname
 
@@ -31,13 +31,6 @@ class Run:
     field: str = ""  # kind "seq": the sequence's name (Table, Figure); text is its current value
 
 
-def bookmark_name(element_id: str) -> str:
-    """A Word bookmark name (at most 40 characters, no hyphens) that stays unique per id."""
-    clean = re.sub(r"[^A-Za-z0-9_]", "_", element_id)[:28]
-    digest = hashlib.sha1(element_id.encode("utf-8")).hexdigest()[:8]
-    return f"_{clean}_{digest}"
-
-
 class Annotations:
     """Bookmarks and tracked changes: one id sequence, one author and date for every change."""
 
@@ -52,15 +45,16 @@ class Annotations:
         """An empty w:ins or w:del (a row's or a paragraph mark's change); runs go inside it."""
         return make(f"w:{kind}", {"w:id": self.next_id(), "w:author": self.author, "w:date": self.date})
 
-    def bookmark(self, block: etree._Element, element_id: str) -> None:
-        """Wrap a paragraph's content in a bookmark named after an element id (a table: none)."""
-        number = self.next_id()
+    def bookmark(self, block: etree._Element, element_ids: list[str]) -> None:
+        """Wrap a paragraph's content in bookmarks named after element ids (outermost first)."""
         if block.tag != qname("w:p"):
             return
-        start = make("w:bookmarkStart", {"w:id": number, "w:name": bookmark_name(element_id)})
-        has_properties = len(block) and block[0].tag == qname("w:pPr")
-        block.insert(1 if has_properties else 0, start)
-        block.append(make("w:bookmarkEnd", {"w:id": number}))
+        at = 1 if len(block) and block[0].tag == qname("w:pPr") else 0
+        for element_id in element_ids:
+            number = self.next_id()
+            block.insert(at, make("w:bookmarkStart", {"w:id": number, "w:name": bookmark_name(element_id)}))
+            at += 1
+            block.append(make("w:bookmarkEnd", {"w:id": number}))
 
 
 def run_properties(props: tuple[str, ...]) -> etree._Element | None:
