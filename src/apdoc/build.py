@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic, PlanError, display_path
 from .layout.render import render_html
 from .output import Inputs, refuse_inputs, write_atomic
 from .plan.load import Plan, load_plan
-from .plan.versions import plan_date
+from .plan.versions import plan_date, plan_facts
 from .writers import writer
 
 
@@ -43,7 +43,8 @@ def marked_html(
     templates = template_dir or templates_beside(plan.root)  # the current look for both
     if earlier is None:
         earlier = start_earlier_layout(compare_to, plan.root, template_dir)
-    after = render_html(plan, templates, revision_marks=compare_to, date=plan_date(plan.root))
+    after = render_html(plan, templates, revision_marks=compare_to, date=plan_date(plan.root),
+                        facts=plan_facts(plan.root))
     outcome, value = earlier()
     if outcome == "error":
         raise PlanError([Diagnostic(**d) for d in value])
@@ -114,7 +115,7 @@ def build_formats(
     # Before anything is laid out or written: no output may replace a file the build reads.
     refuse_inputs(paths.values(), Inputs.of_build(plan_dir, template_dir, compare_to))
     if compare_to is None:
-        html = render_html(plan, template_dir, date=plan_date(plan.root))
+        html = render_html(plan, template_dir, date=plan_date(plan.root), facts=plan_facts(plan.root))
     else:
         html = marked_html(plan, compare_to, template_dir, author, date, earlier)
     written = []

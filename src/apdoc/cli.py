@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__, terminal
-from .diagnostics import Diagnostic, PlanError
+from .diagnostics import Diagnostic, PlanError, display_path
 from .options import CheckedGroup, revision_date
 from .writers import WRITERS, writer
 
@@ -312,21 +312,59 @@ def import_command(document: Path, out_dir: Path) -> None:
     from .plan import load_plan
     from .readers.plan_import import import_plan
 
-    try:
-        imported = import_plan(document, out_dir)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    imported = import_plan(document, out_dir)
     if not _quiet():
         for warning in imported.warnings:
             click.echo(warning, err=True)
     _say(f"wrote {out_dir}: {len(imported.written)} files")
-    try:  # what the document holds may still break a rule of the plan (an undeclared entity, say)
-        plan = load_plan(out_dir)
-    except PlanError as exc:
-        _report(exc.diagnostics)
-        sys.exit(1)
+    plan = load_plan(out_dir)  # what the document holds may still break a rule of the plan
     _say(f"{out_dir}: valid: {plan.summary()}")
+
+
+@cli.command("apply")
+@click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
+@PLAN_OPTION
+@click.option("--base", "base_ref", metavar="REF",
+              help="What the TD said before the edits: the git revision (or folder) of the plan it was built "
+                   "from [default: as the TD records it, else its tracked changes rejected].")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option("--format", "style", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="How to report what was not applied.")
+@click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="The templates the TD was built with [default: templates/ beside the plan].")
+def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run: bool, style: str,
+                  template_dir: Path | None) -> None:
+    """Write the edits made to a TD in Word or LibreOffice back into the plan's YAML, in place.
+
+    DOCUMENT is a TD apdoc built (clean or with revision marks), edited with or without Track
+    Changes. Only the values that changed are rewritten; comments and layout stay. A value also
+    changed in the plan since the build is a conflict: the plan's stays and both are shown.
+    Edits with no place in the plan (a number, Figure 1) are reported. Exit 0 when every edit
+    was applied, 1 when one was not, 2 on wrong usage.
+
+    \b
+    Examples:
+      apdoc apply build/TD-edited.docx --dry-run
+      apdoc apply TD-after-meeting.docx --base seed
+    """
+    from .commands.apply import apply_document, write_applied
+
+    click.get_current_context().obj["style"] = style
+    applied = apply_document(document, plan_dir, base_ref, template_dir)
+    _say(f"{display_path(document)}: the edits since {applied.base}")
+    for change in applied.changes:
+        _say(f"  {change}")
+    if not dry_run:
+        write_applied(applied)
+    verb = "would change" if dry_run else "wrote"
+    for path, line in applied.written:
+        _say(f"{verb} {path}:{line}")
+    if applied.problems:
+        _report(applied.problems, style)
+    if not applied.written and not applied.problems:
+        _say("nothing to apply: the plan already says what the document says")
+    if applied.problems:
+        sys.exit(1)
 
 
 @cli.command()

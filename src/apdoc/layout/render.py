@@ -203,13 +203,14 @@ def stylesheet(template_dir: Path | None) -> str:
 
 def render_html(
     plan: Plan, template_dir: Path | None = None, *, date: str = FIXED_DATE,
-    revision_marks: str | None = None,
+    revision_marks: str | None = None, facts: dict[str, str] | None = None,
 ) -> str:
     """The intermediate XHTML document of the plan.
 
     `template_dir`: a folder whose templates (and td.css) override the packaged ones;
     by default `templates/` beside the plan folder. `revision_marks`: the name of the earlier
-    version a marked build compares against (the cover says so).
+    version a marked build compares against (the cover says so). `facts`: what the TD records
+    of its making (`<meta name="apdoc-…">`: the plan's digest and commit).
     """
     if template_dir is None:
         template_dir = templates_beside(plan.root)
@@ -221,6 +222,7 @@ def render_html(
             stylesheet=Markup(stylesheet(template_dir).replace("</", "<\\/")),
             date=date,
             revision_marks=revision_marks,
+            facts=facts or {},
         )
     except TemplateError as exc:
         raise PlanError([_template_diagnostic(exc, template_dir)]) from None

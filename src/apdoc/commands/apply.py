@@ -1,0 +1,344 @@
+"""`apdoc apply`: a meeting's edits to a TD, written back into the plan's YAML in place.
+
+Three readings of the plan are compared, field by field (commands/merge3.py):
+
+- *theirs*: the edited TD with every tracked change accepted;
+- *base*: what the TD said before the meeting — the plan it was built from (recorded in the
+  TD's custom properties: its digest and git commit; or `--base REF`), else the TD with the
+  meeting's tracked changes rejected (the build's own marks, by the author and date it records,
+  stay accepted);
+- *ours*: the plan on disk now.
+
+Each is read the same way, as a DOCX through the reader and the layout run backwards
+(readers/), so that the three differ only where the text does. A value changed only in the
+document is written; changed in both differently, it is a conflict and the plan keeps its value.
+The files are then edited in place (commands/yamledit.py: untouched values keep their lines,
+comments and quoting), the result is validated, and written all or none. Whatever the document
+changed that the new plan does not show (an edit to a generated number, say) is reported as
+not applied, with the paragraph it stands in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic, PlanError, display_path
+from ..layout.render import render_html
+from ..output import write_atomic
+from ..plan.folder import Plan
+from ..plan.load import load_plan
+from ..plan.models import FILE_KINDS
+from ..plan.versions import earlier_version, plan_digest
+from ..readers.docx import DocxError, ReadResult, Revision, read_docx
+from ..readers.unlayout import plan_from_xhtml
+from ..writers.docx import write_docx
+from .diff import Change, diff_plans
+from .fmt import format_tree, new_yaml, schema_line
+from .merge3 import IDENTITY_KEYS, Conflict, merge3
+from .yamledit import update
+
+FOLDERS = ("chapters", "annexes", "action-items")
+MAX_DOCX_BYTES = 256 * 1024 * 1024
+BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "caption", "figcaption")
+Tree = dict[str, Any]
+
+
+@dataclass
+class Applied:
+    """What `apply` found and did: changes in the plan's terms, the files and lines written, the
+    edits not applied (conflicts, unmapped), and how the base was chosen."""
+
+    changes: list[Change] = field(default_factory=list)
+    written: list[tuple[str, int]] = field(default_factory=list)  # file, first changed line
+    problems: list[Diagnostic] = field(default_factory=list)
+    base: str = ""
+    files: dict[Path, bytes] = field(default_factory=dict)
+
+
+@dataclass
+class Reading:
+    tree: Tree
+    xhtml: Any
+    result: ReadResult | None = None
+
+
+def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
+                   template_dir: Path | None = None) -> Applied:
+    """Work out the edits of `document` to the plan in `plan_dir`; nothing is written here."""
+    shown = display_path(document)
+    data = _read_bytes(document, shown)
+    ours_plan = load_plan(plan_dir)
+    theirs = _read(data, shown)
+    ours = _reading_of(ours_plan, template_dir, shown)
+    base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir)
+    merged = merge3(base.tree, ours.tree, theirs.tree)
+    out = Applied(base=how)
+    out.problems += [_conflict(c, ours_plan) for c in merged.conflicts]
+    out.problems += _whole_items(base.tree, ours.tree, merged.value)
+    texts = _edited_files(ours_plan, ours.tree, merged.value)
+    if texts:
+        new_plan = _validated(plan_dir, texts)
+        out.changes = [c for c in diff_plans(ours_plan, new_plan) if not c.layout_only]
+        out.files = {path: text.encode("utf-8") for path, text in texts.items()}
+        out.written = [(display_path(path), _first_changed_line(path, text)) for path, text in texts.items()]
+        merged_reading = _reading_of(new_plan, template_dir, shown)
+    else:
+        merged_reading = ours
+    conflicting = [_quote(c.theirs) for c in merged.conflicts]
+    out.problems += [d for d in _unmapped(shown, base, theirs, merged_reading)
+                     if not any(quote.strip("“”…") in d.message for quote in conflicting)]
+    return out
+
+
+def write_applied(applied: Applied) -> None:
+    """Write every edited file, or none: a failure part-way puts back the ones already written."""
+    done: list[tuple[Path, bytes]] = []
+    try:
+        for path, data in applied.files.items():
+            old = path.read_bytes()
+            write_atomic(path, data)
+            done.append((path, old))
+    except BaseException:
+        for path, old in done:
+            write_atomic(path, old)
+        raise
+
+
+# --- readings -------------------------------------------------------------------------------
+
+
+def _read_bytes(document: Path, shown: str) -> bytes:
+    try:
+        if document.stat().st_size > MAX_DOCX_BYTES:
+            raise PlanError([Diagnostic(shown, 0, 0, f"larger than {MAX_DOCX_BYTES >> 20} MB: not read")])
+        return document.read_bytes()
+    except OSError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
+
+
+def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = None) -> Reading:
+    try:
+        result = read_docx(data, source=shown, accept=accept)
+    except DocxError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
+    return Reading(_tree(plan_from_xhtml(result.xhtml, source=shown).files), result.xhtml, result)
+
+
+def _reading_of(plan: Plan, template_dir: Path | None, shown: str) -> Reading:
+    """The plan as the TD built from it reads back: the same road as the edited document's."""
+    return _read(write_docx(render_html(plan, template_dir)), shown)
+
+
+def _tree(files: dict[str, dict[str, Any]]) -> Tree:
+    """An import's files → one tree keyed by what identifies each file (its id), not its name."""
+    tree: Tree = {"document": files.get("document.yaml", {}), **{folder: [] for folder in FOLDERS}}
+    for relative in sorted(files, key=_natural):
+        folder = relative.split("/", 1)[0]
+        if folder in FOLDERS:
+            tree[folder].append(files[relative])
+    return tree
+
+
+def _natural(name: str) -> list[Any]:
+    return [int(part) if part.isascii() and part.isdigit() else part for part in re.split(r"([0-9]+)", name)]
+
+
+def _is_build_mark(properties: dict[str, str]) -> Callable[[Revision], bool]:
+    """The revision marks a `--compare-to` build made itself: by the author, on the date, it records."""
+    author, date = properties.get("apdoc-revision-author"), properties.get("apdoc-revision-date")
+    return lambda r: author is not None and r.author == author and r.date == date
+
+
+def _base(data: bytes, shown: str, theirs: Reading, ours: Reading, plan: Plan, base_ref: str | None,
+          template_dir: Path | None) -> tuple[Reading, str]:
+    if base_ref is not None:
+        with earlier_version(base_ref, plan.root) as version:
+            return _reading_of(version.plan, template_dir, shown), f"the plan at {base_ref} (--base)"
+    properties = theirs.result.properties if theirs.result else {}
+    digest, commit = properties.get("apdoc-plan-digest"), properties.get("apdoc-plan-commit")
+    if digest and digest == plan_digest(plan.root):
+        return ours, "the plan as it is, which the TD was built from"
+    if digest and commit:
+        try:
+            with earlier_version(commit, plan.root) as version:
+                if plan_digest(version.plan.root) == digest:
+                    return _reading_of(version.plan, template_dir, shown), f"the plan at {commit[:12]}, " \
+                                                                           "which the TD was built from"
+        except PlanError:
+            pass  # not in this repository (a clone without that history): fall back to the marks
+    build_mark = _is_build_mark(properties)
+    revisions = theirs.result.revisions if theirs.result else []
+    if any(not build_mark(r) for r in revisions):
+        return _read(data, shown, accept=build_mark), "the TD with the meeting's tracked changes rejected"
+    raise PlanError([Diagnostic(shown, 0, 0, "cannot tell what the TD said before it was edited: it names no "
+                                "plan found here and has no tracked changes; give --base REF (the revision "
+                                "of the plan it was built from)")])
+
+
+# --- writing the merged values into the files ---------------------------------------------
+
+
+def _ours_files(plan: Plan) -> dict[tuple[str, str], Path]:
+    """(folder, id) → the plan file holding it; ("document", "") for document.yaml."""
+    files = {("document", ""): plan.document.source.path}
+    for folder, loaded in (("chapters", plan.chapters), ("annexes", plan.annexes), ("action-items", plan.action_items)):
+        files.update({(folder, item.model.id): item.source.path for item in loaded})
+    return files
+
+
+def _by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {str(item.get("id")): item for item in items}
+
+
+def _edited_files(plan: Plan, ours: Tree, merged: Tree) -> dict[Path, str]:
+    """The new text of every plan file whose values the merge changed."""
+    texts: dict[Path, str] = {}
+    for (folder, ident), path in _ours_files(plan).items():
+        if folder == "document":
+            old, new = ours["document"], merged["document"]
+        else:
+            old, new = _by_id(ours[folder]).get(ident), _by_id(merged[folder]).get(ident)
+        if old is None or new is None or old == new:
+            continue
+        rt = new_yaml()
+        data = rt.load(path.read_text(encoding="utf-8"))
+        update(data, new, old)
+        kind = "document" if folder == "document" else ("action-item" if folder == "action-items" else "chapter")
+        text = format_tree(data, rt, FILE_KINDS[kind], schema_line(path, plan.root, kind))
+        if text != path.read_text(encoding="utf-8"):
+            texts[path] = text
+    return texts
+
+
+def _validated(plan_dir: Path, texts: dict[Path, str]) -> Plan:
+    """The plan with the edits, checked in a copy: an edit that breaks the plan is not written."""
+    with tempfile.TemporaryDirectory(prefix="apdoc-apply-") as tmp:
+        copy = Path(tmp) / "plan"
+        shutil.copytree(plan_dir, copy, symlinks=False)
+        for path, text in texts.items():
+            (copy / path.relative_to(plan_dir)).write_text(text, encoding="utf-8")
+        try:
+            plan = load_plan(copy)
+        except PlanError as exc:
+            prefix = display_path(copy)
+            raise PlanError([Diagnostic(d.path.replace(prefix, display_path(plan_dir), 1), d.line, d.col,
+                                        f"{d.message} (after the document's edits; nothing written)")
+                             for d in exc.diagnostics]) from None
+        plan.root = plan_dir
+    return plan
+
+
+def _first_changed_line(path: Path, text: str) -> int:
+    old = path.read_text(encoding="utf-8").splitlines()
+    for op, i1, _i2, _j1, _j2 in difflib.SequenceMatcher(None, old, text.splitlines(), autojunk=False).get_opcodes():
+        if op != "equal":
+            return i1 + 1
+    return 1
+
+
+# --- what was not applied -----------------------------------------------------------------
+
+
+def _label(path: tuple[Any, ...]) -> str:
+    return " · ".join(str(part) for part in path)
+
+
+def _quote(value: Any) -> str:
+    text = " ".join(str(value).split()) if value is not None else ""
+    return f"“{text[:77]}…”" if len(text) > 80 else f"“{text}”"
+
+
+def _conflict(conflict: Conflict, plan: Plan) -> Diagnostic:
+    where, line, col = _located(conflict.path, plan)
+    return Diagnostic(where, line, col, f"conflict: {_label(conflict.path)}: the document has "
+                      f"{_quote(conflict.theirs)}, the plan now has {_quote(conflict.ours)} (both changed "
+                      f"{_quote(conflict.base)}); the plan's is kept")
+
+
+def _located(path: tuple[Any, ...], plan: Plan) -> tuple[str, int, int]:
+    """The file, line and column of the value a merge path names (ids of keyed rows → their index)."""
+    loaded = {("document", ""): plan.document}
+    for folder, items in (("chapters", plan.chapters), ("annexes", plan.annexes), ("action-items", plan.action_items)):
+        loaded.update({(folder, item.model.id): item for item in items})
+    head = ("document", "") if path[:1] == ("document",) else (path[0], str(path[1])) if len(path) > 1 else None
+    if head not in loaded:
+        return display_path(plan.root), 0, 0
+    source = loaded[head].source
+    rest = path[1:] if head[0] == "document" else path[2:]
+    data, loc = source.data, []
+    for part in rest:
+        if isinstance(data, list) and not isinstance(part, int):
+            index = next((i for i, item in enumerate(data) if isinstance(item, dict)
+                          and any(str(item.get(k)) == str(part) for k in IDENTITY_KEYS)), None)
+            if index is None:
+                break
+            part = index
+        inside_dict = isinstance(data, dict) and part in data
+        if inside_dict or (isinstance(data, list) and isinstance(part, int) and part < len(data)):
+            loc.append(part)
+            data = data[part]
+        else:
+            break
+    line, col = source.position(tuple(loc))
+    return source.shown, line, col
+
+
+def _whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
+    """A chapter or action item added or removed in the document is reported, not written: a new
+    file's name and place are the editor's to choose (`apdoc new action`)."""
+    found = []
+    for folder in FOLDERS:
+        had, has = set(_by_id(ours[folder])), set(_by_id(merged[folder]))
+        for ident in sorted(has - had):
+            found.append(Diagnostic(f"{folder}/{ident}", 0, 0, "not applied: the document adds it; create its file "
+                                    "(apdoc new action …, or a new chapter file) and apply again"))
+        for ident in sorted(had - has):
+            found.append(Diagnostic(f"{folder}/{ident}", 0, 0, "not applied: the document removes it; remove its "
+                                    "file if that was meant"))
+    return found
+
+
+def _blocks(xhtml: Any) -> list[tuple[str, str]]:
+    """(text, paragraph number) of each block of text in a reading, numbers aside."""
+    found = []
+    for el in xhtml.iter(*BLOCK_TAGS):
+        if el.tag == "li" and el.find("p") is not None:
+            continue
+        text = " ".join("".join(t for t in _texts(el)).split())
+        if text:
+            found.append((text, el.get("data-paragraph", "")))
+    return found
+
+
+def _texts(el: Any) -> list[str]:
+    out = [el.text or ""] if not (el.get("class") or "").split().count("number") else []
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in ("ul", "ol", "p"):
+            out += _texts(child)
+        out.append(child.tail or "")
+    return out
+
+
+def _unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading) -> list[Diagnostic]:
+    """Blocks the document changed that the plan, after the merge, still does not say."""
+    theirs_blocks = _blocks(theirs.xhtml)
+    texts = [text for text, _ in theirs_blocks]
+    edited = _changed(texts, [text for text, _ in _blocks(base.xhtml)])
+    missing = _changed(texts, [text for text, _ in _blocks(merged.xhtml)])
+    return [Diagnostic(shown, 0, 0, f"paragraph {theirs_blocks[i][1] or '?'} ({_quote(texts[i])}): not applied: "
+                       "this edit has no place in the plan (generated text, such as a number or Figure 1, or a "
+                       "conflict above); make it in the plan's YAML", severity="warning")
+            for i in sorted(edited & missing)]
+
+
+def _changed(texts: list[str], other: list[str]) -> set[int]:
+    matcher = difflib.SequenceMatcher(None, texts, other, autojunk=False)
+    return {i for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op != "equal" for i in range(i1, i2)}
+
