@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PLAN   ?= plan
 
-.PHONY: all build test lint bench fuzz schema system clean ci-system ci-validate ci-fmt-check ci-diff
+.PHONY: all build test lint bench fuzz schema system test-system clean ci-system ci-validate ci-fmt-check ci-diff
 
 all: build
 
@@ -46,7 +46,24 @@ build: $(STAMP) system
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
-test: $(STAMP) lint
+# The tests resolve tracked changes and edit TDs in LibreOffice (through its Python bridge,
+# python3-uno): installed when missing and when we may, as `system` installs fonts.
+test-system: system
+	@missing=""; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing$$missing (LibreOffice, for the tests that open TDs in a real editor)"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 \
+	      || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)) \
+	      || echo "make: could not install$$missing; the LibreOffice tests will fail under CI=true"; \
+	  else \
+	    echo "make: missing for the LibreOffice tests:$$missing (Debian: sudo apt-get install$$missing)"; \
+	  fi; \
+	fi
+
+test: $(STAMP) lint test-system
 	$(BIN)/python -m pytest
 
 fuzz: $(STAMP)
