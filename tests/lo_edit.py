@@ -1,10 +1,13 @@
 """Edit a DOCX in LibreOffice with Record Changes on, as an editor at a meeting would, and save
 it as "MS Word 2007 XML". Run with a Python that has LibreOffice's UNO bridge (python3-uno):
 
-    /usr/bin/python3 tests/lo_edit.py TD.docx edited.docx
+    /usr/bin/python3 tests/lo_edit.py TD.docx edited.docx [read|apply]
 
-The edits: a word replaced in a list item, a new paragraph typed after chapter 1's first
-paragraph, a list item deleted with its paragraph mark, a footnote's text edited.
+The `read` edits (the default; tests/test_read_docx.py): a word replaced in a list item, a new
+paragraph typed after chapter 1's first paragraph, a list item deleted with its paragraph mark,
+a footnote's text edited. The `apply` edits (tests/test_apply.py): a word in an action item's
+field, two words in the first footnote, a new paragraph in chapter 3, chapter 3's last list item
+deleted with the mark before it.
 """
 
 from __future__ import annotations
@@ -54,7 +57,46 @@ def edit(doc: object) -> None:  # a UNO text document
     text.insertString(cursor, " (edited)", False)
 
 
-def main(source: str, target: str) -> None:
+def replace_in(text: object, old: str, new: str) -> None:  # a UNO text (a footnote's)
+    """`old` → `new` inside a text that document search does not reach: cursor moves by characters."""
+    where = text.getString().index(old)
+    cursor = text.createTextCursor()
+    cursor.gotoStart(False)
+    cursor.goRight(where, False)
+    cursor.goRight(len(old), True)
+    cursor.setString(new)
+
+
+def delete_paragraph_with_mark_before(doc: object, needle: str) -> None:
+    item = find(doc, needle)
+    cursor = item.getText().createTextCursorByRange(item.getStart())
+    cursor.gotoStartOfParagraph(False)
+    cursor.gotoPreviousParagraph(False)
+    cursor.gotoEndOfParagraph(False)
+    cursor.gotoNextParagraph(True)
+    cursor.gotoEndOfParagraph(True)  # the mark before the item and the item's text: the item goes
+    cursor.setString("")
+
+
+def edit_for_apply(doc: object) -> None:  # a UNO text document
+    found = find(doc, "propositions to enhance value in the work")
+    cursor = found.getText().createTextCursorByRange(found.getStart())
+    cursor.goRight(len("propositions to "), False)
+    cursor.goRight(len("enhance"), True)
+    cursor.setString("raise")
+    replace_in(doc.getFootnotes().getByIndex(0).getText(), "telecommunication problems", "ICT problems")
+    anchor = find(doc, "For purposes of the Action Plan, these are the entities")
+    cursor = anchor.getText().createTextCursorByRange(anchor.getStart())
+    cursor.gotoEndOfParagraph(False)
+    cursor.getText().insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+    cursor.getText().insertString(cursor, "A paragraph typed at the meeting in chapter 3.", False)
+    delete_paragraph_with_mark_before(doc, "both developed and developing countries are in the focus")
+
+
+EDITS = {"read": edit, "apply": edit_for_apply}
+
+
+def main(source: str, target: str, which: str = "read") -> None:
     with socket.socket() as probe:
         probe.bind(("localhost", 0))
         port = probe.getsockname()[1]
@@ -80,7 +122,7 @@ def main(source: str, target: str) -> None:
             doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0,
                                                (prop("Hidden", True),))
             doc.RecordChanges = True
-            edit(doc)
+            EDITS[which](doc)
             doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)),
                            (prop("FilterName", "MS Word 2007 XML"),))
             print(doc.getRedlines().getCount())
@@ -93,4 +135,4 @@ def main(source: str, target: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])

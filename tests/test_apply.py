@@ -1,0 +1,568 @@
+"""`apdoc apply`: a meeting's edits to a TD written back into the plan's YAML in place.
+
+Golden edits are made at the XML level as Word writes them (tests/apply_edits.py) on a TD built
+once per module from a copy of plan/; each is checked by the exact patch of the plan files it
+gives (every other file byte for byte the same, comments kept). The real-editor tests let
+LibreOffice make the edits (tests/lo_edit.py, over python3-uno)."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from apply_edits import (
+    Docx,
+    delete_paragraph_mark,
+    insert_row_after,
+    move_paragraph_before,
+    replace_words,
+    set_cell_text,
+    set_field_result,
+)
+from conftest import SEED_PLAN, run_cli
+
+KEY_OUTCOMES = "Identified list of value propositions"
+FOOTNOTE_SIO = "Annex to Convention 1004"
+OLD_KEY_OUTCOMES = "  key_outcomes: Identified list of value propositions to enhance value in the work of ITU-T."
+NEW_KEY_OUTCOMES = "  key_outcomes: Identified list of value propositions to raise value in the work of ITU-T."
+SIO_START = ("        Annex to Convention 1004: SIO - Any organization, other than a governmental establishment or "
+             "agency, ")
+SIO_END = ("the design or manufacture of equipment intended for telecommunication services. Other entities and "
+           "organizations in accordance with Article 19 include financial or development institutions (No. 229), "
+           "other entities dealing with telecommunication matters which are approved by the Member State concerned "
+           "(No. 230).")
+INDICATORS = [
+    "    - the retention of industry representatives in the activities of ITU-T,",
+    "    - an increase in participation in the work of the SGs, FGs, JCAs, etc.,",
+]
+
+Patch = dict[str, list[str]]
+
+
+# --- fixtures and helpers ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def td(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The seed TD, built once from a copy of plan/ (outside any git repository: it records the
+    plan's digest and no commit)."""
+    where = tmp_path_factory.mktemp("td")
+    shutil.copytree(SEED_PLAN, where / "plan")
+    code, _out, err = run_cli("build", "--plan", str(where / "plan"), "-o", str(where / "TD.docx"))
+    assert code == 0, err
+    return (where / "TD.docx").read_bytes()
+
+
+def edited(td: bytes, *edits: Callable[[Docx], object]) -> bytes:
+    doc = Docx(td)
+    for make in edits:
+        make(doc)
+    return doc.data()
+
+
+def snapshot(plan: Path) -> dict[str, bytes]:
+    return {p.relative_to(plan).as_posix(): p.read_bytes() for p in sorted(plan.rglob("*")) if p.is_file()}
+
+
+def patch(before: dict[str, bytes], plan: Path) -> Patch:
+    """The unified diff (no context) of every plan file that changed, without its --- +++ lines."""
+    after = snapshot(plan)
+    assert sorted(after) == sorted(before), "apply added or removed a file"
+    found: Patch = {}
+    for name, old in before.items():
+        if after[name] != old:
+            lines = difflib.unified_diff(old.decode().splitlines(), after[name].decode().splitlines(), n=0,
+                                         lineterm="")
+            found[name] = list(lines)[2:]
+    return found
+
+
+def apply(tmp_path: Path, data: bytes, plan: Path, *options: str) -> tuple[int, str, str]:
+    document = tmp_path / "edited.docx"
+    document.write_bytes(data)
+    return run_cli("apply", str(document), "--plan", str(plan), *options)
+
+
+# Each golden edit: the edit made in the TD, and the patch it must give the plan.
+
+def word_edit(doc: Docx) -> None:
+    replace_words(doc.xml(), KEY_OUTCOMES, "enhance", "raise")
+
+
+WORD_EDIT: Patch = {"action-items/AP1.3.yaml": ["@@ -9 +9 @@", "-" + OLD_KEY_OUTCOMES, "+" + NEW_KEY_OUTCOMES]}
+
+
+def merged_bullets(doc: Docx) -> None:
+    delete_paragraph_mark(doc.xml(), "the retention of industry representatives")
+
+
+MERGED_BULLETS: Patch = {"action-items/AP1.3.yaml": [
+    "@@ -11,2 +11 @@", "-" + INDICATORS[0], "-" + INDICATORS[1],
+    "+" + INDICATORS[0] + INDICATORS[1].removeprefix("    - "),  # the mark is gone, no space added: as Word shows it
+]}
+
+
+def inserted_row(doc: Docx) -> None:
+    row = insert_row_after(doc.xml(), "Better define the role of ITU-T in AI", "32")
+    set_cell_text(row, 1, "in AI", "in quantum computing")
+
+
+INSERTED_ROW: Patch = {"chapters/08-considerations.yaml": [
+    "@@ -248,0 +249,6 @@",
+    '+  - number: "32"',
+    "+    point: Better define the role of ITU-T in quantum computing",
+    '+    sources: [K, "2", "3", R]',
+    "+    proposed_actions: Investigate the best ways to clearly define the role of ITU-T in AI",
+    "+    target_entities: [RG-IEM]",
+    "+    target_documents: [AP1.5]",
+]}
+
+
+def footnote_edit(doc: Docx) -> None:
+    replace_words(doc.xml("word/footnotes.xml"), FOOTNOTE_SIO, "telecommunication problems", "ICT problems")
+
+
+FOOTNOTE_EDIT: Patch = {"chapters/03-resolutions-and-articles.yaml": [
+    "@@ -25 +25 @@",
+    f"-{SIO_START}which is engaged in the study of telecommunication problems or in {SIO_END}",
+    f"+{SIO_START}which is engaged in the study of ICT problems or in {SIO_END}",
+]}
+
+
+def moved_bullet(doc: Docx) -> None:
+    move_paragraph_before(doc.xml(), "an increase in participation in the work", "the retention of industry")
+
+
+MOVED_BULLET: Patch = {"action-items/AP1.3.yaml": [  # the two first bullets swap places
+    "@@ -10,0 +11 @@", "+" + INDICATORS[1], "@@ -12 +12,0 @@", "-" + INDICATORS[1],
+]}
+
+
+# --- 1. golden edits, XML level ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("make", "golden", "summary"), [
+    (word_edit, WORD_EDIT, "AP1.3 (Table 4) · Key Outcome(s): 1 word changed"),
+    (inserted_row, INSERTED_ROW, "Consideration 32: added"),
+    (footnote_edit, FOOTNOTE_EDIT, "Footnote sio: 1 word changed"),
+    (moved_bullet, MOVED_BULLET, "AP1.3 (Table 4) · Key Outcome Indicator(s)"),
+    (merged_bullets, MERGED_BULLETS, ""),
+], ids=["word-in-field", "matrix-row", "footnote", "moved-bullet", "merged-bullets"])
+def test_a_tracked_edit_gives_exactly_its_golden_patch(td: bytes, seed: Path, tmp_path: Path,
+                                                     make: Callable[[Docx], None], golden: Patch,
+                                                     summary: str) -> None:
+    before = snapshot(seed)
+    code, out, err = apply(tmp_path, edited(td, make), seed)
+    assert (code, err) == (0, "")
+    assert patch(before, seed) == golden
+    assert "the edits since the plan as it is, which the TD was built from" in out
+    assert summary in out
+    (name,) = golden
+    assert f"wrote {seed.name}/{name}:" in out.replace(str(seed.parent) + "/", "")
+
+
+@pytest.mark.xfail(strict=True, reason="bullets merged by a deleted paragraph mark are written to the YAML but "
+                   "apply prints no change line for them: diff_plans counts 'ITU-T,' + 'an' → 'ITU-T,an' as "
+                   "layout only (no word added or removed), so Applied.changes is empty")
+def test_merged_bullets_are_reported_as_a_change(td: bytes, seed: Path, tmp_path: Path) -> None:
+    code, out, _err = apply(tmp_path, edited(td, merged_bullets), seed)
+    assert code == 0
+    assert "AP1.3 (Table 4) · Key Outcome Indicator(s)" in out
+
+
+def test_all_golden_edits_at_once_give_the_union_of_their_patches(td: bytes, seed: Path, tmp_path: Path) -> None:
+    before = snapshot(seed)
+    data = edited(td, word_edit, inserted_row, footnote_edit, moved_bullet)
+    code, _out, err = apply(tmp_path, data, seed)
+    assert (code, err) == (0, "")
+    both_ap13 = [*WORD_EDIT["action-items/AP1.3.yaml"], *MOVED_BULLET["action-items/AP1.3.yaml"]]
+    assert patch(before, seed) == {**INSERTED_ROW, **FOOTNOTE_EDIT, "action-items/AP1.3.yaml": both_ap13}
+
+
+def test_comments_in_an_edited_file_are_kept(td: bytes, seed: Path, tmp_path: Path) -> None:
+    path = seed / "action-items/AP1.3.yaml"
+    comments = [line for line in path.read_text().splitlines() if line.lstrip().startswith("#")]
+    assert len(comments) >= 3  # the modeline and the comment on the table's objective
+    apply(tmp_path, edited(td, word_edit, moved_bullet), seed)
+    assert [line for line in path.read_text().splitlines() if line.lstrip().startswith("#")] == comments
+
+
+def test_a_moved_bullet_is_read_once(td: bytes, seed: Path, tmp_path: Path) -> None:
+    apply(tmp_path, edited(td, moved_bullet), seed)
+    text = (seed / "action-items/AP1.3.yaml").read_text()
+    for line in INDICATORS:
+        assert text.count(line) == 1
+    assert '- ""' not in text
+
+
+def test_an_untracked_edit_takes_its_base_from_the_recorded_digest(td: bytes, seed: Path, tmp_path: Path) -> None:
+    before = snapshot(seed)
+    data = edited(td, lambda doc: replace_words(doc.xml(), KEY_OUTCOMES, "enhance", "raise", tracked=False))
+    code, out, err = apply(tmp_path, data, seed)
+    assert (code, err) == (0, "")
+    assert "the edits since the plan as it is, which the TD was built from" in out
+    assert patch(before, seed) == WORD_EDIT
+
+
+def test_an_untracked_edit_with_no_base_to_find_is_an_error_and_writes_nothing(td: bytes, seed: Path,
+                                                                               tmp_path: Path) -> None:
+    """The plan changed since the build and is not in git: no digest, no commit, no marks to reject."""
+    path = seed / "action-items/AP1.5.yaml"
+    path.write_text(path.read_text() + "# changed after the build\n")
+    before = snapshot(seed)
+    data = edited(td, lambda doc: replace_words(doc.xml(), KEY_OUTCOMES, "enhance", "raise", tracked=False))
+    code, _out, err = apply(tmp_path, data, seed)
+    assert code == 1
+    assert "edited.docx: error: cannot tell what the TD said before it was edited" in err
+    assert "--base REF" in err
+    assert patch(before, seed) == {}
+
+
+# --- 2. conflicts --------------------------------------------------------------------------
+
+
+def test_a_field_changed_in_both_is_a_conflict_at_its_line_and_is_not_written(td: bytes, seed: Path,
+                                                                             tmp_path: Path) -> None:
+    path = seed / "action-items/AP1.3.yaml"
+    path.write_text(path.read_text().replace("to enhance value in", "to increase value in"))
+    before = snapshot(seed)
+    code, out, err = apply(tmp_path, edited(td, word_edit, footnote_edit), seed)
+    assert code == 1
+    assert "the TD with the meeting's tracked changes rejected" in out
+    assert f"{seed.name}/action-items/AP1.3.yaml:9:17: error: conflict: action-items · AP1.3 · table · " \
+           "key_outcomes: the document has “Identified list of value propositions to raise value" in err
+    assert "the plan now has “Identified list of value propositions to increase value" in err
+    assert "(both changed “Identified list of value propositions to enhance value" in err
+    assert patch(before, seed) == FOOTNOTE_EDIT  # the other edit is applied, the conflicting field kept
+
+
+def test_a_change_elsewhere_in_the_plan_merges_cleanly(td: bytes, seed: Path, tmp_path: Path) -> None:
+    path = seed / "action-items/AP1.3.yaml"
+    old_objective = "  objective: Identify the value propositions to enhance"
+    path.write_text(path.read_text().replace(old_objective, old_objective.replace("Identify", "Find")))
+    before = snapshot(seed)
+    code, _out, err = apply(tmp_path, edited(td, word_edit), seed)
+    assert (code, err) == (0, "")
+    assert patch(before, seed) == WORD_EDIT
+    assert "  objective: Find the value propositions" in path.read_text()
+
+
+# --- 3. a stale DOCX: built two commits ago -----------------------------------------------
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def stale(tmp_path: Path) -> tuple[Path, bytes, str]:
+    """A git repository whose plan has moved on two commits since its TD was built: (plan, TD, the
+    commit the TD was built from)."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copytree(SEED_PLAN, repo / "plan")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "plan")
+    git(repo, "commit", "-q", "-m", "the plan at the build")
+    built_from = git(repo, "rev-parse", "HEAD").strip()
+    code, _out, err = run_cli("build", "--plan", str(repo / "plan"), "-o", str(tmp_path / "TD.docx"))
+    assert code == 0, err
+    ap13 = repo / "plan/action-items/AP1.3.yaml"
+    ap13.write_text(ap13.read_text().replace("to enhance value in", "to increase value in"))
+    git(repo, "commit", "-q", "-am", "after the build: AP1.3's key outcomes")
+    ap15 = repo / "plan/action-items/AP1.5.yaml"
+    ap15.write_text(ap15.read_text() + "# a second commit after the build\n")
+    git(repo, "commit", "-q", "-am", "after the build: a comment in AP1.5")
+    return repo / "plan", (tmp_path / "TD.docx").read_bytes(), built_from
+
+
+def untracked(needle: str, old: str, new: str, part: str = "word/document.xml") -> Callable[[Docx], None]:
+    return lambda doc: replace_words(doc.xml(part), needle, old, new, tracked=False)
+
+
+def test_a_stale_td_records_the_commit_it_was_built_from(stale: tuple[Path, bytes, str]) -> None:
+    _plan, data, built_from = stale
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        custom = z.read("docProps/custom.xml").decode()
+    assert f"<vt:lpwstr>{built_from}</vt:lpwstr>" in custom
+
+
+def test_untracked_edits_on_a_stale_td_apply_where_they_do_not_overlap(stale: tuple[Path, bytes, str],
+                                                                       tmp_path: Path) -> None:
+    plan, data, built_from = stale
+    before = snapshot(plan)
+    data = edited(data, untracked(FOOTNOTE_SIO, "telecommunication problems", "ICT problems", "word/footnotes.xml"))
+    code, out, err = apply(tmp_path, data, plan)
+    assert (code, err) == (0, "")
+    assert f"the plan at {built_from[:12]}, which the TD was built from" in out
+    assert patch(before, plan) == FOOTNOTE_EDIT
+
+
+def test_untracked_edits_on_a_stale_td_conflict_where_they_overlap(stale: tuple[Path, bytes, str],
+                                                                   tmp_path: Path) -> None:
+    plan, data, built_from = stale
+    before = snapshot(plan)
+    data = edited(data, untracked(KEY_OUTCOMES, "enhance", "raise"),
+                  untracked(FOOTNOTE_SIO, "telecommunication problems", "ICT problems", "word/footnotes.xml"))
+    code, out, err = apply(tmp_path, data, plan)
+    assert code == 1
+    assert f"the plan at {built_from[:12]}" in out
+    assert "action-items/AP1.3.yaml:9:17: error: conflict: action-items · AP1.3 · table · key_outcomes" in err
+    assert patch(before, plan) == FOOTNOTE_EDIT
+
+
+def test_base_ref_names_the_plan_the_td_was_built_from(stale: tuple[Path, bytes, str], tmp_path: Path) -> None:
+    plan, data, _built_from = stale
+    before = snapshot(plan)
+    code, out, err = apply(tmp_path, edited(data, untracked(KEY_OUTCOMES, "enhance", "raise")), plan,
+                           "--base", "HEAD~2")
+    assert code == 1
+    assert "the plan at HEAD~2 (--base)" in out
+    assert "conflict: action-items · AP1.3 · table · key_outcomes" in err
+    assert patch(before, plan) == {}
+
+
+# --- 4. options, exit codes, generated text ---------------------------------------------------
+
+
+def test_dry_run_writes_nothing_and_says_what_it_would_change(td: bytes, seed: Path, tmp_path: Path) -> None:
+    before = snapshot(seed)
+    code, out, err = apply(tmp_path, edited(td, word_edit, footnote_edit), seed, "--dry-run")
+    assert (code, err) == (0, "")
+    assert patch(before, seed) == {}
+    assert f"would change {seed.name}/action-items/AP1.3.yaml:9" in out.replace(str(seed.parent) + "/", "")
+    assert "wrote" not in out
+
+
+def test_an_unedited_td_has_nothing_to_apply(td: bytes, seed: Path, tmp_path: Path) -> None:
+    before = snapshot(seed)
+    code, out, err = apply(tmp_path, td, seed)
+    assert (code, err) == (0, "")
+    assert "nothing to apply" in out
+    assert patch(before, seed) == {}
+
+
+def test_an_unknown_option_is_a_usage_error(td: bytes, seed: Path, tmp_path: Path) -> None:
+    before = snapshot(seed)
+    code, _out, err = apply(tmp_path, edited(td, word_edit), seed, "--bogus")
+    assert code == 2
+    assert "No such option" in err
+    assert patch(before, seed) == {}
+
+
+@pytest.mark.xfail(strict=True, reason="--format json prints the summary lines ('…: the edits since …', 'wrote "
+                   "…:9') as text on stdout before the JSON array of problems, so stdout is not one JSON "
+                   "document (and with no problem there is no JSON at all)")
+def test_format_json_gives_parseable_output(td: bytes, seed: Path, tmp_path: Path) -> None:
+    path = seed / "action-items/AP1.3.yaml"
+    path.write_text(path.read_text().replace("to enhance value in", "to increase value in"))
+    code, out, _err = apply(tmp_path, edited(td, word_edit), seed, "--format", "json")
+    assert code == 1
+    found = json.loads(out)
+    assert "conflict" in json.dumps(found)
+
+
+def test_format_json_reports_the_conflict_as_a_json_problem(td: bytes, seed: Path, tmp_path: Path) -> None:
+    """What the JSON does hold today: the conflict, with its file, line and column."""
+    path = seed / "action-items/AP1.3.yaml"
+    path.write_text(path.read_text().replace("to enhance value in", "to increase value in"))
+    code, out, _err = apply(tmp_path, edited(td, word_edit), seed, "--format", "json")
+    assert code == 1
+    (problem,) = json.loads(out[out.index("\n["):])
+    assert (problem["path"].endswith("plan/action-items/AP1.3.yaml"), problem["line"], problem["col"]) == (True, 9, 17)
+    assert problem["severity"] == "error" and problem["message"].startswith("conflict: ")
+
+
+def test_format_github_gives_an_annotation_per_conflict(td: bytes, seed: Path, tmp_path: Path) -> None:
+    path = seed / "action-items/AP1.3.yaml"
+    path.write_text(path.read_text().replace("to enhance value in", "to increase value in"))
+    code, out, err = apply(tmp_path, edited(td, word_edit), seed, "--format", "github")
+    assert code == 1
+    assert "action-items/AP1.3.yaml,line=9,col=17::conflict: " in out + err
+
+
+@pytest.mark.xfail(strict=True, reason="a tracked edit of the Figure 1 caption's number (the SEQ field's shown "
+                   "result 1 → 7) is not reported: the reader drops SEQ results, so theirs = base and apply says "
+                   "'nothing to apply', exit 0")
+def test_an_edit_to_the_figure_number_is_reported_as_not_applied(td: bytes, seed: Path, tmp_path: Path) -> None:
+    before = snapshot(seed)
+    code, _out, err = apply(tmp_path, edited(td, lambda doc: set_field_result(doc.xml(), "SEQ Figure", 0, "7")), seed)
+    assert code == 1
+    assert "paragraph " in err and "not applied" in err
+    assert patch(before, seed) == {}
+
+
+@pytest.mark.xfail(strict=True, reason="a tracked edit of a table caption's number (SEQ Table result 4 → 9) is "
+                   "not reported: the reader drops SEQ results, so apply says 'nothing to apply', exit 0")
+def test_an_edit_to_a_table_number_is_reported_as_not_applied(td: bytes, seed: Path, tmp_path: Path) -> None:
+    before = snapshot(seed)
+    code, _out, err = apply(tmp_path, edited(td, lambda doc: set_field_result(doc.xml(), "SEQ Table", 3, "9")), seed)
+    assert code == 1
+    assert "paragraph " in err and "not applied" in err
+    assert patch(before, seed) == {}
+
+
+def tab_for_table(doc: Docx) -> None:
+    replace_words(doc.xml(), "Definitions of the Principal components", "Table ", "Tab. ")
+
+
+def test_an_edit_to_the_word_table_in_a_caption_is_reported_with_its_paragraph(td: bytes, seed: Path,
+                                                                               tmp_path: Path) -> None:
+    code, _out, err = apply(tmp_path, edited(td, tab_for_table), seed, "--dry-run")
+    assert code == 1
+    assert "edited.docx: warning: paragraph 52 (“Tab. – Definitions of the Principal components of strategic " \
+           "plan”): not applied" in err
+
+
+@pytest.mark.xfail(strict=True, reason="'Table ' → 'Tab. ' in the caption of Table 1 (tracked) rewrites the "
+                   "table's title field in chapters/02-rationale.yaml to 'title: Table' (the caption no longer "
+                   "parses as 'Table N – title'), besides the warning: generated text must not reach a field")
+def test_an_edit_to_the_word_table_in_a_caption_leaves_the_title_alone(td: bytes, seed: Path,
+                                                                       tmp_path: Path) -> None:
+    before = snapshot(seed)
+    code, _out, _err = apply(tmp_path, edited(td, tab_for_table), seed)
+    assert code == 1
+    assert patch(before, seed) == {}
+
+
+def test_an_edit_to_a_caption_that_is_the_image_of_one_field_goes_to_that_field(td: bytes, seed: Path,
+                                                                               tmp_path: Path) -> None:
+    before = snapshot(seed)
+    data = edited(td, lambda doc: replace_words(doc.xml(), "The four pillars of the action plan and their",
+                                                "four pillars", "4 pillars"))
+    code, _out, err = apply(tmp_path, data, seed)
+    assert (code, err) == (0, "")
+    assert patch(before, seed) == {"chapters/02-rationale.yaml": [
+        "@@ -21 +21 @@", "-          title: The four pillars of the action plan and their action items",
+        "+          title: The 4 pillars of the action plan and their action items"]}
+
+
+# --- 5. untrusted input ------------------------------------------------------------------------
+
+
+def zip_without_document() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        z.writestr("word/styles.xml", "<styles/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("data", "name", "why"), [
+    (b"not a zip at all, just text\n", "edited.docx", "not a zip archive"),
+    (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504, "edited.doc", "binary Word .doc file"),
+    (zip_without_document(), "edited.docx", "word/document.xml"),
+], ids=["not-a-zip", "binary-word-doc", "zip-without-document-xml"])
+def test_a_document_that_is_not_a_docx_is_refused_and_nothing_is_written(seed: Path, tmp_path: Path, data: bytes,
+                                                                          name: str, why: str) -> None:
+    before = snapshot(seed)
+    document = tmp_path / name
+    document.write_bytes(data)
+    code, out, err = run_cli("apply", str(document), "--plan", str(seed))
+    assert code == 1
+    assert f"{name}: error: " in err and why in err
+    assert "wrote" not in out
+    assert patch(before, seed) == {}
+
+
+# --- 6. a real editor: LibreOffice with Record Changes on ------------------------------------
+
+
+def has_uno() -> bool:
+    system_python = Path("/usr/bin/python3")
+    if shutil.which("soffice") is None or not system_python.exists():
+        return False
+    return subprocess.run([str(system_python), "-c", "import uno"], capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def lo_edited(td: bytes, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The seed TD edited in LibreOffice (tests/lo_edit.py's `apply` edits) and saved as Word 2007 XML.
+    These tests must run in CI: there a missing LibreOffice fails them instead of skipping."""
+    if not has_uno():
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) with python3-uno is missing; CI must run the real-editor tests")
+        pytest.skip("LibreOffice with its Python bridge (python3-uno) is not installed")
+    where = tmp_path_factory.mktemp("lo")
+    (where / "TD.docx").write_bytes(td)
+    subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_edit.py")), str(where / "TD.docx"),
+                    str(where / "edited.docx"), "apply"],
+                   check=True, capture_output=True, timeout=300, cwd=Path(__file__).parent)
+    return (where / "edited.docx").read_bytes()
+
+
+CH3 = "chapters/03-resolutions-and-articles.yaml"
+LO_CH3_REMOVED = [
+    "-    - both developed and developing countries are in the focus of this action plan.",
+    f"-{SIO_START}which is engaged in the study of telecommunication problems or in {SIO_END}",
+]
+LO_CH3_ADDED = [
+    "+      - A paragraph typed at the meeting in chapter 3.",
+    f"+{SIO_START}which is engaged in the study of ICT problems or in {SIO_END}",
+]
+
+
+def test_libreoffice_edits_come_into_the_yaml(lo_edited: bytes, seed: Path, tmp_path: Path) -> None:
+    """Each of the four edits is in the plan: the word in AP1.3's field exactly as the golden
+    patch, the footnote's two words, chapter 3's new paragraph and its deleted list item."""
+    before = snapshot(seed)
+    code, out, err = apply(tmp_path, lo_edited, seed)
+    assert (code, err) == (0, ""), out + err
+    found = patch(before, seed)
+    assert found["action-items/AP1.3.yaml"] == WORD_EDIT["action-items/AP1.3.yaml"]
+    for line in LO_CH3_REMOVED + LO_CH3_ADDED:
+        assert line in found[CH3]
+
+
+@pytest.mark.xfail(strict=True, reason="LibreOffice keeps the bookmark of the first footnote only (_fn_sio_…); "
+                   "the reader then names the other footnotes by number, so apply renames them in the plan: "
+                   "associates → fn2, sme → fn3 (chapter 3, with their [^…] references) and conference-url → fn4 "
+                   "(chapters/05-service-offerings.yaml), which the meeting never touched")
+def test_libreoffice_edits_come_into_the_yaml_and_nothing_else(lo_edited: bytes, seed: Path,
+                                                                tmp_path: Path) -> None:
+    before = snapshot(seed)
+    code, out, err = apply(tmp_path, lo_edited, seed)
+    assert (code, err) == (0, ""), out + err
+    found = patch(before, seed)
+    assert sorted(found) == ["action-items/AP1.3.yaml", CH3]
+    assert sorted(line for line in found[CH3] if line[:1] in "+-") == sorted(LO_CH3_REMOVED + LO_CH3_ADDED)
+
+
+@pytest.fixture(scope="module")
+def lo_resaved(td: bytes, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The seed TD opened in LibreOffice and saved again as Word 2007 XML, with no edit."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) is missing; CI must run the real-editor tests")
+        pytest.skip("LibreOffice is not installed")
+    where = tmp_path_factory.mktemp("lo-resaved")
+    (where / "in").mkdir()
+    (where / "in/TD.docx").write_bytes(td)
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{where / 'profile'}",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(where), str(where / "in/TD.docx")],
+                   check=True, capture_output=True, timeout=300)
+    return (where / "TD.docx").read_bytes()
+
+
+@pytest.mark.xfail(strict=True, reason="a TD only opened and saved by LibreOffice has nothing to apply, but apply "
+                   "renames three footnotes (associates → fn2, sme → fn3, conference-url → fn4): LibreOffice drops "
+                   "the bookmarks of every footnote but the first and the reader does not fall back on the "
+                   "footnote's number or its text to find its id")
+def test_a_td_resaved_by_libreoffice_without_edits_has_nothing_to_apply(lo_resaved: bytes, seed: Path,
+                                                                        tmp_path: Path) -> None:
+    before = snapshot(seed)
+    code, out, err = apply(tmp_path, lo_resaved, seed)
+    assert (code, err) == (0, ""), out + err
+    assert "nothing to apply" in out
+    assert patch(before, seed) == {}
