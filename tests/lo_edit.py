@@ -93,7 +93,20 @@ def edit_for_apply(doc: object) -> None:  # a UNO text document
     delete_paragraph_with_mark_before(doc, "both developed and developing countries are in the focus")
 
 
-EDITS = {"read": edit, "apply": edit_for_apply}
+def add_matrix_row(doc: object) -> None:  # a UNO text document
+    """A row added after consideration 28 of the matrix, numbered 32, its cells typed in."""
+    found = find(doc, "Better define the role of ITU-T in AI")
+    table, cell = found.TextTable, found.Cell.CellName  # the point's cell, B<row>
+    row = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    table.getRows().insertByIndex(row, 1)  # after the row: rows count from 0, cell names from 1
+    new = row + 1
+    typed = {"A": "32", "B": "Better define the role of ITU-T in quantum computing", "D": "x",
+             "J": "Investigate quantum computing", "K": "RG-IEM", "M": "A row added at the meeting"}
+    for column, text in typed.items():
+        table.getCellByName(f"{column}{new}").setString(text)
+
+
+EDITS = {"read": edit, "apply": edit_for_apply, "row": add_matrix_row}
 
 
 def main(source: str, target: str, which: str = "read") -> None:
