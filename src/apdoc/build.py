@@ -44,7 +44,7 @@ def marked_html(
     if earlier is None:
         earlier = start_earlier_layout(compare_to, plan.root, template_dir)
     after = render_html(plan, templates, revision_marks=compare_to, date=plan_date(plan.root),
-                        facts=plan_facts(plan.root))
+                        facts=plan_facts(plan))
     outcome, value = earlier()
     if outcome == "error":
         raise PlanError([Diagnostic(**d) for d in value])
@@ -115,7 +115,7 @@ def build_formats(
     # Before anything is laid out or written: no output may replace a file the build reads.
     refuse_inputs(paths.values(), Inputs.of_build(plan_dir, template_dir, compare_to))
     if compare_to is None:
-        html = render_html(plan, template_dir, date=plan_date(plan.root), facts=plan_facts(plan.root))
+        html = render_html(plan, template_dir, date=plan_date(plan.root), facts=plan_facts(plan))
     else:
         html = marked_html(plan, compare_to, template_dir, author, date, earlier)
     written = []

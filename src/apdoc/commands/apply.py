@@ -163,12 +163,12 @@ def _base(data: bytes, shown: str, theirs: Reading, ours: Reading, plan: Plan, b
             return _reading_of(version.plan, template_dir, shown), f"the plan at {base_ref} (--base)"
     properties = theirs.result.properties if theirs.result else {}
     digest, commit = properties.get("apdoc-plan-digest"), properties.get("apdoc-plan-commit")
-    if digest and digest == plan_digest(plan.root):
+    if digest and digest == plan_digest(plan):
         return ours, "the plan as it is, which the TD was built from"
     if digest and commit:
         try:
             with earlier_version(commit, plan.root) as version:
-                if plan_digest(version.plan.root) == digest:
+                if plan_digest(version.plan) == digest:
                     return _reading_of(version.plan, template_dir, shown), f"the plan at {commit[:12]}, " \
                                                                            "which the TD was built from"
         except PlanError:
@@ -308,8 +308,9 @@ def _whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
 def _blocks(xhtml: Any) -> list[tuple[str, str]]:
     """(text, paragraph number) of each block of text in a reading, numbers aside."""
     found = []
+    cover = set(xhtml.xpath('//*[@id="cover"]//*'))  # the cover's note on revision marks is the build's
     for el in xhtml.iter(*BLOCK_TAGS):
-        if el.tag == "li" and el.find("p") is not None:
+        if (el.tag == "li" and el.find("p") is not None) or el in cover:
             continue
         text = " ".join("".join(t for t in _texts(el)).split())
         if text:

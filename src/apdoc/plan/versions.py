@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import subprocess
 import tarfile
 import tempfile
@@ -124,22 +125,21 @@ def plan_date(plan_dir: Path) -> str:
     return datetime.fromtimestamp(int(newest), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def plan_digest(plan_dir: Path) -> str:
-    """A fingerprint of the plan's files (names and bytes): equal digests, the same plan."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in plan_dir.rglob("*.yaml") if p.is_file()):
-        digest.update(path.relative_to(plan_dir).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
+def plan_digest(plan: Plan) -> str:
+    """A fingerprint of the plan's values (each file's data as the loader reads it, by its place in
+    the plan): equal digests, the same plan, however its files are laid out (`apdoc fmt`)."""
+    values = {str(loaded.source.path.relative_to(plan.root)): loaded.source.data for loaded in plan.files}
+    packed = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(packed.encode("utf-8")).hexdigest()
 
 
-def plan_facts(plan_dir: Path) -> dict[str, str]:
+def plan_facts(plan: Plan) -> dict[str, str]:
     """What a TD records of the plan it was built from (docProps/custom.xml, for `apdoc apply`):
     the plan's digest, and the git commit where the plan last changed when it has no uncommitted
     change (so the plan as built can be read back from git)."""
-    facts = {"plan-digest": plan_digest(plan_dir)}
-    repository = _repository(plan_dir)
-    folder = str(plan_dir.resolve())
+    facts = {"plan-digest": plan_digest(plan)}
+    repository = _repository(plan.root)
+    folder = str(plan.root.resolve())
     if repository is not None and not _git(repository, "status", "--porcelain", "--", folder).stdout.strip():
         commit = _git(repository, "log", "-1", "--format=%H", "--", folder).stdout.decode().strip()
         if commit:
