@@ -24,8 +24,9 @@ from .tables import colgroup, fill_table
 TEXT_NUMBER = re.compile(r"((?:Annex\s+)?[A-Z]?\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\t")
 BULLET_TEXT = re.compile(r"[–\-•·▪o]\t")
 # Elements that a bookmark in their first paragraph may name, innermost first.
-ID_HOLDERS = {"p", "li", "td", "th", "tr", "table", "figure", "h1", "h2", "h3"}
-TRANSPARENT = {"tbody", "thead", "caption", "figcaption", "ul", "ol", "blockquote"}
+ID_HOLDERS = {"p", "li", "ul", "ol", "td", "th", "tr", "table", "figure", "section", "blockquote", "h1", "h2", "h3"}
+# What comes before an element's first paragraph without giving one: a table's column widths.
+NO_PARAGRAPH = {"colgroup"}
 
 
 @dataclass
@@ -163,7 +164,7 @@ class BlockReader:
             if node.tag in ID_HOLDERS:
                 chain.append(node)
             parent = node.getparent()
-            if parent is None or (parent[0] is not node and not (parent.tag == "table" and node.tag == "caption")):
+            if parent is None or not _opens(parent, node):
                 break
             node = parent
         free = [c for c in chain if c.get("id") is None]
@@ -314,6 +315,15 @@ class BlockReader:
         if len(cell) == 1 and cell[0].tag == "p" and not cell[0].attrib and not len(cell[0]) \
                 and not (cell[0].text or "").strip():
             cell.remove(cell[0])  # an empty cell: Word needs a paragraph in it, the XHTML does not
+
+
+def _opens(parent: etree._Element, child: etree._Element) -> bool:
+    """Whether `child` holds the first paragraph of `parent` (so a bookmark there may name it):
+    nothing with text comes before it; a table's caption opens the table."""
+    if (parent.text or "").strip():
+        return False
+    first = next((c for c in parent if c.tag not in NO_PARAGRAPH), None)
+    return first is child
 
 
 def _is_cover(table: etree._Element) -> bool:

@@ -44,9 +44,11 @@ class Reader:
 
     def read(self) -> ReadResult:
         self.result.properties = self._custom_properties()
-        if not self.bookmark_ids:  # an apdoc-built TD says which bookmark anchors which element
-            self.bookmark_ids, tags = read_anchor_properties(self.result.properties)
-            self.element_tags = {**tags, **self.element_tags}
+        # An apdoc-built TD says which bookmark anchors which element (and its tag); what the
+        # caller passes wins.
+        ids, tags = read_anchor_properties(self.result.properties)
+        self.bookmark_ids = {**ids, **self.bookmark_ids}
+        self.element_tags = {**tags, **self.element_tags}
         main = self.package.main
         document = self.package.xml(main)
         body = document.find(W + "body") if document is not None else None
