@@ -109,6 +109,7 @@ class BlockReader:
     positions: bool = True  # data-paragraph="N" on what a paragraph became, for messages
     counters: list[int] = field(default_factory=lambda: [0] * 9)
     tables: int = 0
+    placed: set[str] = field(default_factory=set)  # ids already on an element
 
     # --- one paragraph -------------------------------------------------------------------
 
@@ -155,7 +156,9 @@ class BlockReader:
         the paragraph's number in the file goes on what it became."""
         if self.positions and para.number and element.get("data-paragraph") is None:
             element.set("data-paragraph", str(para.number))
-        ids = [self.anchor_ids[name] for name in para.bookmarks if name in self.anchor_ids]
+        # LibreOffice writes a bookmark in an empty paragraph twice; an id names one element.
+        ids = list(dict.fromkeys(self.anchor_ids[name] for name in para.bookmarks
+                                 if name in self.anchor_ids and self.anchor_ids[name] not in self.placed))
         if not ids:
             return
         chain = []
@@ -176,6 +179,7 @@ class BlockReader:
                 self.warn(para.el, f"the anchor of {element_id!r} has no element left to name")
                 continue
             target.set("id", element_id)
+            self.placed.add(element_id)
             free.remove(target)
 
     # --- a sequence of blocks (the body of a section, a cell) ------------------------------
