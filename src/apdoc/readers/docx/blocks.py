@@ -21,6 +21,7 @@ from .ns import A, W, val
 from .styles import IMPLICIT, Numbering, Styles
 from .tables import colgroup, fill_table
 
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 TEXT_NUMBER = re.compile(r"((?:Annex\s+)?[A-Z]?\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\t")
 BULLET_TEXT = re.compile(r"[–\-•·▪o]\t")
 # Elements that a bookmark in their first paragraph may name, innermost first.
@@ -281,6 +282,9 @@ class BlockReader:
         """A drawing paragraph → `figure`, with the caption paragraph below it; returns how many
         of `rest` it used."""
         figure = etree.SubElement(out, "figure")
+        heading = next((d.get("descr") for d in para.el.iter(WP + "docPr") if d.get("descr")), None)
+        if heading:  # the alt text: an apdoc-built picture's says the heading its drawing shows
+            figure.set("data-description", heading)
         following = self.paragraph(rest[0]) if rest and rest[0].tag == W + "p" else None
         if following is not None and following.caption in ("figure", "either"):
             caption = etree.SubElement(figure, "figcaption")
@@ -316,9 +320,14 @@ class BlockReader:
 
     def cell(self, items: list[etree._Element], cell: etree._Element, default: str) -> None:
         self.blocks(items, cell, default)
-        if len(cell) == 1 and cell[0].tag == "p" and not cell[0].attrib and not len(cell[0]) \
-                and not (cell[0].text or "").strip():
-            cell.remove(cell[0])  # an empty cell: Word needs a paragraph in it, the XHTML does not
+        only = cell[0] if len(cell) == 1 else None
+        if only is not None and only.tag == "p" and set(only.attrib) <= {"data-paragraph"} and not len(only) \
+                and not (only.text or "").strip():
+            # An empty cell: Word needs a paragraph in it, the XHTML does not (its bookmarks named
+            # the cell and row); the paragraph's number goes on the cell, for messages.
+            if only.get("data-paragraph") is not None and cell.get("data-paragraph") is None:
+                cell.set("data-paragraph", only.get("data-paragraph"))
+            cell.remove(only)
 
 
 def _opens(parent: etree._Element, child: etree._Element) -> bool:
