@@ -135,6 +135,30 @@ def test_ids_come_from_bookmarks_and_name_the_element_where_they_start(plan: Pat
     assert not result.warnings
 
 
+def test_footnote_ids_survive_the_renames_libreoffice_makes() -> None:
+    """LibreOffice drops a footnote's bookmark that starts before the reference mark (the writer
+    starts it after) and renames those it keeps `<name>_Copy_1`: the id still comes back."""
+    data = built(SEED_PLAN)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        notes = etree.fromstring(archive.read("word/footnotes.xml"))
+    for note in notes.iter(W + "footnote"):
+        starts = list(note.iter(W + "bookmarkStart"))
+        references = list(note.iter(W + "footnoteRef"))
+        if starts:
+            order = list(note.iter(W + "bookmarkStart", W + "footnoteRef"))
+            assert order.index(references[0]) < order.index(starts[0])
+    renamed = 0
+    for start in notes.iter(W + "bookmarkStart"):
+        start.set(W + "name", start.get(W + "name") + "_Copy_1")
+        renamed += 1
+    assert renamed >= 4
+    saved = replace_part(data, "word/footnotes.xml", etree.tostring(notes, xml_declaration=True, encoding="UTF-8"))
+    result = read_docx(saved, source="TD.docx")
+    assert [s.get("id") for s in result.xhtml.iter("span") if s.get("class") == "footnote"] == \
+        ["fn-sio", "fn-associates", "fn-sme", "fn-conference-url"]
+    assert not result.warnings
+
+
 # --- (6) hostile packages --------------------------------------------------------------------------
 
 
