@@ -344,6 +344,30 @@ MOVE = ("<w:p>" + run("One ") + '<w:moveFromRangeStart w:id="9" w:author="Ann" w
         + mark("moveTo", 12, "Ann", run("moved ")) + '<w:moveToRangeEnd w:id="11"/>' + run("four") + "</w:p>")
 
 
+def inserted_paragraph(text: str, bookmark: str, n: int) -> str:
+    """A paragraph inserted whole (its mark too) holding a bookmark."""
+    return (f'<w:p><w:pPr><w:rPr>{mark("ins", n, "Ann", "")}</w:rPr></w:pPr>'
+            f'<w:bookmarkStart w:id="{n}" w:name="{bookmark}"/>{mark("ins", n + 1, "Ann", run(text))}'
+            f'<w:bookmarkEnd w:id="{n}"/></w:p>')
+
+
+@pytest.mark.parametrize("following", ["table", "paragraph", "end"])
+def test_a_paragraph_hidden_whole_goes_with_its_bookmarks(following: str) -> None:
+    """Rejected, an inserted paragraph is gone whatever follows it (a paragraph mark cannot join
+    a table), and its bookmark names nothing: the element it anchored is not in that view."""
+    table = "<w:tbl><w:tr><w:tc><w:p>" + run("cell") + "</w:p></w:tc></w:tr></w:tbl>"
+    after = {"table": table, "paragraph": "<w:p>" + run("next") + "</w:p>", "end": ""}[following]
+    data = docx_with_body("<w:p>" + run("before") + "</w:p>" + inserted_paragraph("added", "_added", 10) + after)
+    ids = {"_added": "added"}
+    rejected = read_docx(data, source="TD.docx", accept=lambda r: False, bookmark_ids=ids)
+    body = rejected.xhtml.find("body")
+    assert [" ".join("".join(p.itertext()).split()) for p in body.iter("p")] == \
+        ["before", *{"table": ["cell"], "paragraph": ["next"], "end": []}[following]]
+    assert not [el for el in body.iter() if el.get("id")] and not rejected.warnings
+    accepted = read_docx(data, source="TD.docx", bookmark_ids=ids).xhtml.find("body")
+    assert [p.get("id") for p in accepted.iter("p") if "".join(p.itertext()) == "added"] == ["added"]
+
+
 def test_moved_text_is_read_once_where_the_view_puts_it() -> None:
     data = docx_with_body(MOVE)
     assert texts(data) == ["One two", "Three moved four"]
