@@ -279,8 +279,8 @@ def test_import_of_a_built_docx_gives_the_plans_models(name: str, tmp_path: Path
 
 
 def test_the_seed_resaved_by_libreoffice_imports_to_the_same_text(tmp_path: Path) -> None:
-    """A TD that went through another editor: LibreOffice renames style ids, drops apdoc's
-    custom properties and rewrites numbering; the structure is still read."""
+    """A TD that went through another editor: LibreOffice renames style ids and bookmarks in
+    footnotes and rewrites numbering; the structure, the ids and the models are still read."""
     pytest.importorskip("apdoc.readers.docx", reason="the DOCX reader is on branch issue13 until merged")
     from apdoc.writers.docx import write_docx
 
@@ -294,6 +294,7 @@ def test_the_seed_resaved_by_libreoffice_imports_to_the_same_text(tmp_path: Path
     assert code == 0 and err == ""
     again = texts(layout_root(tmp_path / "plan"))
     assert [" ".join(t.split()) for t in again] == [" ".join(t.split()) for t in texts(etree.fromstring(html))]
+    assert model_dumps(tmp_path / "plan") == _spaces_collapsed(model_dumps(SEED_PLAN))  # ids and all
 
 
 # --- (3) generated plans -------------------------------------------------------------------
