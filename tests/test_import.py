@@ -256,6 +256,19 @@ def test_a_built_docx_imports_to_a_plan_with_the_same_text(name: str, tmp_path: 
     assert [" ".join(t.split()) for t in again] == [" ".join(t.split()) for t in texts(etree.fromstring(html))]
 
 
+def test_a_field_cell_holding_only_an_empty_paragraph_is_no_value(tmp_path: Path) -> None:
+    """A word processor keeps a paragraph in every cell: an empty field is still None, not ""."""
+    root = layout_root(SEED_PLAN)
+    emptied = 0
+    for row in root.iter("tr"):
+        if (row.get("id") or "").endswith("-row") and not "".join(row.itertext()).strip():
+            etree.SubElement(row.find("td"), "p")
+            emptied += 1
+    assert emptied >= 5
+    imported(root, tmp_path / "plan")
+    assert model_dumps(tmp_path / "plan") == model_dumps(SEED_PLAN)
+
+
 def _spaces_collapsed(value: Any) -> Any:
     """Text as a Word file holds it: the layout is HTML, which shows a run of spaces as one."""
     if isinstance(value, dict):
