@@ -33,6 +33,7 @@ from test_revisions import _has_uno
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
+SVG_NS = "http://www.w3.org/2000/svg"
 
 
 @cache
@@ -106,22 +107,56 @@ def test_the_seed_round_trip_keeps_what_matters_in_it() -> None:
     assert "#ap-AP1.4" in links and any(h.startswith("https://") for h in links)
 
 
-def test_ids_come_from_bookmarks_and_name_the_element_where_they_start() -> None:
-    html = layout(SEED_PLAN)
-    expected = {el.get("id"): (el.tag, "".join(el.itertext()))
+def words_outside_drawings(element: etree._Element) -> str:
+    """An element's words without the spaces between blocks, leaving out SVG text (a figure is a
+    picture in Word)."""
+    return "".join("".join(element.xpath(f".//text()[not(ancestor::*[namespace-uri()='{SVG_NS}'])]")).split())
+
+
+@pytest.mark.parametrize("plan", [SEED_PLAN, MINI_PLAN], ids=["seed", "mini"])
+@pytest.mark.parametrize("passed", [True, False], ids=["ids-passed", "ids-from-the-td"])
+def test_ids_come_from_bookmarks_and_name_the_element_where_they_start(plan: Path, passed: bool) -> None:
+    """Every id of the layout comes back on an element of its tag with its text: in the
+    document and in the footnotes, whether the caller says which bookmark anchors which id or
+    the reader takes that from the TD's custom properties."""
+    html = layout(plan)
+    expected = {el.get("id"): (el.tag, words_outside_drawings(el))
                 for el in etree.fromstring(html.encode()).iter() if el.get("id")}
-    root = read(built(SEED_PLAN), html)
-    found = {el.get("id"): el for el in root.find("body").iter() if el.get("id")}
-    bookmarked = {bookmark_name(i) for i in expected} & {
-        el.get(W + "name") for el in document_xml(built(SEED_PLAN)).iter(W + "bookmarkStart")}
-    assert len(bookmarked) >= 5  # the writer bookmarks the targets of internal links (tables)
-    assert {i for i in found if i != "cover"} == {expected_id for expected_id in expected
-                                                  if bookmark_name(expected_id) in bookmarked}
+    result = read_docx(built(plan), source="TD.docx", bookmark_ids=anchors_of(html) if passed else None)
+    found = {el.get("id"): el for el in result.xhtml.find("body").iter() if el.get("id")}
+    assert set(found) == set(expected)
+    kinds = {tag for tag, _ in expected.values()}
+    assert {"ul", "td", "tr", "table", "section"} <= kinds
+    assert plan == MINI_PLAN or {"span", "figure", "li", "h3"} <= kinds
     for element_id, element in found.items():
         tag, text = expected[element_id]
         assert element.tag == tag, element_id
-        got = "".join("".join(element.itertext()).split())  # words without the spaces between blocks
-        assert got == "".join(text.split()), element_id
+        assert words_outside_drawings(element) == text, element_id
+    assert not result.warnings
+
+
+def test_footnote_ids_survive_the_renames_libreoffice_makes() -> None:
+    """LibreOffice drops a footnote's bookmark that starts before the reference mark (the writer
+    starts it after) and renames those it keeps `<name>_Copy_1`: the id still comes back."""
+    data = built(SEED_PLAN)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        notes = etree.fromstring(archive.read("word/footnotes.xml"))
+    for note in notes.iter(W + "footnote"):
+        starts = list(note.iter(W + "bookmarkStart"))
+        references = list(note.iter(W + "footnoteRef"))
+        if starts:
+            order = list(note.iter(W + "bookmarkStart", W + "footnoteRef"))
+            assert order.index(references[0]) < order.index(starts[0])
+    renamed = 0
+    for start in notes.iter(W + "bookmarkStart"):
+        start.set(W + "name", start.get(W + "name") + "_Copy_1")
+        renamed += 1
+    assert renamed >= 4
+    saved = replace_part(data, "word/footnotes.xml", etree.tostring(notes, xml_declaration=True, encoding="UTF-8"))
+    result = read_docx(saved, source="TD.docx")
+    assert [s.get("id") for s in result.xhtml.iter("span") if s.get("class") == "footnote"] == \
+        ["fn-sio", "fn-associates", "fn-sme", "fn-conference-url"]
+    assert not result.warnings
 
 
 # --- (6) hostile packages --------------------------------------------------------------------------
@@ -307,6 +342,30 @@ MOVE = ("<w:p>" + run("One ") + '<w:moveFromRangeStart w:id="9" w:author="Ann" w
         + mark("moveFrom", 10, "Ann", run("moved ", True)) + '<w:moveFromRangeEnd w:id="9"/>' + run("two")
         + "</w:p><w:p>" + run("Three ") + '<w:moveToRangeStart w:id="11" w:author="Ann" w:name="move1"/>'
         + mark("moveTo", 12, "Ann", run("moved ")) + '<w:moveToRangeEnd w:id="11"/>' + run("four") + "</w:p>")
+
+
+def inserted_paragraph(text: str, bookmark: str, n: int) -> str:
+    """A paragraph inserted whole (its mark too) holding a bookmark."""
+    return (f'<w:p><w:pPr><w:rPr>{mark("ins", n, "Ann", "")}</w:rPr></w:pPr>'
+            f'<w:bookmarkStart w:id="{n}" w:name="{bookmark}"/>{mark("ins", n + 1, "Ann", run(text))}'
+            f'<w:bookmarkEnd w:id="{n}"/></w:p>')
+
+
+@pytest.mark.parametrize("following", ["table", "paragraph", "end"])
+def test_a_paragraph_hidden_whole_goes_with_its_bookmarks(following: str) -> None:
+    """Rejected, an inserted paragraph is gone whatever follows it (a paragraph mark cannot join
+    a table), and its bookmark names nothing: the element it anchored is not in that view."""
+    table = "<w:tbl><w:tr><w:tc><w:p>" + run("cell") + "</w:p></w:tc></w:tr></w:tbl>"
+    after = {"table": table, "paragraph": "<w:p>" + run("next") + "</w:p>", "end": ""}[following]
+    data = docx_with_body("<w:p>" + run("before") + "</w:p>" + inserted_paragraph("added", "_added", 10) + after)
+    ids = {"_added": "added"}
+    rejected = read_docx(data, source="TD.docx", accept=lambda r: False, bookmark_ids=ids)
+    body = rejected.xhtml.find("body")
+    assert [" ".join("".join(p.itertext()).split()) for p in body.iter("p")] == \
+        ["before", *{"table": ["cell"], "paragraph": ["next"], "end": []}[following]]
+    assert not [el for el in body.iter() if el.get("id")] and not rejected.warnings
+    accepted = read_docx(data, source="TD.docx", bookmark_ids=ids).xhtml.find("body")
+    assert [p.get("id") for p in accepted.iter("p") if "".join(p.itertext()) == "added"] == ["added"]
 
 
 def test_moved_text_is_read_once_where_the_view_puts_it() -> None:

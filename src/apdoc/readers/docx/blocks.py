@@ -21,11 +21,13 @@ from .ns import A, W, val
 from .styles import IMPLICIT, Numbering, Styles
 from .tables import colgroup, fill_table
 
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 TEXT_NUMBER = re.compile(r"((?:Annex\s+)?[A-Z]?\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\t")
 BULLET_TEXT = re.compile(r"[–\-•·▪o]\t")
 # Elements that a bookmark in their first paragraph may name, innermost first.
-ID_HOLDERS = {"p", "li", "td", "th", "tr", "table", "figure", "h1", "h2", "h3"}
-TRANSPARENT = {"tbody", "thead", "caption", "figcaption", "ul", "ol", "blockquote"}
+ID_HOLDERS = {"p", "li", "ul", "ol", "td", "th", "tr", "table", "figure", "section", "blockquote", "h1", "h2", "h3"}
+# What comes before an element's first paragraph without giving one: a table's column widths.
+NO_PARAGRAPH = {"colgroup"}
 
 
 @dataclass
@@ -108,6 +110,7 @@ class BlockReader:
     positions: bool = True  # data-paragraph="N" on what a paragraph became, for messages
     counters: list[int] = field(default_factory=lambda: [0] * 9)
     tables: int = 0
+    placed: set[str] = field(default_factory=set)  # ids already on an element
 
     # --- one paragraph -------------------------------------------------------------------
 
@@ -154,7 +157,9 @@ class BlockReader:
         the paragraph's number in the file goes on what it became."""
         if self.positions and para.number and element.get("data-paragraph") is None:
             element.set("data-paragraph", str(para.number))
-        ids = [self.anchor_ids[name] for name in para.bookmarks if name in self.anchor_ids]
+        # LibreOffice writes a bookmark in an empty paragraph twice; an id names one element.
+        ids = list(dict.fromkeys(self.anchor_ids[name] for name in para.bookmarks
+                                 if name in self.anchor_ids and self.anchor_ids[name] not in self.placed))
         if not ids:
             return
         chain = []
@@ -163,7 +168,7 @@ class BlockReader:
             if node.tag in ID_HOLDERS:
                 chain.append(node)
             parent = node.getparent()
-            if parent is None or (parent[0] is not node and not (parent.tag == "table" and node.tag == "caption")):
+            if parent is None or not _opens(parent, node):
                 break
             node = parent
         free = [c for c in chain if c.get("id") is None]
@@ -175,6 +180,7 @@ class BlockReader:
                 self.warn(para.el, f"the anchor of {element_id!r} has no element left to name")
                 continue
             target.set("id", element_id)
+            self.placed.add(element_id)
             free.remove(target)
 
     # --- a sequence of blocks (the body of a section, a cell) ------------------------------
@@ -276,6 +282,9 @@ class BlockReader:
         """A drawing paragraph → `figure`, with the caption paragraph below it; returns how many
         of `rest` it used."""
         figure = etree.SubElement(out, "figure")
+        heading = next((d.get("descr") for d in para.el.iter(WP + "docPr") if d.get("descr")), None)
+        if heading:  # the alt text: an apdoc-built picture's says the heading its drawing shows
+            figure.set("data-description", heading)
         following = self.paragraph(rest[0]) if rest and rest[0].tag == W + "p" else None
         if following is not None and following.caption in ("figure", "either"):
             caption = etree.SubElement(figure, "figcaption")
@@ -311,9 +320,23 @@ class BlockReader:
 
     def cell(self, items: list[etree._Element], cell: etree._Element, default: str) -> None:
         self.blocks(items, cell, default)
-        if len(cell) == 1 and cell[0].tag == "p" and not cell[0].attrib and not len(cell[0]) \
-                and not (cell[0].text or "").strip():
-            cell.remove(cell[0])  # an empty cell: Word needs a paragraph in it, the XHTML does not
+        only = cell[0] if len(cell) == 1 else None
+        if only is not None and only.tag == "p" and set(only.attrib) <= {"data-paragraph"} and not len(only) \
+                and not (only.text or "").strip():
+            # An empty cell: Word needs a paragraph in it, the XHTML does not (its bookmarks named
+            # the cell and row); the paragraph's number goes on the cell, for messages.
+            if only.get("data-paragraph") is not None and cell.get("data-paragraph") is None:
+                cell.set("data-paragraph", only.get("data-paragraph"))
+            cell.remove(only)
+
+
+def _opens(parent: etree._Element, child: etree._Element) -> bool:
+    """Whether `child` holds the first paragraph of `parent` (so a bookmark there may name it):
+    nothing with text comes before it; a table's caption opens the table."""
+    if (parent.text or "").strip():
+        return False
+    first = next((c for c in parent if c.tag not in NO_PARAGRAPH), None)
+    return first is child
 
 
 def _is_cover(table: etree._Element) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from lxml import etree
@@ -21,6 +22,22 @@ CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 DCTERMS = "{http://purl.org/dc/terms/}"
 CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+
+
+COPY_SUFFIX = re.compile(r"_Copy_\d+$")
+
+
+def _copies(document: etree._Element, notes: etree._Element | None, ids: dict[str, str]) -> dict[str, str]:
+    """LibreOffice renames a bookmark it reads twice (those in footnotes) `<name>_Copy_1`: such a
+    name, unknown itself, anchors what its original name does."""
+    found = {}
+    for root in (document, notes):
+        for start in root.iter(W + "bookmarkStart") if root is not None else ():
+            name = start.get(W + "name", "")
+            original = COPY_SUFFIX.sub("", name)
+            if name not in ids and original != name and original in ids:
+                found[name] = ids[original]
+    return found
 
 
 class Reader:
@@ -44,9 +61,11 @@ class Reader:
 
     def read(self) -> ReadResult:
         self.result.properties = self._custom_properties()
-        if not self.bookmark_ids:  # an apdoc-built TD says which bookmark anchors which element
-            self.bookmark_ids, tags = read_anchor_properties(self.result.properties)
-            self.element_tags = {**tags, **self.element_tags}
+        # An apdoc-built TD says which bookmark anchors which element (and its tag); what the
+        # caller passes wins.
+        ids, tags = read_anchor_properties(self.result.properties)
+        self.bookmark_ids = {**ids, **self.bookmark_ids}
+        self.element_tags = {**tags, **self.element_tags}
         main = self.package.main
         document = self.package.xml(main)
         body = document.find(W + "body") if document is not None else None
@@ -61,6 +80,7 @@ class Reader:
         if notes is not None:
             targets |= link_targets(notes)
         anchors = {name: name for name in targets} | self.bookmark_ids
+        anchors |= _copies(document, notes, self.bookmark_ids)
         number_part(document)
         if notes is not None:
             number_part(notes)

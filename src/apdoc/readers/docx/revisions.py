@@ -177,14 +177,27 @@ def apply_view(root: etree._Element, marks: list[tuple[etree._Element, Revision]
         remove(el)
 
 
+# What a paragraph shows besides text: when none of it is left, nothing of the paragraph is.
+VISIBLE = tuple(W + n for n in ("t", "delText", "tab", "br", "cr", "sym", "drawing", "pict", "object",
+                                "footnoteReference", "endnoteReference", "fldSimple", "instrText"))
+
+
 def _merge_with_next(p: etree._Element, root: etree._Element) -> None:
     """A hidden paragraph mark: the paragraph's content joins the next paragraph, which keeps its
-    own properties (they live in its mark). At the end of a cell or before a table it stays."""
+    own properties (they live in its mark). At the end of a cell or before a table it stays,
+    unless nothing in it shows: a paragraph wholly hidden is gone, and with it the bookmarks of
+    the elements it gave (they are not in this view: left, they would name another element)."""
     if _detached(p, root):
         return
     following = p.getnext()
     while following is not None and following.tag not in (W + "p", W + "tbl", W + "sectPr"):
         following = following.getnext()  # bookmark ends and other range marks between paragraphs
+    hidden = next(p.iter(*VISIBLE), None) is None
+    last_in_cell = following is None and p.getparent() is not None and p.getparent().tag == W + "tc" \
+        and sum(1 for c in p.getparent() if c.tag in (W + "p", W + "tbl")) == 1
+    if hidden and not last_in_cell:  # (a section break in its mark goes too: it was inserted or deleted)
+        remove(p)
+        return
     if following is None or following.tag != W + "p":
         return
     at = 1 if len(following) and following[0].tag == W + "pPr" else 0

@@ -272,6 +272,7 @@ def _figure(reading: Reading, section: Section, figure: Any, following: list[Any
     listed = next((read_pillars(e) for e in following if is_pillar_list(e)), [])
     svg = figure_svg(figure)
     heading, pillars = read_svg_figure(svg) if svg is not None else ("", [])
+    heading = heading or figure.get("data-description") or ""  # a picture from Word: its alt text says it
     if listed and (not pillars or [p["action_items"] for p in listed] == [p["action_items"] for p in pillars]):
         pillars = listed  # the list has the names whole; the drawing wraps them
     if not pillars:

@@ -104,7 +104,7 @@ def read_svg_figure(svg: Any) -> tuple[str, list[dict[str, Any]]]:
     heading = ""
     pillars = []
     for element in svg:
-        if local(element) == "text" and not heading:
+        if local(element) == "text" and (not heading or "heading" in classes(element)):
             heading = raw_text(element)
         elif local(element) == "g" and "pillar" in classes(element):
             name = " ".join(raw_text(t) for t in element if local(t) == "text" and "name" in classes(t))
@@ -164,11 +164,15 @@ def _field_cells(ctx: Context, body: list[Any]) -> dict[str, Any]:
 def text_value(ctx: Context, cell: Any, list_tag: str) -> str | list[str] | None:
     """A text field's cell: nothing, a YAML list (the renderer's bare list), or Markdown."""
     blocks = [e for e in cell if isinstance(e.tag, str)]
-    if not blocks and not (cell.text or "").strip():
-        return None
+    if not (cell.text or "").strip() and all(_empty_paragraph(b) for b in blocks):
+        return None  # also the empty paragraph a word processor keeps in an empty cell
     if len(blocks) == 1 and local(blocks[0]) == list_tag and not (cell.text or "").strip() and _bare_list(blocks[0]):
         return [_item_value(ctx, li) for li in items(blocks[0])]
     return cell_markdown(ctx, cell)
+
+
+def _empty_paragraph(element: Any) -> bool:
+    return local(element) == "p" and not len(element) and not (element.text or "").strip()
 
 
 def _bare_list(element: Any) -> bool:

@@ -437,6 +437,10 @@ class Writer:
         self.anchor(span)
         paragraph = self.paragraph(runs, self.look.styles.footnote_text, rev=rev)
         self.pending_anchors = waiting
+        # LibreOffice drops a bookmark that starts before a footnote's reference mark: start after it.
+        mark = next(paragraph.iter(qname("w:footnoteRef"))).getparent()
+        for start in reversed(paragraph.findall(qname("w:bookmarkStart"))):
+            mark.addnext(start)
         self.doc.footnotes.append(make("w:footnote", {"w:id": number}, paragraph))
         return number
 

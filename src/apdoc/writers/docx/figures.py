@@ -60,6 +60,10 @@ def picture(svg: etree._Element, number: int, text_width: int) -> etree._Element
     cx = min(int(width_px * EMU_PER_PX), text_width * EMU_PER_TWIP)
     cy = int(cx * height_px / width_px)
     name = svg.findtext(f"{{{SVG_NS}}}title") or f"Figure {number}"
+    # The drawing's heading is only pixels in the PNG: the picture's description (alt text that Word
+    # and LibreOffice keep) carries it, so that `apdoc import` gives the figure its heading back.
+    heading = next((" ".join("".join(t.itertext()).split()) for t in svg.iter(f"{{{SVG_NS}}}text")
+                    if "heading" in (t.get("class") or "").split()), "")
     size = {"cx": cx, "cy": cy}
     pic = make(
         "pic:pic", None,
@@ -74,7 +78,7 @@ def picture(svg: etree._Element, number: int, text_width: int) -> etree._Element
     inline = make(
         "wp:inline", {"distT": 0, "distB": 0, "distL": 0, "distR": 0},
         make("wp:extent", size),
-        make("wp:docPr", {"id": number, "name": name}),
+        make("wp:docPr", {"id": number, "name": name, **({"descr": heading} if heading else {})}),
         make("a:graphic", None, make("a:graphicData", {"uri": PICTURE_URI}, pic)),
     )
     return make("w:drawing", None, inline)
