@@ -181,3 +181,34 @@ def set_field_result(root: etree._Element, instruction: str, occurrence: int, ne
     t.tag = W + "delText"
     insertion.append(_run(new, run.find(W + "rPr")))
     deletion.addnext(insertion)
+
+
+COMMENTS_PART = "word/comments.xml"
+
+
+def add_comment(doc: Docx, needle: str, text: str) -> None:
+    """A Word comment on the paragraph holding `needle`: its range and reference in the body, its
+    text in word/comments.xml (the part, its relationship and content type added as Word does)."""
+    paragraph = paragraph_with(doc.xml(), needle)
+    ident = str(next(_ids))
+    first_run = next(paragraph.iter(W + "r"))
+    first_run.addprevious(etree.Element(W + "commentRangeStart", {W + "id": ident}))
+    paragraph.append(etree.Element(W + "commentRangeEnd", {W + "id": ident}))
+    reference = etree.SubElement(paragraph, W + "r")
+    etree.SubElement(reference, W + "commentReference", {W + "id": ident})
+    if COMMENTS_PART not in doc.parts:
+        doc.names.append(COMMENTS_PART)
+        doc.parts[COMMENTS_PART] = f'<w:comments xmlns:w="{W[1:-1]}"/>'.encode()
+        rels = "word/_rels/document.xml.rels"
+        doc.parts[rels] = doc.parts[rels].replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdComments" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships/comments" Target="comments.xml"/></Relationships>')
+        doc.parts["[Content_Types].xml"] = doc.parts["[Content_Types].xml"].replace(
+            b"</Types>",
+            b'<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            b'wordprocessingml.comments+xml"/></Types>')
+    comment = etree.SubElement(doc.xml(COMMENTS_PART), W + "comment",
+                               {W + "id": ident, W + "author": AUTHOR, W + "date": DATE, W + "initials": "M"})
+    etree.SubElement(etree.SubElement(comment, W + "p"), W + "r").append(etree.Element(W + "t"))
+    comment[0][0][0].text = text
