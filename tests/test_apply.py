@@ -397,8 +397,9 @@ def stale(tmp_path: Path) -> tuple[Path, bytes, str]:
     return repo / "plan", (tmp_path / "TD.docx").read_bytes(), built_from
 
 
-def untracked(needle: str, old: str, new: str, part: str = "word/document.xml") -> Callable[[Docx], None]:
-    return lambda doc: replace_words(doc.xml(part), needle, old, new, tracked=False)
+def words_replaced(needle: str, old: str, new: str, part: str = "word/document.xml",
+              tracked: bool = False) -> Callable[[Docx], None]:
+    return lambda doc: replace_words(doc.xml(part), needle, old, new, tracked=tracked)
 
 
 def test_a_stale_td_records_the_commit_it_was_built_from(stale: tuple[Path, bytes, str]) -> None:
@@ -412,19 +413,23 @@ def test_untracked_edits_on_a_stale_td_apply_where_they_do_not_overlap(stale: tu
                                                                        tmp_path: Path) -> None:
     plan, data, built_from = stale
     before = snapshot(plan)
-    data = edited(data, untracked(FOOTNOTE_SIO, "telecommunication problems", "ICT problems", "word/footnotes.xml"))
+    data = edited(data, words_replaced(FOOTNOTE_SIO, "telecommunication problems", "ICT problems",
+                                       "word/footnotes.xml"))
     code, out, err = apply(tmp_path, data, plan)
     assert (code, err) == (0, "")
     assert f"the plan at {built_from[:12]}, which the TD was built from" in out
     assert patch(before, plan) == FOOTNOTE_EDIT
 
 
-def test_untracked_edits_on_a_stale_td_conflict_where_they_overlap(stale: tuple[Path, bytes, str],
-                                                                   tmp_path: Path) -> None:
+@pytest.mark.parametrize("tracked", [False, True], ids=["untracked", "tracked"])
+def test_edits_on_a_stale_td_conflict_where_they_overlap(stale: tuple[Path, bytes, str], tmp_path: Path,
+                                                         tracked: bool) -> None:
+    """The base is the plan at the recorded commit, whether or not the edits were tracked."""
     plan, data, built_from = stale
     before = snapshot(plan)
-    data = edited(data, untracked(KEY_OUTCOMES, "enhance", "raise"),
-                  untracked(FOOTNOTE_SIO, "telecommunication problems", "ICT problems", "word/footnotes.xml"))
+    data = edited(data, words_replaced(KEY_OUTCOMES, "enhance", "raise", tracked=tracked),
+                  words_replaced(FOOTNOTE_SIO, "telecommunication problems", "ICT problems", "word/footnotes.xml",
+                            tracked=tracked))
     code, out, err = apply(tmp_path, data, plan)
     assert code == 1
     assert f"the plan at {built_from[:12]}" in out
@@ -435,7 +440,7 @@ def test_untracked_edits_on_a_stale_td_conflict_where_they_overlap(stale: tuple[
 def test_base_ref_names_the_plan_the_td_was_built_from(stale: tuple[Path, bytes, str], tmp_path: Path) -> None:
     plan, data, _built_from = stale
     before = snapshot(plan)
-    code, out, err = apply(tmp_path, edited(data, untracked(KEY_OUTCOMES, "enhance", "raise")), plan,
+    code, out, err = apply(tmp_path, edited(data, words_replaced(KEY_OUTCOMES, "enhance", "raise")), plan,
                            "--base", "HEAD~2")
     assert code == 1
     assert "the plan at HEAD~2 (--base)" in out
