@@ -351,18 +351,20 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
 
     click.get_current_context().obj["style"] = style
     applied = apply_document(document, plan_dir, base_ref, template_dir)
-    _say(f"{display_path(document)}: the edits since {applied.base}")
-    for change in applied.changes:
-        _say(f"  {change}")
     if not dry_run:
         write_applied(applied)
+    # With --format json or github, standard output is the report alone; the summary goes to stderr.
+    say = _say if style == "text" else (lambda line: None if _quiet() else click.echo(line, err=True))
+    say(f"{display_path(document)}: the edits since {applied.base}")
+    for change in applied.changes:
+        say(f"  {change}")
     verb = "would change" if dry_run else "wrote"
     for path, line in applied.written:
-        _say(f"{verb} {path}:{line}")
-    if applied.problems:
-        _report(applied.problems, style)
+        say(f"{verb} {path}:{line}")
     if not applied.written and not applied.problems:
-        _say("nothing to apply: the plan already says what the document says")
+        say("nothing to apply: the plan already says what the document says")
+    if applied.problems or applied.notes or style != "text":
+        _report([*applied.problems, *applied.notes], style)
     if applied.problems:
         sys.exit(1)
 

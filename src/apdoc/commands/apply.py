@@ -58,6 +58,7 @@ class Applied:
     changes: list[Change] = field(default_factory=list)
     written: list[tuple[str, int]] = field(default_factory=list)  # file, first changed line
     problems: list[Diagnostic] = field(default_factory=list)
+    notes: list[Diagnostic] = field(default_factory=list)  # read, but no plan value: Word comments
     base: str = ""
     files: dict[Path, bytes] = field(default_factory=dict)
 
@@ -85,12 +86,15 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     texts = _edited_files(ours_plan, ours.tree, merged.value)
     if texts:
         new_plan = _validated(plan_dir, texts)
-        out.changes = [c for c in diff_plans(ours_plan, new_plan) if not c.layout_only]
+        out.changes = diff_plans(ours_plan, new_plan, layout=True)  # a merge of two bullets may be spacing
         out.files = {path: text.encode("utf-8") for path, text in texts.items()}
         out.written = [(display_path(path), _first_changed_line(path, text)) for path, text in texts.items()]
         merged_reading = _reading_of(new_plan, template_dir, shown)
     else:
         merged_reading = ours
+    out.notes = [Diagnostic(shown, 0, 0, f"paragraph {c.paragraph or '?'}: a comment by {c.author or 'someone'} "
+                            f"({_quote(c.text)}) is not part of the plan: read it and act on it by hand",
+                            severity="warning") for c in (theirs.result.comments if theirs.result else [])]
     conflicting = [_quote(c.theirs) for c in merged.conflicts]
     out.problems += [d for d in _unmapped(shown, base, theirs, merged_reading)
                      if not any(quote.strip("“”…") in d.message for quote in conflicting)]
@@ -228,8 +232,11 @@ def _validated(plan_dir: Path, texts: dict[Path, str]) -> Plan:
             plan = load_plan(copy)
         except PlanError as exc:
             prefix = display_path(copy)
-            raise PlanError([Diagnostic(d.path.replace(prefix, display_path(plan_dir), 1), d.line, d.col,
-                                        f"{d.message} (after the document's edits; nothing written)")
+            here = display_path(plan_dir)
+            # The edited files are gone with the copy: their lines are named in the message, not shown.
+            raise PlanError([Diagnostic(d.path.replace(prefix, here, 1), 0, 0,
+                                        f"{d.message.replace(prefix, here)} (at line {d.line} as the document's "
+                                        "edits would make the file; nothing written)")
                              for d in exc.diagnostics]) from None
         plan.root = plan_dir
     return plan

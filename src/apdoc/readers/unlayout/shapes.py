@@ -17,7 +17,8 @@ AP_ID = r"AP[1-9][0-9]*(?:\.[1-9][0-9]*)*"
 STATEMENT = re.compile(rf"^\s*({AP_ID}) [–-] ")
 PILLAR = re.compile(r"^(?P<name>.+), refers to action plan (?P<ids>.+)\.$", re.S)
 LEGEND = re.compile(r"^([^\t]+)\t(.+)$", re.S)
-CAPTION = re.compile(r"^\s*(Table|Figure)\s*[0-9]*\s*[–-]\s*(.*?)\s*$", re.S)
+# "Table 4 – title": the word and the number are generated (an edit to them is not the title's).
+CAPTION = re.compile(r"^\s*[^\s–-]+\.?\s*[0-9]*[A-Za-z]?\s*[–-]\s*(.*?)\s*$", re.S)
 LABELS = {label: name for name, label in TABLE_FIELDS.items()}
 MATRIX_HEAD = ("#", "Point for consideration", "Session Source")
 
@@ -38,7 +39,8 @@ def caption_of(table: Any) -> tuple[str, str] | None:
     """(Table or Figure, the title) from a caption or figcaption."""
     caption = next((c for c in table if local(c) in ("caption", "figcaption")), None)
     match = CAPTION.match(raw_text(caption)) if caption is not None else None
-    return (match.group(1), match.group(2)) if match else None
+    kind = "Figure" if caption is not None and local(caption) == "figcaption" else "Table"
+    return (kind, match.group(1)) if match else None
 
 
 # --- the chapter 4 list ------------------------------------------------------------
