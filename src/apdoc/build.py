@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 import os
 import re
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -85,8 +83,11 @@ def _earlier_layout(compare_to: str, plan_root: Path, templates: Path) -> tuple[
 def _in_background(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
     """Start `function(*args)` in a forked process; the returned callable waits for its result.
     Where fork is missing (Windows, macOS' default) or there is one core, it runs when asked."""
-    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+    if not _can_fork():
         return lambda: function(*args)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     future = executor.submit(function, *args)
     executor.shutdown(wait=False)  # the worker exits once its one task is done (or on error)
@@ -188,7 +189,9 @@ def _build_formats(
 
 
 def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) >= 2
+    """Whether a worker can start as a fork of this process and run beside it. Asked without
+    importing multiprocessing (30 ms): a DOCX build starts no worker and need not pay for it."""
+    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
 
 
 class _WriterWorker:
@@ -200,6 +203,8 @@ class _WriterWorker:
         # child flushes its copy of the buffers when it ends.
         sys.stdout.flush()
         sys.stderr.flush()
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
         self._connection, child_end = context.Pipe()
         self._process = context.Process(target=_writer_worker, args=(child_end, fmt, modules), daemon=True)
