@@ -87,6 +87,11 @@ def main() -> None:
                 earlier = earlier_version(Path(plan), Path(tmp) / f"earlier-{factor}x")
                 peers["docx --compare-to"] = [*apdoc, "build", "--format", "docx", "--plan", str(plan),
                                               "--compare-to", str(earlier), "-o", f"{tmp}/marked-{factor}.docx"]
+            if factor in (1, 100):  # Word back into the plan: the TD just built, read back
+                out = f"{tmp}/out-{factor}.docx"
+                peers["import"] = ["sh", "-c", 'rm -rf "$1" && exec "$0" -m apdoc import "$2" -o "$1"', PYTHON,
+                                   f"{tmp}/imported-{factor}", out]
+                peers["apply --dry-run"] = [*apdoc, "apply", out, "--plan", str(plan), "--dry-run"]
             if factor == 1:
                 peers["pdf"] = [*apdoc, "build", "--format", "pdf", "--plan", str(plan), "-o", f"{tmp}/out-1.pdf"]
                 peers["all"] = [*apdoc, "build", "--format", "all", "--plan", str(plan), "-o", f"{tmp}/all-1"]
@@ -115,6 +120,9 @@ def main() -> None:
             print(f"  {name:<9} 10×/1× {t10 / t1:5.2f}   100×/10× {t100 / t10:5.2f}  (linear: ≤ 11)")
             peer = "  ".join(f"{f}× {times[(name, f)] / times[('yaml.safe_load (peer)', f)]:.2f}" for f in (1, 10, 100))
             print(f"  {name:<9} vs yaml.safe_load of the same files: {peer}")
+        for name, target in (("import", 0.6), ("apply --dry-run", 1.0)):
+            t1, t100 = times[(name, 1)], times[(name, 100)]
+            print(f"  {name:<16} seed {t1:.2f} s (target ≤ {target} s)   100×/1× {t100 / t1:5.1f}  (linear: ≤ 110)")
         peaks = {(n, f): m for n, f, _, m in rows}
         targets_table(times, peaks, peers, large, args.large_kb)
 
