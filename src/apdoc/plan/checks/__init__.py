@@ -1,0 +1,22 @@
+"""Rules across files: ids, the action item hierarchy, references, vocabularies — one module a concern."""
+
+from __future__ import annotations
+
+from ...diagnostics import Diagnostic
+from ..folder import Plan
+from .action_items import check_action_items
+from .chapters import check_chapters
+from .mentions import check_mentions
+from .recovered import Recovered
+from .unfinished import warn_unfinished
+
+
+def check_plan(plan: Plan) -> list[Diagnostic]:
+    """Cross-file rules over the files that loaded; `plan.failed` only keeps errors from cascading."""
+    problems: list[Diagnostic] = []
+    recovered = Recovered.of(plan.failed)
+    check_action_items(plan, recovered, problems)
+    check_chapters(plan, recovered, problems)
+    check_mentions(plan, recovered, problems)
+    warn_unfinished(plan, problems)
+    return problems
