@@ -43,7 +43,8 @@ THIRD = "Also included in this definition"
 
 def split_paragraph(earlier: Path, now: Path) -> None:
     """A paragraph of chapter 3 split in two."""
-    _edit(now / CHAPTER_3, "2022-2024 study period. These entities", "2022-2024 study period.\n\n        These entities")
+    _edit(now / CHAPTER_3, "2022-2024 study period. These entities",
+          "2022-2024 study period.\n\n        These entities")
 
 
 def merge_paragraphs(earlier: Path, now: Path) -> None:
