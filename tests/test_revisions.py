@@ -522,17 +522,25 @@ def test_libreoffice_renumbers_shifted_tables_and_clauses_after_accept_and_rejec
     assert any(line.startswith("Table 1 – Definitions") for line in rejected)
 
 
-def test_a_changed_figure_is_replaced_as_a_whole(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
+def test_a_changed_figure_replaces_its_drawing_and_keeps_its_caption(
+    tmp_path: Path, edit, seed_pair: tuple[Path, Path]
+) -> None:
     earlier, now = seed_pair
     figure_file = next(p for p in (now / "chapters").glob("*.yaml") if "pillars:" in p.read_text())
     edit(figure_file, "action_items: [AP1.4]", "action_items: [AP1.4, AP2]")
     out = tmp_path / "out"
     out.mkdir()
     html = etree.fromstring(marked_html(load_plan(now), str(earlier), author="A", date=DATE).encode())
-    figures = html.findall(".//figure")
-    assert [f.get("data-rev") for f in figures] == ["del", "ins"]
+    (figure,) = html.findall(".//figure")
+    assert figure.get("data-rev") == "mod"
+    assert [e.get("data-rev") for e in figure if e.tag.endswith("svg")] == ["del", "ins"]
+    assert not figure.find("figcaption").xpath(".//*[@data-rev]|.//ins|.//del")
     docx = build_bytes(now, out, compare_to=str(earlier), date=DATE)
     document = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
-    drawings = {change.tag: change for d in document.iter(f"{W}drawing") for change in d.iterancestors(f"{W}ins",
-                                                                                                        f"{W}del")}
-    assert set(drawings) == {f"{W}ins", f"{W}del"}
+    drawings = [d for d in document.iter(f"{W}drawing")]
+    (paragraph,) = {d.xpath("ancestor::w:p", namespaces={"w": W[1:-1]})[0] for d in drawings}  # one picture paragraph
+    assert [d.getparent().getparent().tag for d in drawings] == [f"{W}del", f"{W}ins"]
+    assert paragraph.find(f"{W}pPr/{W}rPr") is None  # its paragraph mark is not changed
+    caption = paragraph.getnext()
+    assert "The four pillars" in "".join(caption.itertext())
+    assert not caption.xpath(".//w:ins|.//w:del", namespaces={"w": W[1:-1]})
