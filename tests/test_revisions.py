@@ -131,14 +131,16 @@ def docx_words(data: bytes, keep: str | None = None) -> list[str]:
             cover = root.find(f"{W}body/{W}tbl")
             cover.getparent().remove(cover)
         if keep is not None:
-            drop = "del" if keep == "ins" else "ins"
+            # A move is a deletion where it was and an insertion where it went.
+            drop = [f"{W}del", f"{W}moveFrom"] if keep == "ins" else [f"{W}ins", f"{W}moveTo"]
             for tr in list(root.iter(f"{W}tr")):
-                if tr.find(f"{W}trPr/{W}{drop}") is not None:
+                if any(tr.find(f"{W}trPr/{d}") is not None for d in drop):
                     tr.getparent().remove(tr)
             for p in root.iter(f"{W}p"):  # a paragraph whose mark goes takes its numbering with it
-                if p.find(f"{W}pPr/{W}rPr/{W}{drop}") is not None and p.find(f"{W}pPr/{W}numPr") is not None:
-                    p.find(f"{W}pPr").remove(p.find(f"{W}pPr/{W}numPr"))
-            for element in list(root.iter(f"{W}{drop}")):
+                number_properties = p.find(f"{W}pPr/{W}numPr")
+                if number_properties is not None and any(p.find(f"{W}pPr/{W}rPr/{d}") is not None for d in drop):
+                    p.find(f"{W}pPr").remove(number_properties)
+            for element in list(root.iter(*drop)):
                 if element.getparent() is not None and element.getparent().tag != f"{W}rPr":
                     element.getparent().remove(element)
         update_sequence_fields(root)
@@ -354,7 +356,11 @@ def test_compare_to_a_git_tag_and_diff(repo: Path, edit) -> None:
     result = apdoc(repo, "build", "--format", "docx", "--compare-to", "td1", "-o", "m.docx")
     assert result.returncode == 0, result.stderr
     document = zipfile.ZipFile(repo / "m.docx").read("word/document.xml").decode()
-    assert "since td1" in document and "<w:delText xml:space=\"preserve\">list</w:delText>" in document
+    # The cover names the earlier TD by number and title, and the revision it was built from.
+    commit = git(repo, "rev-parse", "td1").strip()
+    assert (f"since TSAG-TD XXX, Draft updated “ITU-T action plan for a vibrant engagement of the industry” "
+            f"(git revision td1, commit {commit[:12]}) as revision marks") in document
+    assert "<w:delText xml:space=\"preserve\">list</w:delText>" in document
     diff = apdoc(repo, "diff", "td1")
     assert diff.returncode == 0 and diff.stdout == "AP1.3 (Table 4) · Key Outcome(s): 1 word changed\n"
     md = apdoc(repo, "diff", "td1", "--format", "md").stdout
