@@ -84,6 +84,21 @@ def paragraph_moved(earlier: Path, now: Path) -> None:
     path.write_text(text[:first] + text[second:third] + text[first:second] + text[third:], encoding="utf-8")
 
 
+CLOSING = "  - |\n    This action plan was developed"
+
+
+def paragraph_deleted(earlier: Path, now: Path) -> None:
+    """The last paragraph of chapter 1 deleted: chapter 2's heading follows it."""
+    path = now / "chapters/01-introduction.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index(CLOSING)], encoding="utf-8")
+
+
+def paragraph_added(earlier: Path, now: Path) -> None:
+    """The inverse: a last paragraph added to chapter 1."""
+    paragraph_deleted(now, earlier)
+
+
 def action_item_added(earlier: Path, now: Path) -> None:
     """A new action item, as the README's "Adding an action item" writes it, in Figure 1 too."""
     (now / "action-items/AP1.8.yaml").write_text(
@@ -104,6 +119,8 @@ SCENARIOS: dict[str, Callable[[Path, Path], None]] = {
     "merge": merge_paragraphs,
     "footnote-words": footnote_words,
     "footnote-added": footnote_added,
+    "paragraph-deleted": paragraph_deleted,
+    "paragraph-added": paragraph_added,
     "row-moved": row_moved,
     "paragraph-moved": paragraph_moved,
     "action-item-added": action_item_added,

@@ -212,7 +212,17 @@ def _split_or_joined(old: list[Item], new: list[Item]) -> bool:
     old_words = [w for _kind, el in old for w in _words(el)]  # type: ignore[arg-type]
     new_words = [w for _kind, el in new for w in _words(el)]  # type: ignore[arg-type]
     matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
-    return matcher.real_quick_ratio() >= JOINED and matcher.ratio() >= JOINED
+    if matcher.real_quick_ratio() < JOINED or matcher.ratio() < JOINED:
+        return False
+    # Every paragraph's words are mostly on the other side too: a paragraph deleted beside
+    # one that stays is a deletion, not a join.
+    return all(_mostly_within(_words(el), words)  # type: ignore[arg-type]
+               for side, words in ((old, new_words), (new, old_words)) for _kind, el in side)
+
+
+def _mostly_within(words: list[str], other: list[str]) -> bool:
+    matched = sum(block.size for block in SequenceMatcher(None, words, other, autojunk=False).get_matching_blocks())
+    return matched >= JOINED * len(words)
 
 
 def _pieces(el: etree._Element) -> list[Piece]:

@@ -104,7 +104,6 @@ class Writer:
             raise ValueError("the layout has no <body>")
         out: Blocks = []
         self.blocks(body, Context(self.look.styles.normal), out)
-        shift_paragraph_marks(out)
         if not out or out[-1].tag == qname("w:tbl") or find(out[-1], "w:pPr/w:sectPr") is not None:
             out.append(make("w:p"))  # the body may not end in a table or a section break
         body_element = make("w:body", None, *out, self.section_properties(False))
@@ -317,7 +316,6 @@ class Writer:
         style = style_of(cell, "paragraph") or (styles.table_head if cell.tag == "th" else styles.table_text)
         content: Blocks = []
         self.blocks(cell, Context(style, True, ctx.landscape, ctx.rev), content)
-        shift_paragraph_marks(content)
         if ctx.rev and len(content) == 1 and len(content[0]) == 1:
             # An empty cell of an inserted or deleted row: the row's change says it all.
             # (LibreOffice fills an empty cell whose paragraph mark is tracked with a U+200D
@@ -492,58 +490,6 @@ class Writer:
             add(properties, "w:rPr").append(self.annotations.revision(rev))
         properties.append(self.section_properties(landscape))
         return make("w:p", None, properties)
-
-
-def shift_paragraph_marks(blocks: Blocks) -> None:
-    """Paragraphs wholly inserted or deleted after a paragraph that stays: the change takes that
-    paragraph's mark and leaves the last changed paragraph's own mark alone, as when an editor
-    selects from the end of the paragraph before to the end of the last. Accept or Reject then
-    joins the paragraph before with what is left, and it keeps its own style; LibreOffice gives
-    the next paragraph (a heading, a caption's table) the removed paragraph's style otherwise."""
-    n = 0
-    while n < len(blocks):
-        kind = wholly_changed(blocks[n])
-        if kind is None or n == 0 or not plain_paragraph(blocks[n - 1]):
-            n += 1
-            continue
-        last = n
-        while last + 1 < len(blocks) and wholly_changed(blocks[last + 1]) == kind:
-            last += 1
-        if last + 1 < len(blocks) and paragraph_style(blocks[last + 1]) == paragraph_style(blocks[last]):
-            n = last + 1  # the paragraph after has the same style: nothing to lose
-            continue
-        mark = find(blocks[last], "w:pPr/w:rPr")
-        properties = find(blocks[n - 1], "w:pPr")
-        if mark is None or properties is None:
-            n = last + 1
-            continue
-        mark.getparent().remove(mark)
-        properties.append(mark)
-        n = last + 1
-
-
-def wholly_changed(block: etree._Element) -> str | None:
-    """"ins" or "del" when a paragraph, its mark and every run are one kind of change."""
-    if block.tag != qname("w:p") or find(block, "w:pPr/w:sectPr") is not None:
-        return None
-    mark = find(block, "w:pPr/w:rPr")
-    if mark is None or len(mark) != 1 or etree.QName(mark[0]).localname not in REVISIONS:
-        return None
-    kind = etree.QName(mark[0]).localname
-    for run in block.iter(qname("w:r")):
-        if not any(etree.QName(a).localname == kind for a in run.iterancestors(qname("w:ins"), qname("w:del"))):
-            return None
-    return kind
-
-
-def paragraph_style(block: etree._Element) -> str | None:
-    style = find(block, "w:pPr/w:pStyle")
-    return style.get(qname("w:val")) if block.tag == qname("w:p") and style is not None else None
-
-
-def plain_paragraph(block: etree._Element) -> bool:
-    """A paragraph whose mark is not changed and that ends no section."""
-    return block.tag == qname("w:p") and find(block, "w:pPr/w:rPr") is None and find(block, "w:pPr/w:sectPr") is None
 
 
 def table_rows(el: etree._Element, rev: str | None) -> list[tuple[etree._Element, bool, str | None]]:
