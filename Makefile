@@ -83,7 +83,7 @@ BASE ?= origin/main
 
 # GitHub's runners are not root but may sudo: install what `system` would install.
 ci-system:
-	sudo -n $(MAKE) --no-print-directory system
+	sudo -n $(MAKE) --no-print-directory system test-system
 
 # Errors and warnings as annotations on the pull request's lines; warnings do not fail.
 ci-validate: $(STAMP)

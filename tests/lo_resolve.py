@@ -4,12 +4,17 @@ Run with a Python that has LibreOffice's UNO bridge (Debian: python3-uno), not t
 
     /usr/bin/python3 tests/lo_resolve.py TD-marked.docx Accept accepted.txt
 
-Prints the number of tracked changes LibreOffice found and how many are left after.
+Prints the number of tracked changes LibreOffice found and how many are left after. Beside the
+text it writes TARGET.json: every paragraph of the body (table cells in order) as [paragraph
+style, list label, text], then the footnotes' texts, so that a test sees an extra paragraph, a
+changed style or a stray character that plain text hides. The action `None` resolves nothing
+(the same dump of a clean document).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -25,6 +30,21 @@ def prop(name: str, value: object) -> PropertyValue:
     p = PropertyValue()
     p.Name, p.Value = name, value
     return p
+
+
+def paragraphs(text: object) -> list[list[str]]:
+    """[style, list label, text] of each paragraph of a text, table cells row by row."""
+    out: list[list[str]] = []
+    enumeration = text.createEnumeration()
+    while enumeration.hasMoreElements():
+        element = enumeration.nextElement()
+        if element.supportsService("com.sun.star.text.TextTable"):
+            for name in element.getCellNames():
+                out.extend(paragraphs(element.getCellByName(name)))
+        elif element.supportsService("com.sun.star.text.Paragraph"):
+            label = element.getPropertyValue("ListLabelString") if element.getPropertyValue("NumberingIsNumber") else ""
+            out.append([element.getPropertyValue("ParaStyleName"), label or "", element.getString()])
+    return out
 
 
 def main(source: str, action: str, target: str) -> None:
@@ -53,10 +73,16 @@ def main(source: str, action: str, target: str) -> None:
             url = uno.systemPathToFileUrl(os.path.abspath(source))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
             found = doc.getRedlines().getCount()
-            dispatcher = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
-            dispatcher.executeDispatch(doc.getCurrentController().getFrame(), f".uno:{action}AllTrackedChanges",
-                                       "", 0, ())
+            if action != "None":
+                dispatcher = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+                dispatcher.executeDispatch(doc.getCurrentController().getFrame(), f".uno:{action}AllTrackedChanges",
+                                           "", 0, ())
             left = doc.getRedlines().getCount()
+            notes = doc.getFootnotes()
+            dump = {"body": paragraphs(doc.getText()),
+                    "footnotes": [notes.getByIndex(i).getString() for i in range(notes.getCount())]}
+            with open(target + ".json", "w", encoding="utf-8") as handle:
+                json.dump(dump, handle, ensure_ascii=False, indent=0)
             doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)),
                            (prop("FilterName", "Text (encoded)"), prop("FilterOptions", "UTF8,LF")))
             doc.close(True)

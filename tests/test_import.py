@@ -172,6 +172,7 @@ def test_a_td_with_revision_marks_reads_as_its_current_text(seed_pair: tuple[Pat
                                                             tmp_path: Path) -> None:
     earlier, now = seed_pair
     edit(now / "chapters" / "01-introduction.yaml", "To perform a review", "To perform a full review")
+    edit(now / "chapters" / "01-introduction.yaml", "coordination process", "coordination work")
     edit(now / "action-items" / "AP1.2.yaml", "short_name:", "short_name: New")
     edit(earlier / "chapters" / "06-enablers.yaml", "  - |\n    Additional enablers",
          "  - A paragraph that was deleted.\n  - |\n    Additional enablers")

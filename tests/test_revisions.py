@@ -131,14 +131,16 @@ def docx_words(data: bytes, keep: str | None = None) -> list[str]:
             cover = root.find(f"{W}body/{W}tbl")
             cover.getparent().remove(cover)
         if keep is not None:
-            drop = "del" if keep == "ins" else "ins"
+            # A move is a deletion where it was and an insertion where it went.
+            drop = [f"{W}del", f"{W}moveFrom"] if keep == "ins" else [f"{W}ins", f"{W}moveTo"]
             for tr in list(root.iter(f"{W}tr")):
-                if tr.find(f"{W}trPr/{W}{drop}") is not None:
+                if any(tr.find(f"{W}trPr/{d}") is not None for d in drop):
                     tr.getparent().remove(tr)
             for p in root.iter(f"{W}p"):  # a paragraph whose mark goes takes its numbering with it
-                if p.find(f"{W}pPr/{W}rPr/{W}{drop}") is not None and p.find(f"{W}pPr/{W}numPr") is not None:
-                    p.find(f"{W}pPr").remove(p.find(f"{W}pPr/{W}numPr"))
-            for element in list(root.iter(f"{W}{drop}")):
+                number_properties = p.find(f"{W}pPr/{W}numPr")
+                if number_properties is not None and any(p.find(f"{W}pPr/{W}rPr/{d}") is not None for d in drop):
+                    p.find(f"{W}pPr").remove(number_properties)
+            for element in list(root.iter(*drop)):
                 if element.getparent() is not None and element.getparent().tag != f"{W}rPr":
                     element.getparent().remove(element)
         update_sequence_fields(root)
@@ -354,7 +356,11 @@ def test_compare_to_a_git_tag_and_diff(repo: Path, edit) -> None:
     result = apdoc(repo, "build", "--format", "docx", "--compare-to", "td1", "-o", "m.docx")
     assert result.returncode == 0, result.stderr
     document = zipfile.ZipFile(repo / "m.docx").read("word/document.xml").decode()
-    assert "since td1" in document and "<w:delText xml:space=\"preserve\">list</w:delText>" in document
+    # The cover names the earlier TD by number and title, and the revision it was built from.
+    commit = git(repo, "rev-parse", "td1").strip()
+    assert (f"since TSAG-TD XXX, Draft updated “ITU-T action plan for a vibrant engagement of the industry” "
+            f"(git revision td1, commit {commit[:12]}) as revision marks") in document
+    assert "<w:delText xml:space=\"preserve\">list</w:delText>" in document
     diff = apdoc(repo, "diff", "td1")
     assert diff.returncode == 0 and diff.stdout == "AP1.3 (Table 4) · Key Outcome(s): 1 word changed\n"
     md = apdoc(repo, "diff", "td1", "--format", "md").stdout
@@ -522,17 +528,28 @@ def test_libreoffice_renumbers_shifted_tables_and_clauses_after_accept_and_rejec
     assert any(line.startswith("Table 1 – Definitions") for line in rejected)
 
 
-def test_a_changed_figure_is_replaced_as_a_whole(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
+def test_a_changed_figure_replaces_its_drawing_and_keeps_its_caption(
+    tmp_path: Path, edit, seed_pair: tuple[Path, Path]
+) -> None:
     earlier, now = seed_pair
     figure_file = next(p for p in (now / "chapters").glob("*.yaml") if "pillars:" in p.read_text())
     edit(figure_file, "action_items: [AP1.4]", "action_items: [AP1.4, AP2]")
     out = tmp_path / "out"
     out.mkdir()
     html = etree.fromstring(marked_html(load_plan(now), str(earlier), author="A", date=DATE).encode())
-    figures = html.findall(".//figure")
-    assert [f.get("data-rev") for f in figures] == ["del", "ins"]
+    (figure,) = html.findall(".//figure")
+    assert figure.get("data-rev") == "mod"
+    assert [e.get("data-rev") for e in figure if e.tag.endswith("svg")] == ["del", "ins"]
+    assert not figure.find("figcaption").xpath(".//*[@data-rev]|.//ins|.//del")
     docx = build_bytes(now, out, compare_to=str(earlier), date=DATE)
     document = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
-    drawings = {change.tag: change for d in document.iter(f"{W}drawing") for change in d.iterancestors(f"{W}ins",
-                                                                                                        f"{W}del")}
-    assert set(drawings) == {f"{W}ins", f"{W}del"}
+    drawings = [d for d in document.iter(f"{W}drawing")]
+    assert [d.getparent().getparent().tag for d in drawings] == [f"{W}del", f"{W}ins"]
+    # The earlier picture in a paragraph of its own, deleted with its mark; the current one in
+    # the figure's paragraph, whose mark stays (LibreOffice's Reject All would take it along).
+    before, paragraph = (d.xpath("ancestor::w:p", namespaces={"w": W[1:-1]})[0] for d in drawings)
+    assert before.find(f"{W}pPr/{W}rPr/{W}del") is not None and before.getnext() is paragraph
+    assert paragraph.find(f"{W}pPr/{W}rPr") is None
+    caption = paragraph.getnext()
+    assert "The four pillars" in "".join(caption.itertext())
+    assert not caption.xpath(".//w:ins|.//w:del", namespaces={"w": W[1:-1]})

@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -35,6 +36,9 @@ def default_output(plan: Plan, fmt: str, folder: Path = Path("build"), marked: b
     return folder / f"{stem}{'-marked' if marked else ''}.{writer(fmt).suffix}"
 
 
+EARLIER_PLACEHOLDER = "\u2063earlier-version\u2063"  # invisible separators: no plan text holds it
+
+
 def marked_html(
     plan: Plan, compare_to: str, template_dir: Path | None = None, author: str | None = None, date: str | None = None,
     earlier: Callable[[], tuple[str, Any]] | None = None,
@@ -51,11 +55,14 @@ def marked_html(
     templates = template_dir or templates_beside(plan.root)  # the current look for both
     if earlier is None:
         earlier = start_earlier_layout(compare_to, plan.root, template_dir)
-    after = render_html(plan, templates, revision_marks=compare_to, date=plan_date(plan.root),
+    # The cover names the earlier TD, known once its layout is back: a placeholder until then.
+    after = render_html(plan, templates, revision_marks=EARLIER_PLACEHOLDER, date=plan_date(plan.root),
                         facts=plan_facts(plan))
     outcome, value = earlier()
     if outcome == "error":
         raise PlanError([Diagnostic(**d) for d in value])
+    value, description = value
+    after = after.replace(EARLIER_PLACEHOLDER, html_escape(description, quote=False))
     return mark_changes(
         value, after, author=author or default_author(plan.root), date=date or default_date(plan.root)
     )
@@ -76,7 +83,7 @@ def _earlier_layout(compare_to: str, plan_root: Path, templates: Path) -> tuple[
 
     try:
         with earlier_version(compare_to, plan_root) as earlier:
-            return "html", render_html(earlier.plan, templates)
+            return "html", (render_html(earlier.plan, templates), earlier.describe(compare_to))
     except PlanError as exc:
         return "error", [asdict(d) for d in exc.diagnostics]
 

@@ -26,6 +26,12 @@ SVG_NS = "http://www.w3.org/2000/svg"
 # block wholly inserted or deleted ("ins"/"del") or holding inline marks ("mod").
 REVISION_MARKS = ("ins", "del")
 REVISION_ATTRIBUTE = "data-rev"
+# A paragraph deleted in one place and inserted in another is a move: data-move="from" beside its
+# data-rev="del", data-move="to" beside data-rev="ins".
+MOVE_ATTRIBUTE = "data-move"
+# A paragraph split in two or two joined: only the paragraph's end (Word's paragraph mark) is
+# new ("ins": Reject All joins it to the next paragraph) or gone ("del": Accept All joins them).
+PARAGRAPH_MARK_ATTRIBUTE = "data-rev-mark"
 
 Piece = str | etree._Element  # text, or an inline element (with its tail left out)
 

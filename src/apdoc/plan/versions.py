@@ -29,6 +29,18 @@ from .load import load_plan
 @dataclass(frozen=True)
 class Version:
     plan: Plan
+    commit: str | None = None  # the full hash when the version is a git revision
+
+    def describe(self, ref: str) -> str:
+        """The earlier TD as a reader knows it: its document number and title, and the git
+        revision it was built from (never a folder's path, which may be a temporary one)."""
+        cover = self.plan.document.model.cover
+        text = f"{cover.document_number}, {cover.title}"
+        if self.commit is None:
+            return text
+        short = self.commit[:12]
+        named = "" if self.commit.startswith(ref.lower()) else f"{ref}, "
+        return f"{text} (git revision {named}commit {short})"
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -69,7 +81,7 @@ def earlier_version(ref: str, plan_dir: Path) -> Iterator[Version]:
     with tempfile.TemporaryDirectory(prefix="apdoc-earlier-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")  # refuses links and paths outside tmp
-        yield Version(_load_version(Path(tmp) / relative, ref, Path(tmp)))
+        yield Version(_load_version(Path(tmp) / relative, ref, Path(tmp)), sha)
 
 
 def _load_version(folder: Path, ref: str, extracted: Path | None) -> Plan:

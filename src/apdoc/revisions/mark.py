@@ -26,7 +26,16 @@ from itertools import groupby
 
 from lxml import etree
 
-from ..intermediate import INLINE, REVISION_ATTRIBUTE, REVISION_MARKS, Piece, is_inline_container, runs_and_blocks
+from ..intermediate import (
+    INLINE,
+    MOVE_ATTRIBUTE,
+    PARAGRAPH_MARK_ATTRIBUTE,
+    REVISION_ATTRIBUTE,
+    REVISION_MARKS,
+    Piece,
+    is_inline_container,
+    runs_and_blocks,
+)
 
 VOID = {"br", "col", "meta", "img", "hr", "wbr"}
 # Ids that only record a position inside their parent; others name plan content.
@@ -74,12 +83,34 @@ def _merge(old: etree._Element, new: etree._Element) -> list[etree._Element]:
     if new.tag == "tr" and _cells(old) != _cells(new):
         return [_marked(old, "del"), _marked(new, "ins")]
     if new.tag == "figure" and _drawing(old) != _drawing(new):
-        return [_marked(old, "del"), _marked(new, "ins")]  # a drawing changes as a whole
+        return [_figure(old, new)]
     out = etree.Element(new.tag, dict(new.attrib))
     changed = _merge_items(_items(old), _items(new), out)
     if changed and is_inline_container(out) and out.get(REVISION_ATTRIBUTE) is None:
         out.set(REVISION_ATTRIBUTE, "mod")
     return [out]
+
+
+def _figure(old: etree._Element, new: etree._Element) -> etree._Element:
+    """A figure whose drawing changed: the drawing is deleted and inserted as a whole (it is one
+    picture in Word), the caption compared as any paragraph."""
+    out = etree.Element(new.tag, dict(new.attrib))
+    out.set(REVISION_ATTRIBUTE, "mod")
+    old_parts = [c for c in old if isinstance(c.tag, str)]
+    for child in (c for c in new if isinstance(c.tag, str)):
+        if _is_svg(child):
+            out.extend(_marked(o, "del") for o in old_parts if _is_svg(o))
+            out.append(_marked(child, "ins"))
+            continue
+        before = next((o for o in old_parts if o.tag == child.tag), None)
+        out.extend(_merge(before, child) if before is not None else [_marked(child, "ins")])
+    for gone in (o for o in old_parts if not _is_svg(o) and new.find(o.tag) is None):
+        out.append(_marked(gone, "del"))
+    return out
+
+
+def _is_svg(el: etree._Element) -> bool:
+    return isinstance(el.tag, str) and (el.tag == "svg" or el.tag.endswith("}svg"))
 
 
 def _drawing(figure: etree._Element) -> bytes:
@@ -103,21 +134,144 @@ def _key(item: Item) -> tuple:
     element_id = el.get("id")
     if element_id and not POSITIONAL_ID.search(element_id):
         return ("id", element_id)
-    return ("content", el.tag, el.get("class"), etree.tostring(el, with_tail=False))
+    return ("content", el.tag, el.get("class"), _content(el))
+
+
+def _content(el: etree._Element) -> bytes:
+    """The element as text, without the ids that only say where it and its parts are: a row
+    that moved two places down is the same row."""
+    if not any(POSITIONAL_ID.search(e.get("id") or "") for e in el.iter() if isinstance(e.tag, str)):
+        return etree.tostring(el, with_tail=False)
+    stripped = _copy(el)
+    for inner in stripped.iter():
+        if isinstance(inner.tag, str) and POSITIONAL_ID.search(inner.get("id") or ""):
+            del inner.attrib["id"]
+    return etree.tostring(stripped, with_tail=False)
 
 
 def _merge_items(old: list[Item], new: list[Item], out: etree._Element) -> bool:
     """Append the merged content to `out`; True when anything differs."""
     matcher = SequenceMatcher(None, [_key(i) for i in old], [_key(i) for i in new], autojunk=False)
-    changed = False
+    steps: list[tuple[Item | None, Item | None] | tuple[list[Item], list[Item]]] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            pairs: Iterator[tuple[Item | None, Item | None]] = zip(old[i1:i2], new[j1:j2], strict=True)
+            steps.extend(zip(old[i1:i2], new[j1:j2], strict=True))
+        elif _split_or_joined(old[i1:i2], new[j1:j2]):
+            steps.append((old[i1:i2], new[j1:j2]))
         else:
-            pairs = _pair(old[i1:i2], new[j1:j2])
-        for before, after in pairs:
-            changed |= _emit(before, after, out)
+            steps.extend(_pair(old[i1:i2], new[j1:j2]))
+    moves = _moves(steps)
+    changed = False
+    for before, after in steps:
+        if isinstance(before, list):
+            changed |= _merge_paragraphs(before, after, out)  # type: ignore[arg-type]
+        elif id(before or after) in moves:
+            _kind, value = before or after  # type: ignore[misc]
+            out.append(_marked(value, "del" if before else "ins", move=moves[id(before or after)]))
+            changed = True
+        else:
+            changed |= _emit(before, after, out)  # type: ignore[arg-type]
     return changed
+
+
+def _moves(steps: list) -> dict[int, str]:
+    """Paragraphs deleted in one place and inserted unchanged in another of the same container:
+    a move ("from" / "to", keyed by the id() of their item). Table rows are not moved: Word
+    shows a moved row as that row deleted and inserted."""
+    deleted: dict[tuple, list[Item]] = {}
+    for before, after in steps:
+        if not isinstance(before, list) and before is not None and after is None and _movable(before):
+            deleted.setdefault(_key(before), []).append(before)
+    moves: dict[int, str] = {}
+    for before, after in steps:
+        if not isinstance(before, list) and before is None and after is not None and _movable(after):
+            sources = deleted.get(_key(after))
+            if sources:
+                moves[id(sources.pop(0))] = "from"
+                moves[id(after)] = "to"
+    return moves
+
+
+def _movable(item: Item) -> bool:
+    return item[0] == "block" and item[1].tag == "p" and bool(_words(item[1]))  # type: ignore[union-attr]
+
+
+PARAGRAPH_END: tuple = ("paragraph end",)
+JOINED = 0.8  # word likeness of a stretch of paragraphs, joined, above which it was split or joined
+
+
+def _split_or_joined(old: list[Item], new: list[Item]) -> bool:
+    """Paragraphs that say the same words in more or fewer paragraphs: one split, two joined."""
+    if not old or not new or len(old) == len(new):
+        return False
+    items = old + new
+    if not all(kind == "block" and el.tag == "p" for kind, el in items):  # type: ignore[union-attr]
+        return False
+    if len({el.get("class") for _kind, el in items}) != 1:  # type: ignore[union-attr]
+        return False
+    old_words = [w for _kind, el in old for w in _words(el)]  # type: ignore[arg-type]
+    new_words = [w for _kind, el in new for w in _words(el)]  # type: ignore[arg-type]
+    matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
+    if matcher.real_quick_ratio() < JOINED or matcher.ratio() < JOINED:
+        return False
+    # Every paragraph's words are mostly on the other side too: a paragraph deleted beside
+    # one that stays is a deletion, not a join.
+    return all(_mostly_within(_words(el), words)  # type: ignore[arg-type]
+               for side, words in ((old, new_words), (new, old_words)) for _kind, el in side)
+
+
+def _mostly_within(words: list[str], other: list[str]) -> bool:
+    matched = sum(block.size for block in SequenceMatcher(None, words, other, autojunk=False).get_matching_blocks())
+    return matched >= JOINED * len(words)
+
+
+def _pieces(el: etree._Element) -> list[Piece]:
+    return [piece for _kind, run in runs_and_blocks(el, keep_blank=True) for piece in run]  # type: ignore[union-attr]
+
+
+def _merge_paragraphs(old: list[Item], new: list[Item], out: etree._Element) -> bool:
+    """Paragraphs split or joined: compared word by word as one text in which each paragraph's
+    end is a token, so that only the words that changed and the paragraph ends that are new
+    (data-rev-mark="ins") or gone ("del") are marked."""
+    def joined(items: list[Item]) -> list[Token]:
+        tokens: list[Token] = []
+        for n, (_kind, p) in enumerate(items):
+            if n:
+                tokens.append((PARAGRAPH_END, "", ()))
+            tokens.extend(_tokens(_pieces(p)))  # type: ignore[arg-type]
+        return tokens
+
+    marked, _changed = _diff_tokens(joined(old), joined(new))
+    for n in range(len(marked) - 1):  # a space between two paragraphs stays with the first
+        if marked[n][1][0] == PARAGRAPH_END and marked[n + 1][1][0] == ("ws",):
+            marked[n], marked[n + 1] = marked[n + 1], marked[n]
+    segments: list[tuple[list[tuple[str | None, Token]], str | None]] = []
+    current: list[tuple[str | None, Token]] = []
+    for mark, token in marked:
+        if token[0] == PARAGRAPH_END:
+            segments.append((current, mark))
+            current = []
+        else:
+            current.append((mark, token))
+    segments.append((current, None))
+    index, first_part = 0, True
+    for tokens, end in segments:
+        paragraph = new[min(index, len(new) - 1)][1]
+        attributes = dict(paragraph.attrib)  # type: ignore[union-attr]
+        if not first_part:
+            attributes.pop("id", None)  # the id stays on the paragraph's first part
+        element = etree.SubElement(out, paragraph.tag, attributes)  # type: ignore[union-attr]
+        if end is not None:
+            element.set(PARAGRAPH_MARK_ATTRIBUTE, end)
+        if end is not None or any(mark for mark, token in tokens if token[0] != ("ws",)):
+            element.set(REVISION_ATTRIBUTE, "mod")
+        _rebuild_inline(tokens, element)
+        if end == "del":  # a removed end: the next part belongs to the same paragraph
+            first_part = False
+        else:
+            index += 1
+            first_part = True
+    return True
 
 
 def _pair(old: list[Item], new: list[Item]) -> Iterator[tuple[Item | None, Item | None]]:
@@ -177,9 +331,11 @@ def _emit(before: Item | None, after: Item | None, out: etree._Element) -> bool:
     return len(merged) > 1 or _has_marks(merged[0])
 
 
-def _marked(el: etree._Element, mark: str) -> etree._Element:
+def _marked(el: etree._Element, mark: str, move: str | None = None) -> etree._Element:
     marked = _copy(el)
     marked.set(REVISION_ATTRIBUTE, mark)
+    if move:
+        marked.set(MOVE_ATTRIBUTE, move)
     if mark == "del":  # ids stay unique: a deleted element's id may live on in the current version
         for inner in marked.iter():
             if isinstance(inner.tag, str) and inner.get("id"):
@@ -193,7 +349,9 @@ def _has_marks(el: etree._Element) -> bool:
 
 # --- inline content: word by word ---------------------------------------------
 
-Token = tuple[object, str | etree._Element, tuple]  # (key, text or atomic element, formatting chain)
+Token = tuple[object, str | etree._Element, tuple]
+# Words and punctuation apart: "2018)," and "2018" + a footnote + ")," share "2018", ")" and ",".
+WORDS = re.compile(r"\s+|\w+|[^\w\s]")  # (key, text or atomic element, formatting chain)
 
 
 def _tokens(pieces: list[Piece]) -> list[Token]:
@@ -201,12 +359,14 @@ def _tokens(pieces: list[Piece]) -> list[Token]:
 
     def walk(piece: Piece, chain: tuple) -> None:
         if isinstance(piece, str):
-            for word in re.findall(r"\s+|[^\s]+", piece):
+            for word in WORDS.findall(piece):
                 out.append((("ws",) if word.isspace() else ("w", word, _chain_key(chain)), word, chain))
             return
         classes = (piece.get("class") or "").split()
         if piece.tag == "span" and "number" in classes:
             out.append((("number",), piece, chain))  # shifts of numbers are not edits
+        elif piece.tag == "span" and "footnote" in classes and piece.get("id"):
+            out.append((("footnote", piece.get("id")), piece, chain))  # its words are compared inside it
         elif piece.tag == "br" or (piece.tag == "span" and "footnote" in classes):
             out.append((("atom", etree.tostring(piece, with_tail=False)), piece, chain))
         else:
@@ -229,22 +389,34 @@ def _chain_key(chain: tuple) -> tuple:
 
 
 def _merge_inline(old: list[Piece], new: list[Piece], out: etree._Element) -> bool:
-    old_tokens, new_tokens = _tokens(old), _tokens(new)
-    matcher = SequenceMatcher(None, [t[0] for t in old_tokens], [t[0] for t in new_tokens], autojunk=False)
-    marked: list[tuple[str | None, Token]] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            marked.extend((None, t) for t in new_tokens[j1:j2])
-        else:
-            marked.extend(("del", t) for t in old_tokens[i1:i2])
-            marked.extend(("ins", t) for t in new_tokens[j1:j2])
-    changed = any(mark for mark, token in marked if token[0] != ("ws",))
+    marked, changed = _diff_tokens(_tokens(old), _tokens(new))
     if not changed:  # nothing but whitespace differs: the current version as it is
         for piece in new:
             _append_piece(out, _copy(piece) if isinstance(piece, etree._Element) else piece)
         return False
     _rebuild_inline(marked, out)
     return True
+
+
+def _diff_tokens(old: list[Token], new: list[Token]) -> tuple[list[tuple[str | None, Token]], bool]:
+    """The tokens of both versions in order, each marked None (in both), "ins" or "del"; and
+    whether anything but whitespace differs. A footnote in both versions is compared inside."""
+    matcher = SequenceMatcher(None, [t[0] for t in old], [t[0] for t in new], autojunk=False)
+    marked: list[tuple[str | None, Token]] = []
+    changed = False
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
+                if after[0][0] == "footnote" and etree.tostring(before[1]) != etree.tostring(after[1]):  # type: ignore[index, arg-type]
+                    note = etree.Element("span", dict(after[1].attrib))  # type: ignore[union-attr]
+                    _merge_inline(_pieces(before[1]), _pieces(after[1]), note)  # type: ignore[arg-type]
+                    after, changed = (after[0], note, after[2]), True
+                marked.append((None, after))
+        else:
+            marked.extend(("del", t) for t in old[i1:i2])
+            marked.extend(("ins", t) for t in new[j1:j2])
+    changed = changed or any(mark for mark, token in marked if token[0] != ("ws",))
+    return marked, changed
 
 
 def _rebuild_inline(marked: list[tuple[str | None, Token]], out: etree._Element) -> None:

@@ -5,6 +5,7 @@ Which style each element gets comes from the look (look.py), never from here."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 
@@ -94,6 +95,7 @@ class Writer:
         self.pending_anchors: list[str] = []
         self.anchored: dict[str, str] = {}  # element id → tag
         self.list_kinds: dict[int, str] = {}
+        self.move_names: dict[tuple[str, str], int] = {}  # (from|to, text) → moves seen
         self.annotations = Annotations(self.meta.get("revision-author") or "apdoc",
                                        self.meta.get("revision-date") or FIXED_DATE)
 
@@ -149,7 +151,11 @@ class Writer:
             self.heading(el, ctx, out)
         elif tag == "p":
             style = style_of(el, "paragraph") or ctx.style
-            out.append(self.paragraph(self.inline_children(el), style, rev=ctx.rev))
+            paragraph = self.paragraph(self.inline_children(el), style, rev=ctx.rev,
+                                       mark=el.get("data-rev-mark") if el.get("data-rev-mark") in REVISIONS else None)
+            if ctx.rev and el.get("data-move") in ("from", "to"):
+                self.moved(paragraph, el.get("data-move"))
+            out.append(paragraph)
         elif tag in ("ul", "ol"):
             self.list_block(el, ctx, out, depth=0, num_id=None)
         elif tag == "blockquote":
@@ -322,6 +328,13 @@ class Writer:
         content: Blocks = []
         self.anchor(cell)
         self.blocks(cell, Context(style, True, ctx.landscape, ctx.rev), content)
+        if ctx.rev and len(content) == 1 and content[0].find(qname("w:r")) is None:
+            # An empty cell of an inserted or deleted row: the row's change says it all.
+            # (LibreOffice fills an empty cell whose paragraph mark is tracked with a U+200D
+            # that Accept All leaves behind.)
+            tracked_mark = find(content[0][0], "w:rPr")
+            if tracked_mark is not None:
+                content[0][0].remove(tracked_mark)
         if not content:  # a cell holds at least one paragraph: an empty one, anchored
             content.append(make("w:p"))
             self.flush_anchors(content[0])
@@ -332,12 +345,20 @@ class Writer:
 
     def figure(self, el: etree._Element, ctx: Context, out: Blocks) -> None:
         """An inline SVG becomes a PNG picture (Word needs one), its caption a paragraph below it."""
-        svg = el.find(SVG)
-        if svg is not None:
+        drawings: list[Run] = []
+        for svg in el.iter(SVG):  # two when the drawing changed: the earlier one deleted, the current inserted
             self.doc.images.append(svg_to_png(etree.tostring(svg)))
             drawing = picture(svg, len(self.doc.images), self.look.page.text_width(ctx.landscape))
-            out.append(self.paragraph([Run("", kind="drawing", drawing=drawing)], self.look.styles.figure,
-                                      rev=ctx.rev))
+            rev = revision_of(svg, None)
+            if rev == "del" and ctx.rev is None:
+                # The earlier drawing in a paragraph of its own, wholly deleted: LibreOffice's
+                # Reject All of a picture inserted beside it would take the paragraph's end along.
+                out.append(self.paragraph([Run("", kind="drawing", drawing=drawing)], self.look.styles.figure,
+                                          rev="del"))
+            else:
+                drawings.append(Run("", kind="drawing", drawing=drawing, rev=rev))
+        if drawings:
+            out.append(self.paragraph(drawings, self.look.styles.figure, rev=ctx.rev))
         caption = el.find("figcaption")
         if caption is not None:
             out.append(self.paragraph(self.inline_children(caption), self.caption_look(caption).style,
@@ -347,9 +368,10 @@ class Writer:
 
     def paragraph(self, runs: list[Run], style: str,
                   numbering: tuple[int, int] | None = None, indent: int | None = None,
-                  rev: str | None = None) -> etree._Element:
+                  rev: str | None = None, mark: str | None = None) -> etree._Element:
         """A paragraph; `rev` marks it wholly inserted or deleted, paragraph mark included;
-        `indent` (twips) aligns a list item's further paragraph with its text."""
+        `mark` only its paragraph mark (a paragraph split or joined); `indent` (twips) aligns a
+        list item's further paragraph with its text."""
         properties = make("w:pPr", None, make("w:pStyle", {"w:val": style}))
         if numbering is not None:
             add(properties, "w:numPr").extend([make("w:ilvl", {"w:val": numbering[1]}),
@@ -360,8 +382,10 @@ class Writer:
             for run in runs:
                 run.rev = run.rev or rev
             add(properties, "w:rPr").append(self.annotations.revision(rev))
+        elif mark is not None:
+            add(properties, "w:rPr").append(self.annotations.revision(mark))
         paragraph = make("w:p", None, properties)
-        append_runs(paragraph, runs, self.annotations)
+        append_runs(paragraph, runs, self.annotations, joins=mark if rev is None else None)
         self.flush_anchors(paragraph)
         return paragraph
 
@@ -369,6 +393,23 @@ class Writer:
         if self.pending_anchors:
             self.annotations.bookmark(paragraph, self.pending_anchors)
             self.pending_anchors = []
+
+    def moved(self, paragraph: etree._Element, direction: str) -> None:
+        """A paragraph wholly deleted or inserted as a move: its changes become w:moveFrom or
+        w:moveTo inside a named move range; the n-th paragraph moved away with a text pairs with
+        the n-th moved to with that text."""
+        kind = "moveFrom" if direction == "from" else "moveTo"
+        for change in paragraph.iter(qname("w:ins"), qname("w:del")):
+            change.tag = qname(f"w:{kind}")
+        text = "".join(paragraph.itertext())
+        seen = self.move_names.setdefault((direction, text), 0)
+        self.move_names[(direction, text)] = seen + 1
+        name = f"move{hashlib.sha1(text.encode('utf-8')).hexdigest()[:8]}{seen or ''}"
+        number = self.annotations.next_id()
+        start = make(f"w:{kind}RangeStart", {"w:id": number, "w:name": name, "w:author": self.annotations.author,
+                                              "w:date": self.annotations.date})
+        paragraph.insert(1, start)
+        paragraph.append(make(f"w:{kind}RangeEnd", {"w:id": number}))
 
     def inline_children(self, el: etree._Element, rev: str | None = None) -> list[Run]:
         runs: list[Run] = [Run(el.text, rev=rev)] if el.text else []

@@ -76,11 +76,14 @@ def run_properties(props: tuple[str, ...]) -> etree._Element | None:
     return rpr
 
 
-def collapse_whitespace(runs: list[Run]) -> list[tuple[Run, str]]:
+def collapse_whitespace(runs: list[Run], joins: str | None = None) -> list[tuple[Run, str]]:
     """Runs of spaces and newlines become one space, trimmed at the paragraph's ends, as in HTML.
 
     With tracked changes there are two texts, accepted and rejected: a space is dropped only
-    when every text the run belongs to already ends with one."""
+    when every text the run belongs to already ends with one. `joins`: the paragraph's mark is
+    inserted ("ins") or deleted ("del"), so in one of the texts the paragraph goes on into the
+    next, and a space at its end that belongs to that text only stays."""
+    goes_on = {"ins": "del", "del": "ins"}.get(joins or "")
     pieces: list[tuple[Run, str]] = []
     space = {"ins": True, "del": True}  # at paragraph start, leading spaces vanish
     for run in runs:
@@ -100,6 +103,8 @@ def collapse_whitespace(runs: list[Run]) -> list[tuple[Run, str]]:
         pieces.append((run, text))
     while pieces and pieces[-1][0].kind == "text":
         run, text = pieces[-1]
+        if goes_on is not None and run.rev == goes_on:
+            break
         stripped = text.rstrip(" ")
         if stripped:
             pieces[-1] = (run, stripped)
@@ -108,14 +113,15 @@ def collapse_whitespace(runs: list[Run]) -> list[tuple[Run, str]]:
     return pieces
 
 
-def append_runs(paragraph: etree._Element, runs: list[Run], annotations: Annotations) -> None:
+def append_runs(paragraph: etree._Element, runs: list[Run], annotations: Annotations,
+                joins: str | None = None) -> None:
     """The runs of a paragraph, inside their hyperlinks and tracked changes (a change sits
-    inside a hyperlink, never around one)."""
+    inside a hyperlink, never around one); `joins`: see collapse_whitespace."""
     link: etree._Element | None = None
     change: etree._Element | None = None
     open_link: tuple[str, str] | None = None
     open_change: str | None = None
-    for run, text in collapse_whitespace(runs):
+    for run, text in collapse_whitespace(runs, joins):
         if open_change is not None and (run.link != open_link or run.rev != open_change):
             change, open_change = None, None
         if run.link != open_link:
