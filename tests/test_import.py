@@ -350,6 +350,16 @@ def test_random_markdown_punctuation_reads_back_as_the_same_text(
     assert render_html(load_plan(base / "back")) == html
 
 
+def test_two_emphasis_runs_side_by_side_read_back_apart(tmp_path: Path) -> None:
+    """`<em>a</em><em>b</em>` written `*a**b*` reads back as one run with bold inside; the second
+    run takes the other delimiter (found by the property test above)."""
+    write_random_plan(tmp_path / "plan", ["One"], ["#*[] []*_##b**![+_"], "note")
+    html = render_html(load_plan(tmp_path / "plan"))
+    assert "<em>[] []</em><em>##b**![+</em>" in html
+    imported(etree.fromstring(html.encode("utf-8")), tmp_path / "back")
+    assert render_html(load_plan(tmp_path / "back")) == html
+
+
 # --- (4) what cannot be mapped ------------------------------------------------------------
 
 

@@ -50,20 +50,24 @@ class Markdown:
     def run(self, text: str | None, children: list[Any]) -> str:
         parts = [self.text(text)]
         for child in children:
-            parts.append(self.child(child))
+            written = self.child(child)
+            if "".join(parts).endswith("*") and written.startswith("*") and local(child) in _EMPHASIS:
+                # `*a*` then `*b*` reads as `*a**b*`: the second run takes the other delimiter
+                written = self.child(child, delimiter="_")
+            parts.append(written)
             tail = child.tail or ""
             after_break = local(child) == "br"
             parts.append(self.text(tail.lstrip("\n") if after_break else tail))
         return "".join(parts)
 
-    def child(self, child: Any) -> str:
+    def child(self, child: Any, delimiter: str = "*") -> str:
         if not isinstance(child.tag, str):  # a comment, processing instruction or unresolved entity
             return ""
         tag = local(child)
         if tag in ("strong", "b"):
-            return _delimited("**", self.inline(child))
+            return _delimited(delimiter * 2, self.inline(child))
         if tag in ("em", "i"):
-            return _delimited("*", self.inline(child))
+            return _delimited(delimiter, self.inline(child))
         if tag == "code":
             return _code_span("".join(child.itertext()))
         if tag == "a":
@@ -139,6 +143,9 @@ class Markdown:
         rest = self.blocks(blocks)
         loose = any(local(b) == "p" for b in blocks)
         return "\n\n".join(p for p in (first, rest) if p) if loose else "\n".join(p for p in (first, rest) if p)
+
+
+_EMPHASIS = ("strong", "b", "em", "i")
 
 
 def _delimited(delimiter: str, inner: str) -> str:
