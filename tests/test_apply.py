@@ -496,9 +496,6 @@ def test_format_github_gives_an_annotation_per_conflict(td: bytes, seed: Path, t
     assert "action-items/AP1.3.yaml,line=9,col=17::conflict: " in out + err
 
 
-@pytest.mark.xfail(strict=True, reason="a tracked edit of the Figure 1 caption's number (the SEQ field's shown "
-                   "result 1 → 7) is not reported: the reader drops SEQ results, so theirs = base and apply says "
-                   "'nothing to apply', exit 0")
 def test_an_edit_to_the_figure_number_is_reported_as_not_applied(td: bytes, seed: Path, tmp_path: Path) -> None:
     before = snapshot(seed)
     code, _out, err = apply(tmp_path, edited(td, lambda doc: set_field_result(doc.xml(), "SEQ Figure", 0, "7")), seed)
@@ -507,8 +504,6 @@ def test_an_edit_to_the_figure_number_is_reported_as_not_applied(td: bytes, seed
     assert patch(before, seed) == {}
 
 
-@pytest.mark.xfail(strict=True, reason="a tracked edit of a table caption's number (SEQ Table result 4 → 9) is "
-                   "not reported: the reader drops SEQ results, so apply says 'nothing to apply', exit 0")
 def test_an_edit_to_a_table_number_is_reported_as_not_applied(td: bytes, seed: Path, tmp_path: Path) -> None:
     before = snapshot(seed)
     code, _out, err = apply(tmp_path, edited(td, lambda doc: set_field_result(doc.xml(), "SEQ Table", 3, "9")), seed)

@@ -37,6 +37,7 @@ from ..plan.load import load_plan
 from ..plan.models import FILE_KINDS
 from ..plan.versions import earlier_version, plan_digest
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
+from ..readers.docx.package import open_package
 from ..readers.unlayout import plan_from_xhtml
 from ..writers.docx import write_docx
 from .diff import Change, diff_plans
@@ -98,6 +99,7 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     conflicting = [_quote(c.theirs) for c in merged.conflicts]
     out.problems += [d for d in _unmapped(shown, base, theirs, merged_reading)
                      if not any(quote.strip("“”…") in d.message for quote in conflicting)]
+    out.problems += _field_edits(data, shown, _is_build_mark(theirs.result.properties if theirs.result else {}))
     return out
 
 
@@ -344,6 +346,43 @@ def _unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading) -> li
                        "this edit has no place in the plan (generated text, such as a number or Figure 1, or a "
                        "conflict above); make it in the plan's YAML", severity="warning")
             for i in sorted(edited & missing)]
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TRACKED = {W + "ins", W + "del", W + "moveFrom", W + "moveTo"}
+
+
+def _field_edits(data: bytes, shown: str, build_mark: Callable[[Revision], bool]) -> list[Diagnostic]:
+    """Tracked edits inside the shown result of a field (a table's or figure's number, a clause
+    number typed over): the reader keeps no field results, since apdoc makes them, so such an
+    edit is looked for in the file itself and reported, never lost in silence."""
+    root = open_package(data, shown).xml("word/document.xml")
+    found: list[Diagnostic] = []
+    for number, paragraph in enumerate(root.iter(W + "p") if root is not None else [], 1):
+        fields: list[list[Any]] = []  # open complex fields: [instruction, showing its result]
+        for el in paragraph.iter():
+            if el.tag == W + "fldChar":
+                kind = el.get(W + "fldCharType")
+                if kind == "begin":
+                    fields.append(["", False])
+                elif kind == "separate" and fields:
+                    fields[-1][1] = True
+                elif kind == "end" and fields:
+                    fields.pop()
+            elif el.tag == W + "instrText" and fields:
+                fields[-1][0] += el.text or ""
+            elif el.tag in TRACKED and (any(showing for _, showing in fields)
+                                        or any(a.tag == W + "fldSimple" for a in el.iterancestors())):
+                mark = Revision(el.tag.removeprefix(W), el.get(W + "id", ""), el.get(W + "author", ""),
+                                el.get(W + "date", ""), "document", number, "", "")
+                if build_mark(mark):
+                    continue
+                instruction = next((i for i, showing in reversed(fields) if showing), "").split() or ["a field"]
+                found.append(Diagnostic(shown, 0, 0, f"paragraph {number}: not applied: an edit to a generated "
+                                        f"number ({instruction[0]} field): apdoc numbers tables, figures and "
+                                        "clauses itself; change the plan instead", severity="warning"))
+                break
+    return found
 
 
 def _changed(texts: list[str], other: list[str]) -> set[int]:
