@@ -311,6 +311,44 @@ def test_the_seed_resaved_by_libreoffice_imports_to_the_same_text(tmp_path: Path
     assert model_dumps(tmp_path / "plan") == _spaces_collapsed(model_dumps(SEED_PLAN))  # ids and all
 
 
+def test_the_seed_resaved_by_libreoffice_without_any_anchor_imports_to_the_same_text(tmp_path: Path) -> None:
+    """A hand-made TD as close as we can make one: the seed TD re-saved by LibreOffice, then every
+    bookmark and every custom property removed — what is left is structure and style names."""
+    import io
+    import zipfile
+
+    html = render_html(load_plan(SEED_PLAN))
+    (tmp_path / "in").mkdir()
+    from apdoc.writers.docx import write_docx
+
+    (tmp_path / "in" / "TD.docx").write_bytes(write_docx(html))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"), str(tmp_path / "in" / "TD.docx")],
+                   check=True, capture_output=True, timeout=300)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    stripped = io.BytesIO()
+    with zipfile.ZipFile(tmp_path / "out" / "TD.docx") as source, zipfile.ZipFile(stripped, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename in ("word/document.xml", "word/footnotes.xml"):
+                root = etree.fromstring(data)
+                for mark in [*root.iter(w + "bookmarkStart"), *root.iter(w + "bookmarkEnd")]:
+                    mark.getparent().remove(mark)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            elif info.filename == "docProps/custom.xml":
+                root = etree.fromstring(data)
+                for prop in list(root):
+                    root.remove(prop)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(info, data)
+    assert b"apdoc-anchors" not in stripped.getvalue()
+    (tmp_path / "bare.docx").write_bytes(stripped.getvalue())
+    code, _, err = run_cli("import", str(tmp_path / "bare.docx"), "-o", str(tmp_path / "plan"))
+    assert code == 0, err
+    again = texts(layout_root(tmp_path / "plan"))
+    assert [" ".join(t.split()) for t in again] == [" ".join(t.split()) for t in texts(etree.fromstring(html))]
+
+
 # --- (3) generated plans -------------------------------------------------------------------
 
 # Text with Markdown's punctuation in it: the import must escape it where it would be syntax.
