@@ -295,19 +295,10 @@ def test_import_of_a_built_docx_gives_the_plans_models(name: str, tmp_path: Path
 def test_the_seed_resaved_by_libreoffice_imports_to_the_same_text(tmp_path: Path) -> None:
     """A TD that went through another editor: LibreOffice renames style ids and bookmarks in
     footnotes and rewrites numbering; the structure, the ids and the models are still read."""
-    pytest.importorskip("apdoc.readers.docx", reason="the DOCX reader is on branch issue13 until merged")
-    from apdoc.writers.docx import write_docx
-
     html = render_html(load_plan(SEED_PLAN))
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "TD.docx").write_bytes(write_docx(html))
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
-                    "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"), str(tmp_path / "in" / "TD.docx")],
-                   check=True, capture_output=True, timeout=300)
-    code, _, err = run_cli("import", str(tmp_path / "out" / "TD.docx"), "-o", str(tmp_path / "plan"))
+    code, _, err = run_cli("import", str(_resaved_by_libreoffice(html, tmp_path)), "-o", str(tmp_path / "plan"))
     assert code == 0 and err == ""
-    again = texts(layout_root(tmp_path / "plan"))
-    assert [" ".join(t.split()) for t in again] == [" ".join(t.split()) for t in texts(etree.fromstring(html))]
+    assert _same_text(tmp_path / "plan", html)
     assert model_dumps(tmp_path / "plan") == _spaces_collapsed(model_dumps(SEED_PLAN))  # ids and all
 
 
@@ -318,16 +309,10 @@ def test_the_seed_resaved_by_libreoffice_without_any_anchor_imports_to_the_same_
     import zipfile
 
     html = render_html(load_plan(SEED_PLAN))
-    (tmp_path / "in").mkdir()
-    from apdoc.writers.docx import write_docx
-
-    (tmp_path / "in" / "TD.docx").write_bytes(write_docx(html))
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
-                    "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"), str(tmp_path / "in" / "TD.docx")],
-                   check=True, capture_output=True, timeout=300)
+    resaved = _resaved_by_libreoffice(html, tmp_path)
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     stripped = io.BytesIO()
-    with zipfile.ZipFile(tmp_path / "out" / "TD.docx") as source, zipfile.ZipFile(stripped, "w") as target:
+    with zipfile.ZipFile(resaved) as source, zipfile.ZipFile(stripped, "w") as target:
         for info in source.infolist():
             data = source.read(info)
             if info.filename in ("word/document.xml", "word/footnotes.xml"):
@@ -345,8 +330,25 @@ def test_the_seed_resaved_by_libreoffice_without_any_anchor_imports_to_the_same_
     (tmp_path / "bare.docx").write_bytes(stripped.getvalue())
     code, _, err = run_cli("import", str(tmp_path / "bare.docx"), "-o", str(tmp_path / "plan"))
     assert code == 0, err
-    again = texts(layout_root(tmp_path / "plan"))
-    assert [" ".join(t.split()) for t in again] == [" ".join(t.split()) for t in texts(etree.fromstring(html))]
+    assert _same_text(tmp_path / "plan", html)
+
+
+def _resaved_by_libreoffice(html: str, tmp_path: Path) -> Path:
+    """The DOCX of `html`, opened and saved again by LibreOffice as Word 2007 XML."""
+    from apdoc.writers.docx import write_docx
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "TD.docx").write_bytes(write_docx(html))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"), str(tmp_path / "in" / "TD.docx")],
+                   check=True, capture_output=True, timeout=300)
+    return tmp_path / "out" / "TD.docx"
+
+
+def _same_text(plan: Path, html: str) -> bool:
+    """The plan's build says word for word what `html` says (spacing aside)."""
+    again = texts(layout_root(plan))
+    return [" ".join(t.split()) for t in again] == [" ".join(t.split()) for t in texts(etree.fromstring(html))]
 
 
 # --- (3) generated plans -------------------------------------------------------------------
