@@ -12,18 +12,13 @@ deleted with the mark before it.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 
 import uno  # type: ignore[import-not-found]
 from com.sun.star.text.ControlCharacter import PARAGRAPH_BREAK  # type: ignore[import-not-found]
 
-from lo_resolve import prop
+from lo_resolve import opened, prop
 
 
 def find(doc: object, text: str) -> object:  # UNO objects
@@ -110,41 +105,11 @@ EDITS = {"read": edit, "apply": edit_for_apply, "row": add_matrix_row}
 
 
 def main(source: str, target: str, which: str = "read") -> None:
-    with socket.socket() as probe:
-        probe.bind(("localhost", 0))
-        port = probe.getsockname()[1]
-    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        office = subprocess.Popen(
-            ["soffice", "--headless", "--invisible", "--norestore", f"-env:UserInstallation=file://{profile}",
-             f"--accept=socket,host=localhost,port={port};urp;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        desktop = None
-        try:
-            local = uno.getComponentContext()
-            resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-            for _ in range(200):
-                try:
-                    ctx = resolver.resolve(f"uno:socket,host=localhost,port={port};urp;StarOffice.ComponentContext")
-                    break
-                except Exception:  # not listening yet
-                    time.sleep(0.3)
-            else:
-                raise SystemExit("LibreOffice did not start")
-            desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0,
-                                               (prop("Hidden", True),))
-            doc.RecordChanges = True
-            EDITS[which](doc)
-            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)),
-                           (prop("FilterName", "MS Word 2007 XML"),))
-            print(doc.getRedlines().getCount())
-            doc.close(True)
-        finally:
-            if desktop is not None:
-                with contextlib.suppress(Exception):  # already gone
-                    desktop.terminate()
-            office.wait(timeout=60)
+    with opened(source) as (_ctx, doc):
+        doc.RecordChanges = True
+        EDITS[which](doc)
+        doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)), (prop("FilterName", "MS Word 2007 XML"),))
+        print(doc.getRedlines().getCount())
 
 
 if __name__ == "__main__":

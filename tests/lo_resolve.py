@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 
 import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
@@ -47,7 +48,10 @@ def paragraphs(text: object) -> list[list[str]]:
     return out
 
 
-def main(source: str, action: str, target: str) -> None:
+@contextlib.contextmanager
+def opened(source: str) -> Iterator[tuple[object, object]]:
+    """(component context, document): LibreOffice started headless on a free local port with a
+    profile of its own, `source` loaded hidden; LibreOffice is shut down on the way out."""
     with socket.socket() as probe:
         probe.bind(("localhost", 0))
         port = probe.getsockname()[1]
@@ -72,26 +76,31 @@ def main(source: str, action: str, target: str) -> None:
             desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
             url = uno.systemPathToFileUrl(os.path.abspath(source))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
-            found = doc.getRedlines().getCount()
-            if action != "None":
-                dispatcher = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
-                dispatcher.executeDispatch(doc.getCurrentController().getFrame(), f".uno:{action}AllTrackedChanges",
-                                           "", 0, ())
-            left = doc.getRedlines().getCount()
-            notes = doc.getFootnotes()
-            dump = {"body": paragraphs(doc.getText()),
-                    "footnotes": [notes.getByIndex(i).getString() for i in range(notes.getCount())]}
-            with open(target + ".json", "w", encoding="utf-8") as handle:
-                json.dump(dump, handle, ensure_ascii=False, indent=0)
-            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)),
-                           (prop("FilterName", "Text (encoded)"), prop("FilterOptions", "UTF8,LF")))
+            yield ctx, doc
             doc.close(True)
-            print(f"{found} {left}")
         finally:
             if desktop is not None:
                 with contextlib.suppress(Exception):  # already gone
                     desktop.terminate()
             office.wait(timeout=60)
+
+
+def main(source: str, action: str, target: str) -> None:
+    with opened(source) as (ctx, doc):
+        found = doc.getRedlines().getCount()
+        if action != "None":
+            dispatcher = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+            dispatcher.executeDispatch(doc.getCurrentController().getFrame(), f".uno:{action}AllTrackedChanges",
+                                       "", 0, ())
+        left = doc.getRedlines().getCount()
+        notes = doc.getFootnotes()
+        dump = {"body": paragraphs(doc.getText()),
+                "footnotes": [notes.getByIndex(i).getString() for i in range(notes.getCount())]}
+        with open(target + ".json", "w", encoding="utf-8") as handle:
+            json.dump(dump, handle, ensure_ascii=False, indent=0)
+        doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)),
+                       (prop("FilterName", "Text (encoded)"), prop("FilterOptions", "UTF8,LF")))
+        print(f"{found} {left}")
 
 
 if __name__ == "__main__":
