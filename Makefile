@@ -20,6 +20,22 @@ $(STAMP): pyproject.toml
 # missing and when we may (root with apt-get); otherwise we say what to install.
 SYSTEM_LIBS := libpangoft2-1.0.so.0:libpangoft2-1.0-0 libharfbuzz-subset.so.0:libharfbuzz-subset0 \
                libcairo.so.2:libcairo2
+COMMA := ,
+# The Debian packages in $$missing, installed when we may (root with apt-get), else named:
+# $(call install_missing,what they are for,what still works without them).
+define install_missing
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing$$missing ($(1))"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 \
+	      || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)) \
+	      || echo "make: could not install$$missing; $(2)"; \
+	  else \
+	    echo "make: missing system packages:$$missing (Debian: sudo apt-get install$$missing)"; \
+	  fi; \
+	fi
+endef
+
 system:
 	@missing=""; \
 	for pair in $(SYSTEM_LIBS); do \
@@ -27,16 +43,7 @@ system:
 	    || missing="$$missing $${pair##*:}"; \
 	done; \
 	fc-list 2>/dev/null | grep -qi "Liberation Serif" || missing="$$missing fonts-liberation"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "make: installing$$missing (fonts and libraries for PDF and figures)"; \
-	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 \
-	      || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)) \
-	      || echo "make: could not install$$missing; DOCX and HTML build, PDF and figures may not"; \
-	  else \
-	    echo "make: missing system packages:$$missing (Debian: sudo apt-get install$$missing)"; \
-	  fi; \
-	fi
+	$(call install_missing,fonts and libraries for PDF and figures,DOCX and HTML build$(COMMA) PDF and figures may not)
 
 # The warnings are counted, not listed: `apdoc validate` lists them (a screenful would bury the build).
 build: $(STAMP) system
@@ -52,16 +59,7 @@ test-system: system
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "make: installing$$missing (LibreOffice, for the tests that open TDs in a real editor)"; \
-	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 \
-	      || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)) \
-	      || echo "make: could not install$$missing; the LibreOffice tests will fail under CI=true"; \
-	  else \
-	    echo "make: missing for the LibreOffice tests:$$missing (Debian: sudo apt-get install$$missing)"; \
-	  fi; \
-	fi
+	$(call install_missing,LibreOffice$(COMMA) for the tests that open TDs in a real editor,the LibreOffice tests will fail under CI=true)
 
 test: $(STAMP) lint test-system
 	$(BIN)/python -m pytest
