@@ -74,7 +74,8 @@ def opened(source: str) -> Iterator[tuple[object, object]]:
             else:
                 raise SystemExit("LibreOffice did not start")
             desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-            url = uno.systemPathToFileUrl(os.path.abspath(source))
+            # a file, or a URL such as private:factory/swriter (a new document)
+            url = source if source.startswith("private:") else uno.systemPathToFileUrl(os.path.abspath(source))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
             yield ctx, doc
             doc.close(True)
