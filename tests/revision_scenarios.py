@@ -227,6 +227,7 @@ def measure(name: str, builds: Builds) -> Measure:
 # --- LibreOffice -------------------------------------------------------------------------
 
 LO_RESOLVE = Path(__file__).with_name("lo_resolve.py")
+LO_LIMITS = Path(__file__).with_name("lo_limits.py")
 COVER_NOTE = ("Revision marks:", "This version shows the changes")
 
 
@@ -249,6 +250,18 @@ def libreoffice_paragraphs(docx: bytes, action: str, folder: Path) -> dict[str, 
     return dump
 
 
+def libreoffice_limits() -> dict[str, bool]:
+    """What the installed LibreOffice's own tracked changes leave behind (tests/lo_limits.py):
+    {"empty_row_keeps_u200d": …, "paragraph_between_tables_stays": …}."""
+    import json
+    import subprocess
+
+    result = subprocess.run(["/usr/bin/python3", str(LO_LIMITS)], capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr)
+    return json.loads(result.stdout)
+
+
 def libreoffice_differences(builds: Builds, folder: Path) -> list[str]:
     """How LibreOffice's Accept All and Reject All of the marked DOCX differ from the plain builds."""
     from difflib import unified_diff
@@ -269,6 +282,8 @@ def libreoffice_differences(builds: Builds, folder: Path) -> list[str]:
 
 
 def main(names: list[str], libreoffice: bool = False) -> None:
+    if libreoffice:
+        print("LibreOffice's own changes leave:", libreoffice_limits(), flush=True)
     for name in names or list(SCENARIOS):
         with tempfile.TemporaryDirectory(prefix=f"apdoc-{name}-") as tmp:
             builds = build_scenario(name, Path(tmp))

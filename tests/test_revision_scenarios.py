@@ -9,6 +9,7 @@ same styles, list labels and text."""
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import shutil
@@ -26,12 +27,15 @@ from revision_scenarios import (
     W,
     build_scenario,
     libreoffice_differences,
+    libreoffice_limits,
     libreoffice_paragraphs,
     measure,
 )
 from test_revisions import docx_words
 
 NS = {"w": W[1:-1]}
+ZWJ = "\u200d"  # LibreOffice's mark of a tracked row without text
+EMPTY_CAPTION = ["Table_No & title", "", ""]
 
 
 @pytest.fixture(scope="module")
@@ -140,17 +144,32 @@ def _has_uno() -> bool:
     return subprocess.run([system_python, "-c", "import uno"], capture_output=True).returncode == 0
 
 
-def libreoffice_debris(paragraph: list[str]) -> bool:
-    """What LibreOffice 7.4 leaves whatever the file says (see the README's revision marks): it
-    fills each empty cell of a tracked row with U+200D, which Accept All keeps; and it cannot
-    take back a paragraph standing between two tables (an inserted table's caption right after
-    a table), which Reject All leaves empty."""
-    return paragraph[2] == "\u200d" or paragraph == ["Table_No & title", "", ""]
+@functools.cache
+def libreoffice_own_debris() -> dict[str, bool]:
+    return libreoffice_limits()
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_libreoffice_accept_all_and_reject_all_give_the_plain_builds(built: dict[str, Builds], name: str,
                                                                      tmp_path: Path) -> None:
+    """Exactly the plain builds, but for two kinds of debris in "action-item-added" that
+    LibreOffice 7.4 leaves after changes it made itself, which no file shape avoids (tried: an
+    empty cell's paragraph mark tracked or not, w:cellIns, an inserted or deleted character or
+    paragraph mark in the cell, the rows untracked, the caption's mark untracked):
+
+    - Accept All leaves U+200D in each empty cell of the inserted table (six): LibreOffice
+      tracks a row by a tracked character in it and gives a row without text an invisible one
+      (makeTableRowRedline, sw/source/core/unocore/unocrsrhelper.cxx); accepting keeps it as
+      inserted text, and the other ways to have text in the row either stay on Accept or make
+      Accept delete the row (lcl_DeleteTrackedTableRow, sw/source/core/doc/DocumentRedlineManager.cxx).
+    - Reject All leaves the inserted table's caption as an empty paragraph: it stands between
+      two tables, and on import LibreOffice splits every change at a table's bounds
+      (SwDoc::TextToTable, sw/source/core/docnode/ndtbl.cxx), so no paragraph mark next to it
+      keeps its change (whichever of the two captions between the tables is the new one).
+
+    Each is tolerated only while tests/lo_limits.py finds LibreOffice's own change showing the
+    same (an empty row it inserted itself; a caption and table it inserted itself, saved as
+    DOCX and opened again): with a LibreOffice that fixes it, the result must be exact."""
     if not _has_uno():
         if os.environ.get("CI") == "true":
             pytest.fail("LibreOffice with python3-uno is missing; CI must resolve the marks in LibreOffice")
@@ -158,16 +177,19 @@ def test_libreoffice_accept_all_and_reject_all_give_the_plain_builds(built: dict
     if name != "action-item-added":
         assert libreoffice_differences(built[name], tmp_path) == []
         return
-    # An inserted action item table: all but LibreOffice's own debris is right.
+    own = libreoffice_own_debris()
     builds = built[name]
     for action, plain in (("Accept", builds.current), ("Reject", builds.earlier)):
         resolved = libreoffice_paragraphs(builds.marked, action, tmp_path)
         expected = libreoffice_paragraphs(plain, "None", tmp_path)
         assert resolved["left"] == 0 and resolved["footnotes"] == expected["footnotes"]
-        assert not [p for p in expected["body"] if libreoffice_debris(p) and p[2]]
-        debris = [p for p in resolved["body"] if libreoffice_debris(p) and p not in expected["body"]]
-        assert len(debris) == (6 if action == "Accept" else 1)  # the six empty cells; the one caption
-        kept = [p for p in resolved["body"] if not (libreoffice_debris(p) and p not in expected["body"])]
-        if action == "Accept":  # U+200D stands where the plain build has an empty cell
-            kept = [p if p[2] != "\u200d" else [p[0], p[1], ""] for p in resolved["body"]]
-        assert kept == expected["body"]
+        body = resolved["body"]
+        if action == "Accept" and own["empty_row_keeps_u200d"]:
+            filled = [n for n, p in enumerate(body) if p[2] == ZWJ]
+            assert len(filled) == 6  # the inserted table's six empty cells, and nothing else
+            body = [[p[0], p[1], ""] if n in filled else p for n, p in enumerate(body)]
+        if action == "Reject" and own["paragraph_between_tables_stays"]:
+            left = [n for n, p in enumerate(body) if p == EMPTY_CAPTION]
+            assert len(left) == 1 and EMPTY_CAPTION not in expected["body"]  # the rejected caption
+            body = body[: left[0]] + body[left[0] + 1 :]
+        assert body == expected["body"]
