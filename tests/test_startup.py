@@ -1,0 +1,84 @@
+"""Start-up: what a command costs before and beside its own work (issue 15).
+
+No timings here (the machine may be busy): the tests count what a run does instead, the git
+processes a build starts and the libraries a command imports, which is what the time follows.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI_PLAN
+
+GIT = shutil.which("git")
+pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run([GIT or "git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository holding the mini plan, committed."""
+    repo = tmp_path / "repo"
+    shutil.copytree(MINI_PLAN, repo / "plan")
+    git(repo, "init", "-q")
+    git(repo, "add", "plan")
+    git(repo, "commit", "-q", "-m", "the plan")
+    return repo
+
+
+def build_counting_git(repo: Path, tmp_path: Path) -> tuple[str, list[str]]:
+    """Build the HTML with a `git` on PATH that logs each call before it runs the real one:
+    (the HTML, the git calls made)."""
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    log = tmp_path / "git-calls.log"
+    shim = shims / "git"
+    shim.write_text(f'#!/bin/sh\necho "$*" >> {log}\nexec {GIT} "$@"\n')
+    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    env = {**os.environ, "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}"}
+    out = tmp_path / "td.html"
+    done = subprocess.run([sys.executable, "-m", "apdoc", "build", "--plan", "plan", "-o", str(out)],
+                          cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return out.read_text(encoding="utf-8"), log.read_text().splitlines() if log.exists() else []
+
+
+def meta(html: str, name: str) -> str | None:
+    match = re.search(rf'<meta name="{re.escape(name)}" content="([^"]*)"', html)
+    return match.group(1) if match else None
+
+
+def test_a_build_asks_git_once_for_the_plans_date_and_commit(repo: Path, tmp_path: Path) -> None:
+    html, calls = build_counting_git(repo, tmp_path)
+    assert [call.split()[2] for call in calls] == ["status", "log"]  # git -C <folder> status / log
+    head = git(repo, "rev-parse", "HEAD").strip()
+    committed = datetime.fromtimestamp(int(git(repo, "log", "-1", "--format=%ct").strip()), UTC)
+    assert meta(html, "apdoc-plan-commit") == head
+    assert meta(html, "date") == committed.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_an_uncommitted_plan_has_no_commit_and_its_files_date(repo: Path, tmp_path: Path) -> None:
+    changed = repo / "plan" / "document.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8") + "# an edit\n", encoding="utf-8")
+    os.utime(changed, (1_700_000_000, 1_700_000_000))
+    for other in (repo / "plan").rglob("*.yaml"):
+        if other != changed:
+            os.utime(other, (1_600_000_000, 1_600_000_000))
+    html, calls = build_counting_git(repo, tmp_path)
+    assert [call.split()[2] for call in calls] == ["status"]  # no log: the commit would not be the plan
+    assert meta(html, "apdoc-plan-commit") is None
+    assert meta(html, "date") == "2023-11-14T22:13:20Z"  # the newest file's time
