@@ -16,11 +16,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from conftest import MINI_PLAN
+from conftest import MINI_PLAN, SEED_PLAN
 
 GIT = shutil.which("git")
-pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")
+needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
+
+
+def modules_after(*argv: str) -> set[str]:
+    """The top-level packages imported by a whole `apdoc` run (it must succeed)."""
+    probe = ("import runpy, sys\n"
+             f"sys.argv = ['apdoc', '-q', *{list(argv)!r}]\n"
+             "try:\n    runpy.run_module('apdoc', run_name='__main__')\nexcept SystemExit as exit:\n"
+             "    assert not exit.code, exit.code\n"
+             "print(' '.join(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+def test_validate_of_the_seed_loads_no_markdown_parser() -> None:
+    """No text of the seed holds a link ("[^sio] (CV No. 229 a))" is none): nothing to parse."""
+    assert {name.split(".")[0] for name in modules_after("validate", "--plan", str(SEED_PLAN))} & {
+        "markdown_it", "lxml", "jinja2"} == set()
 
 
 def git(repo: Path, *args: str) -> str:
@@ -62,6 +82,7 @@ def meta(html: str, name: str) -> str | None:
     return match.group(1) if match else None
 
 
+@needs_git
 def test_a_build_asks_git_once_for_the_plans_date_and_commit(repo: Path, tmp_path: Path) -> None:
     html, calls = build_counting_git(repo, tmp_path)
     assert [call.split()[2] for call in calls] == ["status", "log"]  # git -C <folder> status / log
@@ -71,6 +92,7 @@ def test_a_build_asks_git_once_for_the_plans_date_and_commit(repo: Path, tmp_pat
     assert meta(html, "date") == committed.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@needs_git
 def test_an_uncommitted_plan_has_no_commit_and_its_files_date(repo: Path, tmp_path: Path) -> None:
     changed = repo / "plan" / "document.yaml"
     changed.write_text(changed.read_text(encoding="utf-8") + "# an edit\n", encoding="utf-8")
@@ -82,3 +104,23 @@ def test_an_uncommitted_plan_has_no_commit_and_its_files_date(repo: Path, tmp_pa
     assert [call.split()[2] for call in calls] == ["status"]  # no log: the commit would not be the plan
     assert meta(html, "apdoc-plan-commit") is None
     assert meta(html, "date") == "2023-11-14T22:13:20Z"  # the newest file's time
+
+
+
+# Pieces of Markdown links, and of text that only looks like one.
+LINKISH = st.lists(st.sampled_from(["[a]", "[^n]", "[", "]", "(", ")", "](", " ", "\n", "\t", "\\", "<", ">", "`",
+                                    "javascript:x", "https://itu.int", "x:y"]), max_size=10).map("".join)
+
+
+@given(text=LINKISH)
+@example(text="[^n] (see below) and [a](javascript:y)")
+@settings(max_examples=300, deadline=None)
+def test_text_the_parser_is_skipped_for_has_no_link(text: str) -> None:
+    """Validation parses Markdown only for text that may hold a link (links.markdown_links): that
+    test may say yes to text without a link, never no to text with one."""
+    from apdoc import links
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(links, "_MAY_LINK", re.compile(""))  # every text parsed
+        parsed = list(links.markdown_links(text))
+    assert list(links.markdown_links(text)) == parsed
