@@ -19,7 +19,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI_PLAN, SEED_PLAN
+from conftest import MINI_PLAN, SEED_PLAN, run_cli
 
 GIT = shutil.which("git")
 needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
@@ -124,3 +124,46 @@ def test_text_the_parser_is_skipped_for_has_no_link(text: str) -> None:
         patch.setattr(links, "_MAY_LINK", re.compile(""))  # every text parsed
         parsed = list(links.markdown_links(text))
     assert list(links.markdown_links(text)) == parsed
+
+
+def build_html(plan: Path, out: Path) -> str:
+    code, _, err = run_cli("build", "--plan", str(plan), "-o", str(out))
+    assert code == 0, err
+    return out.read_text(encoding="utf-8")
+
+
+def test_compiled_templates_are_kept_per_apdoc_and_jinja_version(mini_plan: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2
+
+    from apdoc import __version__
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = build_html(mini_plan, tmp_path / "1.html")
+    folder = tmp_path / "cache" / "apdoc" / f"jinja-{__version__}-{jinja2.__version__}"
+    kept = {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
+    assert len(kept) >= 3  # td.html.j2 and the templates it includes
+    assert build_html(mini_plan, tmp_path / "2.html") == first
+    assert {path.name: path.stat().st_mtime_ns for path in folder.iterdir()} == kept  # read, not written again
+
+
+def test_an_edited_template_is_compiled_again(mini_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from apdoc.defaults import PACKAGED_TEMPLATES
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    override = mini_plan.parent / "templates" / "cover.html.j2"  # templates/ beside the plan
+    override.parent.mkdir()
+    packaged = (PACKAGED_TEMPLATES / "cover.html.j2").read_text(encoding="utf-8")
+    override.write_text(packaged, encoding="utf-8")
+    assert "Edited cover" not in build_html(mini_plan, tmp_path / "1.html")
+    override.write_text("<p>Edited cover</p>\n" + packaged, encoding="utf-8")
+    assert "Edited cover" in build_html(mini_plan, tmp_path / "2.html")
+
+
+def test_no_cache_where_none_can_be_written(mini_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # the cache folder cannot be made under a file
+    reference = build_html(mini_plan, tmp_path / "1.html")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert build_html(mini_plan, tmp_path / "2.html") == reference

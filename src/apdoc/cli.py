@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -601,6 +600,8 @@ def main() -> None:
         raise
     except Exception as exc:  # an apdoc bug, not a plan problem
         if options.get("debug"):
+            import traceback
+
             traceback.print_exc()
         click.echo(
             f"apdoc: internal error: {type(exc).__name__}: {exc}. Please report it "

@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import subprocess
-import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,6 +77,8 @@ def earlier_version(ref: str, plan_dir: Path) -> Iterator[Version]:
     archive = _git(repository, "archive", "--format=tar", sha, "--", relative)
     if archive.returncode != 0:
         raise _refused(ref, f"revision {sha[:12]} has no plan folder {relative}")
+    import tarfile  # only for an earlier version: a build needs no archive
+
     with tempfile.TemporaryDirectory(prefix="apdoc-earlier-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")  # refuses links and paths outside tmp
