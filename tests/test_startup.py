@@ -167,3 +167,23 @@ def test_no_cache_where_none_can_be_written(mini_plan: Path, tmp_path: Path, mon
     reference = build_html(mini_plan, tmp_path / "1.html")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert build_html(mini_plan, tmp_path / "2.html") == reference
+
+
+def collector_during(*argv: str) -> str:
+    """Whether the cycle collector is on while `apdoc ARGV` runs, run as the `apdoc` command runs
+    (cli.main): asked when it ends, or when watch would start watching."""
+    probe = ("import gc, sys\nimport apdoc.commands.watch as watching\n"
+             "watching.watch = lambda *args, **kwargs: print('watching', gc.isenabled())\n"
+             "from apdoc.cli import main\n"
+             f"sys.argv = ['apdoc', '-q', *{list(argv)!r}]\n"
+             "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+             "print('ended', gc.isenabled())\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return " ".join(done.stdout.split())
+
+
+def test_a_one_shot_run_does_without_the_cycle_collector_and_watch_with_it(tmp_path: Path) -> None:
+    assert collector_during("validate", "--plan", str(SEED_PLAN)) == "ended False"
+    watched = collector_during("watch", "--plan", str(SEED_PLAN), "-o", str(tmp_path / "td.html"))
+    assert watched == "watching True ended True"

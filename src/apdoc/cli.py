@@ -5,6 +5,7 @@ Exit status: 0 success, 1 invalid plan or failed build, 2 wrong usage.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -548,6 +549,7 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
             kept = "; the last good output is kept" if built else ""
             click.echo(f"{stamp} not built{kept}: waiting for the next save", err=True)
 
+    gc.enable()  # each round's garbage is collected (main() turned the collector off for one-shot runs)
     _say(f"watching {plan_dir} for changes (Ctrl-C to stop)")
     try:
         watch_plan(plan_dir, wanted.files, template_dir, on_round=on_round, interval=interval, folder=wanted.folder,
@@ -583,6 +585,12 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main() -> None:
+    # A run is short, and nearly all it allocates lives until it ends (modules, classes, the
+    # plan's validators, the plan, the layout): the cycle collector's passes over that are wasted,
+    # ~10 ms of a 0.19 s `apdoc validate`. Measured without them: the 100× plan's DOCX, HTML and
+    # `fmt --check` and the seed's PDF peak within 10 MB of before. `watch`, which runs until
+    # stopped, turns the collector back on.
+    gc.disable()
     signal.signal(signal.SIGTERM, _terminate)
     options: dict[str, object] = {}  # filled by the group: --debug and --quiet
     try:
