@@ -5,10 +5,10 @@ Exit status: 0 success, 1 invalid plan or failed build, 2 wrong usage.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -549,6 +549,7 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
             kept = "; the last good output is kept" if built else ""
             click.echo(f"{stamp} not built{kept}: waiting for the next save", err=True)
 
+    gc.enable()  # each round's garbage is collected (main() turned the collector off for one-shot runs)
     _say(f"watching {plan_dir} for changes (Ctrl-C to stop)")
     try:
         watch_plan(plan_dir, wanted.files, template_dir, on_round=on_round, interval=interval, folder=wanted.folder,
@@ -584,6 +585,12 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main() -> None:
+    # A run is short, and nearly all it allocates lives until it ends (modules, classes, the
+    # plan's validators, the plan, the layout): the cycle collector's passes over that are wasted,
+    # ~10 ms of a 0.19 s `apdoc validate`. Measured without them: the 100× plan's DOCX, HTML and
+    # `fmt --check` and the seed's PDF peak within 10 MB of before. `watch`, which runs until
+    # stopped, turns the collector back on.
+    gc.disable()
     signal.signal(signal.SIGTERM, _terminate)
     options: dict[str, object] = {}  # filled by the group: --debug and --quiet
     try:
@@ -601,6 +608,8 @@ def main() -> None:
         raise
     except Exception as exc:  # an apdoc bug, not a plan problem
         if options.get("debug"):
+            import traceback
+
             traceback.print_exc()
         click.echo(
             f"apdoc: internal error: {type(exc).__name__}: {exc}. Please report it "

@@ -22,8 +22,9 @@ SCHEMES_TEXT = "https://, http:// or mailto:"
 # controls and spaces around it, so "java\tscript:" is javascript: too.
 _DROPPED = re.compile("[\t\n\r]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-# Text in which Markdown may have a link: an inline link "](" or an autolink "<scheme:".
-_MAY_LINK = re.compile(r"\]\s*\(|<[A-Za-z][A-Za-z0-9+.-]*:")
+# Text in which Markdown may have a link: an inline link "](" (CommonMark allows nothing between
+# the two: "[^note] (see…)" is no link, and the parser is not loaded for it) or an autolink "<scheme:".
+_MAY_LINK = re.compile(r"\]\(|<[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def scheme_of(url: str) -> str | None:

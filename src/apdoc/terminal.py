@@ -6,7 +6,6 @@ redirected, never in CI, never when NO_COLOR is set (https://no-color.org).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -124,6 +123,8 @@ def report(diagnostics: Iterable[Diagnostic], style: str = "text", *, quiet: boo
     """
     diagnostics = list(diagnostics)
     if style == "json":
+        import json  # only tools ask for it
+
         click.echo(json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=1))
         return
     if style == "github":  # the command's output, as json's is: people pipe it

@@ -3,7 +3,6 @@ every problem reported at once."""
 
 from __future__ import annotations
 
-import difflib
 import re
 import stat
 import types
@@ -229,6 +228,8 @@ def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
 
 
 def explain(exc: ValidationError, source: SourceFile, model: type[BaseModel]) -> list[Diagnostic]:
+    import difflib  # for the hints of errors only: a valid plan does not load it
+
     by_loc: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for error in exc.errors(include_url=False):
         by_loc.setdefault(_strip_loc(error["loc"], source.data), []).append(error)

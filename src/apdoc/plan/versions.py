@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import subprocess
-import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,6 +77,8 @@ def earlier_version(ref: str, plan_dir: Path) -> Iterator[Version]:
     archive = _git(repository, "archive", "--format=tar", sha, "--", relative)
     if archive.returncode != 0:
         raise _refused(ref, f"revision {sha[:12]} has no plan folder {relative}")
+    import tarfile  # only for an earlier version: a build needs no archive
+
     with tempfile.TemporaryDirectory(prefix="apdoc-earlier-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")  # refuses links and paths outside tmp
@@ -121,16 +122,39 @@ def default_date(plan_dir: Path) -> str:
     return FIXED_DATE
 
 
-def plan_date(plan_dir: Path) -> str:
+@dataclass(frozen=True)
+class LastChange:
+    """What git says of the plan folder, asked once per build (two git processes): the last commit
+    that touched it and when (UTC), or None for both when the folder has uncommitted changes, is
+    in no git repository, or no commit touches it."""
+
+    commit: str | None = None
+    date: str | None = None
+
+
+def last_change(plan_dir: Path) -> LastChange:
+    """The plan folder's last commit and its date, when the folder is as committed (LastChange)."""
+    folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
+    path = str(plan_dir.resolve())
+    # `git status` fails outside a repository, as `rev-parse --show-toplevel` would: one process less.
+    status = _git(folder, "status", "--porcelain", "--", path)
+    if status.returncode != 0 or status.stdout.strip():
+        return LastChange()
+    commit, _, stamp = _git(folder, "log", "-1", "--format=%H %cI", "--", path).stdout.decode().strip().partition(" ")
+    if not commit:
+        return LastChange()
+    return LastChange(commit, datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def plan_date(plan_dir: Path, change: LastChange | None = None) -> str:
     """When the plan last changed (UTC), for the TD's dates: the last commit that touched the plan
     folder when it has no uncommitted change, else the newest plan file's modification time. The
-    same plan gives the same date, so the same bytes; a new edit gives a new date."""
-    repository = _repository(plan_dir)
-    folder = str(plan_dir.resolve())
-    if repository is not None and not _git(repository, "status", "--porcelain", "--", folder).stdout.strip():
-        stamp = _git(repository, "log", "-1", "--format=%cI", "--", folder).stdout.decode().strip()
-        if stamp:
-            return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    same plan gives the same date, so the same bytes; a new edit gives a new date.
+
+    `change`: the folder's last_change, when the caller has asked git already."""
+    change = last_change(plan_dir) if change is None else change
+    if change.date is not None:
+        return change.date
     newest = max((path.stat().st_mtime for path in plan_dir.rglob("*.yaml") if path.is_file()), default=None)
     if newest is None:
         return FIXED_DATE
@@ -145,15 +169,14 @@ def plan_digest(plan: Plan) -> str:
     return hashlib.sha256(packed.encode("utf-8")).hexdigest()
 
 
-def plan_facts(plan: Plan) -> dict[str, str]:
+def plan_facts(plan: Plan, change: LastChange | None = None) -> dict[str, str]:
     """What a TD records of the plan it was built from (docProps/custom.xml, for `apdoc apply`):
     the plan's digest, and the git commit where the plan last changed when it has no uncommitted
-    change (so the plan as built can be read back from git)."""
+    change (so the plan as built can be read back from git).
+
+    `change`: the plan folder's last_change, when the caller has asked git already."""
     facts = {"plan-digest": plan_digest(plan)}
-    repository = _repository(plan.root)
-    folder = str(plan.root.resolve())
-    if repository is not None and not _git(repository, "status", "--porcelain", "--", folder).stdout.strip():
-        commit = _git(repository, "log", "-1", "--format=%H", "--", folder).stdout.decode().strip()
-        if commit:
-            facts["plan-commit"] = commit
+    change = last_change(plan.root) if change is None else change
+    if change.commit is not None:
+        facts["plan-commit"] = change.commit
     return facts

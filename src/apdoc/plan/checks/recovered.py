@@ -3,7 +3,6 @@ the files that failed to load may declare (so their failure does not cascade).""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -115,5 +114,7 @@ class Recovered:
 
 
 def nearest(word: str, known: Any) -> str:
+    import difflib  # for an error's hint only: a valid plan does not load it
+
     hint = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
     return f" (did you mean {hint[0]}?)" if hint else ""
