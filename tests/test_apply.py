@@ -117,14 +117,15 @@ def inserted_row(doc: Docx) -> None:
     set_cell_text(row, 1, "in AI", "in quantum computing")
 
 
-INSERTED_ROW: Patch = {"chapters/08-considerations.yaml": [
-    "@@ -248,0 +249,6 @@",
+INSERTED_ROW: Patch = {"chapters/08-considerations.yaml": [  # a blank line apart, as the rows around it
+    "@@ -249,0 +250,7 @@",
     '+  - number: "32"',
     "+    point: Better define the role of ITU-T in quantum computing",
     '+    sources: [K, "2", "3", R]',
     "+    proposed_actions: Investigate the best ways to clearly define the role of ITU-T in AI",
     "+    target_entities: [RG-IEM]",
     "+    target_documents: [AP1.5]",
+    "+",
 ]}
 
 
