@@ -60,3 +60,26 @@ def test_a_removed_row_takes_its_lines_and_keeps_the_comments_of_others() -> Non
     comments = [line for line in old.splitlines() if line.lstrip().startswith("#")]
     kept = [line for line in new.splitlines() if line.lstrip().startswith("#")]
     assert kept == [line for line in comments if "-" + line not in removed]
+
+
+def _with_lines(text: str, change: Any) -> str:
+    rt = new_yaml()
+    data = rt.load(text)
+    values = plain(data)
+    change(values)
+    update(data, values, lines=text.split("\n"))
+    return format_tree(data, rt)
+
+
+def test_a_new_row_among_rows_apart_stands_apart_by_a_blank_line() -> None:
+    text = "rows:\n  - a: one\n    b: p\n\n  - a: two\n    b: q\n"
+    new = _with_lines(text, lambda v: v["rows"].insert(1, {"a": "new", "b": "r"}))
+    assert new == "rows:\n  - a: one\n    b: p\n\n  - a: new\n    b: r\n\n  - a: two\n    b: q\n"
+    at_end = _with_lines(text, lambda v: v["rows"].append({"a": "new", "b": "r"}))
+    assert at_end == "rows:\n  - a: one\n    b: p\n\n  - a: two\n    b: q\n\n  - a: new\n    b: r\n"
+
+
+def test_a_new_row_among_rows_side_by_side_stays_side_by_side() -> None:
+    text = "rows:\n  - a: one\n    b: p\n  - a: two\n    b: q\n"
+    new = _with_lines(text, lambda v: v["rows"].insert(1, {"a": "new", "b": "r"}))
+    assert new == "rows:\n  - a: one\n    b: p\n  - a: new\n    b: r\n  - a: two\n    b: q\n"

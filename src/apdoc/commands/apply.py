@@ -49,6 +49,7 @@ FOLDERS = ("chapters", "annexes", "action-items")
 MAX_DOCX_BYTES = 256 * 1024 * 1024
 BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "caption", "figcaption")
 Tree = dict[str, Any]
+BLOCK_INDICATOR = re.compile(r"(?:^|[:-]\s)[|>][+-]?[0-9]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -266,12 +267,15 @@ def _located_changes(changes: list[Change], before: Plan, after: Plan, texts: di
     text is all its paragraphs: its line is the first one the edit changed."""
     keys = {label: key for plan in (before, after) for key, (label, _text) in units(plan).items()}
     first_changed = {display_path(path): _first_changed_line(path, text) for path, text in texts.items()}
+    lines = {display_path(path): text.split("\n") for path, text in texts.items()}
     out = []
     for change in changes:
         key = keys.get(change.where)
         found = _unit_position(after, key) if key is not None else None
         if found and key is not None and key[-1] == "text" and found[0] in first_changed:
             found = (found[0], max(found[1], first_changed[found[0]]))
+        if found and found[0] in lines and BLOCK_INDICATOR.search(lines[found[0]][found[1] - 1]):
+            found = (found[0], found[1] + 1)  # `key: |` or `>-`: the text starts on the next line
         out.append(Located(change, *found) if found else Located(change))
     return out
 

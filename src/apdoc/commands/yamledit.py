@@ -70,8 +70,25 @@ def _update_list(node: CommentedSeq, old: list[Any], new: list[Any], lines: list
         del node[i1:i2]
         for k, item in enumerate(new[j1:j2]):
             node.insert(i1 + k, fresh(item))
-            if apart and i1 + k > 0:
-                node.yaml_set_comment_before_after_key(i1 + k, before="\n")
+        if apart and j2 > j1:
+            # ruamel keeps the blank line between two rows either after the first row's last
+            # scalar (it then stands before the new rows) or before the second row (it then
+            # moves on with that row): a blank line for each gap that has none.
+            first = 1 if i1 > 0 and _ends_with_blank(node[i1 - 1]) else 0
+            for index in range(i1 + first, i1 + (j2 - j1) + first):
+                if 0 < index < len(node):
+                    node.yaml_set_comment_before_after_key(index, before="\n")
+
+
+def _ends_with_blank(node: Any) -> bool:
+    """Whether a round-trip node's last value carries the blank line after it (a comment token)."""
+    if not isinstance(node, (CommentedMap, CommentedSeq)) or not len(node):
+        return False
+    last = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
+    tokens = node.ca.items.get(last) or []
+    if any(getattr(token, "value", "").endswith("\n\n") for token in tokens if not isinstance(token, list)):
+        return True
+    return _ends_with_blank(node[last])
 
 
 def _items_apart(node: CommentedSeq, lines: list[str] | None) -> bool:
