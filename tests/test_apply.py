@@ -383,7 +383,7 @@ def test_an_edit_that_breaks_the_plan_is_an_error_and_nothing_is_written(td: byt
     code, out, err = apply(tmp_path, edited(td, word_edit, duplicate_row_number), seed)
     assert code == 1
     assert "chapters/08-considerations.yaml: error: duplicate consideration number '24'" in err
-    assert "(at line 249 as the document's edits would make the file; nothing written)" in err
+    assert "(at line 250 as the document's edits would make the file; nothing written)" in err
     assert "wrote" not in out
     assert patch(before, seed) == {}
 

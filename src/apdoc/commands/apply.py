@@ -104,7 +104,7 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
         out.changes = _located_changes(changes, ours_plan, new_plan, texts)
         out.files = {path: text.encode("utf-8") for path, text in texts.items()}
         out.written = [(display_path(path), _first_changed_line(path, text)) for path, text in texts.items()]
-        merged_reading = _reading_of(new_plan, template_dir, shown)
+        merged_reading = _reading_of(new_plan, template_dir, shown, values=False)  # its text only
     else:
         merged_reading = ours
     out.notes = [Diagnostic(shown, 0, 0, f"paragraph {c.paragraph or '?'}: a comment by {c.author or 'someone'} "
@@ -143,17 +143,19 @@ def _read_bytes(document: Path, shown: str) -> bytes:
         raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
 
 
-def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = None) -> Reading:
+def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = None, values: bool = True) -> Reading:
+    """A DOCX read, and (when `values`) the plan values it holds."""
     try:
         result = read_docx(data, source=shown, accept=accept)
     except DocxError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
-    return Reading(_tree(plan_from_xhtml(result.xhtml, source=shown).files), result.xhtml, result)
+    tree = _tree(plan_from_xhtml(result.xhtml, source=shown).files) if values else _tree({})
+    return Reading(tree, result.xhtml, result)
 
 
-def _reading_of(plan: Plan, template_dir: Path | None, shown: str) -> Reading:
+def _reading_of(plan: Plan, template_dir: Path | None, shown: str, values: bool = True) -> Reading:
     """The plan as the TD built from it reads back: the same road as the edited document's."""
-    return _read(write_docx(render_html(plan, template_dir)), shown)
+    return _read(write_docx(render_html(plan, template_dir)), shown, values=values)
 
 
 def _tree(files: dict[str, dict[str, Any]]) -> Tree:
