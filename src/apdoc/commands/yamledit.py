@@ -71,24 +71,43 @@ def _update_list(node: CommentedSeq, old: list[Any], new: list[Any], lines: list
         for k, item in enumerate(new[j1:j2]):
             node.insert(i1 + k, fresh(item))
         if apart and j2 > j1:
-            # ruamel keeps the blank line between two rows either after the first row's last
-            # scalar (it then stands before the new rows) or before the second row (it then
-            # moves on with that row): a blank line for each gap that has none.
-            first = 1 if i1 > 0 and _ends_with_blank(node[i1 - 1]) else 0
-            for index in range(i1 + first, i1 + (j2 - j1) + first):
-                if 0 < index < len(node):
-                    node.yaml_set_comment_before_after_key(index, before="\n")
+            _blank_lines_around(node, i1, i1 + j2 - j1)
+
+
+def _blank_lines_around(node: CommentedSeq, start: int, end: int) -> None:
+    """One blank line before each of the new items node[start:end] and before the item after
+    them, where there is none yet. ruamel keeps the blank line between two items either after
+    the first one's last scalar (it then stands before the new items) or before the second one
+    (it then moves on with that item)."""
+    for index in range(start, min(end + 1, len(node))):
+        if index == 0:
+            continue
+        if index == start and _ends_with_blank(node[index - 1]):
+            continue
+        if index == end and _blank_before(node, index):
+            continue
+        node.yaml_set_comment_before_after_key(index, before="\n")
+
+
+def _blank_before(node: CommentedSeq, index: int) -> bool:
+    before = (node.ca.items.get(index) or [None, None])[1] or []
+    return any("\n" in getattr(token, "value", "") for token in before)
 
 
 def _ends_with_blank(node: Any) -> bool:
-    """Whether a round-trip node's last value carries the blank line after it (a comment token)."""
+    """Whether a round-trip node's last value carries the blank line after it (a comment token:
+    the end of the value's line and the blank line; only the blank line after a `|` block,
+    which keeps its own line end)."""
     if not isinstance(node, (CommentedMap, CommentedSeq)) or not len(node):
         return False
     last = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
-    tokens = node.ca.items.get(last) or []
-    if any(getattr(token, "value", "").endswith("\n\n") for token in tokens if not isinstance(token, list)):
-        return True
-    return _ends_with_blank(node[last])
+    value = node[last]
+    needed = 1 if isinstance(value, str) and value.endswith("\n") else 2
+    for token in node.ca.items.get(last) or []:
+        text = getattr(token, "value", None)
+        if isinstance(text, str) and not text.strip() and text.count("\n") >= needed:
+            return True
+    return _ends_with_blank(value)
 
 
 def _items_apart(node: CommentedSeq, lines: list[str] | None) -> bool:
