@@ -28,7 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from synth import earlier_version, large_field, synthesize  # noqa: E402
+from synth import earlier_version, large_field, one_tracked_edit, synthesize  # noqa: E402
 
 PYTHON = sys.executable
 TARGETS = {("validate", 1): 0.2, ("docx", 100): 5.0}
@@ -87,16 +87,20 @@ def main() -> None:
                 earlier = earlier_version(Path(plan), Path(tmp) / f"earlier-{factor}x")
                 peers["docx --compare-to"] = [*apdoc, "build", "--format", "docx", "--plan", str(plan),
                                               "--compare-to", str(earlier), "-o", f"{tmp}/marked-{factor}.docx"]
-            if factor == 1:  # Word back into the plan: the TD just built, read back (the 100× plan's TD
-                # does not import yet: its repeated Figure 1s give duplicate pillar_list inserts)
-                out = f"{tmp}/out-{factor}.docx"
-                peers["import"] = ["sh", "-c", 'rm -rf "$1" && exec "$0" -m apdoc import "$2" -o "$1"', PYTHON,
-                                   f"{tmp}/imported-{factor}", out]
-                peers["apply --dry-run"] = [*apdoc, "apply", out, "--plan", str(plan), "--dry-run"]
+            # Word back into the plan: the TD just built (the "docx" row writes it), read back; and
+            # the same TD after one tracked edit, made when the TD is there (see `edited` below).
+            out = f"{tmp}/out-{factor}.docx"
+            peers["import"] = ["sh", "-c", 'rm -rf "$1" && exec "$0" -m apdoc import "$2" -o "$1"', PYTHON,
+                               f"{tmp}/imported-{factor}", out]
+            peers["apply --dry-run"] = [*apdoc, "apply", out, "--plan", str(plan), "--dry-run"]
+            edited = f"{tmp}/edited-{factor}.docx"
             if factor == 1:
+                peers["apply (one edit)"] = [*apdoc, "apply", edited, "--plan", str(plan), "--dry-run"]
                 peers["pdf"] = [*apdoc, "build", "--format", "pdf", "--plan", str(plan), "-o", f"{tmp}/out-1.pdf"]
                 peers["all"] = [*apdoc, "build", "--format", "all", "--plan", str(plan), "-o", f"{tmp}/all-1"]
             for name, argv in peers.items():
+                if name == "apply (one edit)":
+                    one_tracked_edit(Path(out), Path(edited))
                 median, peak = measure(argv, repeat)
                 rows.append((name, factor, median, peak))
         large = large_pdf(Path(tmp), args.plan, args.large_kb, apdoc) if args.large_kb > 0 else None
@@ -116,12 +120,12 @@ def main() -> None:
         for factor in (1, 100):
             ratio = times[("docx --compare-to", factor)] / times[("docx", factor)]
             print(f"  docx --compare-to / docx at {factor}×: {ratio:.2f}  (target ≤ 2)")
-        for name in ("validate", "docx", "html"):
+        for name in ("validate", "docx", "html", "import", "apply --dry-run"):
             t1, t10, t100 = (times[(name, f)] for f in (1, 10, 100))
-            print(f"  {name:<9} 10×/1× {t10 / t1:5.2f}   100×/10× {t100 / t10:5.2f}  (linear: ≤ 11)")
+            print(f"  {name:<15} 10×/1× {t10 / t1:5.2f}   100×/10× {t100 / t10:5.2f}  (linear: ≤ 11)")
             peer = "  ".join(f"{f}× {times[(name, f)] / times[('yaml.safe_load (peer)', f)]:.2f}" for f in (1, 10, 100))
-            print(f"  {name:<9} vs yaml.safe_load of the same files: {peer}")
-        for name, target in (("import", 0.6), ("apply --dry-run", 1.0)):
+            print(f"  {name:<15} vs yaml.safe_load of the same files: {peer}")
+        for name, target in (("import", 0.6), ("apply --dry-run", 1.0), ("apply (one edit)", 1.0)):
             print(f"  {name:<16} seed {times[(name, 1)]:.2f} s (target ≤ {target} s)")
         peaks = {(n, f): m for n, f, _, m in rows}
         targets_table(times, peaks, peers, large, args.large_kb)

@@ -9,6 +9,7 @@ gets N times the rows (numbers shifted by 100·k). The result validates like the
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import sys
@@ -156,3 +157,47 @@ def large_field(plan: Path, kilobytes: int, target: Path) -> Path:
             _dump(path, data)
             return target
     raise SystemExit(f"{plan}: no action item has a table to put the large field in")
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def one_tracked_edit(built: Path, target: Path) -> Path:
+    """The TD `built` as the meeting leaves it after one edit: in the first action item table's
+    Key Outcome(s), its first word of four letters or more replaced by "revised", with Track
+    Changes on (a w:del and a w:ins, as Word writes them). For the "apply (one edit)" row."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(built) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    rows = list(root.iter(W + "tr"))
+    label = next(n for n, row in enumerate(rows) if "".join(row.itertext()).strip() == "Key Outcome(s)")
+    t, word = next((t, m.group(0)) for t in rows[label + 1].iter(W + "t")
+                   if (m := re.search(r"[A-Za-z]{4,}", t.text or "")))
+    before, after = t.text.split(word, 1)
+    run = t.getparent()
+    t.text = before
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    marks = {W + "author": "Meeting", W + "date": "2026-11-27T10:00:00Z"}
+    for n, (kind, text, tag) in enumerate((("del", word, "delText"), ("ins", "revised", "t"), (None, after, "t"))):
+        new_run = etree.Element(W + "r")
+        if run.find(W + "rPr") is not None:
+            new_run.append(copy.deepcopy(run.find(W + "rPr")))
+        etree.SubElement(new_run, W + tag, {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}).text = text
+        if kind is not None:
+            wrapper = etree.Element(W + kind, {W + "id": str(9000 + n), **marks})
+            wrapper.append(new_run)
+            new_run = wrapper
+        run.addnext(new_run)
+        run = new_run
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    target.write_bytes(out.getvalue())
+    return target

@@ -117,14 +117,15 @@ def inserted_row(doc: Docx) -> None:
     set_cell_text(row, 1, "in AI", "in quantum computing")
 
 
-INSERTED_ROW: Patch = {"chapters/08-considerations.yaml": [
-    "@@ -248,0 +249,6 @@",
+INSERTED_ROW: Patch = {"chapters/08-considerations.yaml": [  # a blank line apart, as the rows around it
+    "@@ -249,0 +250,7 @@",
     '+  - number: "32"',
     "+    point: Better define the role of ITU-T in quantum computing",
     '+    sources: [K, "2", "3", R]',
     "+    proposed_actions: Investigate the best ways to clearly define the role of ITU-T in AI",
     "+    target_entities: [RG-IEM]",
     "+    target_documents: [AP1.5]",
+    "+",
 ]}
 
 
@@ -169,6 +170,43 @@ def test_a_tracked_edit_gives_exactly_its_golden_patch(td: bytes, seed: Path, tm
     assert summary in out
     (name,) = golden
     assert f"wrote {seed.name}/{name}:" in out.replace(str(seed.parent) + "/", "")
+
+
+@pytest.mark.parametrize(("make", "golden"), [
+    (word_edit, WORD_EDIT), (inserted_row, INSERTED_ROW), (footnote_edit, FOOTNOTE_EDIT),
+], ids=["word-in-field", "matrix-row", "footnote"])
+def test_each_change_is_printed_with_the_file_and_line_it_wrote(td: bytes, seed: Path, tmp_path: Path,
+                                                                make: Callable[[Docx], None], golden: Patch) -> None:
+    code, out, _err = apply(tmp_path, edited(td, make), seed)
+    assert code == 0
+    (name,) = golden
+    (line,) = [line for line in out.splitlines() if line.startswith("  ")]
+    where = line.rpartition(" (")[2].removesuffix(")")
+    path, _, number = where.rpartition(":")
+    assert Path(path).resolve() == (seed / name).resolve()
+    written = (seed / name).read_text(encoding="utf-8").splitlines()[int(number) - 1]
+    assert "+" + written in golden[name] and written.strip()  # the first line the change wrote
+
+
+def test_the_blocks_compared_are_only_those_between_the_common_start_and_end(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A TD repeats texts (each action item table's labels): SequenceMatcher's time on them grows
+    with the square of the repeats, so it is given only what lies between the equal ends."""
+    from apdoc.commands import apply as apply_module
+
+    seen: list[tuple[int, int]] = []
+
+    class Recording(difflib.SequenceMatcher):  # type: ignore[type-arg]
+        def __init__(self, junk: object, a: list[str], b: list[str], autojunk: bool) -> None:
+            seen.append((len(a), len(b)))
+            super().__init__(junk, a, b, autojunk=autojunk)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(apply_module.difflib, "SequenceMatcher", Recording)
+    texts = ["Key Outcome(s)", "Enablers", "AP#"] * 3000
+    edited_texts = [*texts[:4000], "a new paragraph", *texts[4000:]]
+    assert apply_module._changed(edited_texts, texts) == {4000}
+    assert apply_module._changed(texts, texts) == set()
+    assert seen == [(1, 0)]
 
 
 def test_merged_bullets_are_reported_as_a_change(td: bytes, seed: Path, tmp_path: Path) -> None:
@@ -345,7 +383,7 @@ def test_an_edit_that_breaks_the_plan_is_an_error_and_nothing_is_written(td: byt
     code, out, err = apply(tmp_path, edited(td, word_edit, duplicate_row_number), seed)
     assert code == 1
     assert "chapters/08-considerations.yaml: error: duplicate consideration number '24'" in err
-    assert "(at line 249 as the document's edits would make the file; nothing written)" in err
+    assert "(at line 250 as the document's edits would make the file; nothing written)" in err
     assert "wrote" not in out
     assert patch(before, seed) == {}
 
@@ -678,11 +716,12 @@ def test_a_matrix_row_added_in_libreoffice_comes_into_the_yaml(lo_row_added: byt
     assert (code, err) == (0, ""), out + err
     assert "Consideration 32: added" in out
     assert patch(before, seed) == {"chapters/08-considerations.yaml": [
-        "@@ -248,0 +249,6 @@",
+        "@@ -249,0 +250,7 @@",
         '+  - number: "32"',
         "+    point: Better define the role of ITU-T in quantum computing",
         '+    sources: ["1"]',
         "+    proposed_actions: Investigate quantum computing",
         "+    target_entities: [RG-IEM]",
         "+    comments: A row added at the meeting",
+        "+",
     ]}

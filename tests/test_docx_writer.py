@@ -3,6 +3,7 @@ templates): what each piece of the layout vocabulary becomes in WordprocessingML
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import zipfile
@@ -13,7 +14,7 @@ import docx
 import pytest
 from lxml import etree
 
-from apdoc.anchors import bookmark_name, read_anchor_properties
+from apdoc.anchors import anchor_properties, bookmark_name, read_anchor_properties
 from apdoc.diagnostics import PlanError
 from apdoc.writers.docx import look as look_module
 from apdoc.writers.docx import write_docx
@@ -182,6 +183,15 @@ def test_a_table_row_and_cell_are_anchored_in_the_first_paragraph_they_give() ->
     ids, tags = read_anchor_properties(properties)
     assert ids[bookmark_name("t-r0-c1")] == "t-r0-c1"
     assert tags == {"t": "table", "t-r0": "tr", "t-r0-c0": "td", "t-p": "p", "t-r0-c1": "td"}
+
+
+def test_an_anchor_map_of_more_than_999_parts_reads_back_whole() -> None:
+    """A plan 100 times the seed's size needs over 999 parts (-1000 sorts before -101 by name)."""
+    anchors = [(hashlib.sha256(str(n).encode()).hexdigest(), "p") for n in range(12_000)]
+    properties = anchor_properties(anchors)
+    assert len(properties) > 1000
+    ids, tags = read_anchor_properties(properties)
+    assert len(ids) == len(tags) == len(anchors) and ids[bookmark_name(anchors[-1][0])] == anchors[-1][0]
 
 
 def test_an_external_link_is_a_relationship_and_text_is_escaped_by_the_xml_library() -> None:

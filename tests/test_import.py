@@ -450,6 +450,70 @@ def test_a_td_typed_by_hand_is_read_with_its_own_spellings(tmp_path: Path) -> No
     assert annex.model.references[0].model_dump() == {"key": "b-X", "text": "A text", "url": "https://x.org"}
 
 
+SECOND_FIGURE = """\
+  - figure:
+      id: enabler-pillars
+      title: The enablers by pillar
+      pillars:
+        - name: Confidence
+          action_items: [AP2, AP3]
+        - name: Ecosystems
+          action_items: [AP4]
+"""
+
+
+def _seed_with_two_figures(seed: Path) -> Path:
+    """The seed with a second pillar figure in chapter 6: the one `insert: pillar_list` (chapter 2)
+    then lists both figures' pillars, a list each, the second list far from its figure (as in the
+    benchmarks' 10× plan, whose copies of chapter 2 each hold a figure)."""
+    chapter = seed / "chapters" / "06-enablers.yaml"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("content:\n", "content:\n" + SECOND_FIGURE, 1), encoding="utf-8")
+    return seed
+
+
+def test_two_figures_read_back_with_their_own_pillars_and_one_pillar_list(seed: Path, tmp_path: Path) -> None:
+    plan = _seed_with_two_figures(seed)
+    html = render_html(load_plan(plan))
+    assert html.count('<ul id="pillars-') == 2
+    result = imported(etree.fromstring(html.encode("utf-8")), tmp_path / "from-xhtml")
+    assert result.warnings == []
+    assert model_dumps(tmp_path / "from-xhtml") == model_dumps(plan)
+    docx = tmp_path / "TD.docx"
+    code, _, err = run_cli("build", "--plan", str(plan), "--format", "docx", "-o", str(docx))
+    assert code == 0, err
+    code, _, err = run_cli("import", str(docx), "-o", str(tmp_path / "from-docx"))
+    assert code == 0 and err == ""
+    assert model_dumps(tmp_path / "from-docx") == _spaces_collapsed(model_dumps(plan))
+
+
+def test_two_figures_in_a_td_typed_by_hand_take_the_pillar_lists_in_order(seed: Path, tmp_path: Path) -> None:
+    """Without ids (a TD that never saw apdoc) the nth figure's pillars are the nth pillar list."""
+    imported(word_shaped(render_html(load_plan(_seed_with_two_figures(seed)))), tmp_path / "imported")
+    plan = load_plan(tmp_path / "imported")
+    figures = [b.figure for c in plan.chapters for b in _blocks(c.model) if getattr(b, "figure", None)]
+    assert [[p.name for p in f.pillars] for f in figures] == [
+        ["Raising awareness", "Adding value", "Attracting potential new sector members",
+         "Mapping of ITU strategic plan and indicators"],
+        ["Confidence", "Ecosystems"]]
+    inserts = [b.insert for c in plan.chapters for b in _blocks(c.model) if getattr(b, "insert", None)]
+    assert inserts.count("pillar_list") == 1
+
+
+def _blocks(chapter: Any) -> list[Any]:
+    return [*chapter.content, *(b for s in chapter.sections for b in _blocks(s))]
+
+
+def test_more_than_26_annexes_are_written_in_their_order(tmp_path: Path) -> None:
+    """Past Annex Z the files' names still sort in the annexes' order (the plan loads in name order)."""
+    annexes = "".join(f"<h1>Annex {chr(65 + n % 26)}{n // 26 or ''} - Part {n}</h1><p>Text {n}.</p>"
+                      for n in range(1, 31))
+    root = etree.fromstring(f"<html><body><h1>Plan</h1><p><strong>AP1</strong> – Do it.</p>{annexes}</body></html>")
+    imported(root, tmp_path / "plan")
+    plan = load_plan(tmp_path / "plan")
+    assert [a.model.title for a in plan.annexes] == [f"Part {n}" for n in range(1, 31)]
+
+
 def test_a_figure_that_is_only_a_picture_is_a_warning(tmp_path: Path) -> None:
     html = render_html(load_plan(SEED_PLAN))
     shaped = word_shaped(html)

@@ -6,6 +6,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from apdoc.commands.fmt import format_tree, new_yaml, schema_line
 from apdoc.commands.yamledit import plain, update
 from apdoc.plan.folder import kind_of
@@ -60,3 +62,45 @@ def test_a_removed_row_takes_its_lines_and_keeps_the_comments_of_others() -> Non
     comments = [line for line in old.splitlines() if line.lstrip().startswith("#")]
     kept = [line for line in new.splitlines() if line.lstrip().startswith("#")]
     assert kept == [line for line in comments if "-" + line not in removed]
+
+
+def _with_lines(text: str, change: Any) -> str:
+    rt = new_yaml()
+    data = rt.load(text)
+    values = plain(data)
+    change(values)
+    update(data, values, lines=text.split("\n"))
+    return format_tree(data, rt)
+
+
+def test_a_new_row_among_rows_apart_stands_apart_by_a_blank_line() -> None:
+    text = "rows:\n  - a: one\n    b: p\n\n  - a: two\n    b: q\n"
+    new = _with_lines(text, lambda v: v["rows"].insert(1, {"a": "new", "b": "r"}))
+    assert new == "rows:\n  - a: one\n    b: p\n\n  - a: new\n    b: r\n\n  - a: two\n    b: q\n"
+    at_end = _with_lines(text, lambda v: v["rows"].append({"a": "new", "b": "r"}))
+    assert at_end == "rows:\n  - a: one\n    b: p\n\n  - a: two\n    b: q\n\n  - a: new\n    b: r\n"
+
+
+def test_a_new_row_among_rows_side_by_side_stays_side_by_side() -> None:
+    text = "rows:\n  - a: one\n    b: p\n  - a: two\n    b: q\n"
+    new = _with_lines(text, lambda v: v["rows"].insert(1, {"a": "new", "b": "r"}))
+    assert new == "rows:\n  - a: one\n    b: p\n  - a: new\n    b: r\n  - a: two\n    b: q\n"
+
+
+@pytest.mark.parametrize("text", [
+    "rows:\n  - a: one\n    b: |\n      line one\n      line two\n\n  - a: two\n    b: q\n",  # after a | block
+    "rows:\n  - a: one\n    b: [p, q]\n\n  - a: two\n    b: [r]\n\n  - a: three\n    b: s\n",  # after [ ]
+    "rows:\n  - a: one\n    b:\n      - p\n      - q\n\n  - a: two\n    b: r\n",  # after a block list
+])
+@pytest.mark.parametrize("where", [0, 1, 2])
+@pytest.mark.parametrize("count", [1, 2])
+def test_new_rows_anywhere_stand_one_blank_line_apart(text: str, where: int, count: int) -> None:
+    """ruamel keeps a blank line between rows with the row before or the row after, by how the
+    row before ends: wherever the new rows go, every row stands one blank line from the next."""
+    def insert(values: dict[str, Any]) -> None:
+        for n in range(count):
+            values["rows"].insert(where, {"a": f"new{n}", "b": "r"})
+
+    new = _with_lines(text, insert)
+    assert "\n\n\n" not in new
+    assert new.count("\n\n") == text.count("\n\n") + count

@@ -42,10 +42,13 @@ def anchor_properties(anchors: Iterable[tuple[str, str]]) -> dict[str, str]:
 def read_anchor_properties(properties: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """Custom properties → (bookmark name → element id, element id → tag); empty when absent
     or damaged (a hand-made TD, or one whose properties an editor removed)."""
-    names = sorted(name for name in properties if name.startswith(ANCHOR_PROPERTY + "-"))
-    if not names:
+    numbered = [name for name in properties if name.startswith(ANCHOR_PROPERTY + "-")]
+    if not numbered:
         return {}, {}
     try:
+        # In the order of their numbers: past part 999 the numbers have four digits (-1000 comes
+        # after -999, not after -100, as a sort of the names would put it).
+        names = sorted(numbered, key=lambda name: int(name.removeprefix(ANCHOR_PROPERTY + "-")))
         inflater = zlib.decompressobj()
         packed = inflater.decompress(base64.b64decode("".join(properties[name] for name in names)), MAP_LIMIT)
         if inflater.unconsumed_tail:

@@ -40,7 +40,7 @@ from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package
 from ..readers.unlayout import plan_from_xhtml
 from ..writers.docx import write_docx
-from .diff import Change, diff_plans
+from .diff import Change, Key, diff_plans, units
 from .fmt import format_tree, new_yaml, schema_line
 from .merge3 import IDENTITY_KEYS, Conflict, merge3
 from .yamledit import update
@@ -49,6 +49,19 @@ FOLDERS = ("chapters", "annexes", "action-items")
 MAX_DOCX_BYTES = 256 * 1024 * 1024
 BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "caption", "figcaption")
 Tree = dict[str, Any]
+BLOCK_INDICATOR = re.compile(r"(?:^|[:-]\s)[|>][+-]?[0-9]?\s*$")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A change in the plan's terms and the file:line of the value it wrote (the new text's)."""
+
+    change: Change
+    path: str = ""
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.change} ({self.path}:{self.line})" if self.path else str(self.change)
 
 
 @dataclass
@@ -56,7 +69,7 @@ class Applied:
     """What `apply` found and did: changes in the plan's terms, the files and lines written, the
     edits not applied (conflicts, unmapped), and how the base was chosen."""
 
-    changes: list[Change] = field(default_factory=list)
+    changes: list[Located] = field(default_factory=list)
     written: list[tuple[str, int]] = field(default_factory=list)  # file, first changed line
     problems: list[Diagnostic] = field(default_factory=list)
     notes: list[Diagnostic] = field(default_factory=list)  # read, but no plan value: Word comments
@@ -87,10 +100,11 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     texts = _edited_files(ours_plan, ours.tree, merged.value)
     if texts:
         new_plan = _validated(plan_dir, texts)
-        out.changes = diff_plans(ours_plan, new_plan, layout=True)  # a merge of two bullets may be spacing
+        changes = diff_plans(ours_plan, new_plan, layout=True)  # a merge of two bullets may be spacing
+        out.changes = _located_changes(changes, ours_plan, new_plan, texts)
         out.files = {path: text.encode("utf-8") for path, text in texts.items()}
         out.written = [(display_path(path), _first_changed_line(path, text)) for path, text in texts.items()]
-        merged_reading = _reading_of(new_plan, template_dir, shown)
+        merged_reading = _reading_of(new_plan, template_dir, shown, values=False)  # its text only
     else:
         merged_reading = ours
     out.notes = [Diagnostic(shown, 0, 0, f"paragraph {c.paragraph or '?'}: a comment by {c.author or 'someone'} "
@@ -129,17 +143,19 @@ def _read_bytes(document: Path, shown: str) -> bytes:
         raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
 
 
-def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = None) -> Reading:
+def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = None, values: bool = True) -> Reading:
+    """A DOCX read, and (when `values`) the plan values it holds."""
     try:
         result = read_docx(data, source=shown, accept=accept)
     except DocxError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
-    return Reading(_tree(plan_from_xhtml(result.xhtml, source=shown).files), result.xhtml, result)
+    tree = _tree(plan_from_xhtml(result.xhtml, source=shown).files) if values else _tree({})
+    return Reading(tree, result.xhtml, result)
 
 
-def _reading_of(plan: Plan, template_dir: Path | None, shown: str) -> Reading:
+def _reading_of(plan: Plan, template_dir: Path | None, shown: str, values: bool = True) -> Reading:
     """The plan as the TD built from it reads back: the same road as the edited document's."""
-    return _read(write_docx(render_html(plan, template_dir)), shown)
+    return _read(write_docx(render_html(plan, template_dir)), shown, values=values)
 
 
 def _tree(files: dict[str, dict[str, Any]]) -> Tree:
@@ -206,19 +222,22 @@ def _by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def _edited_files(plan: Plan, ours: Tree, merged: Tree) -> dict[Path, str]:
     """The new text of every plan file whose values the merge changed."""
     texts: dict[Path, str] = {}
+    ours_by_id = {folder: _by_id(ours[folder]) for folder in FOLDERS}  # once, not once per file
+    merged_by_id = {folder: _by_id(merged[folder]) for folder in FOLDERS}
     for (folder, ident), path in _ours_files(plan).items():
         if folder == "document":
             old, new = ours["document"], merged["document"]
         else:
-            old, new = _by_id(ours[folder]).get(ident), _by_id(merged[folder]).get(ident)
+            old, new = ours_by_id[folder].get(ident), merged_by_id[folder].get(ident)
         if old is None or new is None or old == new:
             continue
         rt = new_yaml()
-        data = rt.load(path.read_text(encoding="utf-8"))
-        update(data, new, old)
+        before = path.read_text(encoding="utf-8")
+        data = rt.load(before)
+        update(data, new, old, lines=before.split("\n"))
         kind = "document" if folder == "document" else ("action-item" if folder == "action-items" else "chapter")
         text = format_tree(data, rt, FILE_KINDS[kind], schema_line(path, plan.root, kind))
-        if text != path.read_text(encoding="utf-8"):
+        if text != before:
             texts[path] = text
     return texts
 
@@ -242,6 +261,79 @@ def _validated(plan_dir: Path, texts: dict[Path, str]) -> Plan:
                              for d in exc.diagnostics]) from None
         plan.root = plan_dir
     return plan
+
+
+def _located_changes(changes: list[Change], before: Plan, after: Plan, texts: dict[Path, str]) -> list[Located]:
+    """Each change with the file and line of its value in the new text (of the value that held
+    it, for a removed one), found from the unit it names (diff.units: label → key). A chapter's
+    text is all its paragraphs: its line is the first one the edit changed."""
+    keys = {label: key for plan in (before, after) for key, (label, _text) in units(plan).items()}
+    first_changed = {display_path(path): _first_changed_line(path, text) for path, text in texts.items()}
+    lines = {display_path(path): text.split("\n") for path, text in texts.items()}
+    out = []
+    for change in changes:
+        key = keys.get(change.where)
+        found = _unit_position(after, key) if key is not None else None
+        if found and key is not None and key[-1] == "text" and found[0] in first_changed:
+            found = (found[0], max(found[1], first_changed[found[0]]))
+        if found and found[0] in lines and BLOCK_INDICATOR.search(lines[found[0]][found[1] - 1]):
+            found = (found[0], found[1] + 1)  # `key: |` or `>-`: the text starts on the next line
+        out.append(Located(change, *found) if found else Located(change))
+    return out
+
+
+def _unit_position(plan: Plan, key: Key) -> tuple[str, int] | None:
+    """(file, line) of the value a diff unit's key names in `plan` (its nearest enclosing one)."""
+    if key[0] in ("cover", "abstract", "action"):
+        return _file_line(plan, plan.document, key)
+    if key[0] == "ap":
+        item = next((a for a in plan.action_items if a.model.id == key[1]), None)
+        if item is None:
+            return None
+        rest: tuple[Any, ...] = key[2:]
+        if rest[:1] == ("sub",):
+            subs = [s.id for s in item.model.sub_items]
+            rest = ("sub_items", subs.index(rest[1])) if rest[1] in subs else ("sub_items",)
+        return _file_line(plan, item, rest)
+    # ("chapter", id, ["chapter", id …], what, name): the top chapter's file, down its sections.
+    loaded = next((c for c in [*plan.chapters, *plan.annexes] if c.model.id == key[1]), None)
+    if loaded is None:
+        return None
+    node: Any = loaded.model
+    loc: list[Any] = []
+    rest = key[2:]
+    while rest[:1] == ("chapter",) and len(rest) > 1:
+        ids = [s.id for s in node.sections]
+        if rest[1] not in ids:
+            return _file_line(plan, loaded, tuple(loc))
+        index = ids.index(rest[1])
+        loc += ["sections", index]
+        node, rest = node.sections[index], rest[2:]
+    kind, name = (*rest, "", "")[:2]
+    if kind in ("table", "figure"):
+        index = next((n for n, b in enumerate(node.content) if getattr(getattr(b, kind, None), "id", None) == name),
+                     None)
+        loc += ["content"] + ([index] if index is not None else [])
+    elif kind == "text":
+        loc += ["content"]
+    elif kind in ("footnote", "title", "target-entities"):
+        loc += [{"footnote": "footnotes", "title": "title", "target-entities": "target_entities"}[kind]]
+        loc += [name] if kind == "footnote" else []
+    elif kind in ("reference", "session-source", "consideration"):
+        field_name, attr = {"reference": ("references", "key"), "session-source": ("session_sources", "key"),
+                            "consideration": ("considerations", "number")}[kind]
+        rows = [getattr(r, attr) for r in getattr(node, field_name)]
+        loc += [field_name] + ([rows.index(name)] if name in rows else [])
+        loc += list(rest[2:3]) if kind == "consideration" and name in rows else []
+    return _file_line(plan, loaded, tuple(loc))
+
+
+def _file_line(plan: Plan, loaded: Any, loc: tuple[Any, ...]) -> tuple[str, int]:
+    """The file in the plan folder (the plan was checked in a copy: the same name there) and the line."""
+    source = loaded.source
+    folder = source.path.parent.name
+    path = plan.root / source.path.name if loaded is plan.document else plan.root / folder / source.path.name
+    return display_path(path), source.position(loc)[0]
 
 
 def _first_changed_line(path: Path, text: str) -> int:
@@ -386,6 +478,18 @@ def _field_edits(data: bytes, shown: str, build_mark: Callable[[Revision], bool]
 
 
 def _changed(texts: list[str], other: list[str]) -> set[int]:
-    matcher = difflib.SequenceMatcher(None, texts, other, autojunk=False)
-    return {i for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op != "equal" for i in range(i1, i2)}
+    """The indexes of `texts` that `other` does not have in the same order. The common start and
+    end are set aside first: a TD repeats many texts (each action item table's labels), on which
+    SequenceMatcher's time grows with the square of the repeats, and edits are few."""
+    start, shortest = 0, min(len(texts), len(other))
+    while start < shortest and texts[start] == other[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and texts[-1 - end] == other[-1 - end]:
+        end += 1
+    middle, rest = texts[start : len(texts) - end], other[start : len(other) - end]
+    if not middle:
+        return set()
+    matcher = difflib.SequenceMatcher(None, middle, rest, autojunk=False)
+    return {start + i for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op != "equal" for i in range(i1, i2)}
 

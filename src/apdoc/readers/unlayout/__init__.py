@@ -73,10 +73,24 @@ def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
         result.files[f"chapters/{n:02d}-{values['id']}.yaml"] = values
     for n, section in enumerate(reading.annexes):
         values = chapter_values(section, reading)
-        result.files[f"annexes/{chr(ord('a') + n) if n < 26 else f'a{n - 25}'}-{values['id']}.yaml"] = values
+        result.files[f"annexes/{_annex_prefix(n, len(reading.annexes))}-{values['id']}.yaml"] = values
     for ap_id, values in action_item_values(reading).items():
         result.files[f"action-items/{ap_id}.yaml"] = values
     return result
+
+
+def _annex_prefix(n: int, count: int) -> str:
+    """The letters that put the nth annex file (0-based) in its place: a, b, … z; past 26
+    annexes, the same number of letters for all (aa, ab, … zz, then aaa…), since the plan
+    loads files in name order and `a-x` sorts after `a1-x` and `aa-x`, not before."""
+    width = 1
+    while 26**width < count:
+        width += 1
+    letters = ""
+    for _ in range(width):
+        n, digit = divmod(n, 26)
+        letters = chr(ord("a") + digit) + letters
+    return letters
 
 
 def _complete(cover: dict[str, Any], ctx: Context) -> dict[str, Any]:

@@ -59,6 +59,19 @@ class Reading:
     matrix: tuple[Section, list[str], list[dict[str, Any]]] | None = None
     legend: list[dict[str, str]] = field(default_factory=list)
     footnotes: dict[str, str] = field(default_factory=dict)  # every chapter's, for comparisons
+    figures: list[PendingFigure] = field(default_factory=list)
+    pillar_lists: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # (its id, its pillars)
+
+
+@dataclass
+class PendingFigure:
+    """A figure read, whose pillars are settled once every pillar list is read (the list may stand
+    in another chapter: the pillar_list insert lists the pillars of every figure of the document)."""
+
+    section: Section
+    block: dict[str, Any]
+    element: Any
+    drawn: list[dict[str, Any]]  # the pillars read from its drawing (none from a picture)
 
 
 def read_chapters(reading: Reading, elements: list[Any]) -> None:
@@ -80,6 +93,7 @@ def read_chapters(reading: Reading, elements: list[Any]) -> None:
             reading.chapters.append(section)
         stack.append(section)
     _flush(reading, stack[-1] if stack else None, pending)
+    _settle_figures(reading)
 
 
 def _open(reading: Reading, heading: Any, stack: list[Section]) -> Section:
@@ -196,8 +210,13 @@ def _generated_block(reading: Reading, section: Section, elements: list[Any], at
         section.content.append({"insert": "action_item_tables"})
         return at
     if is_pillar_list(element):
+        # One insert lists the pillars of every figure, a list each: the run is that one insert.
+        while at < len(elements) and is_pillar_list(elements[at]):
+            reading.pillar_lists.append((elements[at].get("id") or "", read_pillars(elements[at])))
+            at += 1
         section.content.append({"insert": "pillar_list"})
-    elif is_legend(element):
+        return at
+    if is_legend(element):
         reading.legend = read_legend(element)
         section.content.append({"insert": "session_sources"})
     elif is_matrix(element):
@@ -207,7 +226,7 @@ def _generated_block(reading: Reading, section: Section, elements: list[Any], at
     elif tag == "table":
         _table(reading, section, element)
     elif tag == "figure":
-        _figure(reading, section, element, elements[at + 1:])
+        _figure(reading, section, element)
     else:
         reading.ctx.warn(element, f"a <{tag}> element that no part of a plan holds: left out")
     return at + 1
@@ -264,25 +283,43 @@ def _table(reading: Reading, section: Section, table: Any) -> None:
     section.content.append({"table": data})
 
 
-def _figure(reading: Reading, section: Section, figure: Any, following: list[Any]) -> None:
+def _figure(reading: Reading, section: Section, figure: Any) -> None:
+    """A figure's block, in its place; its pillars are settled at the end (_settle_figures)."""
     ctx = reading.ctx
     caption = caption_of(figure)
     title = caption[1] if caption else "Figure"
     wanted = (figure.get("id") or "").removeprefix("fig-") if (figure.get("id") or "").startswith("fig-") else None
-    listed = next((read_pillars(e) for e in following if is_pillar_list(e)), [])
     svg = figure_svg(figure)
-    heading, pillars = read_svg_figure(svg) if svg is not None else ("", [])
+    heading, drawn = read_svg_figure(svg) if svg is not None else ("", [])
     heading = heading or figure.get("data-description") or ""  # a picture from Word: its alt text says it
-    if listed and (not pillars or [p["action_items"] for p in listed] == [p["action_items"] for p in pillars]):
-        pillars = listed  # the list has the names whole; the drawing wraps them
-    if not pillars:
-        ctx.warn(figure, "a figure whose pillars cannot be read (a picture, and no pillar list after it): left out")
-        return
     data: dict[str, Any] = {"id": ctx.slug("figure", wanted, title), "title": title}
     if heading and heading != reading.cover_title:
         data["heading"] = heading
-    data["pillars"] = pillars
-    section.content.append({"figure": data})
+    data["pillars"] = drawn
+    block = {"figure": data}
+    section.content.append(block)
+    reading.figures.append(PendingFigure(section, block, figure, drawn))
+
+
+def _settle_figures(reading: Reading) -> None:
+    """Each figure's pillars from its list in the pillar list: the list named after the figure
+    (`pillars-<figure id>`, as the layout names it), else the list standing where the figure
+    stands among the figures (a TD typed by hand). The list has the names whole where the
+    drawing wraps them; a list that disagrees with the drawing is not the figure's. A figure
+    with neither is left out, with a warning."""
+    named = {list_id: pillars for list_id, pillars in reading.pillar_lists if list_id}
+    for n, pending in enumerate(reading.figures):
+        wanted = (pending.element.get("id") or "").removeprefix("fig-")
+        listed = named.get(f"pillars-{wanted}") if wanted else None
+        if listed is None:
+            listed = reading.pillar_lists[n][1] if n < len(reading.pillar_lists) else []
+        drawn = pending.drawn
+        if listed and (not drawn or [p["action_items"] for p in listed] == [p["action_items"] for p in drawn]):
+            pending.block["figure"]["pillars"] = listed
+        elif not drawn:
+            reading.ctx.warn(pending.element, "a figure whose pillars cannot be read (a picture, and no pillar "
+                                              "list after it): left out")
+            pending.section.content[:] = [b for b in pending.section.content if b is not pending.block]
 
 
 __all__ = ["Reading", "Section", "read_chapters"]

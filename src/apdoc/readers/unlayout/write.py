@@ -11,7 +11,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import PlainScalarString
 
-from ...commands.fmt import dump, format_text, loaded_data, schema_line
+from ...commands.fmt import format_tree, loaded_data, new_yaml, schema_line
 from ...diagnostics import Diagnostic, PlanError, display_path
 from ...plan.folder import kind_of
 from ...plan.models import FILE_KINDS
@@ -44,8 +44,10 @@ def file_text(relative: str, values: dict[str, Any]) -> str:
     schema = kind_of(path, root)
     model = FILE_KINDS[schema] if schema is not None else None
     line = schema_line(path, root, schema) if schema else None
-    text = dump(_commented(values))
-    text = format_text(f"{line}\n{text}" if line else text, model, line)
+    # Laid out straight from the values: fmt chooses every style from the text alone, so writing
+    # them, reading that back and laying it out again (format_text) gave these same bytes, in twice
+    # the time of the whole import (tests/test_import.py compares the files with fmt's output).
+    text = format_tree(_commented(values), new_yaml(), model, line)
     if loaded_data(text, path) != _as_loaded(values):  # pragma: no cover - a bug in apdoc, not the document's
         raise PlanError([Diagnostic(relative, 0, 0, "cannot write the values read without changing them "
                                                     "(please report this)")])
