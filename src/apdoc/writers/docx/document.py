@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from lxml import etree
@@ -16,8 +17,9 @@ from ...defaults import FIXED_DATE
 from ...links import is_allowed_link
 from .figures import SVG, picture, svg_to_png
 from .look import Caption, look, style_kinds
-from .ooxml import WORD, add, find, make, qname
+from .ooxml import add, find, make, qname
 from .runs import Annotations, Run, append_runs
+from .streaming import Blocks, BodyXml, XhtmlStream
 
 BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "figure"}
 INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"}
@@ -35,7 +37,6 @@ LIST_CLASSES = {"lower-roman": "lowerRoman", "lower-alpha": "lowerLetter", "deci
 HEADING_ABSTRACT = 8
 HEADING_NUMBER = re.compile(r"\d+(?:\.\d+){0,2}")
 
-Blocks = list[etree._Element]
 
 
 def classes(element: etree._Element) -> list[str]:
@@ -84,11 +85,11 @@ class Document:
 
 
 class Writer:
-    def __init__(self, root: etree._Element):
+    def __init__(self, head: etree._Element | None):
+        """`head`: the XHTML's <head> (its metas and title), the body read later."""
         self.look = look()
-        self.root = root
-        head = root.find("head")
-        self.meta = {m.get("name"): m.get("content") or "" for m in root.iter("meta") if m.get("name")}
+        self.meta = {m.get("name"): m.get("content") or "" for m in head.iter("meta") if m.get("name")} \
+            if head is not None else {}
         self.title = (head.findtext("title") if head is not None else "") or ""
         self.doc = Document()
         # Ids waiting for the next paragraph to carry their bookmark (apdoc.anchors), and all anchored.
@@ -99,26 +100,30 @@ class Writer:
         self.annotations = Annotations(self.meta.get("revision-author") or "apdoc",
                                        self.meta.get("revision-date") or FIXED_DATE)
 
-    def document(self) -> etree._Element:
-        """The w:document element: the body's blocks, then the last section's properties."""
-        body = self.root.find("body")
-        if body is None:
+    def document(self, xhtml: XhtmlStream, body: BodyXml) -> None:
+        """The body's blocks, each top-level one written as soon as it is walked, then the
+        last section's properties."""
+        if xhtml.body is None:
             raise ValueError("the layout has no <body>")
         out: Blocks = []
-        self.blocks(body, Context(self.look.styles.normal), out)
-        if not out or out[-1].tag == qname("w:tbl") or find(out[-1], "w:pPr/w:sectPr") is not None:
+        self.blocks(xhtml.body, Context(self.look.styles.normal), out, xhtml.children(), body.write)
+        body.write(out)
+        if not body.ends_in_a_paragraph():
             out.append(make("w:p"))  # the body may not end in a table or a section break
-        body_element = make("w:body", None, *out, self.section_properties(False))
-        return make("w:document", None, body_element, nsmap=WORD)
+        body.close([*out, self.section_properties(False)])
 
     # --- blocks ---------------------------------------------------------------
 
-    def blocks(self, parent: etree._Element, ctx: Context, out: Blocks) -> None:
-        """Children of a block container; loose inline content is gathered into paragraphs."""
+    def blocks(self, parent: etree._Element, ctx: Context, out: Blocks,
+               children: Iterable[etree._Element] | None = None,
+               written: Callable[[Blocks], None] | None = None) -> None:
+        """Children of a block container; loose inline content is gathered into paragraphs.
+        `children`: the parent's children as they are parsed (by default, all of them);
+        `written`: called with `out` after each child, which may take the blocks away."""
         pending: list[Run] = []
         if parent.text and parent.text.strip():
             pending.append(Run(parent.text))
-        for child in parent:
+        for child in parent if children is None else children:
             tag = child.tag
             if not isinstance(tag, str):
                 continue
@@ -133,6 +138,8 @@ class Writer:
                 raise vocabulary_error(tag)
             if child.tail and (child.tail.strip() or tag in INLINE):  # a space between inline runs counts
                 pending.append(Run(child.tail))
+            if written is not None:
+                written(out)
         if pending:
             out.append(self.paragraph(pending, ctx.style, rev=ctx.rev))
 

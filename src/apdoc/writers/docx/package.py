@@ -6,31 +6,32 @@ from __future__ import annotations
 import io
 import zipfile
 
-from lxml import etree
-
 from ...anchors import anchor_properties
 from . import parts
 from .document import FIXED_DATE, Writer
 from .look import styles_part, theme_part
 from .ooxml import serialize
+from .streaming import BodyXml, XhtmlStream
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def write_docx(html: str) -> bytes:
     """The intermediate XHTML document → the bytes of a .docx file (deterministic)."""
-    writer = Writer(etree.fromstring(html.encode("utf-8")))
-    document = serialize(writer.document())
+    xhtml = XhtmlStream(html)
+    writer = Writer(xhtml.head)
+    document = io.BytesIO()
+    writer.document(xhtml, BodyXml(document))
     doc, meta = writer.doc, writer.meta
     core = parts.core_properties(writer.title, meta.get("author", ""), meta.get("keywords", ""),
                                  meta.get("date") or FIXED_DATE)
-    files: list[tuple[str, bytes]] = [
+    files: list[tuple[str, bytes | memoryview]] = [
         ("[Content_Types].xml", serialize(parts.content_types())),
         ("_rels/.rels", serialize(parts.package_relationships())),
         ("docProps/core.xml", serialize(core)),
         ("docProps/app.xml", serialize(parts.app_properties())),
         ("docProps/custom.xml", serialize(parts.custom_properties(build_facts(meta, writer.anchored)))),
-        ("word/document.xml", document),
+        ("word/document.xml", document.getbuffer()),
         ("word/_rels/document.xml.rels", serialize(parts.document_relationships(doc.links, len(doc.images)))),
         ("word/styles.xml", styles_part()),
         ("word/settings.xml", serialize(parts.settings())),
@@ -55,7 +56,7 @@ def build_facts(meta: dict[str, str], anchored: dict[str, str]) -> dict[str, str
     return {**facts, **anchor_properties(anchored.items())}
 
 
-def zip_parts(files: list[tuple[str, bytes]]) -> bytes:
+def zip_parts(files: list[tuple[str, bytes | memoryview]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files:
