@@ -97,6 +97,9 @@ class Writer:
         self.anchored: dict[str, str] = {}  # element id → tag
         self.list_kinds: dict[int, str] = {}
         self.move_names: dict[tuple[str, str], int] = {}  # (from|to, text) → moves seen
+        # Where document.xml goes while it is written, and the list of its top-level blocks.
+        self.body: BodyXml | None = None
+        self.top_level: Blocks | None = None
         self.annotations = Annotations(self.meta.get("revision-author") or "apdoc",
                                        self.meta.get("revision-date") or FIXED_DATE)
 
@@ -106,6 +109,7 @@ class Writer:
         if xhtml.body is None:
             raise ValueError("the layout has no <body>")
         out: Blocks = []
+        self.body, self.top_level = body, out
         self.blocks(xhtml.body, Context(self.look.styles.normal), out, xhtml.children(), body.write)
         body.write(out)
         if not body.ends_in_a_paragraph():
@@ -288,9 +292,13 @@ class Writer:
             make("w:tblW", {"w:w": sum(grid), "w:type": "dxa"}), make("w:tblLayout", {"w:type": "fixed"}),
         ), make("w:tblGrid", None, *(make("w:gridCol", {"w:w": width}) for width in grid)))
         spans: dict[int, list[int]] = {}  # column → [rows left, colspan] of a rowspan above
-        for tr, header, rev in rows:
-            table.append(self.table_row(tr, header, replace(ctx, rev=rev), grid, spans))
-        out.append(table)
+        rows_xml = (self.table_row(tr, header, replace(ctx, rev=rev), grid, spans) for tr, header, rev in rows)
+        if self.body is not None and out is self.top_level:  # written row by row: a table may be most of the TD
+            self.body.write(out)  # what comes before it first
+            self.body.write_parent(table, rows_xml)
+        else:
+            table.extend(rows_xml)
+            out.append(table)
 
     def table_grid(self, el: etree._Element, columns: int, landscape: bool) -> list[int]:
         """Column widths in twips: the colgroup's per cents of the text width (else equal)."""

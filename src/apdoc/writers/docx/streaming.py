@@ -9,7 +9,7 @@ The bytes are those of serialising the whole document in one go.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from lxml import etree
@@ -21,6 +21,8 @@ Blocks = list[etree._Element]
 # Characters of XHTML parsed at a time: large enough that feeding costs nothing, small enough
 # that the text waiting to be parsed is never a burden.
 CHUNK = 1 << 16
+# Rows of a streamed table serialised at a time.
+BATCH = 64
 
 
 class XhtmlStream:
@@ -83,6 +85,7 @@ class BodyXml:
         self.sink = sink
         self.last_tag = ""
         self.last_ends_section = False
+        self.closing = b""
         self.before, self.after = document_frame()
         sink.write(self.before)
 
@@ -92,10 +95,34 @@ class BodyXml:
             return
         self.last_tag = blocks[-1].tag
         self.last_ends_section = find(blocks[-1], "w:pPr/w:sectPr") is not None
-        holder = make("w:body", None, *blocks, nsmap=WORD)  # the namespaces declared as on the document
-        blocks.clear()
+        self._serialise(blocks)
+
+    def write_parent(self, parent: etree._Element, children: Iterable[etree._Element]) -> None:
+        """A block whose children come one at a time (a table's rows): its start and its first
+        children now, the rest as they come, `batch` at a time."""
+        self._serialise([parent], close=False)
+        batch: Blocks = []
+        for child in children:
+            batch.append(child)
+            if len(batch) == BATCH:
+                self._serialise(batch)
+        self._serialise(batch)
+        self.sink.write(self.closing)
+        self.last_tag, self.last_ends_section, self.closing = parent.tag, False, b""
+
+    def _serialise(self, elements: Blocks, close: bool = True) -> None:
+        """Write `elements` (which are then forgotten); unless `close`, the last one is left
+        open for children (`closing` is its end tag)."""
+        if not elements:
+            return
+        holder = make("w:body", None, *elements, nsmap=WORD)  # the namespaces declared as on the document
+        elements.clear()
         xml = etree.tostring(holder, encoding="UTF-8")
-        self.sink.write(memoryview(xml)[xml.index(b">") + 1 : len(xml) - len(b"</w:body>")])
+        end = len(xml) - len(b"</w:body>")
+        if not close:
+            self.closing = xml[xml.rindex(b"</", 0, end) : end]
+            end -= len(self.closing)
+        self.sink.write(memoryview(xml)[xml.index(b">") + 1 : end])
 
     def ends_in_a_paragraph(self) -> bool:
         """False when the body so far is empty or ends in a table or a section break, which
