@@ -23,16 +23,21 @@ PART_LENGTH = 255
 MAP_LIMIT = 16 << 20  # bytes of the unpacked map: far above any plan's, far below harm
 
 
+NOT_IN_A_NAME = re.compile(r"[^A-Za-z0-9_]")
+
+
 def bookmark_name(element_id: str) -> str:
     """A Word bookmark name (at most 40 characters, no hyphens) that stays unique per id."""
-    clean = re.sub(r"[^A-Za-z0-9_]", "_", element_id)[:28]
+    clean = NOT_IN_A_NAME.sub("_", element_id)[:28]
     digest = hashlib.sha1(element_id.encode("utf-8")).hexdigest()[:8]
     return f"_{clean}_{digest}"
 
 
-def anchor_properties(anchors: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """(element id, tag) pairs → custom properties holding the bookmark → (id, tag) map."""
-    table = [[bookmark_name(element_id), element_id, tag] for element_id, tag in anchors]
+def anchor_properties(anchors: Iterable[tuple[str, str]], names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """(element id, tag) pairs → custom properties holding the bookmark → (id, tag) map.
+    `names`: bookmark names already made (element id → name), not made again."""
+    names = names or {}
+    table = [[names.get(element_id) or bookmark_name(element_id), element_id, tag] for element_id, tag in anchors]
     packed = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     text = base64.b64encode(zlib.compress(packed, 9)).decode("ascii")
     parts = [text[i : i + PART_LENGTH] for i in range(0, len(text), PART_LENGTH)] or [""]

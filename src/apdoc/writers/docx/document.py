@@ -17,7 +17,7 @@ from ...defaults import FIXED_DATE
 from ...links import is_allowed_link
 from .figures import SVG, picture, svg_to_png
 from .look import Caption, look, style_kinds
-from .ooxml import add, find, make, qname
+from .ooxml import Templates, add, find, make, qname
 from .runs import Annotations, Run, append_runs
 from .streaming import Blocks, BodyXml, XhtmlStream
 
@@ -100,6 +100,7 @@ class Writer:
         # Where document.xml goes while it is written, and the list of its top-level blocks.
         self.body: BodyXml | None = None
         self.top_level: Blocks | None = None
+        self.templates = Templates()
         self.annotations = Annotations(self.meta.get("revision-author") or "apdoc",
                                        self.meta.get("revision-date") or FIXED_DATE)
 
@@ -157,7 +158,9 @@ class Writer:
     def block(self, el: etree._Element, ctx: Context, out: Blocks) -> None:
         tag = el.tag
         self.anchor(el)
-        ctx = replace(ctx, rev=revision_of(el, ctx.rev))
+        rev = revision_of(el, ctx.rev)
+        if rev != ctx.rev:
+            ctx = replace(ctx, rev=rev)
         if tag in ("h1", "h2", "h3"):
             self.heading(el, ctx, out)
         elif tag == "p":
@@ -311,20 +314,20 @@ class Writer:
 
     def table_row(self, tr: etree._Element, header: bool, ctx: Context, grid: list[int],
                   spans: dict[int, list[int]]) -> etree._Element:
-        properties = make("w:trPr", None, make("w:cantSplit"))
+        row = self.templates.copy("w:tr", lambda: make("w:tr", None, make("w:trPr", None, make("w:cantSplit"))))
+        properties = row[0]
         if header:
             add(properties, "w:tblHeader")  # repeated on every page
         if ctx.rev:
             properties.append(self.annotations.revision(ctx.rev))
-        row = make("w:tr", None, properties)
         self.anchor(tr)
         col = 0
         for cell in (c for c in tr if c.tag in ("td", "th")):
             while col in spans:
-                col = merged_cell(row, col, grid, spans)
+                col = self.merged_cell(row, col, grid, spans)
             col = self.table_cell(row, cell, col, grid, spans, ctx)
         while col < len(grid) and col in spans:
-            col = merged_cell(row, col, grid, spans)
+            col = self.merged_cell(row, col, grid, spans)
         return row
 
     def table_cell(self, row: etree._Element, cell: etree._Element, col: int, grid: list[int],
@@ -332,7 +335,8 @@ class Writer:
         """A cell at column `col`; a rowspan leaves its continuation to the rows below."""
         span = max(1, int(cell.get("colspan", "1")))
         down = max(1, int(cell.get("rowspan", "1")))
-        properties = make("w:tcPr", None, make("w:tcW", {"w:w": sum(grid[col : col + span]), "w:type": "dxa"}))
+        tc = self.cell(sum(grid[col : col + span]))
+        properties = tc[0]
         if span > 1:
             add(properties, "w:gridSpan", {"w:val": span})
         if down > 1:
@@ -353,7 +357,29 @@ class Writer:
         if not content:  # a cell holds at least one paragraph: an empty one, anchored
             content.append(make("w:p"))
             self.flush_anchors(content[0])
-        row.append(make("w:tc", None, properties, *content))
+        tc.extend(content)
+        row.append(tc)
+        return col + span
+
+    def cell(self, width: int) -> etree._Element:
+        """An empty w:tc of this width (twips), its w:tcPr first."""
+        return self.templates.copy(("w:tc", width), lambda: make(
+            "w:tc", None, make("w:tcPr", None, make("w:tcW", {"w:w": width, "w:type": "dxa"})))
+        )
+
+    def merged_cell(self, row: etree._Element, col: int, grid: list[int], spans: dict[int, list[int]]) -> int:
+        """The continuation of a rowspan from above at column `col`; the column after it."""
+        left, span = spans[col]
+        tc = self.cell(sum(grid[col : col + span]))
+        if span > 1:
+            add(tc[0], "w:gridSpan", {"w:val": span})
+        add(tc[0], "w:vMerge")
+        add(tc, "w:p")
+        row.append(tc)
+        if left <= 1:
+            del spans[col]
+        else:
+            spans[col][0] = left - 1
         return col + span
 
     # --- figures --------------------------------------------------------------
@@ -387,7 +413,9 @@ class Writer:
         """A paragraph; `rev` marks it wholly inserted or deleted, paragraph mark included;
         `mark` only its paragraph mark (a paragraph split or joined); `indent` (twips) aligns a
         list item's further paragraph with its text."""
-        properties = make("w:pPr", None, make("w:pStyle", {"w:val": style}))
+        paragraph = self.templates.copy(("w:p", style), lambda: make(
+            "w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": style}))))
+        properties = paragraph[0]
         if numbering is not None:
             add(properties, "w:numPr").extend([make("w:ilvl", {"w:val": numbering[1]}),
                                                make("w:numId", {"w:val": numbering[0]})])
@@ -399,8 +427,7 @@ class Writer:
             add(properties, "w:rPr").append(self.annotations.revision(rev))
         elif mark is not None:
             add(properties, "w:rPr").append(self.annotations.revision(mark))
-        paragraph = make("w:p", None, properties)
-        append_runs(paragraph, runs, self.annotations, joins=mark if rev is None else None)
+        append_runs(paragraph, runs, self.annotations, self.templates, joins=mark if rev is None else None)
         self.flush_anchors(paragraph)
         return paragraph
 
@@ -543,18 +570,3 @@ def table_rows(el: etree._Element, rev: str | None) -> list[tuple[etree._Element
         elif part.tag == "tr":
             rows.append((part, False, part_rev))
     return rows
-
-
-def merged_cell(row: etree._Element, col: int, grid: list[int], spans: dict[int, list[int]]) -> int:
-    """The continuation of a rowspan from above at column `col`; the column after it."""
-    left, span = spans[col]
-    properties = make("w:tcPr", None, make("w:tcW", {"w:w": sum(grid[col : col + span]), "w:type": "dxa"}))
-    if span > 1:
-        add(properties, "w:gridSpan", {"w:val": span})
-    add(properties, "w:vMerge")
-    row.append(make("w:tc", None, properties, make("w:p")))
-    if left <= 1:
-        del spans[col]
-    else:
-        spans[col][0] = left - 1
-    return col + span

@@ -30,7 +30,8 @@ def write_docx(html: str) -> bytes:
         ("_rels/.rels", serialize(parts.package_relationships())),
         ("docProps/core.xml", serialize(core)),
         ("docProps/app.xml", serialize(parts.app_properties())),
-        ("docProps/custom.xml", serialize(parts.custom_properties(build_facts(meta, writer.anchored)))),
+        ("docProps/custom.xml", serialize(parts.custom_properties(
+            build_facts(meta, writer.anchored, writer.annotations.names)))),
         ("word/document.xml", document.getbuffer()),
         ("word/_rels/document.xml.rels", serialize(parts.document_relationships(doc.links, len(doc.images)))),
         ("word/styles.xml", styles_part()),
@@ -46,14 +47,15 @@ def write_docx(html: str) -> bytes:
     return zip_parts(files)
 
 
-def build_facts(meta: dict[str, str], anchored: dict[str, str]) -> dict[str, str]:
+def build_facts(meta: dict[str, str], anchored: dict[str, str], names: dict[str, str] | None = None) -> dict[str, str]:
     """What `apdoc apply` needs to know of this TD: the layout's `apdoc-*` facts (the plan it was
-    built from), who made the build's own revision marks and when, and the anchors' map."""
+    built from), who made the build's own revision marks and when, and the anchors' map
+    (`names`: the bookmark names the writer made, element id → name)."""
     facts = {name: value for name, value in meta.items() if name.startswith("apdoc-") and value}
     if "revision-author" in meta:
         facts["apdoc-revision-author"] = meta["revision-author"]
         facts["apdoc-revision-date"] = meta.get("revision-date") or FIXED_DATE
-    return {**facts, **anchor_properties(anchored.items())}
+    return {**facts, **anchor_properties(anchored.items(), names)}
 
 
 def zip_parts(files: list[tuple[str, bytes | memoryview]]) -> bytes:
