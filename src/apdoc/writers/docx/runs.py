@@ -16,7 +16,6 @@ from .ooxml import Templates, make, qname
 # rPr children in schema order; a property is "name" or "name:value".
 RUN_PROPERTY_ORDER = ("rStyle", "rFonts", "b", "i", "u", "vertAlign")
 W_P, W_PPR, W_ID, W_NAME = qname("w:p"), qname("w:pPr"), qname("w:id"), qname("w:name")
-BOOKMARK_START, BOOKMARK_END = qname("w:bookmarkStart"), qname("w:bookmarkEnd")
 COLLAPSIBLE = re.compile(r"[ \n\r]+")  # HTML whitespace but the tab, which is a tab
 
 
@@ -38,6 +37,17 @@ class Annotations:
     def __init__(self, author: str, date: str):
         self.author, self.date, self.count = author, date, 0
         self.names: dict[str, str] = {}  # element id → its bookmark's name
+        # Copied and given their ids: copying an element is cheaper than making one with its
+        # attributes, and a large TD has a bookmark for nearly every paragraph.
+        self._made = {name: make(name, {"w:id": 0, **attributes}) for name, attributes in (
+            ("w:ins", {"w:author": author, "w:date": date}), ("w:del", {"w:author": author, "w:date": date}),
+            ("w:bookmarkStart", {"w:name": ""}), ("w:bookmarkEnd", {}),
+        )}
+
+    def _copy(self, name: str, number: str) -> etree._Element:
+        element = self._made[name].__copy__()
+        element.set(W_ID, number)
+        return element
 
     def next_id(self) -> int:
         self.count += 1
@@ -45,7 +55,7 @@ class Annotations:
 
     def revision(self, kind: str) -> etree._Element:
         """An empty w:ins or w:del (a row's or a paragraph mark's change); runs go inside it."""
-        return make(f"w:{kind}", {"w:id": self.next_id(), "w:author": self.author, "w:date": self.date})
+        return self._copy(f"w:{kind}", str(self.next_id()))
 
     def bookmark(self, block: etree._Element, element_ids: list[str]) -> None:
         """Wrap a paragraph's content in bookmarks named after element ids (outermost first)."""
@@ -54,11 +64,12 @@ class Annotations:
         at = 1 if len(block) and block[0].tag == W_PPR else 0
         for element_id in element_ids:
             number = str(self.next_id())
-            name = self.names[element_id] = bookmark_name(element_id)
-            # Made in the paragraph's own document: a bookmark is a tenth of a large TD's elements.
-            block.insert(at, block.makeelement(BOOKMARK_START, {W_ID: number, W_NAME: name}))
+            start = self._copy("w:bookmarkStart", number)
+            start.set(W_NAME, bookmark_name(element_id))
+            self.names[element_id] = start.get(W_NAME)
+            block.insert(at, start)
             at += 1
-            etree.SubElement(block, BOOKMARK_END, {W_ID: number})
+            block.append(self._copy("w:bookmarkEnd", number))
 
 
 def run_properties(props: tuple[str, ...]) -> etree._Element | None:
@@ -146,7 +157,11 @@ def _hyperlink(link: tuple[str, str]) -> etree._Element:
 
 
 def _run(templates: Templates, props: tuple[str, ...], *content: etree._Element) -> etree._Element:
-    run = templates.copy(("w:r", props), lambda: make("w:r", None, *filter(None, [run_properties(props)])))
+    def build() -> etree._Element:
+        rpr = run_properties(props)
+        return make("w:r") if rpr is None else make("w:r", None, rpr)
+
+    run = templates.copy(("w:r", props), build)
     run.extend(content)
     return run
 
