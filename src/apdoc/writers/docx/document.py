@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from lxml import etree
@@ -294,14 +294,22 @@ class Writer:
             "w:tblPr", None, make("w:tblStyle", {"w:val": table_style}),
             make("w:tblW", {"w:w": sum(grid), "w:type": "dxa"}), make("w:tblLayout", {"w:type": "fixed"}),
         ), make("w:tblGrid", None, *(make("w:gridCol", {"w:w": width}) for width in grid)))
-        spans: dict[int, list[int]] = {}  # column → [rows left, colspan] of a rowspan above
-        rows_xml = (self.table_row(tr, header, replace(ctx, rev=rev), grid, spans) for tr, header, rev in rows)
         if self.body is not None and out is self.top_level:  # written row by row: a table may be most of the TD
             self.body.write(out)  # what comes before it first
-            self.body.write_parent(table, rows_xml)
+            self.body.write_parent(table, self.rows_xml(rows, ctx, grid, drop=True))
         else:
-            table.extend(rows_xml)
+            table.extend(self.rows_xml(rows, ctx, grid))
             out.append(table)
+
+    def rows_xml(self, rows: list[tuple[etree._Element, bool, str | None]], ctx: Context, grid: list[int],
+                   drop: bool = False) -> Iterator[etree._Element]:
+        """The w:tr of each row; `drop`: empty each XHTML row once walked (a table written row
+        by row need not keep them, and the memory they free is what the next rows are built in)."""
+        spans: dict[int, list[int]] = {}  # column → [rows left, colspan] of a rowspan above
+        for tr, header, rev in rows:
+            yield self.table_row(tr, header, ctx if rev == ctx.rev else replace(ctx, rev=rev), grid, spans)
+            if drop:
+                tr.clear()
 
     def table_grid(self, el: etree._Element, columns: int, landscape: bool) -> list[int]:
         """Column widths in twips: the colgroup's per cents of the text width (else equal)."""
