@@ -33,15 +33,49 @@ def bookmark_name(element_id: str) -> str:
     return f"_{clean}_{digest}"
 
 
-def anchor_properties(anchors: Iterable[tuple[str, str]], names: Mapping[str, str] | None = None) -> dict[str, str]:
-    """(element id, tag) pairs → custom properties holding the bookmark → (id, tag) map.
-    `names`: bookmark names already made (element id → name), not made again."""
-    names = names or {}
-    table = [[names.get(element_id) or bookmark_name(element_id), element_id, tag] for element_id, tag in anchors]
-    packed = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    text = base64.b64encode(zlib.compress(packed, 9)).decode("ascii")
-    parts = [text[i : i + PART_LENGTH] for i in range(0, len(text), PART_LENGTH)] or [""]
-    return {f"{ANCHOR_PROPERTY}-{n:03d}": part for n, part in enumerate(parts, 1)}
+def anchor_properties(anchors: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """(element id, tag) pairs → custom properties holding the bookmark → (id, tag) map."""
+    packer = AnchorMap()
+    for element_id, tag in anchors:
+        packer.add(bookmark_name(element_id), element_id, tag)
+    return packer.properties()
+
+
+class AnchorMap:
+    """`anchor_properties` made while the anchors are: a large TD's map is megabytes of JSON,
+    packed a batch of entries at a time rather than held whole. The same bytes: zlib's output
+    does not depend on how its input is cut, nor a JSON list's on how its items are."""
+
+    BATCH = 4096  # entries encoded at a time
+
+    def __init__(self) -> None:
+        self._compressor = zlib.compressobj(9)  # as zlib.compress(data, 9)
+        self._entries: list[list[str]] = []
+        self._packed: list[bytes] = []
+        self._started = False
+
+    def add(self, name: str, element_id: str, tag: str) -> None:
+        self._entries.append([name, element_id, tag])
+        if len(self._entries) == self.BATCH:
+            self._pack()
+
+    def _pack(self) -> None:
+        """The waiting entries, compressed (as items of the one JSON list)."""
+        if not self._entries:
+            return
+        items = json.dumps(self._entries, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8")
+        self._entries.clear()
+        self._packed.append(self._compressor.compress((b"," if self._started else b"[") + items))
+        self._started = True
+
+    def properties(self) -> dict[str, str]:
+        """The custom properties holding the map of every anchor added."""
+        self._pack()
+        closing = self._compressor.compress(b"]" if self._started else b"[]")
+        packed = b"".join([*self._packed, closing, self._compressor.flush()])
+        text = base64.b64encode(packed).decode("ascii")
+        parts = [text[i : i + PART_LENGTH] for i in range(0, len(text), PART_LENGTH)] or [""]
+        return {f"{ANCHOR_PROPERTY}-{n:03d}": part for n, part in enumerate(parts, 1)}
 
 
 def read_anchor_properties(properties: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
-from ...anchors import bookmark_name
+from ...anchors import AnchorMap, bookmark_name
 from ...defaults import FIXED_DATE
 from ...links import is_allowed_link
 from .figures import SVG, picture, svg_to_png
@@ -92,9 +92,11 @@ class Writer:
             if head is not None else {}
         self.title = (head.findtext("title") if head is not None else "") or ""
         self.doc = Document()
-        # Ids waiting for the next paragraph to carry their bookmark (apdoc.anchors), and all anchored.
+        # Bookmark names waiting for the next paragraph to carry them (apdoc.anchors), the ids
+        # anchored so far, and the map of them all that the custom properties keep.
         self.pending_anchors: list[str] = []
-        self.anchored: dict[str, str] = {}  # element id → tag
+        self.anchored: set[str] = set()
+        self.anchor_map = AnchorMap()
         self.list_kinds: dict[int, str] = {}
         self.move_names: dict[tuple[str, str], int] = {}  # (from|to, text) → moves seen
         # Where document.xml goes while it is written, and the list of its top-level blocks.
@@ -152,8 +154,10 @@ class Writer:
         """Anchor `el` by its id in the next paragraph written (its first)."""
         element_id = el.get("id")
         if element_id and element_id not in self.anchored:
-            self.anchored[element_id] = el.tag
-            self.pending_anchors.append(element_id)
+            self.anchored.add(element_id)
+            name = bookmark_name(element_id)
+            self.anchor_map.add(name, element_id, el.tag)
+            self.pending_anchors.append(name)
 
     def block(self, el: etree._Element, ctx: Context, out: Blocks) -> None:
         tag = el.tag

@@ -9,7 +9,7 @@ import tempfile
 import zipfile
 from typing import IO
 
-from ...anchors import anchor_properties
+from ...anchors import AnchorMap
 from . import parts
 from .document import FIXED_DATE, Writer
 from .look import styles_part, theme_part
@@ -43,7 +43,7 @@ def package_parts(writer: Writer, document: IO[bytes]) -> list[tuple[str, bytes 
         ("docProps/core.xml", serialize(core)),
         ("docProps/app.xml", serialize(parts.app_properties())),
         ("docProps/custom.xml", serialize(parts.custom_properties(
-            build_facts(meta, writer.anchored, writer.annotations.names)))),
+            build_facts(meta, writer.anchor_map)))),
         ("word/document.xml", document),
         ("word/_rels/document.xml.rels", serialize(parts.document_relationships(doc.links, len(doc.images)))),
         ("word/styles.xml", styles_part()),
@@ -58,15 +58,14 @@ def package_parts(writer: Writer, document: IO[bytes]) -> list[tuple[str, bytes 
     ]
 
 
-def build_facts(meta: dict[str, str], anchored: dict[str, str], names: dict[str, str] | None = None) -> dict[str, str]:
+def build_facts(meta: dict[str, str], anchors: AnchorMap) -> dict[str, str]:
     """What `apdoc apply` needs to know of this TD: the layout's `apdoc-*` facts (the plan it was
-    built from), who made the build's own revision marks and when, and the anchors' map
-    (`names`: the bookmark names the writer made, element id → name)."""
+    built from), who made the build's own revision marks and when, and the anchors' map."""
     facts = {name: value for name, value in meta.items() if name.startswith("apdoc-") and value}
     if "revision-author" in meta:
         facts["apdoc-revision-author"] = meta["revision-author"]
         facts["apdoc-revision-date"] = meta.get("revision-date") or FIXED_DATE
-    return {**facts, **anchor_properties(anchored.items(), names)}
+    return {**facts, **anchors.properties()}
 
 
 def zip_parts(files: list[tuple[str, bytes | IO[bytes]]]) -> bytes:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ...anchors import bookmark_name
+from ...anchors import bookmark_name as bookmark_name  # where the tests name a bookmark from
 from .look import look
 from .ooxml import Templates, make, qname
 
@@ -36,7 +36,6 @@ class Annotations:
 
     def __init__(self, author: str, date: str):
         self.author, self.date, self.count = author, date, 0
-        self.names: dict[str, str] = {}  # element id → its bookmark's name
         # Copied and given their ids: copying an element is cheaper than making one with its
         # attributes, and a large TD has a bookmark for nearly every paragraph.
         self._made = {name: make(name, {"w:id": 0, **attributes}) for name, attributes in (
@@ -57,16 +56,15 @@ class Annotations:
         """An empty w:ins or w:del (a row's or a paragraph mark's change); runs go inside it."""
         return self._copy(f"w:{kind}", str(self.next_id()))
 
-    def bookmark(self, block: etree._Element, element_ids: list[str]) -> None:
-        """Wrap a paragraph's content in bookmarks named after element ids (outermost first)."""
+    def bookmark(self, block: etree._Element, names: list[str]) -> None:
+        """Wrap a paragraph's content in bookmarks of these names (outermost first)."""
         if block.tag != W_P:
             return
         at = 1 if len(block) and block[0].tag == W_PPR else 0
-        for element_id in element_ids:
+        for name in names:
             number = str(self.next_id())
             start = self._copy("w:bookmarkStart", number)
-            start.set(W_NAME, bookmark_name(element_id))
-            self.names[element_id] = start.get(W_NAME)
+            start.set(W_NAME, name)
             block.insert(at, start)
             at += 1
             block.append(self._copy("w:bookmarkEnd", number))
