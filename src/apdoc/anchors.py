@@ -17,6 +17,10 @@ import json
 import re
 import zlib
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 ANCHOR_PROPERTY = "apdoc-anchors"  # parts: apdoc-anchors-001, -002, …
 PART_LENGTH = 255
@@ -43,36 +47,48 @@ def anchor_properties(anchors: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 class AnchorMap:
     """`anchor_properties` made while the anchors are: a large TD's map is megabytes of JSON,
-    packed a batch of entries at a time rather than held whole. The same bytes: zlib's output
-    does not depend on how its input is cut, nor a JSON list's on how its items are."""
+    packed a batch of entries at a time rather than held whole, and compressed in a thread of
+    its own (zlib lets go of the interpreter while it works: the writer goes on beside it). The
+    same bytes: zlib's output does not depend on how its input is cut, nor a JSON list's on how
+    its items are."""
 
-    BATCH = 4096  # entries encoded at a time
+    BATCH = 4096  # entries encoded at a time; a map of fewer is compressed at the end, here
 
     def __init__(self) -> None:
         self._compressor = zlib.compressobj(9)  # as zlib.compress(data, 9)
         self._entries: list[list[str]] = []
-        self._packed: list[bytes] = []
+        self._packed: list[Future[bytes]] = []
+        self._worker: ThreadPoolExecutor | None = None
         self._started = False
 
     def add(self, name: str, element_id: str, tag: str) -> None:
         self._entries.append([name, element_id, tag])
         if len(self._entries) == self.BATCH:
-            self._pack()
+            if self._worker is None:
+                from concurrent.futures import ThreadPoolExecutor  # only a large map pays for it
 
-    def _pack(self) -> None:
-        """The waiting entries, compressed (as items of the one JSON list)."""
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="apdoc-anchors")
+            # One worker: the batches are compressed in the order they come.
+            self._packed.append(self._worker.submit(self._compressor.compress, self._take()))
+
+    def _take(self) -> bytes:
+        """The waiting entries as the next piece of the JSON list (empty when none wait)."""
         if not self._entries:
-            return
+            return b""
         items = json.dumps(self._entries, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8")
         self._entries.clear()
-        self._packed.append(self._compressor.compress((b"," if self._started else b"[") + items))
+        piece = (b"," if self._started else b"[") + items
         self._started = True
+        return piece
 
     def properties(self) -> dict[str, str]:
         """The custom properties holding the map of every anchor added."""
-        self._pack()
-        closing = self._compressor.compress(b"]" if self._started else b"[]")
-        packed = b"".join([*self._packed, closing, self._compressor.flush()])
+        compressed = [future.result() for future in self._packed]
+        if self._worker is not None:
+            self._worker.shutdown()
+        rest = self._take()
+        rest += b"]" if self._started else b"[]"
+        packed = b"".join([*compressed, self._compressor.compress(rest), self._compressor.flush()])
         text = base64.b64encode(packed).decode("ascii")
         parts = [text[i : i + PART_LENGTH] for i in range(0, len(text), PART_LENGTH)] or [""]
         return {f"{ANCHOR_PROPERTY}-{n:03d}": part for n, part in enumerate(parts, 1)}
