@@ -85,11 +85,12 @@ class Document:
 
 
 class Writer:
-    def __init__(self, head: etree._Element | None):
-        """`head`: the XHTML's <head> (its metas and title), the body read later."""
+    def __init__(self, root: etree._Element | None):
+        """`root`: the XHTML's root, parsed up to its body at least (the head's metas and title)."""
         self.look = look()
-        self.meta = {m.get("name"): m.get("content") or "" for m in head.iter("meta") if m.get("name")} \
-            if head is not None else {}
+        self.meta = {m.get("name"): m.get("content") or "" for m in root.iter("meta") if m.get("name")} \
+            if root is not None else {}
+        head = root.find("head") if root is not None else None
         self.title = (head.findtext("title") if head is not None else "") or ""
         self.doc = Document()
         # Bookmark names waiting for the next paragraph to carry them (apdoc.anchors), the ids

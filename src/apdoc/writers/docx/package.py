@@ -24,7 +24,7 @@ DOCUMENT_IN_MEMORY = 8 << 20  # bytes of document.xml kept in memory; more wait 
 def write_docx(html: str) -> bytes:
     """The intermediate XHTML document → the bytes of a .docx file (deterministic)."""
     xhtml = XhtmlStream(html)
-    writer = Writer(xhtml.head)
+    writer = Writer(xhtml.root)
     # A large TD's document.xml (30 MB for a plan of 100 times the seed's) waits on disk, not in
     # memory, while the parts before it are made; a small one stays in memory.
     with tempfile.SpooledTemporaryFile(max_size=DOCUMENT_IN_MEMORY) as document:

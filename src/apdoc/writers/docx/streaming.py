@@ -26,8 +26,9 @@ BATCH = 64
 
 
 class XhtmlStream:
-    """The intermediate XHTML parsed as it is read: `head` once the <body> starts, then the
-    body's children one at a time (`children`), each once it is whole, its tail included."""
+    """The intermediate XHTML parsed as it is read: up to the start of its <body> at once (the
+    head), then the body's children one at a time (`children`), each once it is whole, its tail
+    included."""
 
     def __init__(self, html: str):
         self._html = html
@@ -41,9 +42,9 @@ class XhtmlStream:
             self._feed()  # the body's own text is whole once its first child starts
 
     @property
-    def head(self) -> etree._Element | None:
-        root = self.body.getparent() if self.body is not None else None
-        return root.find("head") if root is not None else None
+    def root(self) -> etree._Element | None:
+        """The root element, holding all that comes before the body (its head) and the body."""
+        return self.body.getparent() if self.body is not None else None
 
     def _feed(self) -> None:
         if self._position >= len(self._html):
@@ -53,7 +54,8 @@ class XhtmlStream:
             self._parser.feed(self._html[self._position : self._position + CHUNK])
             self._position += CHUNK
         for _, element in self._parser.read_events():
-            if self.body is None and element.getparent() is not None and element.getparent().tag == "html":
+            parent = element.getparent()
+            if self.body is None and parent is not None and parent.getparent() is None:  # the root's <body>
                 self.body = element
 
     def children(self) -> Iterator[etree._Element]:
