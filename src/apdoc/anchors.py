@@ -17,26 +17,81 @@ import json
 import re
 import zlib
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 ANCHOR_PROPERTY = "apdoc-anchors"  # parts: apdoc-anchors-001, -002, …
 PART_LENGTH = 255
 MAP_LIMIT = 16 << 20  # bytes of the unpacked map: far above any plan's, far below harm
 
 
+NOT_IN_A_NAME = re.compile(r"[^A-Za-z0-9_]")
+
+
 def bookmark_name(element_id: str) -> str:
     """A Word bookmark name (at most 40 characters, no hyphens) that stays unique per id."""
-    clean = re.sub(r"[^A-Za-z0-9_]", "_", element_id)[:28]
+    clean = NOT_IN_A_NAME.sub("_", element_id)[:28]
     digest = hashlib.sha1(element_id.encode("utf-8")).hexdigest()[:8]
     return f"_{clean}_{digest}"
 
 
 def anchor_properties(anchors: Iterable[tuple[str, str]]) -> dict[str, str]:
     """(element id, tag) pairs → custom properties holding the bookmark → (id, tag) map."""
-    table = [[bookmark_name(element_id), element_id, tag] for element_id, tag in anchors]
-    packed = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    text = base64.b64encode(zlib.compress(packed, 9)).decode("ascii")
-    parts = [text[i : i + PART_LENGTH] for i in range(0, len(text), PART_LENGTH)] or [""]
-    return {f"{ANCHOR_PROPERTY}-{n:03d}": part for n, part in enumerate(parts, 1)}
+    packer = AnchorMap()
+    for element_id, tag in anchors:
+        packer.add(bookmark_name(element_id), element_id, tag)
+    return packer.properties()
+
+
+class AnchorMap:
+    """`anchor_properties` made while the anchors are: a large TD's map is megabytes of JSON,
+    packed a batch of entries at a time rather than held whole, and compressed in a thread of
+    its own (zlib lets go of the interpreter while it works: the writer goes on beside it). The
+    same bytes: zlib's output does not depend on how its input is cut, nor a JSON list's on how
+    its items are."""
+
+    BATCH = 4096  # entries encoded at a time; a map of fewer is compressed at the end, here
+
+    def __init__(self) -> None:
+        self._compressor = zlib.compressobj(9)  # as zlib.compress(data, 9)
+        self._entries: list[list[str]] = []
+        self._packed: list[Future[bytes]] = []
+        self._worker: ThreadPoolExecutor | None = None
+        self._started = False
+
+    def add(self, name: str, element_id: str, tag: str) -> None:
+        self._entries.append([name, element_id, tag])
+        if len(self._entries) == self.BATCH:
+            if self._worker is None:
+                from concurrent.futures import ThreadPoolExecutor  # only a large map pays for it
+
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="apdoc-anchors")
+            # One worker: the batches are compressed in the order they come.
+            self._packed.append(self._worker.submit(self._compressor.compress, self._take()))
+
+    def _take(self) -> bytes:
+        """The waiting entries as the next piece of the JSON list (empty when none wait)."""
+        if not self._entries:
+            return b""
+        items = json.dumps(self._entries, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8")
+        self._entries.clear()
+        piece = (b"," if self._started else b"[") + items
+        self._started = True
+        return piece
+
+    def properties(self) -> dict[str, str]:
+        """The custom properties holding the map of every anchor added."""
+        compressed = [future.result() for future in self._packed]
+        if self._worker is not None:
+            self._worker.shutdown()
+        rest = self._take()
+        rest += b"]" if self._started else b"[]"
+        packed = b"".join([*compressed, self._compressor.compress(rest), self._compressor.flush()])
+        text = base64.b64encode(packed).decode("ascii")
+        parts = [text[i : i + PART_LENGTH] for i in range(0, len(text), PART_LENGTH)] or [""]
+        return {f"{ANCHOR_PROPERTY}-{n:03d}": part for n, part in enumerate(parts, 1)}
 
 
 def read_anchor_properties(properties: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:

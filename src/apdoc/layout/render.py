@@ -161,12 +161,32 @@ class _FileLoader(FileSystemLoader):
         return super().get_source(environment, template)
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, its verdict on each attribute a template reads remembered per
+    (type of object, attribute name): the verdict depends on nothing else (the attribute's name,
+    and isinstance checks of the object against fixed types), and asking it anew for every read
+    was a third of a large plan's layout."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        kind = type(obj)
+        if obj.__class__ is not kind:  # an object that claims another class: asked every time
+            return super().is_safe_attribute(obj, attr, value)
+        verdict = self._verdicts.get((kind, attr))
+        if verdict is None:
+            verdict = self._verdicts[(kind, attr)] = super().is_safe_attribute(obj, attr, value)
+        return verdict
+
+
 def _environment(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
     loaders: list[Any] = []
     if template_dir is not None and template_dir.is_dir():
         loaders.append(_FileLoader(str(template_dir)))
     loaders.append(FileSystemLoader(str(PACKAGED_TEMPLATES)))
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         loader=ChoiceLoader(loaders),
         autoescape=True,
         undefined=StrictUndefined,

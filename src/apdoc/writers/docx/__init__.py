@@ -11,6 +11,8 @@ folder `look.parts_dir()`.
 - `figures.py`: SVG → PNG (cached) and the picture's w:drawing
 - `parts.py`: numbering, footnotes, headers, settings, relationships, properties
 - `package.py`: the parts zipped into the .docx, deterministically
+- `streaming.py`: the XHTML read and document.xml written a piece at a time, so that
+  neither tree is ever whole in memory
 """
 
 from __future__ import annotations

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
-from ...anchors import bookmark_name
+from ...anchors import AnchorMap, bookmark_name
 from ...defaults import FIXED_DATE
 from ...links import is_allowed_link
 from .figures import SVG, picture, svg_to_png
 from .look import Caption, look, style_kinds
-from .ooxml import WORD, add, find, make, qname
+from .ooxml import Templates, add, find, make, qname
 from .runs import Annotations, Run, append_runs
+from .streaming import Blocks, BodyXml, XhtmlStream
 
 BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "figure"}
 INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"}
@@ -35,7 +37,6 @@ LIST_CLASSES = {"lower-roman": "lowerRoman", "lower-alpha": "lowerLetter", "deci
 HEADING_ABSTRACT = 8
 HEADING_NUMBER = re.compile(r"\d+(?:\.\d+){0,2}")
 
-Blocks = list[etree._Element]
 
 
 def classes(element: etree._Element) -> list[str]:
@@ -84,41 +85,53 @@ class Document:
 
 
 class Writer:
-    def __init__(self, root: etree._Element):
+    def __init__(self, root: etree._Element | None):
+        """`root`: the XHTML's root, parsed up to its body at least (the head's metas and title)."""
         self.look = look()
-        self.root = root
-        head = root.find("head")
-        self.meta = {m.get("name"): m.get("content") or "" for m in root.iter("meta") if m.get("name")}
+        self.meta = {m.get("name"): m.get("content") or "" for m in root.iter("meta") if m.get("name")} \
+            if root is not None else {}
+        head = root.find("head") if root is not None else None
         self.title = (head.findtext("title") if head is not None else "") or ""
         self.doc = Document()
-        # Ids waiting for the next paragraph to carry their bookmark (apdoc.anchors), and all anchored.
+        # Bookmark names waiting for the next paragraph to carry them (apdoc.anchors), the ids
+        # anchored so far, and the map of them all that the custom properties keep.
         self.pending_anchors: list[str] = []
-        self.anchored: dict[str, str] = {}  # element id → tag
+        self.anchored: set[str] = set()
+        self.anchor_map = AnchorMap()
         self.list_kinds: dict[int, str] = {}
         self.move_names: dict[tuple[str, str], int] = {}  # (from|to, text) → moves seen
+        # Where document.xml goes while it is written, and the list of its top-level blocks.
+        self.body: BodyXml | None = None
+        self.top_level: Blocks | None = None
+        self.templates = Templates()
         self.annotations = Annotations(self.meta.get("revision-author") or "apdoc",
                                        self.meta.get("revision-date") or FIXED_DATE)
 
-    def document(self) -> etree._Element:
-        """The w:document element: the body's blocks, then the last section's properties."""
-        body = self.root.find("body")
-        if body is None:
+    def document(self, xhtml: XhtmlStream, body: BodyXml) -> None:
+        """The body's blocks, each top-level one written as soon as it is walked, then the
+        last section's properties."""
+        if xhtml.body is None:
             raise ValueError("the layout has no <body>")
         out: Blocks = []
-        self.blocks(body, Context(self.look.styles.normal), out)
-        if not out or out[-1].tag == qname("w:tbl") or find(out[-1], "w:pPr/w:sectPr") is not None:
+        self.body, self.top_level = body, out
+        self.blocks(xhtml.body, Context(self.look.styles.normal), out, xhtml.children(), body.write)
+        body.write(out)
+        if not body.ends_in_a_paragraph():
             out.append(make("w:p"))  # the body may not end in a table or a section break
-        body_element = make("w:body", None, *out, self.section_properties(False))
-        return make("w:document", None, body_element, nsmap=WORD)
+        body.close([*out, self.section_properties(False)])
 
     # --- blocks ---------------------------------------------------------------
 
-    def blocks(self, parent: etree._Element, ctx: Context, out: Blocks) -> None:
-        """Children of a block container; loose inline content is gathered into paragraphs."""
+    def blocks(self, parent: etree._Element, ctx: Context, out: Blocks,
+               children: Iterable[etree._Element] | None = None,
+               written: Callable[[Blocks], None] | None = None) -> None:
+        """Children of a block container; loose inline content is gathered into paragraphs.
+        `children`: the parent's children as they are parsed (by default, all of them);
+        `written`: called with `out` after each child, which may take the blocks away."""
         pending: list[Run] = []
         if parent.text and parent.text.strip():
             pending.append(Run(parent.text))
-        for child in parent:
+        for child in parent if children is None else children:
             tag = child.tag
             if not isinstance(tag, str):
                 continue
@@ -133,6 +146,8 @@ class Writer:
                 raise vocabulary_error(tag)
             if child.tail and (child.tail.strip() or tag in INLINE):  # a space between inline runs counts
                 pending.append(Run(child.tail))
+            if written is not None:
+                written(out)
         if pending:
             out.append(self.paragraph(pending, ctx.style, rev=ctx.rev))
 
@@ -140,13 +155,17 @@ class Writer:
         """Anchor `el` by its id in the next paragraph written (its first)."""
         element_id = el.get("id")
         if element_id and element_id not in self.anchored:
-            self.anchored[element_id] = el.tag
-            self.pending_anchors.append(element_id)
+            self.anchored.add(element_id)
+            name = bookmark_name(element_id)
+            self.anchor_map.add(name, element_id, el.tag)
+            self.pending_anchors.append(name)
 
     def block(self, el: etree._Element, ctx: Context, out: Blocks) -> None:
         tag = el.tag
         self.anchor(el)
-        ctx = replace(ctx, rev=revision_of(el, ctx.rev))
+        rev = revision_of(el, ctx.rev)
+        if rev != ctx.rev:
+            ctx = replace(ctx, rev=rev)
         if tag in ("h1", "h2", "h3"):
             self.heading(el, ctx, out)
         elif tag == "p":
@@ -280,10 +299,22 @@ class Writer:
             "w:tblPr", None, make("w:tblStyle", {"w:val": table_style}),
             make("w:tblW", {"w:w": sum(grid), "w:type": "dxa"}), make("w:tblLayout", {"w:type": "fixed"}),
         ), make("w:tblGrid", None, *(make("w:gridCol", {"w:w": width}) for width in grid)))
+        if self.body is not None and out is self.top_level:  # written row by row: a table may be most of the TD
+            self.body.write(out)  # what comes before it first
+            self.body.write_parent(table, self.rows_xml(rows, ctx, grid, drop=True))
+        else:
+            table.extend(self.rows_xml(rows, ctx, grid))
+            out.append(table)
+
+    def rows_xml(self, rows: list[tuple[etree._Element, bool, str | None]], ctx: Context, grid: list[int],
+                   drop: bool = False) -> Iterator[etree._Element]:
+        """The w:tr of each row; `drop`: empty each XHTML row once walked (a table written row
+        by row need not keep them, and the memory they free is what the next rows are built in)."""
         spans: dict[int, list[int]] = {}  # column → [rows left, colspan] of a rowspan above
         for tr, header, rev in rows:
-            table.append(self.table_row(tr, header, replace(ctx, rev=rev), grid, spans))
-        out.append(table)
+            yield self.table_row(tr, header, ctx if rev == ctx.rev else replace(ctx, rev=rev), grid, spans)
+            if drop:
+                tr.clear()
 
     def table_grid(self, el: etree._Element, columns: int, landscape: bool) -> list[int]:
         """Column widths in twips: the colgroup's per cents of the text width (else equal)."""
@@ -296,20 +327,20 @@ class Writer:
 
     def table_row(self, tr: etree._Element, header: bool, ctx: Context, grid: list[int],
                   spans: dict[int, list[int]]) -> etree._Element:
-        properties = make("w:trPr", None, make("w:cantSplit"))
+        row = self.templates.copy("w:tr", lambda: make("w:tr", None, make("w:trPr", None, make("w:cantSplit"))))
+        properties = row[0]
         if header:
             add(properties, "w:tblHeader")  # repeated on every page
         if ctx.rev:
             properties.append(self.annotations.revision(ctx.rev))
-        row = make("w:tr", None, properties)
         self.anchor(tr)
         col = 0
         for cell in (c for c in tr if c.tag in ("td", "th")):
             while col in spans:
-                col = merged_cell(row, col, grid, spans)
+                col = self.merged_cell(row, col, grid, spans)
             col = self.table_cell(row, cell, col, grid, spans, ctx)
         while col < len(grid) and col in spans:
-            col = merged_cell(row, col, grid, spans)
+            col = self.merged_cell(row, col, grid, spans)
         return row
 
     def table_cell(self, row: etree._Element, cell: etree._Element, col: int, grid: list[int],
@@ -317,7 +348,8 @@ class Writer:
         """A cell at column `col`; a rowspan leaves its continuation to the rows below."""
         span = max(1, int(cell.get("colspan", "1")))
         down = max(1, int(cell.get("rowspan", "1")))
-        properties = make("w:tcPr", None, make("w:tcW", {"w:w": sum(grid[col : col + span]), "w:type": "dxa"}))
+        tc = self.cell(sum(grid[col : col + span]))
+        properties = tc[0]
         if span > 1:
             add(properties, "w:gridSpan", {"w:val": span})
         if down > 1:
@@ -338,7 +370,29 @@ class Writer:
         if not content:  # a cell holds at least one paragraph: an empty one, anchored
             content.append(make("w:p"))
             self.flush_anchors(content[0])
-        row.append(make("w:tc", None, properties, *content))
+        tc.extend(content)
+        row.append(tc)
+        return col + span
+
+    def cell(self, width: int) -> etree._Element:
+        """An empty w:tc of this width (twips), its w:tcPr first."""
+        return self.templates.copy(("w:tc", width), lambda: make(
+            "w:tc", None, make("w:tcPr", None, make("w:tcW", {"w:w": width, "w:type": "dxa"})))
+        )
+
+    def merged_cell(self, row: etree._Element, col: int, grid: list[int], spans: dict[int, list[int]]) -> int:
+        """The continuation of a rowspan from above at column `col`; the column after it."""
+        left, span = spans[col]
+        tc = self.cell(sum(grid[col : col + span]))
+        if span > 1:
+            add(tc[0], "w:gridSpan", {"w:val": span})
+        add(tc[0], "w:vMerge")
+        add(tc, "w:p")
+        row.append(tc)
+        if left <= 1:
+            del spans[col]
+        else:
+            spans[col][0] = left - 1
         return col + span
 
     # --- figures --------------------------------------------------------------
@@ -372,7 +426,9 @@ class Writer:
         """A paragraph; `rev` marks it wholly inserted or deleted, paragraph mark included;
         `mark` only its paragraph mark (a paragraph split or joined); `indent` (twips) aligns a
         list item's further paragraph with its text."""
-        properties = make("w:pPr", None, make("w:pStyle", {"w:val": style}))
+        paragraph = self.templates.copy(("w:p", style), lambda: make(
+            "w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": style}))))
+        properties = paragraph[0]
         if numbering is not None:
             add(properties, "w:numPr").extend([make("w:ilvl", {"w:val": numbering[1]}),
                                                make("w:numId", {"w:val": numbering[0]})])
@@ -384,8 +440,7 @@ class Writer:
             add(properties, "w:rPr").append(self.annotations.revision(rev))
         elif mark is not None:
             add(properties, "w:rPr").append(self.annotations.revision(mark))
-        paragraph = make("w:p", None, properties)
-        append_runs(paragraph, runs, self.annotations, joins=mark if rev is None else None)
+        append_runs(paragraph, runs, self.annotations, self.templates, joins=mark if rev is None else None)
         self.flush_anchors(paragraph)
         return paragraph
 
@@ -528,18 +583,3 @@ def table_rows(el: etree._Element, rev: str | None) -> list[tuple[etree._Element
         elif part.tag == "tr":
             rows.append((part, False, part_rev))
     return rows
-
-
-def merged_cell(row: etree._Element, col: int, grid: list[int], spans: dict[int, list[int]]) -> int:
-    """The continuation of a rowspan from above at column `col`; the column after it."""
-    left, span = spans[col]
-    properties = make("w:tcPr", None, make("w:tcW", {"w:w": sum(grid[col : col + span]), "w:type": "dxa"}))
-    if span > 1:
-        add(properties, "w:gridSpan", {"w:val": span})
-    add(properties, "w:vMerge")
-    row.append(make("w:tc", None, properties, make("w:p")))
-    if left <= 1:
-        del spans[col]
-    else:
-        spans[col][0] = left - 1
-    return col + span

@@ -4,32 +4,46 @@ fixed order, fixed permissions), so the same XHTML gives the same bytes."""
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 import zipfile
+from typing import IO
 
-from lxml import etree
-
-from ...anchors import anchor_properties
+from ...anchors import AnchorMap
 from . import parts
 from .document import FIXED_DATE, Writer
 from .look import styles_part, theme_part
 from .ooxml import serialize
+from .streaming import BodyXml, XhtmlStream
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+ZIP_CHUNK = 1 << 20  # bytes of a part read from its file at a time
+DOCUMENT_IN_MEMORY = 8 << 20  # bytes of document.xml kept in memory; more wait in a temporary file
 
 
 def write_docx(html: str) -> bytes:
     """The intermediate XHTML document → the bytes of a .docx file (deterministic)."""
-    writer = Writer(etree.fromstring(html.encode("utf-8")))
-    document = serialize(writer.document())
+    xhtml = XhtmlStream(html)
+    writer = Writer(xhtml.root)
+    # A large TD's document.xml (30 MB for a plan of 100 times the seed's) waits on disk, not in
+    # memory, while the parts before it are made; a small one stays in memory.
+    with tempfile.SpooledTemporaryFile(max_size=DOCUMENT_IN_MEMORY) as document:
+        writer.document(xhtml, BodyXml(document))
+        return zip_parts(package_parts(writer, document))
+
+
+def package_parts(writer: Writer, document: IO[bytes]) -> list[tuple[str, bytes | IO[bytes]]]:
+    """Every part of the package, in the order they are zipped."""
     doc, meta = writer.doc, writer.meta
     core = parts.core_properties(writer.title, meta.get("author", ""), meta.get("keywords", ""),
                                  meta.get("date") or FIXED_DATE)
-    files: list[tuple[str, bytes]] = [
+    return [
         ("[Content_Types].xml", serialize(parts.content_types())),
         ("_rels/.rels", serialize(parts.package_relationships())),
         ("docProps/core.xml", serialize(core)),
         ("docProps/app.xml", serialize(parts.app_properties())),
-        ("docProps/custom.xml", serialize(parts.custom_properties(build_facts(meta, writer.anchored)))),
+        ("docProps/custom.xml", serialize(parts.custom_properties(
+            build_facts(meta, writer.anchor_map)))),
         ("word/document.xml", document),
         ("word/_rels/document.xml.rels", serialize(parts.document_relationships(doc.links, len(doc.images)))),
         ("word/styles.xml", styles_part()),
@@ -42,25 +56,30 @@ def write_docx(html: str) -> bytes:
         ("word/theme/theme1.xml", theme_part()),
         *((f"word/media/image{n}.png", png) for n, png in enumerate(doc.images, 1)),
     ]
-    return zip_parts(files)
 
 
-def build_facts(meta: dict[str, str], anchored: dict[str, str]) -> dict[str, str]:
+def build_facts(meta: dict[str, str], anchors: AnchorMap) -> dict[str, str]:
     """What `apdoc apply` needs to know of this TD: the layout's `apdoc-*` facts (the plan it was
     built from), who made the build's own revision marks and when, and the anchors' map."""
     facts = {name: value for name, value in meta.items() if name.startswith("apdoc-") and value}
     if "revision-author" in meta:
         facts["apdoc-revision-author"] = meta["revision-author"]
         facts["apdoc-revision-date"] = meta.get("revision-date") or FIXED_DATE
-    return {**facts, **anchor_properties(anchored.items())}
+    return {**facts, **anchors.properties()}
 
 
-def zip_parts(files: list[tuple[str, bytes]]) -> bytes:
+def zip_parts(files: list[tuple[str, bytes | IO[bytes]]]) -> bytes:
+    """The parts zipped: bytes, or a file read from its start (the same bytes in the zip)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
+            if isinstance(data, bytes):
+                archive.writestr(info, data)
+            else:
+                data.seek(0)
+                with archive.open(info, "w") as entry:
+                    shutil.copyfileobj(data, entry, ZIP_CHUNK)
     return buffer.getvalue()

@@ -4,18 +4,18 @@ tracked changes' id sequence."""
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
 from lxml import etree
 
-from ...anchors import bookmark_name
+from ...anchors import bookmark_name as bookmark_name  # where the tests name a bookmark from
 from .look import look
-from .ooxml import make, qname
+from .ooxml import Templates, make, qname
 
 # rPr children in schema order; a property is "name" or "name:value".
 RUN_PROPERTY_ORDER = ("rStyle", "rFonts", "b", "i", "u", "vertAlign")
+W_P, W_PPR, W_ID, W_NAME = qname("w:p"), qname("w:pPr"), qname("w:id"), qname("w:name")
 COLLAPSIBLE = re.compile(r"[ \n\r]+")  # HTML whitespace but the tab, which is a tab
 
 
@@ -36,6 +36,17 @@ class Annotations:
 
     def __init__(self, author: str, date: str):
         self.author, self.date, self.count = author, date, 0
+        # Copied and given their ids: copying an element is cheaper than making one with its
+        # attributes, and a large TD has a bookmark for nearly every paragraph.
+        self._made = {name: make(name, {"w:id": 0, **attributes}) for name, attributes in (
+            ("w:ins", {"w:author": author, "w:date": date}), ("w:del", {"w:author": author, "w:date": date}),
+            ("w:bookmarkStart", {"w:name": ""}), ("w:bookmarkEnd", {}),
+        )}
+
+    def _copy(self, name: str, number: str) -> etree._Element:
+        element = self._made[name].__copy__()
+        element.set(W_ID, number)
+        return element
 
     def next_id(self) -> int:
         self.count += 1
@@ -43,18 +54,20 @@ class Annotations:
 
     def revision(self, kind: str) -> etree._Element:
         """An empty w:ins or w:del (a row's or a paragraph mark's change); runs go inside it."""
-        return make(f"w:{kind}", {"w:id": self.next_id(), "w:author": self.author, "w:date": self.date})
+        return self._copy(f"w:{kind}", str(self.next_id()))
 
-    def bookmark(self, block: etree._Element, element_ids: list[str]) -> None:
-        """Wrap a paragraph's content in bookmarks named after element ids (outermost first)."""
-        if block.tag != qname("w:p"):
+    def bookmark(self, block: etree._Element, names: list[str]) -> None:
+        """Wrap a paragraph's content in bookmarks of these names (outermost first)."""
+        if block.tag != W_P:
             return
-        at = 1 if len(block) and block[0].tag == qname("w:pPr") else 0
-        for element_id in element_ids:
-            number = self.next_id()
-            block.insert(at, make("w:bookmarkStart", {"w:id": number, "w:name": bookmark_name(element_id)}))
+        at = 1 if len(block) and block[0].tag == W_PPR else 0
+        for name in names:
+            number = str(self.next_id())
+            start = self._copy("w:bookmarkStart", number)
+            start.set(W_NAME, name)
+            block.insert(at, start)
             at += 1
-            block.append(make("w:bookmarkEnd", {"w:id": number}))
+            block.append(self._copy("w:bookmarkEnd", number))
 
 
 def run_properties(props: tuple[str, ...]) -> etree._Element | None:
@@ -113,7 +126,7 @@ def collapse_whitespace(runs: list[Run], joins: str | None = None) -> list[tuple
     return pieces
 
 
-def append_runs(paragraph: etree._Element, runs: list[Run], annotations: Annotations,
+def append_runs(paragraph: etree._Element, runs: list[Run], annotations: Annotations, templates: Templates,
                 joins: str | None = None) -> None:
     """The runs of a paragraph, inside their hyperlinks and tracked changes (a change sits
     inside a hyperlink, never around one); `joins`: see collapse_whitespace."""
@@ -133,7 +146,7 @@ def append_runs(paragraph: etree._Element, runs: list[Run], annotations: Annotat
             change, open_change = annotations.revision(run.rev), run.rev
             (link if link is not None else paragraph).append(change)
         container = change if change is not None else link if link is not None else paragraph
-        container.extend(run_elements(run, text))
+        container.extend(run_elements(run, text, templates))
 
 
 def _hyperlink(link: tuple[str, str]) -> etree._Element:
@@ -141,44 +154,48 @@ def _hyperlink(link: tuple[str, str]) -> etree._Element:
     return make("w:hyperlink", {"w:anchor": target} if kind == "anchor" else {"r:id": target})
 
 
-def _run(rpr: etree._Element | None, *content: etree._Element) -> etree._Element:
-    run = make("w:r")
-    if rpr is not None:
-        run.append(copy.deepcopy(rpr))
+def _run(templates: Templates, props: tuple[str, ...], *content: etree._Element) -> etree._Element:
+    def build() -> etree._Element:
+        rpr = run_properties(props)
+        return make("w:r") if rpr is None else make("w:r", None, rpr)
+
+    run = templates.copy(("w:r", props), build)
     run.extend(content)
     return run
 
 
-def _preserved(tag: str, text: str) -> etree._Element:
-    return make(tag, {"xml:space": "preserve"}, text=text)
+def _preserved(templates: Templates, tag: str, text: str) -> etree._Element:
+    element = templates.copy((tag, "preserve"), lambda: make(tag, {"xml:space": "preserve"}))
+    element.text = text
+    return element
 
 
-def run_elements(run: Run, text: str) -> list[etree._Element]:
+def run_elements(run: Run, text: str, templates: Templates) -> list[etree._Element]:
     """The w:r elements of one run (a field is five)."""
-    rpr = run_properties(run.props)
+    props = run.props
     text_tag = "w:delText" if run.rev == "del" else "w:t"
     if run.kind == "br":
-        return [_run(rpr, make("w:br"))]
+        return [_run(templates, props, make("w:br"))]
     if run.kind == "drawing" and run.drawing is not None:
-        return [_run(None, run.drawing)]
+        return [_run(templates, (), run.drawing)]
     if run.kind == "footnote":
-        style = make("w:rPr", None, make("w:rStyle", {"w:val": look().styles.footnote_reference}))
-        return [_run(style, make("w:footnoteReference", {"w:id": run.footnote}))]
+        style = (f"rStyle:{look().styles.footnote_reference}",)
+        return [_run(templates, style, make("w:footnoteReference", {"w:id": run.footnote}))]
     if run.kind == "footnoteRef":
-        return [_run(rpr, make("w:footnoteRef"))]
+        return [_run(templates, props, make("w:footnoteRef"))]
     if run.kind == "seq":
         instruction = "w:delInstrText" if run.rev == "del" else "w:instrText"
         return [
-            _run(rpr, make("w:fldChar", {"w:fldCharType": "begin"})),
-            _run(rpr, _preserved(instruction, f" SEQ {run.field} \\* ARABIC ")),
-            _run(rpr, make("w:fldChar", {"w:fldCharType": "separate"})),
-            _run(rpr, _preserved(text_tag, run.text)),
-            _run(rpr, make("w:fldChar", {"w:fldCharType": "end"})),
+            _run(templates, props, make("w:fldChar", {"w:fldCharType": "begin"})),
+            _run(templates, props, _preserved(templates, instruction, f" SEQ {run.field} \\* ARABIC ")),
+            _run(templates, props, make("w:fldChar", {"w:fldCharType": "separate"})),
+            _run(templates, props, _preserved(templates, text_tag, run.text)),
+            _run(templates, props, make("w:fldChar", {"w:fldCharType": "end"})),
         ]
     content: list[etree._Element] = []
     for n, part in enumerate(text.split("\t")):
         if n:
             content.append(make("w:tab"))
         if part:
-            content.append(_preserved(text_tag, part))
-    return [_run(rpr, *content)]
+            content.append(_preserved(templates, text_tag, part))
+    return [_run(templates, props, *content)]
