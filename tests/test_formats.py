@@ -170,3 +170,22 @@ def test_markdown_action_item_tables_pair_each_label_with_its_text(outputs: dict
         assert any(lab == label and all(w in txt for w in words) for lab, txt in pairs), (label, words)
         checked += 1
     assert checked >= 11 * 7
+
+
+def test_pdf_a_field_longer_than_a_page_follows_its_label_and_repeats_the_header(mini_plan: Path, edit,
+                                                                                 tmp_path: Path) -> None:
+    # Kept whole, such a row started on a page of its own (its label left alone at the foot of the
+    # page before) and its continuation pages had no header row.
+    paragraph = ("The group reviews the outcomes of each study period against the indicators agreed, "
+                 "and reports on the progress of every action item to the next meeting. ") * 6
+    field = "|\n" + "\n\n".join(f"    {n} {paragraph.strip()}" for n in range(30))
+    edit(mini_plan / "action-items/AP1.yaml", "learning_and_feedback: |", f"learning_and_feedback: {field}\n")
+    build_formats(mini_plan, {"pdf": tmp_path / "td.pdf"})
+    from pypdf import PdfReader
+
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(tmp_path / "td.pdf").pages]
+    holding = [n for n, page in enumerate(pages) if "reports on the progress of every action item" in page]
+    assert len(holding) >= 3
+    assert "Learning and Feedback 0 The group reviews" in pages[holding[0]]
+    for n in holding[1:]:
+        assert "AP# AP1 AP Short Name “First”" in pages[n]

@@ -148,3 +148,25 @@ def test_text_that_looks_like_code_comes_out_as_written_in_every_format(mini_pla
 
     pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(targets["pdf"]).pages).split())
     assert expected in pdf_text
+
+
+LONG_PARAGRAPH = ("The group reviews the outcomes of each study period against the indicators agreed, "
+                  "and reports on the progress of every action item to the next meeting. ") * 6
+
+
+def long_field(paragraphs: int) -> str:
+    """A YAML block scalar of `paragraphs` paragraphs, indented for a field of an action item's table."""
+    return "|\n" + "\n\n".join("    " + LONG_PARAGRAPH.strip() for _ in range(paragraphs))
+
+
+def test_only_a_row_with_more_text_than_a_page_holds_may_break(mini_plan: Path, edit) -> None:
+    # 30 paragraphs (30,000 characters) fill several pages; 4 (a page's worth) may still fit on one.
+    edit(mini_plan / "action-items/AP1.yaml", "learning_and_feedback: |", f"learning_and_feedback: {long_field(30)}\n")
+    edit(mini_plan / "action-items/AP2.yaml", "enablers: Everyone.", f"enablers: {long_field(4)}")
+    edit(mini_plan / "chapters/1-scope.yaml", "[Item, One action, here]",
+         f"[Item, One action, '{LONG_PARAGRAPH * 25}']")
+    edit(mini_plan / "chapters/2-matrix.yaml", "comments: None yet.", f"comments: {LONG_PARAGRAPH * 25}")
+    root = tree(mini_plan)
+    breakable = {tr.get("id") for tr in root.iter("tr") if "breakable" in (tr.get("class") or "").split()}
+    assert breakable == {"ap-AP1-learning_and_feedback-row", "tab-terms-r1", "c-9"}
+    assert root.find(".//*[@id='ap-AP2-enablers-row']").get("class") is None
