@@ -43,6 +43,24 @@ def test_validate_of_the_seed_loads_no_markdown_parser() -> None:
         "markdown_it", "lxml", "jinja2"} == set()
 
 
+def test_the_pdf_worker_starts_before_the_layout_is_imported(tmp_path: Path) -> None:
+    """The PDF's worker imports weasyprint (~0.4 s) beside the parent's work: it is forked before
+    the parent imports Jinja (the template-override check needs no Jinja)."""
+    probe = ("import os, sys\n"
+             "fork = os.fork\n"
+             "def watched():\n"
+             "    print('jinja2 at fork:', 'jinja2' in sys.modules, file=sys.stderr)\n"
+             "    return fork()\n"
+             "os.fork = watched\n"
+             f"sys.argv = ['apdoc', '-q', 'build', '--format', 'pdf', '--plan', {str(SEED_PLAN)!r},"
+             f" '-o', {str(tmp_path / 'TD.pdf')!r}]\n"
+             "from apdoc.cli import main\n"
+             "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "jinja2 at fork: False" in done.stderr.splitlines()
+
+
 def git(repo: Path, *args: str) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}

@@ -416,7 +416,7 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
 def _report_templates(plan_dir: Path, template_dir: Path | None) -> None:
     """Warn about override files that override nothing (a misspelt template name)."""
     from .defaults import templates_beside
-    from .layout.render import unknown_templates
+    from .layout.overrides import unknown_templates
 
     _report(unknown_templates(template_dir if template_dir is not None else templates_beside(plan_dir)))
 
