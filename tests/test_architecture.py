@@ -91,7 +91,11 @@ def test_no_private_name_is_imported_from_another_module() -> None:
 @pytest.mark.parametrize(("module", "must_not_import"), [
     ("apdoc.plan", "apdoc.layout"),  # the plan knows nothing of how it is laid out
     ("apdoc.plan", "apdoc.writers"),
-    ("apdoc.plan", "apdoc.commands"),
+    ("apdoc.plan", "apdoc.commands"),  # commands sit on top of the pipeline: nothing in it uses one
+    ("apdoc.layout", "apdoc.commands"),
+    ("apdoc.revisions", "apdoc.commands"),
+    ("apdoc.writers", "apdoc.commands"),
+    ("apdoc.readers", "apdoc.commands"),
     ("apdoc.layout", "apdoc.writers"),
     ("apdoc.writers", "apdoc.plan"),  # writers read only the intermediate document
     ("apdoc.writers", "apdoc.layout"),

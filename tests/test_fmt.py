@@ -26,9 +26,11 @@ from ruamel.yaml.scalarstring import (
 )
 
 from apdoc.commands import fmt
-from apdoc.commands.fmt import format_file, format_plan, format_text, new_yaml
+from apdoc.commands.fmt import format_file, format_plan
+from apdoc.plan import yaml_layout
 from apdoc.plan.models import ActionItem, ActionItemTable, Chapter
 from apdoc.plan.source import load_yaml
+from apdoc.plan.yaml_layout import format_text, new_yaml
 from conftest import ROOT, SEED_PLAN
 from conftest import run_cli as run
 
@@ -57,7 +59,7 @@ def test_formatting_twice_changes_nothing_the_second_time(seed: Path) -> None:
     messy.indent(mapping=4, sequence=4, offset=0)
     for path in seed.rglob("*.yaml"):
         text = path.read_text(encoding="utf-8")
-        out = fmt.dump(messy.load(text), messy)
+        out = yaml_layout.dump(messy.load(text), messy)
         path.write_text(out.replace(ACTION_SCHEMA + "\n", ""), encoding="utf-8")
     first, _ = format_plan(seed, write=True)
     assert sum(r.changed for r in first) == len(first)
@@ -78,7 +80,7 @@ def test_formatting_does_not_change_the_built_html(seed: Path, tmp_path: Path) -
         data = messy.load(path.read_text(encoding="utf-8"))
         for key in reversed(list(data)):
             data.move_to_end(key)
-        path.write_text(fmt.dump(data, messy), encoding="utf-8")
+        path.write_text(yaml_layout.dump(data, messy), encoding="utf-8")
     assert run("fmt", "--plan", str(seed))[0] == 0
     assert run("validate", "--plan", str(seed))[0] == 0
     for path, mtime in times.items():
@@ -439,7 +441,7 @@ def test_lists_are_one_line_or_one_item_a_line_by_what_they_hold(tmp_path: Path)
 
 def test_a_list_goes_one_line_when_it_fits() -> None:
     short = [f"E-{n:02d}" for n in range(10)]
-    assert len(f"[{', '.join(short)}]") == fmt.FLOW_LIST_WIDTH == 60
+    assert len(f"[{', '.join(short)}]") == yaml_layout.FLOW_LIST_WIDTH == 60
     block = "target_entities:\n" + "".join(f"  - {e}\n" for e in short)
     assert format_text(block) == f"target_entities: [{', '.join(short)}]\n"
     longer = [*short, "E-10"]
@@ -579,7 +581,7 @@ def test_any_text_is_written_so_every_reader_reads_it_back(text: str) -> None:
     out = format_text(f"point: {typed}\nsources: [{typed}, x]\n")
     assert format_text(out) == out
     expected = {"point": text, "sources": [text, "x"]}
-    assert fmt.loaded_data(out, Path("-")) == expected
+    assert yaml_layout.loaded_data(out, Path("-")) == expected
     for reader in READERS.values():
         assert reader(out) == expected, out
 

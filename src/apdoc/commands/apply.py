@@ -36,12 +36,12 @@ from ..plan.folder import Plan
 from ..plan.load import load_plan
 from ..plan.models import FILE_KINDS
 from ..plan.versions import earlier_version, plan_digest
+from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package
 from ..readers.unlayout import plan_from_xhtml
 from ..writers.docx import write_docx
 from .diff import Change, Key, diff_plans, units
-from .fmt import format_tree, new_yaml, schema_line
 from .merge3 import IDENTITY_KEYS, Conflict, merge3
 from .yamledit import update
 

@@ -10,8 +10,8 @@ call).
 A required field that empty would fail `apdoc validate` (an action item's statement, a
 consideration's point) holds PLACEHOLDER instead; the empty rest gives warnings only.
 Comments stay: the new matrix row is written into the chapter's text, a pillar list is
-edited through ruamel.yaml's round trip (fmt.py); either way the file is read back with
-the plan's loader and must hold exactly the old data plus the addition.
+edited through ruamel.yaml's round trip (plan/yaml_layout.py); either way the file is read
+back with the plan's loader and must hold exactly the old data plus the addition.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from ..plan.models import (
 )
 from ..plan.source import SourceFile, editor_lines, load_yaml, read_text
 from ..plan.walks import chapter_tree
-from .fmt import dump, loaded_data, new_yaml, schema_line
+from ..plan.yaml_layout import dump, loaded_data, new_yaml, schema_line
 
 
 @dataclass
