@@ -66,3 +66,22 @@ def test_the_schema_flags_what_apdoc_refuses() -> None:
     del data["id"]
     messages = [e.message for e in Draft7Validator(schema_for(path)).iter_errors(data)]
     assert any("'enabler' was unexpected" in m for m in messages) and any("'id' is a required" in m for m in messages)
+
+
+def test_target_documents_dump_as_they_were_given_without_pydantic_guessing() -> None:
+    """The discriminators see a dict when validating and the model when dumping: both ways pick
+    the right kind (a wrong pick made pydantic warn and fall back to guessing)."""
+    import warnings
+
+    from apdoc.plan.models import Consideration
+
+    given = [
+        {"number": "01", "point": "A point.",
+         "target_documents": ["AP1.1", {"action_item": "New AP", "for_points": ["i"]}]},
+        {"number": "02", "point": "A point.", "target_documents": {"one_of": ["AP1.2", {"action_item": "AP1.4"}]}},
+    ]
+    for row in given:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            dumped = Consideration.model_validate(row).model_dump(mode="json", exclude_defaults=True)
+        assert dumped["target_documents"] == row["target_documents"]

@@ -183,7 +183,8 @@ class ActionItemTarget(PlanModel):
 
 
 def _target_kind(value: object) -> str:
-    return "target" if isinstance(value, dict) else "id"
+    # A dict when validating, the model itself when dumping (else pydantic warns and guesses).
+    return "target" if isinstance(value, dict | ActionItemTarget) else "id"
 
 
 # A target document: an action item id, 'New AP', or an id with the points it concerns.
@@ -214,7 +215,7 @@ class Consideration(PlanModel):
     )
     target_documents: Annotated[
         Annotated[list[Target], Tag("all")] | Annotated[OneOf, Tag("one_of")],
-        Discriminator(lambda v: "one_of" if isinstance(v, dict) else "all"),
+        Discriminator(lambda v: "one_of" if isinstance(v, dict | OneOf) else "all"),
     ] = Field(
         default_factory=list,
         description="Action items to amend: a list (all of them), or one_of: [...] for alternatives.",
