@@ -106,7 +106,9 @@ def collapse_whitespace(runs: list[Run], joins: str | None = None) -> list[tuple
             for view in views:
                 space[view] = run.kind == "br"
             continue
-        text = COLLAPSIBLE.sub(" ", run.text)
+        text = run.text
+        if "  " in text or "\n" in text or "\r" in text:  # else every run of whitespace is one space already
+            text = COLLAPSIBLE.sub(" ", text)
         if all(space[view] for view in views):
             text = text.lstrip(" ")
         if not text:
@@ -192,6 +194,11 @@ def run_elements(run: Run, text: str, templates: Templates) -> list[etree._Eleme
             _run(templates, props, _preserved(templates, text_tag, run.text)),
             _run(templates, props, make("w:fldChar", {"w:fldCharType": "end"})),
         ]
+    if text and "\t" not in text:  # one copy of a run that holds its text element already
+        run_element = templates.copy(("w:r", props, text_tag), lambda: _run(templates, props, make(
+            text_tag, {"xml:space": "preserve"})))
+        run_element[-1].text = text
+        return [run_element]
     content: list[etree._Element] = []
     for n, part in enumerate(text.split("\t")):
         if n:
