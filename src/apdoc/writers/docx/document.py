@@ -437,8 +437,11 @@ class Writer:
         """A paragraph; `rev` marks it wholly inserted or deleted, paragraph mark included;
         `mark` only its paragraph mark (a paragraph split or joined); `indent` (twips) aligns a
         list item's further paragraph with its text."""
-        paragraph = self.templates.copy(("w:p", style), lambda: make(
-            "w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": style}))))
+        # The bookmarks of the anchors waiting come with the paragraph's copy (a large TD has one
+        # for nearly every paragraph), numbered once its runs are in, as flush_anchors would.
+        anchors, self.pending_anchors = self.pending_anchors, []
+        paragraph = self.templates.copy(("w:p", style, len(anchors)), lambda: self.annotations.bookmarked(make(
+            "w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": style}))), len(anchors)))
         properties = paragraph[0]
         if numbering is not None:
             add(properties, "w:numPr").extend([make("w:ilvl", {"w:val": numbering[1]}),
@@ -452,7 +455,7 @@ class Writer:
         elif mark is not None:
             add(properties, "w:rPr").append(self.annotations.revision(mark))
         append_runs(paragraph, runs, self.annotations, self.templates, joins=mark if rev is None else None)
-        self.flush_anchors(paragraph)
+        self.annotations.name_bookmarks(paragraph, anchors)
         return paragraph
 
     def flush_anchors(self, paragraph: etree._Element) -> None:

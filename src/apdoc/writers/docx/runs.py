@@ -56,6 +56,27 @@ class Annotations:
         """An empty w:ins or w:del (a row's or a paragraph mark's change); runs go inside it."""
         return self._copy(f"w:{kind}", str(self.next_id()))
 
+    def bookmarked(self, paragraph: etree._Element, count: int) -> etree._Element:
+        """`paragraph` (its w:pPr only) with room for `count` bookmarks around its content: what
+        `name_bookmarks` fills once the content is in (a template: one copy, not one per element)."""
+        for _ in range(count):
+            paragraph.append(self._copy("w:bookmarkStart", "0"))
+        for _ in range(count):
+            paragraph.append(self._copy("w:bookmarkEnd", "0"))
+        return paragraph
+
+    def name_bookmarks(self, paragraph: etree._Element, names: list[str]) -> None:
+        """Number and name the bookmarks of a paragraph made by `bookmarked` (its content in
+        since), and move their ends after the content: as `bookmark` leaves them."""
+        count = len(names)
+        ends = paragraph[1 + count : 1 + 2 * count]
+        for start, end, name in zip(paragraph[1 : 1 + count], ends, names, strict=True):
+            number = str(self.next_id())
+            start.set(W_ID, number)
+            start.set(W_NAME, name)
+            end.set(W_ID, number)
+            paragraph.append(end)
+
     def bookmark(self, block: etree._Element, names: list[str]) -> None:
         """Wrap a paragraph's content in bookmarks of these names (outermost first)."""
         if block.tag != W_P:
