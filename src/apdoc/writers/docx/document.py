@@ -357,8 +357,9 @@ class Writer:
     def table_cell(self, row: etree._Element, cell: etree._Element, col: int, grid: list[int],
                    spans: dict[int, list[int]], ctx: Context) -> int:
         """A cell at column `col`; a rowspan leaves its continuation to the rows below."""
-        span = max(1, int(cell.get("colspan", "1")))
-        down = max(1, int(cell.get("rowspan", "1")))
+        colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
+        span = 1 if colspan is None else max(1, int(colspan))
+        down = 1 if rowspan is None else max(1, int(rowspan))
         tc = self.cell(sum(grid[col : col + span]))
         properties = tc[0]
         if span > 1:
@@ -444,8 +445,8 @@ class Writer:
             "w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": style}))), len(anchors)))
         properties = paragraph[0]
         if numbering is not None:
-            add(properties, "w:numPr").extend([make("w:ilvl", {"w:val": numbering[1]}),
-                                               make("w:numId", {"w:val": numbering[0]})])
+            properties.append(self.templates.copy(("w:numPr", numbering), lambda: make(
+                "w:numPr", None, make("w:ilvl", {"w:val": numbering[1]}), make("w:numId", {"w:val": numbering[0]}))))
         elif indent is not None:
             add(properties, "w:ind", {"w:left": indent, "w:hanging": 0})
         if rev is not None:

@@ -69,13 +69,17 @@ class Annotations:
         """Number and name the bookmarks of a paragraph made by `bookmarked` (its content in
         since), and move their ends after the content: as `bookmark` leaves them."""
         count = len(names)
-        ends = paragraph[1 + count : 1 + 2 * count]
-        for start, end, name in zip(paragraph[1 : 1 + count], ends, names, strict=True):
-            number = str(self.next_id())
+        if not count:
+            return
+        ends = [paragraph[1 + count + n] for n in range(count)]  # taken before any moves
+        for n, name in enumerate(names):
+            self.count += 1
+            number = str(self.count)
+            start = paragraph[1 + n]
             start.set(W_ID, number)
             start.set(W_NAME, name)
-            end.set(W_ID, number)
-            paragraph.append(end)
+            ends[n].set(W_ID, number)
+            paragraph.append(ends[n])
 
     def bookmark(self, block: etree._Element, names: list[str]) -> None:
         """Wrap a paragraph's content in bookmarks of these names (outermost first)."""
