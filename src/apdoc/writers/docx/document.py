@@ -445,8 +445,8 @@ class Writer:
             "w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": style}))), len(anchors)))
         properties = paragraph[0]
         if numbering is not None:
-            properties.append(self.templates.copy(("w:numPr", numbering), lambda: make(
-                "w:numPr", None, make("w:ilvl", {"w:val": numbering[1]}), make("w:numId", {"w:val": numbering[0]}))))
+            add(properties, "w:numPr").extend([make("w:ilvl", {"w:val": numbering[1]}),
+                                               make("w:numId", {"w:val": numbering[0]})])
         elif indent is not None:
             add(properties, "w:ind", {"w:left": indent, "w:hanging": 0})
         if rev is not None:

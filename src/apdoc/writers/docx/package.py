@@ -161,8 +161,9 @@ def _write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: Defla
         raise ValueError("document.xml is larger than a zip without ZIP64 extensions holds")
     info.header_offset = archive.fp.tell()
     archive.fp.write(info.FileHeader(False))
-    for chunk in chunks:
-        archive.fp.write(chunk)
+    chunks.reverse()
+    while chunks:  # each let go once in the zip: the part is never twice in memory
+        archive.fp.write(chunks.pop())
     archive.start_dir = archive.fp.tell()
     archive.filelist.append(info)
     archive.NameToInfo[info.filename] = info
