@@ -32,7 +32,10 @@ NOT_IN_A_NAME = re.compile(r"[^A-Za-z0-9_]")
 
 def bookmark_name(element_id: str) -> str:
     """A Word bookmark name (at most 40 characters, no hyphens) that stays unique per id."""
-    clean = NOT_IN_A_NAME.sub("_", element_id)[:28]
+    clean = element_id.replace("-", "_").replace(".", "_")  # what ids are made of, without a regex (most of the time)
+    if not (clean.isascii() and clean.replace("_", "").isalnum()):
+        clean = NOT_IN_A_NAME.sub("_", element_id)
+    clean = clean[:28]
     digest = hashlib.sha1(element_id.encode("utf-8")).hexdigest()[:8]
     return f"_{clean}_{digest}"
 

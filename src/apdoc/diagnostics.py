@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +33,27 @@ class PlanError(Exception):
 @lru_cache(maxsize=4096)
 def display_path(path: Path) -> str:
     """The path as the editor would type it: relative to the working folder when inside it."""
+    cwd = os.getcwd()
+    folders = _DISPLAY_FOLDERS.setdefault(cwd, {})  # a relative folder's target depends on where we are
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(resolved(path, folders).relative_to(resolved(Path(cwd), folders)))
     except ValueError:
         return str(path)
+
+
+_DISPLAY_FOLDERS: dict[str, dict[Path, Path]] = {}
+
+
+def resolved(path: Path, folders: dict[Path, Path], strict: bool = False) -> Path:
+    """`path.resolve(strict)`, with the folder it is in resolved once (`folders` remembers it):
+    resolving looks at every component of a path, and a plan has thousands of files in a few
+    folders. A link is resolved whole (it may point anywhere)."""
+    if path.name in ("", ".", "..") or path.is_symlink():
+        return path.resolve(strict=strict)
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve(strict=strict)
+    real = folder / path.name
+    if strict and not os.path.lexists(real):
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+    return real

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..diagnostics import Diagnostic, PlanError, display_path
+from ..diagnostics import Diagnostic, PlanError, display_path, resolved
 from .folder import DOCUMENT_FILE, FOLDERS, Failed, Loaded, Plan, require_folder
 from .models import FILE_KINDS, PATTERN_MEANINGS, Document, PlanModel, ap_sort_key, number_key
 from .source import SourceFile, load_yaml, not_a_file
@@ -42,6 +42,7 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
             )
     problems += shape_problems(root)
     loaded: dict[str, list[Loaded]] = {}
+    folders: dict[Path, Path] = {}  # resolved once for all the files in them (link_problem)
     for folder, kind in FOLDERS.items():
         model = FILE_KINDS[kind]
         files = sorted((root / folder).glob("*"), key=natural_key) if (root / folder).is_dir() else []
@@ -51,7 +52,7 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
                 problems.append(Diagnostic(display_path(path), 0, 0, "name plan files *.yaml, not *.yml"))
             if path.suffix != ".yaml":
                 continue
-            item = _load(path, model, folder, root, problems, failed)
+            item = _load(path, model, folder, root, problems, failed, folders=folders)
             if item is not None:
                 loaded[folder].append(item)
     plan = Plan(
@@ -110,19 +111,21 @@ def shape_problems(root: Path) -> list[Diagnostic]:
     return found
 
 
-def link_problem(path: Path, root: Path) -> Diagnostic | None:
+def link_problem(path: Path, root: Path, folders: dict[Path, Path] | None = None) -> Diagnostic | None:
     """Why a plan file may not be read through its symbolic link(s), or None when it may.
 
     Plan files come from pull requests that CI builds: a link to ~/.ssh/id_rsa or /etc/passwd
     must never be read, since its content would show in error messages and in the TD. Any link
-    on the way counts (a linked chapters/ folder too).
+    on the way counts (a linked chapters/ folder too). `folders`: the folders resolved so far in
+    this load (see `resolved`).
     """
+    folders = {} if folders is None else folders
     try:
-        real = path.resolve(strict=True)
+        real = resolved(path, folders, strict=True)
     except (OSError, RuntimeError):  # dangling, or a loop (RuntimeError before Python 3.13)
         problem = "broken link: it points at no file (or at itself, in a loop)"
     else:
-        if real.is_relative_to(root.resolve()):
+        if real.is_relative_to(resolved(root, folders)):
             return None
         problem = "is a link to a file outside the plan folder: refused, not read"
     # Named as found in the plan: display_path() resolves links, so it would name the target.
@@ -130,9 +133,9 @@ def link_problem(path: Path, root: Path) -> Diagnostic | None:
 
 
 def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems: list[Diagnostic],
-          failed: list[Failed], required: bool = False) -> Loaded | None:
+          failed: list[Failed], required: bool = False, folders: dict[Path, Path] | None = None) -> Loaded | None:
     # Before exists(), which is False for a broken link: that is an error, not a missing file.
-    problem = link_problem(path, root) if path.is_symlink() or path.exists() else None
+    problem = link_problem(path, root, folders) if path.is_symlink() or path.exists() else None
     if problem is not None:
         problems.append(problem)
         failed.append(Failed(path, folder))

@@ -104,6 +104,7 @@ class Writer:
         self.body: BodyXml | None = None
         self.top_level: Blocks | None = None
         self.templates = Templates()
+        self.styles_named: dict[tuple[str, str], str | None] = {}  # (class attribute, kind) → style
         self.annotations = Annotations(self.meta.get("revision-author") or "apdoc",
                                        self.meta.get("revision-date") or FIXED_DATE)
 
@@ -119,6 +120,16 @@ class Writer:
         if not body.ends_in_a_paragraph():
             out.append(make("w:p"))  # the body may not end in a table or a section break
         body.close([*out, self.section_properties(False)])
+
+    def style_of(self, element: etree._Element, kind: str) -> str | None:
+        """`style_of`, remembered per class attribute: a large TD has few distinct ones."""
+        classes_given = element.get("class")
+        if not classes_given:
+            return None
+        key = (classes_given, kind)
+        if key not in self.styles_named:
+            self.styles_named[key] = style_of(element, kind)
+        return self.styles_named[key]
 
     # --- blocks ---------------------------------------------------------------
 
@@ -169,7 +180,7 @@ class Writer:
         if tag in ("h1", "h2", "h3"):
             self.heading(el, ctx, out)
         elif tag == "p":
-            style = style_of(el, "paragraph") or ctx.style
+            style = self.style_of(el, "paragraph") or ctx.style
             paragraph = self.paragraph(self.inline_children(el), style, rev=ctx.rev,
                                        mark=el.get("data-rev-mark") if el.get("data-rev-mark") in REVISIONS else None)
             if ctx.rev and el.get("data-move") in ("from", "to"):
@@ -197,7 +208,7 @@ class Writer:
         depth = int(el.tag[1])
         heading_style = self.look.styles.headings[depth - 1]
         default = self.look.styles.annex_heading if "annex" in classes(el) else heading_style
-        style = style_of(el, "paragraph") or default
+        style = self.style_of(el, "paragraph") or default
         runs: list[Run] = [Run(el.text)] if el.text else []
         numbering = None
         for child in el:
@@ -294,7 +305,7 @@ class Writer:
         columns = max((sum(int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th")) for tr, _, _ in rows),
                       default=1)
         grid = self.table_grid(el, columns, ctx.landscape)
-        table_style = style_of(el, "table") or self.look.styles.table
+        table_style = self.style_of(el, "table") or self.look.styles.table
         table = make("w:tbl", None, make(
             "w:tblPr", None, make("w:tblStyle", {"w:val": table_style}),
             make("w:tblW", {"w:w": sum(grid), "w:type": "dxa"}), make("w:tblLayout", {"w:type": "fixed"}),
@@ -346,8 +357,9 @@ class Writer:
     def table_cell(self, row: etree._Element, cell: etree._Element, col: int, grid: list[int],
                    spans: dict[int, list[int]], ctx: Context) -> int:
         """A cell at column `col`; a rowspan leaves its continuation to the rows below."""
-        span = max(1, int(cell.get("colspan", "1")))
-        down = max(1, int(cell.get("rowspan", "1")))
+        colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
+        span = 1 if colspan is None else max(1, int(colspan))
+        down = 1 if rowspan is None else max(1, int(rowspan))
         tc = self.cell(sum(grid[col : col + span]))
         properties = tc[0]
         if span > 1:
@@ -356,7 +368,7 @@ class Writer:
             add(properties, "w:vMerge", {"w:val": "restart"})
             spans[col] = [down - 1, span]
         styles = self.look.styles
-        style = style_of(cell, "paragraph") or (styles.table_head if cell.tag == "th" else styles.table_text)
+        style = self.style_of(cell, "paragraph") or (styles.table_head if cell.tag == "th" else styles.table_text)
         content: Blocks = []
         self.anchor(cell)
         self.blocks(cell, Context(style, True, ctx.landscape, ctx.rev), content)
@@ -426,8 +438,11 @@ class Writer:
         """A paragraph; `rev` marks it wholly inserted or deleted, paragraph mark included;
         `mark` only its paragraph mark (a paragraph split or joined); `indent` (twips) aligns a
         list item's further paragraph with its text."""
-        paragraph = self.templates.copy(("w:p", style), lambda: make(
-            "w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": style}))))
+        # The bookmarks of the anchors waiting come with the paragraph's copy (a large TD has one
+        # for nearly every paragraph), numbered once its runs are in, as flush_anchors would.
+        anchors, self.pending_anchors = self.pending_anchors, []
+        paragraph = self.templates.copy(("w:p", style, len(anchors)), lambda: self.annotations.bookmarked(make(
+            "w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": style}))), len(anchors)))
         properties = paragraph[0]
         if numbering is not None:
             add(properties, "w:numPr").extend([make("w:ilvl", {"w:val": numbering[1]}),
@@ -441,7 +456,7 @@ class Writer:
         elif mark is not None:
             add(properties, "w:rPr").append(self.annotations.revision(mark))
         append_runs(paragraph, runs, self.annotations, self.templates, joins=mark if rev is None else None)
-        self.flush_anchors(paragraph)
+        self.annotations.name_bookmarks(paragraph, anchors)
         return paragraph
 
     def flush_anchors(self, paragraph: etree._Element) -> None:
@@ -507,7 +522,7 @@ class Writer:
     def tag_properties(self, el: etree._Element) -> tuple[str, ...]:
         """The run properties an inline element adds to those of its ancestors."""
         if el.tag == "span":
-            style = style_of(el, "character")
+            style = self.style_of(el, "character")
             return (f"rStyle:{style}",) if style else ()
         if el.tag == "a":
             return (f"rStyle:{self.look.styles.hyperlink}",)

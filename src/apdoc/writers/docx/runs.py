@@ -56,6 +56,31 @@ class Annotations:
         """An empty w:ins or w:del (a row's or a paragraph mark's change); runs go inside it."""
         return self._copy(f"w:{kind}", str(self.next_id()))
 
+    def bookmarked(self, paragraph: etree._Element, count: int) -> etree._Element:
+        """`paragraph` (its w:pPr only) with room for `count` bookmarks around its content: what
+        `name_bookmarks` fills once the content is in (a template: one copy, not one per element)."""
+        for _ in range(count):
+            paragraph.append(self._copy("w:bookmarkStart", "0"))
+        for _ in range(count):
+            paragraph.append(self._copy("w:bookmarkEnd", "0"))
+        return paragraph
+
+    def name_bookmarks(self, paragraph: etree._Element, names: list[str]) -> None:
+        """Number and name the bookmarks of a paragraph made by `bookmarked` (its content in
+        since), and move their ends after the content: as `bookmark` leaves them."""
+        count = len(names)
+        if not count:
+            return
+        ends = [paragraph[1 + count + n] for n in range(count)]  # taken before any moves
+        for n, name in enumerate(names):
+            self.count += 1
+            number = str(self.count)
+            start = paragraph[1 + n]
+            start.set(W_ID, number)
+            start.set(W_NAME, name)
+            ends[n].set(W_ID, number)
+            paragraph.append(ends[n])
+
     def bookmark(self, block: etree._Element, names: list[str]) -> None:
         """Wrap a paragraph's content in bookmarks of these names (outermost first)."""
         if block.tag != W_P:
@@ -106,7 +131,9 @@ def collapse_whitespace(runs: list[Run], joins: str | None = None) -> list[tuple
             for view in views:
                 space[view] = run.kind == "br"
             continue
-        text = COLLAPSIBLE.sub(" ", run.text)
+        text = run.text
+        if "  " in text or "\n" in text or "\r" in text:  # else every run of whitespace is one space already
+            text = COLLAPSIBLE.sub(" ", text)
         if all(space[view] for view in views):
             text = text.lstrip(" ")
         if not text:
@@ -192,6 +219,11 @@ def run_elements(run: Run, text: str, templates: Templates) -> list[etree._Eleme
             _run(templates, props, _preserved(templates, text_tag, run.text)),
             _run(templates, props, make("w:fldChar", {"w:fldCharType": "end"})),
         ]
+    if text and "\t" not in text:  # one copy of a run that holds its text element already
+        run_element = templates.copy(("w:r", props, text_tag), lambda: _run(templates, props, make(
+            text_tag, {"xml:space": "preserve"})))
+        run_element[-1].text = text
+        return [run_element]
     content: list[etree._Element] = []
     for n, part in enumerate(text.split("\t")):
         if n:

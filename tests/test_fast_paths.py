@@ -1,0 +1,120 @@
+"""Shortcuts taken for speed (issue 15) give what the general way gives: paths resolved a folder
+at a time, bookmark names without a regex, whitespace collapsed only when there is some, a text
+run copied whole, a paragraph's bookmarks copied with it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from apdoc.anchors import NOT_IN_A_NAME, bookmark_name
+from apdoc.diagnostics import resolved
+from apdoc.plan.load import link_problem
+from apdoc.writers.docx.ooxml import Templates, make
+from apdoc.writers.docx.runs import COLLAPSIBLE, Annotations, Run, collapse_whitespace, run_elements
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """plan/ with a file, a link to a file, a broken link, and a linked folder; outside/ beside it."""
+    plan, outside = tmp_path / "plan", tmp_path / "outside"
+    (plan / "chapters").mkdir(parents=True)
+    outside.mkdir()
+    (plan / "chapters" / "a.yaml").write_text("x: 1\n")
+    (outside / "secret.yaml").write_text("x: 2\n")
+    (plan / "chapters" / "link.yaml").symlink_to(outside / "secret.yaml")
+    (plan / "chapters" / "broken.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (plan / "annexes").symlink_to(outside, target_is_directory=True)
+    return plan
+
+
+@pytest.mark.parametrize("name", ["chapters/a.yaml", "chapters/link.yaml", "chapters/broken.yaml",
+                                  "annexes/secret.yaml", "chapters/missing.yaml", "chapters/../chapters/a.yaml",
+                                  "annexes/..", "."])
+def test_a_path_resolved_a_folder_at_a_time_is_the_path_resolved(tree: Path, name: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tree.parent)
+    for path in (tree / name, Path("plan") / name):
+        folders: dict[Path, Path] = {}
+        assert resolved(path, folders) == path.resolve()
+        assert resolved(path, folders) == path.resolve()  # with its folder remembered
+        try:
+            expected: Path | type[OSError] = path.resolve(strict=True)
+        except OSError:
+            expected = OSError
+        if expected is OSError:
+            with pytest.raises(OSError):
+                resolved(path, folders, strict=True)
+        else:
+            assert resolved(path, folders, strict=True) == expected
+
+
+def test_a_link_is_refused_in_a_folder_resolved_before(tree: Path) -> None:
+    folders: dict[Path, Path] = {}
+    assert link_problem(tree / "chapters" / "a.yaml", tree, folders) is None
+    assert tree / "chapters" in folders  # remembered: the next file of the folder uses it
+    refused = link_problem(tree / "chapters" / "link.yaml", tree, folders)
+    assert refused is not None and "outside the plan folder" in refused.message
+    broken = link_problem(tree / "chapters" / "broken.yaml", tree, folders)
+    assert broken is not None and "broken link" in broken.message
+    through_folder = link_problem(tree / "annexes" / "secret.yaml", tree, folders)
+    assert through_folder is not None and "outside the plan folder" in through_folder.message
+
+
+@pytest.mark.parametrize("element_id", ["", "_", "ap1-2.3", "ch-intro.p-4_b", "é-x", "a b", "a:b", "x" * 40 + "-y",
+                                        "a\u00b2", "\u0663", "\ufb01", "ab\u200d", "A_1"])
+def test_a_bookmark_name_without_the_regex_is_the_name_with_it(element_id: str) -> None:
+    digest = hashlib.sha1(element_id.encode("utf-8")).hexdigest()[:8]
+    assert bookmark_name(element_id) == f"_{NOT_IN_A_NAME.sub('_', element_id)[:28]}_{digest}"
+
+
+@pytest.mark.parametrize("text", ["a b", "a  b", "a\nb", "a\r\nb", " a ", "a \n b", "a\tb", "a\u00a0 b", "ab"])
+def test_whitespace_is_collapsed_as_the_regex_collapses_it(text: str) -> None:
+    pieces = collapse_whitespace([Run("x"), Run(text), Run("y")])
+    assert "".join(piece for _, piece in pieces) == "x" + COLLAPSIBLE.sub(" ", text) + "y"
+
+
+def xml(elements: list[etree._Element]) -> list[bytes]:
+    return [etree.tostring(element) for element in elements]
+
+
+@pytest.mark.parametrize("run", [Run("plain"), Run("bold", ("b", "i")), Run("gone", rev="del"),
+                                 Run("a\tb", ("u",)), Run("styled", ("rStyle:Code",))])
+def test_a_text_run_copied_whole_is_the_run_built_in_parts(run: Run) -> None:
+    templates = Templates()
+    first, again = run_elements(run, run.text, templates), run_elements(run, run.text, templates)
+    assert xml(first) == xml(again)  # the second comes from the templates the first made
+    text_tag = "w:delText" if run.rev == "del" else "w:t"
+    parts: list[etree._Element] = []
+    for n, part in enumerate(run.text.split("\t")):
+        parts += [make("w:tab")] if n else []
+        parts += [make(text_tag, {"xml:space": "preserve"}, text=part)]
+    run_element = make("w:r")
+    if run.props:
+        properties = run_elements(Run("", run.props, kind="br"), "", Templates())[0][0]
+        run_element.append(properties)
+    run_element.extend(parts)
+    assert xml(first) == [etree.tostring(run_element)]
+
+
+@pytest.mark.parametrize("names", [[], ["_one_1"], ["_outer_1", "_inner_2", "_third_3"]])
+def test_bookmarks_copied_with_the_paragraph_are_the_bookmarks_added_after(names: list[str]) -> None:
+    def paragraph(annotations: Annotations, count: int = 0) -> etree._Element:
+        made = make("w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": "Normal"})))
+        made = annotations.bookmarked(made, count) if count else made
+        made.append(make("w:r", None, make("w:t", text="text")))
+        made.append(make("w:r", None, make("w:t", text="more")))
+        return made
+
+    added, copied = Annotations("a", "d"), Annotations("a", "d")
+    added.next_id()
+    copied.next_id()  # ids go on from where the document is
+    expected = paragraph(added)
+    added.bookmark(expected, names)
+    made = paragraph(copied, len(names))
+    copied.name_bookmarks(made, names)
+    assert etree.tostring(made) == etree.tostring(expected)
+    assert copied.count == added.count == 1 + len(names)
