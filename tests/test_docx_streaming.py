@@ -17,7 +17,7 @@ from lxml import etree
 from apdoc.anchors import PART_LENGTH, AnchorMap, bookmark_name, read_anchor_properties
 from apdoc.writers.docx import streaming, write_docx
 from apdoc.writers.docx.ooxml import WORD, serialize
-from apdoc.writers.docx.package import DeflatedPart, zip_parts
+from apdoc.writers.docx.package import zip_parts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -109,20 +109,3 @@ def test_a_part_zipped_from_a_file_is_the_part_zipped_from_bytes() -> None:
     data = b"<w:document/>" * 100_000
     assert zip_parts([("a.xml", b"1"), ("word/document.xml", io.BytesIO(data))]) == \
         zip_parts([("a.xml", b"1"), ("word/document.xml", data)])
-
-
-@pytest.mark.parametrize("pieces", [0, 1, 7, 300])
-def test_a_part_compressed_as_it_is_written_zips_as_the_part_from_bytes(pieces: int,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    # Small pieces handed to the thread: several hand-overs, cut anywhere in the text.
-    monkeypatch.setattr(DeflatedPart, "PIECE", 4093)
-    data = b"".join(b'<w:p><w:r><w:t xml:space="preserve">%d \xc3\xa9</w:t></w:r></w:p>' % n
-                    for n in range(pieces * 113))
-    part = DeflatedPart()
-    for start in range(0, len(data), 1000):
-        part.write(memoryview(data)[start : start + 1000])
-    zipped = zip_parts([("a.xml", b"1"), ("word/document.xml", part), ("z.xml", b"2")])
-    assert zipped == zip_parts([("a.xml", b"1"), ("word/document.xml", data), ("z.xml", b"2")])
-    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
-        assert archive.testzip() is None
-        assert archive.read("word/document.xml") == data

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import tempfile
 import zipfile
-import zlib
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
 
 from ...anchors import AnchorMap
@@ -19,82 +18,21 @@ from .streaming import BodyXml, XhtmlStream
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ZIP_CHUNK = 1 << 20  # bytes of a part read from its file at a time
-
-
-class DeflatedPart:
-    """A part compressed as it is written, as the zip would compress it (raw deflate at zlib's
-    default level, and the CRC), in a thread of its own: zlib lets go of the interpreter while
-    it works, so on a second core the writer's walk goes on beside it. The same bytes: deflate's
-    output does not depend on how its input is cut."""
-
-    PIECE = 1 << 20  # bytes handed to the thread at a time
-
-    def __init__(self) -> None:
-        self._compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # zipfile's
-        self._waiting: list[bytes | memoryview] = []
-        self._waiting_size = 0
-        self._compressed: list[bytes] = []
-        self._worker: ThreadPoolExecutor | None = None
-        self._pending: list[Future[None]] = []
-        self.crc = 0
-        self.size = 0
-
-    def write(self, data: bytes | memoryview) -> None:
-        self._waiting.append(data)
-        self._waiting_size += len(data)
-        if self._waiting_size >= self.PIECE:
-            if self._worker is None:
-                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="apdoc-deflate")
-            # One worker: the pieces are compressed in the order they come.
-            self._pending.append(self._worker.submit(self._compress, self._take()))
-            for future in [future for future in self._pending if future.done()]:
-                future.result()  # a failure in the thread shows here
-                self._pending.remove(future)
-
-    def _take(self) -> bytes:
-        piece = b"".join(self._waiting)
-        self._waiting.clear()
-        self._waiting_size = 0
-        return piece
-
-    def _compress(self, piece: bytes) -> None:
-        self.crc = zlib.crc32(piece, self.crc)
-        self.size += len(piece)
-        self._compressed.append(self._compressor.compress(piece))
-
-    def finish(self) -> list[bytes]:
-        """The compressed bytes, once the last piece is compressed (`crc` and `size` are then the part's)."""
-        for future in self._pending:
-            future.result()  # a failure in the thread shows here
-        self.close()
-        self._compress(self._take())
-        self._compressed.append(self._compressor.flush())
-        return self._compressed
-
-    def close(self) -> None:
-        if self._worker is not None:
-            self._worker.shutdown()
-            self._worker = None
+DOCUMENT_IN_MEMORY = 8 << 20  # bytes of document.xml kept in memory; more wait in a temporary file
 
 
 def write_docx(html: str) -> bytes:
     """The intermediate XHTML document → the bytes of a .docx file (deterministic)."""
     xhtml = XhtmlStream(html)
     writer = Writer(xhtml.root)
-    # A large TD's document.xml (30 MB for a plan of 100 times the seed's) is compressed while it
-    # is written, beside the walk: only its compressed bytes (a quarter) wait for the zip.
-    document = DeflatedPart()
-    try:
+    # A large TD's document.xml (30 MB for a plan of 100 times the seed's) waits on disk, not in
+    # memory, while the parts before it are made; a small one stays in memory.
+    with tempfile.SpooledTemporaryFile(max_size=DOCUMENT_IN_MEMORY) as document:
         writer.document(xhtml, BodyXml(document))
         return zip_parts(package_parts(writer, document))
-    finally:
-        document.close()
 
 
-Part = bytes | IO[bytes] | DeflatedPart
-
-
-def package_parts(writer: Writer, document: DeflatedPart | IO[bytes]) -> list[tuple[str, Part]]:
+def package_parts(writer: Writer, document: IO[bytes]) -> list[tuple[str, bytes | IO[bytes]]]:
     """Every part of the package, in the order they are zipped."""
     doc, meta = writer.doc, writer.meta
     core = parts.core_properties(writer.title, meta.get("author", ""), meta.get("keywords", ""),
@@ -130,9 +68,8 @@ def build_facts(meta: dict[str, str], anchors: AnchorMap) -> dict[str, str]:
     return {**facts, **anchors.properties()}
 
 
-def zip_parts(files: list[tuple[str, Part]]) -> bytes:
-    """The parts zipped: bytes, a file read from its start, or a part compressed already (the
-    same bytes in the zip)."""
+def zip_parts(files: list[tuple[str, bytes | IO[bytes]]]) -> bytes:
+    """The parts zipped: bytes, or a file read from its start (the same bytes in the zip)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files:
@@ -141,29 +78,8 @@ def zip_parts(files: list[tuple[str, Part]]) -> bytes:
             info.external_attr = 0o644 << 16
             if isinstance(data, bytes):
                 archive.writestr(info, data)
-            elif isinstance(data, DeflatedPart):
-                _write_deflated(archive, info, data)
             else:
                 data.seek(0)
                 with archive.open(info, "w") as entry:
                     shutil.copyfileobj(data, entry, ZIP_CHUNK)
     return buffer.getvalue()
-
-
-def _write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: DeflatedPart) -> None:
-    """An entry whose data is compressed already, laid out as `archive.open(info, "w")` lays out
-    what is written through it (a test holds the two to the same bytes). zipfile takes no
-    compressed data, hence its attributes here: they have stayed the same since Python 3.6."""
-    chunks = part.finish()
-    info.flag_bits = 0
-    info.CRC, info.file_size, info.compress_size = part.crc, part.size, sum(map(len, chunks))
-    if info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT:
-        raise ValueError("document.xml is larger than a zip without ZIP64 extensions holds")
-    info.header_offset = archive.fp.tell()
-    archive.fp.write(info.FileHeader(False))
-    chunks.reverse()
-    while chunks:  # each let go once in the zip: the part is never twice in memory
-        archive.fp.write(chunks.pop())
-    archive.start_dir = archive.fp.tell()
-    archive.filelist.append(info)
-    archive.NameToInfo[info.filename] = info

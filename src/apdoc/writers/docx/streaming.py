@@ -10,7 +10,7 @@ The bytes are those of serialising the whole document in one go.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -80,16 +80,10 @@ def document_frame() -> tuple[bytes, bytes]:
     return before, after
 
 
-class Sink(Protocol):
-    """Where document.xml goes: a file, or package.DeflatedPart."""
-
-    def write(self, data: bytes | memoryview, /) -> object: ...
-
-
 class BodyXml:
     """The body of document.xml, written to `sink` a few blocks at a time."""
 
-    def __init__(self, sink: Sink):
+    def __init__(self, sink: BinaryIO):
         self.sink = sink
         self.last_tag = ""
         self.last_ends_section = False
