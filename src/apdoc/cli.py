@@ -294,6 +294,12 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
         _say(line)
 
 
+def _collect_garbage() -> None:
+    """The collector back on (main() turns it off for one-shot runs): reading a DOCX leaves
+    cyclic garbage, and without it the 100× plan's TD peaked at 1.37 GB in `apply` (0.80 GB with)."""
+    gc.enable()
+
+
 @cli.command("import")
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True,
@@ -309,6 +315,7 @@ def import_command(document: Path, out_dir: Path) -> None:
     Examples:
       apdoc import TSAG-TD-123.docx -o plan
     """
+    _collect_garbage()
     from .plan import load_plan
     from .readers.plan_import import import_plan
 
@@ -347,6 +354,7 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
       apdoc apply build/TD-edited.docx --dry-run
       apdoc apply TD-after-meeting.docx --base seed
     """
+    _collect_garbage()
     from .commands.apply import apply_document, write_applied
 
     click.get_current_context().obj["style"] = style
