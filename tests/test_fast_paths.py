@@ -118,3 +118,26 @@ def test_bookmarks_copied_with_the_paragraph_are_the_bookmarks_added_after(names
     copied.name_bookmarks(made, names)
     assert etree.tostring(made) == etree.tostring(expected)
     assert copied.count == added.count == 1 + len(names)
+
+
+def test_a_plan_folder_link_replaced_between_loads_is_shown_as_it_is_now(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`watch` loads the plan again and again in one process: the folders resolved for display
+    by one load are not those of the next when a link was pointed elsewhere in between."""
+    from apdoc.diagnostics import PlanError
+    from apdoc.plan import load_plan
+
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "document.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plan").symlink_to("first")
+    shown = []
+    for target in ("first", "second"):
+        (tmp_path / "plan").unlink()
+        (tmp_path / "plan").symlink_to(target)
+        with pytest.raises(PlanError) as raised:
+            load_plan(Path("plan"))
+        shown.append({d.path for d in raised.value.diagnostics})
+    assert "first/document.yaml" in shown[0] and "second/document.yaml" in shown[1]
+    assert not any(path.startswith("first") for path in shown[1])

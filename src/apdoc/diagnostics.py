@@ -44,6 +44,13 @@ def display_path(path: Path) -> str:
 _DISPLAY_FOLDERS: dict[str, dict[Path, Path]] = {}
 
 
+def forget_resolved_paths() -> None:
+    """Forget the folders resolved for display: a new load of the plan (each round of `watch`)
+    sees a folder or link that was replaced since as it is now."""
+    display_path.cache_clear()
+    _DISPLAY_FOLDERS.clear()
+
+
 def resolved(path: Path, folders: dict[Path, Path], strict: bool = False) -> Path:
     """`path.resolve(strict)`, with the folder it is in resolved once (`folders` remembers it):
     resolving looks at every component of a path, and a plan has thousands of files in a few

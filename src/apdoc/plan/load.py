@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..diagnostics import Diagnostic, PlanError, display_path, resolved
+from ..diagnostics import Diagnostic, PlanError, display_path, forget_resolved_paths, resolved
 from .folder import DOCUMENT_FILE, FOLDERS, Failed, Loaded, Plan, require_folder
 from .models import FILE_KINDS, PATTERN_MEANINGS, Document, PlanModel, ap_sort_key, number_key
 from .source import SourceFile, load_yaml, not_a_file
@@ -30,6 +30,7 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
 
     Warnings (allowed but unfinished) are kept in `plan.warnings`; `strict` makes them errors.
     """
+    forget_resolved_paths()
     require_folder(root)
     problems: list[Diagnostic] = []
     failed: list[Failed] = []
