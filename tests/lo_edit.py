@@ -37,14 +37,7 @@ def edit(doc: object) -> None:  # a UNO text document
     cursor.gotoEndOfParagraph(False)
     cursor.getText().insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
     cursor.getText().insertString(cursor, "A paragraph typed at the meeting.", False)
-    item = find(doc, "both developed and developing countries are in the focus")
-    cursor = item.getText().createTextCursorByRange(item.getStart())
-    cursor.gotoStartOfParagraph(False)
-    cursor.gotoPreviousParagraph(False)
-    cursor.gotoEndOfParagraph(False)
-    cursor.gotoNextParagraph(True)
-    cursor.gotoEndOfParagraph(True)  # the mark before the item and the item's text: the item goes
-    cursor.setString("")
+    delete_paragraph_with_mark_before(doc, "both developed and developing countries are in the focus")
     note = doc.getFootnotes().getByIndex(0)  # the first footnote: its text gets two words more
     text = note.getText()
     cursor = text.createTextCursor()

@@ -622,16 +622,20 @@ def has_uno() -> bool:
 
 @pytest.fixture(scope="module")
 def lo_edited(td: bytes, tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """The seed TD edited in LibreOffice (tests/lo_edit.py's `apply` edits) and saved as Word 2007 XML.
-    These tests must run in CI: there a missing LibreOffice fails them instead of skipping."""
+    """The seed TD edited in LibreOffice (tests/lo_edit.py's `apply` edits) and saved as Word 2007 XML."""
+    return edited_in_libreoffice(td, tmp_path_factory.mktemp("lo"), "apply")
+
+
+def edited_in_libreoffice(td: bytes, where: Path, edits: str) -> bytes:
+    """`td` after lo_edit.py's `edits`, made in LibreOffice with Record Changes on. These tests must
+    run in CI: there a missing LibreOffice fails them instead of skipping."""
     if not has_uno():
         if os.environ.get("CI") == "true":
             pytest.fail("LibreOffice (soffice) with python3-uno is missing; CI must run the real-editor tests")
         pytest.skip("LibreOffice with its Python bridge (python3-uno) is not installed")
-    where = tmp_path_factory.mktemp("lo")
     (where / "TD.docx").write_bytes(td)
     subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_edit.py")), str(where / "TD.docx"),
-                    str(where / "edited.docx"), "apply"],
+                    str(where / "edited.docx"), edits],
                    check=True, capture_output=True, timeout=300, cwd=Path(__file__).parent)
     return (where / "edited.docx").read_bytes()
 
@@ -697,16 +701,7 @@ def test_a_td_resaved_by_libreoffice_without_edits_has_nothing_to_apply(lo_resav
 @pytest.fixture(scope="module")
 def lo_row_added(td: bytes, tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The seed TD with a matrix row added in LibreOffice, Record Changes on (lo_edit.py's `row`)."""
-    if not has_uno():
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) with python3-uno is missing; CI must run the real-editor tests")
-        pytest.skip("LibreOffice with its Python bridge (python3-uno) is not installed")
-    where = tmp_path_factory.mktemp("lo-row")
-    (where / "TD.docx").write_bytes(td)
-    subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_edit.py")), str(where / "TD.docx"),
-                    str(where / "edited.docx"), "row"],
-                   check=True, capture_output=True, timeout=300, cwd=Path(__file__).parent)
-    return (where / "edited.docx").read_bytes()
+    return edited_in_libreoffice(td, tmp_path_factory.mktemp("lo-row"), "row")
 
 
 def test_a_matrix_row_added_in_libreoffice_comes_into_the_yaml(lo_row_added: bytes, seed: Path,
