@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,3 +71,15 @@ def edit() -> Callable[[Path, str, str], None]:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     return _edit
+
+
+def modules_after(*argv: str) -> set[str]:
+    """The top-level packages imported by a whole `apdoc` run (it must succeed)."""
+    probe = ("import runpy, sys\n"
+             f"sys.argv = ['apdoc', '-q', *{list(argv)!r}]\n"
+             "try:\n    runpy.run_module('apdoc', run_name='__main__')\nexcept SystemExit as exit:\n"
+             "    assert not exit.code, exit.code\n"
+             "print(' '.join(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())

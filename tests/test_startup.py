@@ -19,22 +19,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI_PLAN, SEED_PLAN, run_cli
+from conftest import MINI_PLAN, SEED_PLAN, modules_after, run_cli
 
 GIT = shutil.which("git")
 needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
-
-
-def modules_after(*argv: str) -> set[str]:
-    """The top-level packages imported by a whole `apdoc` run (it must succeed)."""
-    probe = ("import runpy, sys\n"
-             f"sys.argv = ['apdoc', '-q', *{list(argv)!r}]\n"
-             "try:\n    runpy.run_module('apdoc', run_name='__main__')\nexcept SystemExit as exit:\n"
-             "    assert not exit.code, exit.code\n"
-             "print(' '.join(sorted(sys.modules)))\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return set(done.stdout.split())
 
 
 def test_validate_of_the_seed_loads_no_markdown_parser() -> None:
