@@ -25,14 +25,21 @@ CHUNK = 1 << 16
 BATCH = 64
 
 
+def pieces(html: str | Iterable[str]) -> Iterator[str]:
+    """The XHTML a CHUNK of characters at a time (or as its producer hands it over: a layout
+    still being made in another process, see apdoc.build)."""
+    if isinstance(html, str):
+        return (html[start : start + CHUNK] for start in range(0, len(html), CHUNK))
+    return iter(html)
+
+
 class XhtmlStream:
     """The intermediate XHTML parsed as it is read: up to the start of its <body> at once (the
     head), then the body's children one at a time (`children`), each once it is whole, its tail
-    included."""
+    included. `html`: the whole text, or its pieces in order as they come."""
 
-    def __init__(self, html: str):
-        self._html = html
-        self._position = 0
+    def __init__(self, html: str | Iterable[str]):
+        self._pieces = pieces(html)
         self._parser = etree.XMLPullParser(events=("start",), tag="body")
         self._closed = False
         self.body: etree._Element | None = None
@@ -47,12 +54,12 @@ class XhtmlStream:
         return self.body.getparent() if self.body is not None else None
 
     def _feed(self) -> None:
-        if self._position >= len(self._html):
+        piece = next(self._pieces, None)
+        if piece is None:
             self._parser.close()
             self._closed = True
         else:
-            self._parser.feed(self._html[self._position : self._position + CHUNK])
-            self._position += CHUNK
+            self._parser.feed(piece)
         for _, element in self._parser.read_events():
             parent = element.getparent()
             if self.body is None and parent is not None and parent.getparent() is None:  # the root's <body>
