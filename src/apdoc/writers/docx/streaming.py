@@ -15,8 +15,9 @@ from typing import BinaryIO
 from lxml import etree
 
 from .ooxml import WORD, find, make, qname, serialize
+from .xmltext import Block, Fragment, as_text
 
-Blocks = list[etree._Element]
+Blocks = list[Block]
 
 # Characters of XHTML parsed at a time: large enough that feeding costs nothing, small enough
 # that the text waiting to be parsed is never a burden.
@@ -102,14 +103,15 @@ class BodyXml:
         """Serialise the blocks (as they would be inside the whole document) and forget them."""
         if not blocks:
             return
-        self.last_tag = blocks[-1].tag
-        self.last_ends_section = find(blocks[-1], "w:pPr/w:sectPr") is not None
+        last = blocks[-1]
+        self.last_tag = last.tag
+        self.last_ends_section = not isinstance(last, Fragment) and find(last, "w:pPr/w:sectPr") is not None
         self._serialise(blocks)
 
-    def write_parent(self, parent: etree._Element, children: Iterable[etree._Element]) -> None:
+    def write_parent(self, parent: etree._Element, children: Iterable[Block]) -> None:
         """A block whose children come one at a time (a table's rows): its start and its first
         children now, the rest as they come, `batch` at a time."""
-        self._serialise([parent], close=False)
+        self._open(parent)
         batch: Blocks = []
         for child in children:
             batch.append(child)
@@ -119,18 +121,19 @@ class BodyXml:
         self.sink.write(self.closing)
         self.last_tag, self.last_ends_section, self.closing = parent.tag, False, b""
 
-    def _serialise(self, elements: Blocks, close: bool = True) -> None:
-        """Write `elements` (which are then forgotten); unless `close`, the last one is left
-        open for children (`closing` is its end tag)."""
-        if not elements:
-            return
-        holder = make("w:body", None, *elements, nsmap=WORD)  # the namespaces declared as on the document
-        elements.clear()
+    def _serialise(self, blocks: Blocks) -> None:
+        """Write `blocks` (which are then forgotten)."""
+        if blocks:
+            self.sink.write(as_text(blocks).encode("utf-8"))
+            blocks.clear()
+
+    def _open(self, parent: etree._Element) -> None:
+        """Write `parent` but its end tag (`closing`), left open for children."""
+        holder = make("w:body", None, parent, nsmap=WORD)  # the namespaces declared as on the document
         xml = etree.tostring(holder, encoding="UTF-8")
         end = len(xml) - len(b"</w:body>")
-        if not close:
-            self.closing = xml[xml.rindex(b"</", 0, end) : end]
-            end -= len(self.closing)
+        self.closing = xml[xml.rindex(b"</", 0, end) : end]
+        end -= len(self.closing)
         self.sink.write(memoryview(xml)[xml.index(b">") + 1 : end])
 
     def ends_in_a_paragraph(self) -> bool:
