@@ -8,7 +8,6 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from lxml import etree
 
 from apdoc.anchors import NOT_IN_A_NAME, bookmark_name
 from apdoc.diagnostics import resolved
@@ -79,22 +78,17 @@ def test_whitespace_is_collapsed_as_the_regex_collapses_it(text: str) -> None:
 
 
 @pytest.mark.parametrize("names", [[], ["_one_1"], ["_outer_1", "_inner_2", "_third_3"]])
-def test_bookmarks_written_as_text_are_the_bookmarks_added_to_the_element(names: list[str]) -> None:
-    def paragraph() -> etree._Element:
-        return make("w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": "Normal"})),
-                    make("w:r", None, make("w:t", text="text")), make("w:r", None, make("w:t", text="more")))
-
-    added, written = Annotations("a", "d"), Annotations("a", "d")
-    added.next_id()
-    written.next_id()  # ids go on from where the document is
-    expected = paragraph()
-    added.bookmark(expected, names)
-    made = paragraph()
-    starts, ends = written.bookmarks(names)
-    text = elements_text([made])
-    head, _, rest = text.partition("<w:r>")
-    assert head + starts + "<w:r>" + rest.removesuffix("</w:p>") + ends + "</w:p>" == elements_text([expected])
-    assert written.count == added.count == 1 + len(names)
+def test_bookmarks_written_as_text_are_the_bookmark_elements_around_the_content(names: list[str]) -> None:
+    annotations = Annotations("a", "d")
+    annotations.next_id()  # ids go on from where the document is
+    starts, ends = annotations.bookmarks(names)
+    numbers = range(2, 2 + len(names))
+    bookmarks = list(zip(numbers, names, strict=True))
+    expected = make("w:p", None, make("w:pPr"),
+                    *(make("w:bookmarkStart", {"w:id": n, "w:name": name}) for n, name in bookmarks),
+                    make("w:r"), *(make("w:bookmarkEnd", {"w:id": n}) for n in numbers))
+    assert f"<w:p><w:pPr/>{starts}<w:r/>{ends}</w:p>" == elements_text([expected])
+    assert annotations.count == 1 + len(names)
 
 
 def test_a_plan_folder_link_replaced_between_loads_is_shown_as_it_is_now(tmp_path: Path,

@@ -20,7 +20,7 @@ from .look import Caption, look, style_kinds
 from .ooxml import add, find, make, qname
 from .runs import Annotations, Run, runs_xml
 from .streaming import Blocks, BodyXml, XhtmlStream
-from .xmltext import Block, Fragment, as_element, as_text, elements_text, empty
+from .xmltext import Block, Fragment, as_element, as_text, element, elements_text, empty
 
 BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "figure"}
 INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"}
@@ -380,8 +380,9 @@ class Writer:
         if ctx.rev and len(content) == 1:
             content[0] = self.without_mark(content[0])
         if not content:  # a cell holds at least one paragraph: an empty one, anchored
-            content.append(make("w:p"))
-            self.flush_anchors(content[0])
+            starts, ends = self.annotations.bookmarks(self.pending_anchors)
+            self.pending_anchors = []
+            content.append(Fragment(element("w:p", None, starts + ends)))
         cells.append(f"<w:tc><w:tcPr>{''.join(properties)}</w:tcPr>{as_text(content)}</w:tc>")
         return col + span
 
@@ -471,11 +472,6 @@ class Writer:
         if style not in self.paragraph_styles:
             self.paragraph_styles[style] = empty("w:pStyle", {"w:val": style})
         return self.paragraph_styles[style]
-
-    def flush_anchors(self, paragraph: etree._Element) -> None:
-        if self.pending_anchors:
-            self.annotations.bookmark(paragraph, self.pending_anchors)
-            self.pending_anchors = []
 
     def moved(self, paragraph: etree._Element, direction: str) -> None:
         """A paragraph wholly deleted or inserted as a move: its changes become w:moveFrom or

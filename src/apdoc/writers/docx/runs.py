@@ -12,12 +12,11 @@ from lxml import etree
 
 from ...anchors import bookmark_name as bookmark_name  # where the tests name a bookmark from
 from .look import look
-from .ooxml import make, qname
+from .ooxml import make
 from .xmltext import element, elements_text, empty, escape, quote
 
 # rPr children in schema order; a property is "name" or "name:value".
 RUN_PROPERTY_ORDER = ("rStyle", "rFonts", "b", "i", "u", "vertAlign")
-W_P, W_PPR, W_ID, W_NAME = qname("w:p"), qname("w:pPr"), qname("w:id"), qname("w:name")
 COLLAPSIBLE = re.compile(r"[ \n\r]+")  # HTML whitespace but the tab, which is a tab
 
 
@@ -39,23 +38,14 @@ class Annotations:
     def __init__(self, author: str, date: str):
         self.author, self.date, self.count = author, date, 0
         self._by = f' w:author="{quote(author)}" w:date="{quote(date)}"'  # a change's attributes after its id
-        self._made = {name: make(name, {"w:id": 0, **attributes}) for name, attributes in (
-            ("w:ins", {"w:author": author, "w:date": date}), ("w:del", {"w:author": author, "w:date": date}),
-            ("w:bookmarkStart", {"w:name": ""}), ("w:bookmarkEnd", {}),
-        )}
-
-    def _copy(self, name: str, number: str) -> etree._Element:
-        element = self._made[name].__copy__()
-        element.set(W_ID, number)
-        return element
 
     def next_id(self) -> int:
         self.count += 1
         return self.count
 
     def revision(self, kind: str) -> etree._Element:
-        """An empty w:ins or w:del (a section break's mark); runs go inside it."""
-        return self._copy(f"w:{kind}", str(self.next_id()))
+        """An empty w:ins or w:del, numbered next, as an element (a section break's mark)."""
+        return make(f"w:{kind}", {"w:id": self.next_id(), "w:author": self.author, "w:date": self.date})
 
     def change_start(self, kind: str) -> str:
         """The start tag of a w:ins or w:del (`kind`), numbered next."""
@@ -74,19 +64,6 @@ class Annotations:
             starts.append(f'<w:bookmarkStart w:id="{self.count}" w:name="{quote(name)}"/>')
             ends.append(f'<w:bookmarkEnd w:id="{self.count}"/>')
         return "".join(starts), "".join(ends)
-
-    def bookmark(self, block: etree._Element, names: list[str]) -> None:
-        """Wrap a paragraph's content in bookmarks of these names (outermost first)."""
-        if block.tag != W_P:
-            return
-        at = 1 if len(block) and block[0].tag == W_PPR else 0
-        for name in names:
-            number = str(self.next_id())
-            start = self._copy("w:bookmarkStart", number)
-            start.set(W_NAME, name)
-            block.insert(at, start)
-            at += 1
-            block.append(self._copy("w:bookmarkEnd", number))
 
 
 @cache
@@ -189,7 +166,7 @@ def _run(props: tuple[str, ...], content: str) -> str:
 
 
 def _preserved(tag: str, text: str) -> str:
-    return element(tag, {"xml:space": "preserve"}, escape(text))
+    return f'<{tag} xml:space="preserve">{escape(text)}</{tag}>' if text else f'<{tag} xml:space="preserve"/>'
 
 
 def run_xml(run: Run, text: str) -> str:
