@@ -1,7 +1,8 @@
 """OOXML as lxml elements: prefixed names, the namespaces of each part, serialisation.
 
 `make("w:pStyle", {"w:val": "Normal"})` builds `<w:pStyle w:val="Normal"/>`; lxml escapes
-text and attribute values, so no code here or elsewhere escapes by hand.
+text and attribute values. (The paragraphs, runs and rows of document.xml are written as text
+instead, escaped by `xmltext.escape` and `xmltext.quote` as lxml escapes: nowhere else.)
 """
 
 from __future__ import annotations
