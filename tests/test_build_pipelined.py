@@ -142,3 +142,14 @@ def test_a_reader_that_stops_early_stops_the_producer() -> None:
 def test_a_writer_that_does_not_read_pieces_gets_them_joined() -> None:
     whole = Writer("len", suffix="len", function=lambda html: str(len(html)).encode())
     assert whole.write_pieces(iter(["ab", "cd", "e"])) == b"5"
+
+
+@needs_fork
+def test_a_build_that_fails_before_it_writes_ends_the_layout_s_process(forks: list[ForkedText],
+                                                                        tmp_path: Path) -> None:
+    def progress(fmt: str, path: Path | None) -> None:
+        raise BrokenPipeError("the terminal went away")
+
+    with pytest.raises(BrokenPipeError):
+        build_formats(MINI_PLAN, {"docx": tmp_path / "td.docx"}, progress=progress)
+    assert len(forks) == 1 and reaped(forks[0])

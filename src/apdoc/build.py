@@ -137,18 +137,22 @@ def build_formats(
     """
     workers = {fmt: _WriterWorker(fmt, modules) for fmt, modules in OWN_WORKER.items()
                if fmt in targets and _can_fork()}
+    layouts: list[ForkedText] = []  # a layout made beside the writer: its process ended however the build ends
     try:
         return _build_formats(plan_dir, targets, template_dir, progress, compare_to, author, date, folder,
-                              stdout, force, workers)
+                              stdout, force, workers, layouts)
     finally:
         for worker in workers.values():
             worker.stop()
+        for layout in layouts:
+            layout.close()
 
 
 def _build_formats(
     plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None,
     progress: Callable[[str, Path | None], None] | None, compare_to: str | None, author: str | None,
     date: str | None, folder: Path, stdout: BinaryIO | None, force: bool, workers: dict[str, _WriterWorker],
+    layouts: list[ForkedText],
 ) -> list[Path]:
     from .layout.render import html_pieces
     from .pipelined import ForkedText
@@ -169,7 +173,11 @@ def _build_formats(
         known = change()
         layout = partial(html_pieces, plan, template_dir, date=plan_date(plan.root, known),
                          facts=plan_facts(plan, known))
-        html = ForkedText(layout) if _write_while_laying_out(plan, list(paths)) else "".join(layout())
+        if _write_while_laying_out(plan, list(paths)):
+            html = ForkedText(layout)
+            layouts.append(html)
+        else:
+            html = "".join(layout())
     else:
         html = marked_html(plan, compare_to, template_dir, author, date, earlier)
     for worker in workers.values():
@@ -230,7 +238,7 @@ def _write_pieces(fmt: str, html: ForkedText, invalid: Callable[[str, str], Plan
         html.outcome()  # a template's error comes first, as when the layout was whole before writing
         raise invalid(fmt, str(exc)) from None
     finally:
-        html.close()
+        html.close()  # (the build closes it too, should it fail before writing)
 
 
 def _in_thread(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:

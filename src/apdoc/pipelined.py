@@ -58,9 +58,10 @@ class ForkedText:
             pass
 
     def close(self) -> None:
-        """Stop reading (a child still writing then stops too) and reap the child."""
-        self._source.close()
-        os.waitpid(self._pid, 0)
+        """Stop reading (a child still writing then stops too) and reap the child; once."""
+        if not self._source.closed:
+            self._source.close()
+            os.waitpid(self._pid, 0)
 
     def _frame(self) -> tuple[bytes, bytes]:
         header = self._source.read(HEADER.size)
