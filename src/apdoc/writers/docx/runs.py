@@ -162,7 +162,8 @@ def _hyperlink(link: tuple[str, str]) -> str:
 
 
 def _run(props: tuple[str, ...], content: str) -> str:
-    return element("w:r", None, run_properties(props) + content)
+    inner = run_properties(props) + content
+    return f"<w:r>{inner}</w:r>" if inner else "<w:r/>"
 
 
 def _preserved(tag: str, text: str) -> str:
