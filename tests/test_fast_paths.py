@@ -1,6 +1,6 @@
 """Shortcuts taken for speed (issue 15) give what the general way gives: paths resolved a folder
-at a time, bookmark names without a regex, whitespace collapsed only when there is some, a text
-run copied whole, a paragraph's bookmarks copied with it."""
+at a time, bookmark names without a regex, whitespace collapsed only when there is some, a
+paragraph's bookmarks written as text (the rest of the text: test_docx_text.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from lxml import etree
 
 from apdoc.anchors import NOT_IN_A_NAME, bookmark_name
 from apdoc.diagnostics import resolved
 from apdoc.plan.load import link_problem
-from apdoc.writers.docx.ooxml import Templates, make
-from apdoc.writers.docx.runs import COLLAPSIBLE, Annotations, Run, collapse_whitespace, run_elements
+from apdoc.writers.docx.ooxml import make
+from apdoc.writers.docx.runs import COLLAPSIBLE, Annotations, Run, collapse_whitespace
+from apdoc.writers.docx.xmltext import elements_text
 
 
 @pytest.fixture
@@ -77,47 +77,18 @@ def test_whitespace_is_collapsed_as_the_regex_collapses_it(text: str) -> None:
     assert "".join(piece for _, piece in pieces) == "x" + COLLAPSIBLE.sub(" ", text) + "y"
 
 
-def xml(elements: list[etree._Element]) -> list[bytes]:
-    return [etree.tostring(element) for element in elements]
-
-
-@pytest.mark.parametrize("run", [Run("plain"), Run("bold", ("b", "i")), Run("gone", rev="del"),
-                                 Run("a\tb", ("u",)), Run("styled", ("rStyle:Code",))])
-def test_a_text_run_copied_whole_is_the_run_built_in_parts(run: Run) -> None:
-    templates = Templates()
-    first, again = run_elements(run, run.text, templates), run_elements(run, run.text, templates)
-    assert xml(first) == xml(again)  # the second comes from the templates the first made
-    text_tag = "w:delText" if run.rev == "del" else "w:t"
-    parts: list[etree._Element] = []
-    for n, part in enumerate(run.text.split("\t")):
-        parts += [make("w:tab")] if n else []
-        parts += [make(text_tag, {"xml:space": "preserve"}, text=part)]
-    run_element = make("w:r")
-    if run.props:
-        properties = run_elements(Run("", run.props, kind="br"), "", Templates())[0][0]
-        run_element.append(properties)
-    run_element.extend(parts)
-    assert xml(first) == [etree.tostring(run_element)]
-
-
 @pytest.mark.parametrize("names", [[], ["_one_1"], ["_outer_1", "_inner_2", "_third_3"]])
-def test_bookmarks_copied_with_the_paragraph_are_the_bookmarks_added_after(names: list[str]) -> None:
-    def paragraph(annotations: Annotations, count: int = 0) -> etree._Element:
-        made = make("w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": "Normal"})))
-        made = annotations.bookmarked(made, count) if count else made
-        made.append(make("w:r", None, make("w:t", text="text")))
-        made.append(make("w:r", None, make("w:t", text="more")))
-        return made
-
-    added, copied = Annotations("a", "d"), Annotations("a", "d")
-    added.next_id()
-    copied.next_id()  # ids go on from where the document is
-    expected = paragraph(added)
-    added.bookmark(expected, names)
-    made = paragraph(copied, len(names))
-    copied.name_bookmarks(made, names)
-    assert etree.tostring(made) == etree.tostring(expected)
-    assert copied.count == added.count == 1 + len(names)
+def test_bookmarks_written_as_text_are_the_bookmark_elements_around_the_content(names: list[str]) -> None:
+    annotations = Annotations("a", "d")
+    annotations.next_id()  # ids go on from where the document is
+    starts, ends = annotations.bookmarks(names)
+    numbers = range(2, 2 + len(names))
+    bookmarks = list(zip(numbers, names, strict=True))
+    expected = make("w:p", None, make("w:pPr"),
+                    *(make("w:bookmarkStart", {"w:id": n, "w:name": name}) for n, name in bookmarks),
+                    make("w:r"), *(make("w:bookmarkEnd", {"w:id": n}) for n in numbers))
+    assert f"<w:p><w:pPr/>{starts}<w:r/>{ends}</w:p>" == elements_text([expected])
+    assert annotations.count == 1 + len(names)
 
 
 def test_a_plan_folder_link_replaced_between_loads_is_shown_as_it_is_now(tmp_path: Path,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -221,12 +222,22 @@ def render_html(
     version a marked build compares against (the cover says so). `facts`: what the TD records
     of its making (`<meta name="apdoc-…">`: the plan's digest and commit).
     """
+    return "".join(html_pieces(plan, template_dir, date=date, revision_marks=revision_marks, facts=facts))
+
+
+def html_pieces(
+    plan: Plan, template_dir: Path | None = None, *, date: str = FIXED_DATE,
+    revision_marks: str | None = None, facts: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """`render_html`'s text in the pieces the templates make it in, as they make them: a writer
+    can read the start of the TD while the rest is laid out (apdoc.build). A template's error
+    is raised when the piece it would have made is asked for."""
     if template_dir is None:
         template_dir = templates_beside(plan.root)
     env = _environment(template_dir)
     try:
         template = env.get_template("td.html.j2")
-        return template.render(
+        yield from template.generate(
             layout=Layout(plan),
             stylesheet=Markup(stylesheet(template_dir).replace("</", "<\\/")),
             date=date,

@@ -13,10 +13,12 @@ other commands that write nothing do not pay for lxml, weasyprint or cairosvg.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 WriteFunction = Callable[[str], bytes]
+PiecesFunction = Callable[[Iterable[str]], bytes]
 
 
 @dataclass(frozen=True)
@@ -25,16 +27,26 @@ class Writer:
 
     `function`: the writer itself, or "module:function" to import it when first used.
     `no_revision_marks`: why the format cannot show `--compare-to`'s revision marks and what to
-    use instead; empty when it can show them.
+    use instead; empty when it can show them. `reads_pieces`: the function also takes the XHTML
+    as its pieces in order (any iterable of str), and reads them as they come: a build then
+    writes while it lays out (apdoc.build).
     """
 
     name: str
     suffix: str
     function: str | WriteFunction
     no_revision_marks: str = ""
+    reads_pieces: bool = False
 
     def write(self, html: str) -> bytes:
         return self.resolve()(html)
+
+    def write_pieces(self, pieces: Iterable[str]) -> bytes:
+        """The file from the XHTML's pieces in order: read as they come when the writer
+        `reads_pieces`, else joined first."""
+        if not self.reads_pieces:
+            return self.write("".join(pieces))
+        return cast(PiecesFunction, self.resolve())(pieces)
 
     def resolve(self) -> WriteFunction:
         if callable(self.function):
@@ -64,7 +76,7 @@ def writer(name: str) -> Writer:
         raise KeyError(f"no writer {name!r}; there are {', '.join(WRITERS)}") from None
 
 
-register(Writer("docx", suffix="docx", function="apdoc.writers.docx:write_docx"))
+register(Writer("docx", suffix="docx", function="apdoc.writers.docx:write_docx", reads_pieces=True))
 register(Writer("pdf", suffix="pdf", function="apdoc.writers.pdf:write_pdf"))
 register(Writer("html", suffix="html", function="apdoc.writers.html:write_html"))
 register(Writer("md", suffix="md", function="apdoc.writers.markdown:write_markdown",

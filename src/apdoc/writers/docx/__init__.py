@@ -1,4 +1,4 @@
-"""DOCX: the intermediate XHTML → WordprocessingML, written directly as lxml elements.
+"""DOCX: the intermediate XHTML → WordprocessingML, written directly (lxml elements and text).
 
 python-docx has no footnotes, fields, repeated header rows or list definitions, and its
 `Table.cell()` is quadratic; so the parts are built here, in schema order, around the
@@ -8,6 +8,7 @@ folder `look.parts_dir()`.
 
 - `document.py`: the walk of the XHTML (blocks, lists, tables, figures, paragraphs)
 - `runs.py`: inline runs, whitespace, hyperlinks, tracked changes, bookmarks
+- `xmltext.py`: paragraphs, runs and rows written as text (lxml's bytes, its escaping)
 - `figures.py`: SVG → PNG (cached) and the picture's w:drawing
 - `parts.py`: numbering, footnotes, headers, settings, relationships, properties
 - `package.py`: the parts zipped into the .docx, deterministically

@@ -17,9 +17,10 @@ from ...defaults import FIXED_DATE
 from ...links import is_allowed_link
 from .figures import SVG, picture, svg_to_png
 from .look import Caption, look, style_kinds
-from .ooxml import Templates, add, find, make, qname
-from .runs import Annotations, Run, append_runs
+from .ooxml import add, find, make, qname
+from .runs import Annotations, Run, runs_xml
 from .streaming import Blocks, BodyXml, XhtmlStream
+from .xmltext import Block, Fragment, as_element, as_text, element, elements_text, empty
 
 BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "blockquote", "table", "section", "div", "figure"}
 INLINE = {"strong", "b", "em", "i", "u", "sup", "sub", "a", "br", "span", "code", "ins", "del"}
@@ -103,8 +104,9 @@ class Writer:
         # Where document.xml goes while it is written, and the list of its top-level blocks.
         self.body: BodyXml | None = None
         self.top_level: Blocks | None = None
-        self.templates = Templates()
         self.styles_named: dict[tuple[str, str], str | None] = {}  # (class attribute, kind) → style
+        self.cell_widths: dict[int, str] = {}
+        self.paragraph_styles: dict[str, str] = {}
         self.annotations = Annotations(self.meta.get("revision-author") or "apdoc",
                                        self.meta.get("revision-date") or FIXED_DATE)
 
@@ -184,7 +186,9 @@ class Writer:
             paragraph = self.paragraph(self.inline_children(el), style, rev=ctx.rev,
                                        mark=el.get("data-rev-mark") if el.get("data-rev-mark") in REVISIONS else None)
             if ctx.rev and el.get("data-move") in ("from", "to"):
-                self.moved(paragraph, el.get("data-move"))
+                moved = as_element(paragraph)
+                self.moved(moved, el.get("data-move"))
+                paragraph = moved
             out.append(paragraph)
         elif tag in ("ul", "ol"):
             self.list_block(el, ctx, out, depth=0, num_id=None)
@@ -314,11 +318,12 @@ class Writer:
             self.body.write(out)  # what comes before it first
             self.body.write_parent(table, self.rows_xml(rows, ctx, grid, drop=True))
         else:
-            table.extend(self.rows_xml(rows, ctx, grid))
-            out.append(table)
+            start = elements_text([table]).removesuffix("</w:tbl>")
+            out.append(Fragment(start + "".join(row.xml for row in self.rows_xml(rows, ctx, grid)) + "</w:tbl>",
+                                tag=qname("w:tbl")))
 
     def rows_xml(self, rows: list[tuple[etree._Element, bool, str | None]], ctx: Context, grid: list[int],
-                   drop: bool = False) -> Iterator[etree._Element]:
+                 drop: bool = False) -> Iterator[Fragment]:
         """The w:tr of each row; `drop`: empty each XHTML row once walked (a table written row
         by row need not keep them, and the memory they free is what the next rows are built in)."""
         spans: dict[int, list[int]] = {}  # column → [rows left, colspan] of a rowspan above
@@ -337,70 +342,76 @@ class Writer:
         return [int(total * w / sum(weights)) for w in weights]
 
     def table_row(self, tr: etree._Element, header: bool, ctx: Context, grid: list[int],
-                  spans: dict[int, list[int]]) -> etree._Element:
-        row = self.templates.copy("w:tr", lambda: make("w:tr", None, make("w:trPr", None, make("w:cantSplit"))))
-        properties = row[0]
+                  spans: dict[int, list[int]]) -> Fragment:
+        properties = ["<w:cantSplit/>"]
         if header:
-            add(properties, "w:tblHeader")  # repeated on every page
+            properties.append("<w:tblHeader/>")  # repeated on every page
         if ctx.rev:
-            properties.append(self.annotations.revision(ctx.rev))
+            properties.append(self.annotations.change_mark(ctx.rev))
         self.anchor(tr)
+        cells: list[str] = []
         col = 0
         for cell in (c for c in tr if c.tag in ("td", "th")):
             while col in spans:
-                col = self.merged_cell(row, col, grid, spans)
-            col = self.table_cell(row, cell, col, grid, spans, ctx)
+                col = self.merged_cell(cells, col, grid, spans)
+            col = self.table_cell(cells, cell, col, grid, spans, ctx)
         while col < len(grid) and col in spans:
-            col = self.merged_cell(row, col, grid, spans)
-        return row
+            col = self.merged_cell(cells, col, grid, spans)
+        return Fragment(f"<w:tr><w:trPr>{''.join(properties)}</w:trPr>{''.join(cells)}</w:tr>", tag=qname("w:tr"))
 
-    def table_cell(self, row: etree._Element, cell: etree._Element, col: int, grid: list[int],
+    def table_cell(self, cells: list[str], cell: etree._Element, col: int, grid: list[int],
                    spans: dict[int, list[int]], ctx: Context) -> int:
-        """A cell at column `col`; a rowspan leaves its continuation to the rows below."""
+        """A cell at column `col` (its text added to `cells`); a rowspan leaves its continuation
+        to the rows below."""
         colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
         span = 1 if colspan is None else max(1, int(colspan))
         down = 1 if rowspan is None else max(1, int(rowspan))
-        tc = self.cell(sum(grid[col : col + span]))
-        properties = tc[0]
+        properties = [self.cell_width(sum(grid[col : col + span]))]
         if span > 1:
-            add(properties, "w:gridSpan", {"w:val": span})
+            properties.append(empty("w:gridSpan", {"w:val": span}))
         if down > 1:
-            add(properties, "w:vMerge", {"w:val": "restart"})
+            properties.append('<w:vMerge w:val="restart"/>')
             spans[col] = [down - 1, span]
         styles = self.look.styles
         style = self.style_of(cell, "paragraph") or (styles.table_head if cell.tag == "th" else styles.table_text)
-        content: Blocks = []
+        content: list[Block] = []
         self.anchor(cell)
         self.blocks(cell, Context(style, True, ctx.landscape, ctx.rev), content)
-        if ctx.rev and len(content) == 1 and content[0].find(qname("w:r")) is None:
-            # An empty cell of an inserted or deleted row: the row's change says it all.
-            # (LibreOffice 7.4 puts a tracked U+200D in a tracked row without text, marked or
-            # not, and its Accept All keeps it: see tests/lo_limits.py.)
-            tracked_mark = find(content[0][0], "w:rPr")
-            if tracked_mark is not None:
-                content[0][0].remove(tracked_mark)
+        if ctx.rev and len(content) == 1:
+            content[0] = self.without_mark(content[0])
         if not content:  # a cell holds at least one paragraph: an empty one, anchored
-            content.append(make("w:p"))
-            self.flush_anchors(content[0])
-        tc.extend(content)
-        row.append(tc)
+            starts, ends = self.annotations.bookmarks(self.pending_anchors)
+            self.pending_anchors = []
+            content.append(Fragment(element("w:p", None, starts + ends)))
+        cells.append(f"<w:tc><w:tcPr>{''.join(properties)}</w:tcPr>{as_text(content)}</w:tc>")
         return col + span
 
-    def cell(self, width: int) -> etree._Element:
-        """An empty w:tc of this width (twips), its w:tcPr first."""
-        return self.templates.copy(("w:tc", width), lambda: make(
-            "w:tc", None, make("w:tcPr", None, make("w:tcW", {"w:w": width, "w:type": "dxa"})))
-        )
+    @staticmethod
+    def without_mark(block: Block) -> Block:
+        """The one block of a cell of an inserted or deleted row, its paragraph mark's change
+        taken out when it has no run of its own (not in a change): the row's change says it
+        all. (LibreOffice 7.4 puts a tracked U+200D in a tracked row without text, marked or
+        not, and its Accept All keeps it: see tests/lo_limits.py.)"""
+        if isinstance(block, Fragment):
+            return block if block.has_runs else block.unmarked()
+        if block.find(qname("w:r")) is None:
+            tracked_mark = find(block[0], "w:rPr")
+            if tracked_mark is not None:
+                block[0].remove(tracked_mark)
+        return block
 
-    def merged_cell(self, row: etree._Element, col: int, grid: list[int], spans: dict[int, list[int]]) -> int:
+    def cell_width(self, width: int) -> str:
+        """A cell's w:tcW of this width (twips): a TD has few widths and many cells."""
+        if width not in self.cell_widths:
+            self.cell_widths[width] = empty("w:tcW", {"w:w": width, "w:type": "dxa"})
+        return self.cell_widths[width]
+
+    def merged_cell(self, cells: list[str], col: int, grid: list[int], spans: dict[int, list[int]]) -> int:
         """The continuation of a rowspan from above at column `col`; the column after it."""
         left, span = spans[col]
-        tc = self.cell(sum(grid[col : col + span]))
-        if span > 1:
-            add(tc[0], "w:gridSpan", {"w:val": span})
-        add(tc[0], "w:vMerge")
-        add(tc, "w:p")
-        row.append(tc)
+        merged = empty("w:gridSpan", {"w:val": span}) if span > 1 else ""
+        cells.append(f"<w:tc><w:tcPr>{self.cell_width(sum(grid[col : col + span]))}{merged}<w:vMerge/></w:tcPr>"
+                     "<w:p/></w:tc>")
         if left <= 1:
             del spans[col]
         else:
@@ -434,35 +445,33 @@ class Writer:
 
     def paragraph(self, runs: list[Run], style: str,
                   numbering: tuple[int, int] | None = None, indent: int | None = None,
-                  rev: str | None = None, mark: str | None = None) -> etree._Element:
+                  rev: str | None = None, mark: str | None = None) -> Fragment:
         """A paragraph; `rev` marks it wholly inserted or deleted, paragraph mark included;
         `mark` only its paragraph mark (a paragraph split or joined); `indent` (twips) aligns a
-        list item's further paragraph with its text."""
-        # The bookmarks of the anchors waiting come with the paragraph's copy (a large TD has one
-        # for nearly every paragraph), numbered once its runs are in, as flush_anchors would.
+        list item's further paragraph with its text. The bookmarks of the anchors waiting go
+        around its content, numbered after the changes in it."""
         anchors, self.pending_anchors = self.pending_anchors, []
-        paragraph = self.templates.copy(("w:p", style, len(anchors)), lambda: self.annotations.bookmarked(make(
-            "w:p", None, make("w:pPr", None, make("w:pStyle", {"w:val": style}))), len(anchors)))
-        properties = paragraph[0]
+        properties = self.paragraph_style(style)
         if numbering is not None:
-            add(properties, "w:numPr").extend([make("w:ilvl", {"w:val": numbering[1]}),
-                                               make("w:numId", {"w:val": numbering[0]})])
+            properties += f'<w:numPr><w:ilvl w:val="{numbering[1]}"/><w:numId w:val="{numbering[0]}"/></w:numPr>'
         elif indent is not None:
-            add(properties, "w:ind", {"w:left": indent, "w:hanging": 0})
+            properties += f'<w:ind w:left="{indent}" w:hanging="0"/>'
         if rev is not None:
             for run in runs:
                 run.rev = run.rev or rev
-            add(properties, "w:rPr").append(self.annotations.revision(rev))
-        elif mark is not None:
-            add(properties, "w:rPr").append(self.annotations.revision(mark))
-        append_runs(paragraph, runs, self.annotations, self.templates, joins=mark if rev is None else None)
-        self.annotations.name_bookmarks(paragraph, anchors)
-        return paragraph
+        change = rev if rev is not None else mark
+        tracked_mark = "" if change is None else f"<w:rPr>{self.annotations.change_mark(change)}</w:rPr>"
+        content, has_runs = runs_xml(runs, self.annotations, joins=mark if rev is None else None)
+        starts, ends = self.annotations.bookmarks(anchors)
+        head = f"<w:p><w:pPr>{properties}"
+        return Fragment(f"{head}{tracked_mark}</w:pPr>{starts}{content}{ends}</w:p>", has_runs=has_runs,
+                        mark=(len(head), len(head) + len(tracked_mark)) if tracked_mark else None)
 
-    def flush_anchors(self, paragraph: etree._Element) -> None:
-        if self.pending_anchors:
-            self.annotations.bookmark(paragraph, self.pending_anchors)
-            self.pending_anchors = []
+    def paragraph_style(self, style: str) -> str:
+        """The w:pStyle of a style: a TD has few styles and many paragraphs."""
+        if style not in self.paragraph_styles:
+            self.paragraph_styles[style] = empty("w:pStyle", {"w:val": style})
+        return self.paragraph_styles[style]
 
     def moved(self, paragraph: etree._Element, direction: str) -> None:
         """A paragraph wholly deleted or inserted as a move: its changes become w:moveFrom or
@@ -546,7 +555,7 @@ class Writer:
         runs = [reference, Run("\t"), *self.inline_children(span)]
         waiting, self.pending_anchors = self.pending_anchors, []  # the body's next paragraph keeps these
         self.anchor(span)
-        paragraph = self.paragraph(runs, self.look.styles.footnote_text, rev=rev)
+        paragraph = as_element(self.paragraph(runs, self.look.styles.footnote_text, rev=rev))
         self.pending_anchors = waiting
         # LibreOffice drops a bookmark that starts before a footnote's reference mark: start after it.
         mark = next(paragraph.iter(qname("w:footnoteRef"))).getparent()

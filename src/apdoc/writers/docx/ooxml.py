@@ -1,12 +1,13 @@
 """OOXML as lxml elements: prefixed names, the namespaces of each part, serialisation.
 
 `make("w:pStyle", {"w:val": "Normal"})` builds `<w:pStyle w:val="Normal"/>`; lxml escapes
-text and attribute values, so no code here or elsewhere escapes by hand.
+text and attribute values. (The paragraphs, runs and rows of document.xml are written as text
+instead, escaped by `xmltext.escape` and `xmltext.quote` as lxml escapes: nowhere else.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Mapping
 from functools import cache
 
 from lxml import etree
@@ -77,20 +78,3 @@ def find(element: etree._Element, path: str) -> etree._Element | None:
 def serialize(root: etree._Element) -> bytes:
     """A part's bytes: the declaration Word writes (double quotes, standalone), then the XML."""
     return DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
-
-
-
-class Templates:
-    """Copies of small subtrees that recur unchanged (a paragraph's style, a cell's width):
-    copying one is several times cheaper than building it element by element, which for the
-    hundreds of thousands of elements of a large TD is most of the writer's time."""
-
-    def __init__(self) -> None:
-        self._made: dict[Hashable, etree._Element] = {}
-
-    def copy(self, key: Hashable, build: Callable[[], etree._Element]) -> etree._Element:
-        """A fresh copy of the subtree `build()` gives for `key` (built once)."""
-        template = self._made.get(key)
-        if template is None:
-            template = self._made[key] = build()
-        return template.__copy__()  # lxml's copy is deep; copy.copy() would only add a detour

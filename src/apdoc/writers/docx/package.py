@@ -7,6 +7,7 @@ import io
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from typing import IO
 
 from ...anchors import AnchorMap
@@ -21,8 +22,9 @@ ZIP_CHUNK = 1 << 20  # bytes of a part read from its file at a time
 DOCUMENT_IN_MEMORY = 8 << 20  # bytes of document.xml kept in memory; more wait in a temporary file
 
 
-def write_docx(html: str) -> bytes:
-    """The intermediate XHTML document → the bytes of a .docx file (deterministic)."""
+def write_docx(html: str | Iterable[str]) -> bytes:
+    """The intermediate XHTML document (or its pieces in order) → the bytes of a .docx file
+    (deterministic)."""
     xhtml = XhtmlStream(html)
     writer = Writer(xhtml.root)
     # A large TD's document.xml (30 MB for a plan of 100 times the seed's) waits on disk, not in

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from lxml import etree
 
 from ...anchors import bookmark_name as bookmark_name  # where the tests name a bookmark from
 from .look import look
-from .ooxml import Templates, make, qname
+from .ooxml import make
+from .xmltext import element, elements_text, empty, escape, quote
 
 # rPr children in schema order; a property is "name" or "name:value".
 RUN_PROPERTY_ORDER = ("rStyle", "rFonts", "b", "i", "u", "vertAlign")
-W_P, W_PPR, W_ID, W_NAME = qname("w:p"), qname("w:pPr"), qname("w:id"), qname("w:name")
 COLLAPSIBLE = re.compile(r"[ \n\r]+")  # HTML whitespace but the tab, which is a tab
 
 
@@ -36,82 +37,54 @@ class Annotations:
 
     def __init__(self, author: str, date: str):
         self.author, self.date, self.count = author, date, 0
-        # Copied and given their ids: copying an element is cheaper than making one with its
-        # attributes, and a large TD has a bookmark for nearly every paragraph.
-        self._made = {name: make(name, {"w:id": 0, **attributes}) for name, attributes in (
-            ("w:ins", {"w:author": author, "w:date": date}), ("w:del", {"w:author": author, "w:date": date}),
-            ("w:bookmarkStart", {"w:name": ""}), ("w:bookmarkEnd", {}),
-        )}
-
-    def _copy(self, name: str, number: str) -> etree._Element:
-        element = self._made[name].__copy__()
-        element.set(W_ID, number)
-        return element
+        self._by = f' w:author="{quote(author)}" w:date="{quote(date)}"'  # a change's attributes after its id
 
     def next_id(self) -> int:
         self.count += 1
         return self.count
 
     def revision(self, kind: str) -> etree._Element:
-        """An empty w:ins or w:del (a row's or a paragraph mark's change); runs go inside it."""
-        return self._copy(f"w:{kind}", str(self.next_id()))
+        """An empty w:ins or w:del, numbered next, as an element (a section break's mark)."""
+        return make(f"w:{kind}", {"w:id": self.next_id(), "w:author": self.author, "w:date": self.date})
 
-    def bookmarked(self, paragraph: etree._Element, count: int) -> etree._Element:
-        """`paragraph` (its w:pPr only) with room for `count` bookmarks around its content: what
-        `name_bookmarks` fills once the content is in (a template: one copy, not one per element)."""
-        for _ in range(count):
-            paragraph.append(self._copy("w:bookmarkStart", "0"))
-        for _ in range(count):
-            paragraph.append(self._copy("w:bookmarkEnd", "0"))
-        return paragraph
+    def change_start(self, kind: str) -> str:
+        """The start tag of a w:ins or w:del (`kind`), numbered next."""
+        return f'<w:{kind} w:id="{self.next_id()}"{self._by}>'
 
-    def name_bookmarks(self, paragraph: etree._Element, names: list[str]) -> None:
-        """Number and name the bookmarks of a paragraph made by `bookmarked` (its content in
-        since), and move their ends after the content: as `bookmark` leaves them."""
-        count = len(names)
-        if not count:
-            return
-        ends = [paragraph[1 + count + n] for n in range(count)]  # taken before any moves
-        for n, name in enumerate(names):
-            self.count += 1
-            number = str(self.count)
-            start = paragraph[1 + n]
-            start.set(W_ID, number)
-            start.set(W_NAME, name)
-            ends[n].set(W_ID, number)
-            paragraph.append(ends[n])
+    def change_mark(self, kind: str) -> str:
+        """An empty w:ins or w:del, numbered next: a row's or a paragraph mark's change."""
+        return f'<w:{kind} w:id="{self.next_id()}"{self._by}/>'
 
-    def bookmark(self, block: etree._Element, names: list[str]) -> None:
-        """Wrap a paragraph's content in bookmarks of these names (outermost first)."""
-        if block.tag != W_P:
-            return
-        at = 1 if len(block) and block[0].tag == W_PPR else 0
+    def bookmarks(self, names: list[str]) -> tuple[str, str]:
+        """The starts and the ends of bookmarks of these names (outermost first), numbered next:
+        what goes before a paragraph's content and after it."""
+        starts, ends = [], []
         for name in names:
-            number = str(self.next_id())
-            start = self._copy("w:bookmarkStart", number)
-            start.set(W_NAME, name)
-            block.insert(at, start)
-            at += 1
-            block.append(self._copy("w:bookmarkEnd", number))
+            self.count += 1
+            starts.append(f'<w:bookmarkStart w:id="{self.count}" w:name="{quote(name)}"/>')
+            ends.append(f'<w:bookmarkEnd w:id="{self.count}"/>')
+        return "".join(starts), "".join(ends)
 
 
-def run_properties(props: tuple[str, ...]) -> etree._Element | None:
+@cache
+def run_properties(props: tuple[str, ...]) -> str:
+    """A run's w:rPr ("" when it has none), its properties in schema order."""
     if not props:
-        return None
-    rpr = make("w:rPr")
+        return ""
+    parts = []
     for prop in sorted(set(props), key=lambda p: RUN_PROPERTY_ORDER.index(p.split(":", 1)[0])):
         name, _, value = prop.partition(":")
         if name == "rStyle":
-            rpr.append(make("w:rStyle", {"w:val": value}))
+            parts.append(empty("w:rStyle", {"w:val": value}))
         elif name == "rFonts":
-            rpr.append(make("w:rFonts", {"w:ascii": value, "w:hAnsi": value, "w:cs": value}))
+            parts.append(empty("w:rFonts", {"w:ascii": value, "w:hAnsi": value, "w:cs": value}))
         elif name in ("b", "i"):
-            rpr.extend([make(f"w:{name}"), make(f"w:{name}Cs")])
+            parts.append(f"<w:{name}/><w:{name}Cs/>")
         elif name == "u":
-            rpr.append(make("w:u", {"w:val": "single"}))
+            parts.append(empty("w:u", {"w:val": "single"}))
         elif name == "vertAlign":
-            rpr.append(make("w:vertAlign", {"w:val": value}))
-    return rpr
+            parts.append(empty("w:vertAlign", {"w:val": value}))
+    return element("w:rPr", None, "".join(parts))
 
 
 def collapse_whitespace(runs: list[Run], joins: str | None = None) -> list[tuple[Run, str]]:
@@ -153,81 +126,76 @@ def collapse_whitespace(runs: list[Run], joins: str | None = None) -> list[tuple
     return pieces
 
 
-def append_runs(paragraph: etree._Element, runs: list[Run], annotations: Annotations, templates: Templates,
-                joins: str | None = None) -> None:
-    """The runs of a paragraph, inside their hyperlinks and tracked changes (a change sits
-    inside a hyperlink, never around one); `joins`: see collapse_whitespace."""
-    link: etree._Element | None = None
-    change: etree._Element | None = None
+def runs_xml(runs: list[Run], annotations: Annotations, joins: str | None = None) -> tuple[str, bool]:
+    """The runs of a paragraph as text, inside their hyperlinks and tracked changes (a change
+    sits inside a hyperlink, never around one), and whether any run is the paragraph's own
+    child (in neither); `joins`: see collapse_whitespace."""
+    parts: list[str] = []
     open_link: tuple[str, str] | None = None
     open_change: str | None = None
+    direct = False
     for run, text in collapse_whitespace(runs, joins):
         if open_change is not None and (run.link != open_link or run.rev != open_change):
-            change, open_change = None, None
+            parts.append(f"</w:{open_change}>")
+            open_change = None
         if run.link != open_link:
-            link = None if run.link is None else _hyperlink(run.link)
-            if link is not None:
-                paragraph.append(link)
+            if open_link is not None:
+                parts.append("</w:hyperlink>")
+            if run.link is not None:
+                parts.append(_hyperlink(run.link))
             open_link = run.link
         if open_change is None and run.rev is not None:
-            change, open_change = annotations.revision(run.rev), run.rev
-            (link if link is not None else paragraph).append(change)
-        container = change if change is not None else link if link is not None else paragraph
-        container.extend(run_elements(run, text, templates))
+            parts.append(annotations.change_start(run.rev))
+            open_change = run.rev
+        direct = direct or (open_link is None and open_change is None)
+        parts.append(run_xml(run, text))
+    if open_change is not None:
+        parts.append(f"</w:{open_change}>")
+    if open_link is not None:
+        parts.append("</w:hyperlink>")
+    return "".join(parts), direct
 
 
-def _hyperlink(link: tuple[str, str]) -> etree._Element:
+def _hyperlink(link: tuple[str, str]) -> str:
     kind, target = link
-    return make("w:hyperlink", {"w:anchor": target} if kind == "anchor" else {"r:id": target})
+    return f'<w:hyperlink w:anchor="{quote(target)}">' if kind == "anchor" else f'<w:hyperlink r:id="{quote(target)}">'
 
 
-def _run(templates: Templates, props: tuple[str, ...], *content: etree._Element) -> etree._Element:
-    def build() -> etree._Element:
-        rpr = run_properties(props)
-        return make("w:r") if rpr is None else make("w:r", None, rpr)
-
-    run = templates.copy(("w:r", props), build)
-    run.extend(content)
-    return run
+def _run(props: tuple[str, ...], content: str) -> str:
+    inner = run_properties(props) + content
+    return f"<w:r>{inner}</w:r>" if inner else "<w:r/>"
 
 
-def _preserved(templates: Templates, tag: str, text: str) -> etree._Element:
-    element = templates.copy((tag, "preserve"), lambda: make(tag, {"xml:space": "preserve"}))
-    element.text = text
-    return element
+def _preserved(tag: str, text: str) -> str:
+    return f'<{tag} xml:space="preserve">{escape(text)}</{tag}>' if text else f'<{tag} xml:space="preserve"/>'
 
 
-def run_elements(run: Run, text: str, templates: Templates) -> list[etree._Element]:
-    """The w:r elements of one run (a field is five)."""
+def run_xml(run: Run, text: str) -> str:
+    """The w:r elements of one run (a field is five), as text."""
     props = run.props
     text_tag = "w:delText" if run.rev == "del" else "w:t"
     if run.kind == "br":
-        return [_run(templates, props, make("w:br"))]
+        return _run(props, "<w:br/>")
     if run.kind == "drawing" and run.drawing is not None:
-        return [_run(templates, (), run.drawing)]
+        return _run((), elements_text([run.drawing]))
     if run.kind == "footnote":
         style = (f"rStyle:{look().styles.footnote_reference}",)
-        return [_run(templates, style, make("w:footnoteReference", {"w:id": run.footnote}))]
+        return _run(style, f'<w:footnoteReference w:id="{run.footnote}"/>')
     if run.kind == "footnoteRef":
-        return [_run(templates, props, make("w:footnoteRef"))]
+        return _run(props, "<w:footnoteRef/>")
     if run.kind == "seq":
         instruction = "w:delInstrText" if run.rev == "del" else "w:instrText"
-        return [
-            _run(templates, props, make("w:fldChar", {"w:fldCharType": "begin"})),
-            _run(templates, props, _preserved(templates, instruction, f" SEQ {run.field} \\* ARABIC ")),
-            _run(templates, props, make("w:fldChar", {"w:fldCharType": "separate"})),
-            _run(templates, props, _preserved(templates, text_tag, run.text)),
-            _run(templates, props, make("w:fldChar", {"w:fldCharType": "end"})),
-        ]
-    if text and "\t" not in text:  # one copy of a run that holds its text element already
-        run_element = templates.copy(("w:r", props, text_tag), lambda: _run(templates, props, make(
-            text_tag, {"xml:space": "preserve"})))
-        run_element[-1].text = text
-        return [run_element]
-    content: list[etree._Element] = []
+        return "".join((
+            _run(props, '<w:fldChar w:fldCharType="begin"/>'),
+            _run(props, _preserved(instruction, f" SEQ {run.field} \\* ARABIC ")),
+            _run(props, '<w:fldChar w:fldCharType="separate"/>'),
+            _run(props, _preserved(text_tag, run.text)),
+            _run(props, '<w:fldChar w:fldCharType="end"/>'),
+        ))
+    content: list[str] = []
     for n, part in enumerate(text.split("\t")):
         if n:
-            content.append(make("w:tab"))
+            content.append("<w:tab/>")
         if part:
-            content.append(_preserved(templates, text_tag, part))
-    return [_run(templates, props, *content)]
+            content.append(_preserved(text_tag, part))
+    return _run(props, "".join(content))

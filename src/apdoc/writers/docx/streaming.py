@@ -15,8 +15,9 @@ from typing import BinaryIO
 from lxml import etree
 
 from .ooxml import WORD, find, make, qname, serialize
+from .xmltext import Block, Fragment, as_text
 
-Blocks = list[etree._Element]
+Blocks = list[Block]
 
 # Characters of XHTML parsed at a time: large enough that feeding costs nothing, small enough
 # that the text waiting to be parsed is never a burden.
@@ -25,14 +26,21 @@ CHUNK = 1 << 16
 BATCH = 64
 
 
+def pieces(html: str | Iterable[str]) -> Iterator[str]:
+    """The XHTML a CHUNK of characters at a time (or as its producer hands it over: a layout
+    still being made in another process, see apdoc.build)."""
+    if isinstance(html, str):
+        return (html[start : start + CHUNK] for start in range(0, len(html), CHUNK))
+    return iter(html)
+
+
 class XhtmlStream:
     """The intermediate XHTML parsed as it is read: up to the start of its <body> at once (the
     head), then the body's children one at a time (`children`), each once it is whole, its tail
-    included."""
+    included. `html`: the whole text, or its pieces in order as they come."""
 
-    def __init__(self, html: str):
-        self._html = html
-        self._position = 0
+    def __init__(self, html: str | Iterable[str]):
+        self._pieces = pieces(html)
         self._parser = etree.XMLPullParser(events=("start",), tag="body")
         self._closed = False
         self.body: etree._Element | None = None
@@ -47,12 +55,12 @@ class XhtmlStream:
         return self.body.getparent() if self.body is not None else None
 
     def _feed(self) -> None:
-        if self._position >= len(self._html):
+        piece = next(self._pieces, None)
+        if piece is None:
             self._parser.close()
             self._closed = True
         else:
-            self._parser.feed(self._html[self._position : self._position + CHUNK])
-            self._position += CHUNK
+            self._parser.feed(piece)
         for _, element in self._parser.read_events():
             parent = element.getparent()
             if self.body is None and parent is not None and parent.getparent() is None:  # the root's <body>
@@ -95,14 +103,15 @@ class BodyXml:
         """Serialise the blocks (as they would be inside the whole document) and forget them."""
         if not blocks:
             return
-        self.last_tag = blocks[-1].tag
-        self.last_ends_section = find(blocks[-1], "w:pPr/w:sectPr") is not None
+        last = blocks[-1]
+        self.last_tag = last.tag
+        self.last_ends_section = not isinstance(last, Fragment) and find(last, "w:pPr/w:sectPr") is not None
         self._serialise(blocks)
 
-    def write_parent(self, parent: etree._Element, children: Iterable[etree._Element]) -> None:
+    def write_parent(self, parent: etree._Element, children: Iterable[Block]) -> None:
         """A block whose children come one at a time (a table's rows): its start and its first
         children now, the rest as they come, `batch` at a time."""
-        self._serialise([parent], close=False)
+        self._open(parent)
         batch: Blocks = []
         for child in children:
             batch.append(child)
@@ -112,18 +121,19 @@ class BodyXml:
         self.sink.write(self.closing)
         self.last_tag, self.last_ends_section, self.closing = parent.tag, False, b""
 
-    def _serialise(self, elements: Blocks, close: bool = True) -> None:
-        """Write `elements` (which are then forgotten); unless `close`, the last one is left
-        open for children (`closing` is its end tag)."""
-        if not elements:
-            return
-        holder = make("w:body", None, *elements, nsmap=WORD)  # the namespaces declared as on the document
-        elements.clear()
+    def _serialise(self, blocks: Blocks) -> None:
+        """Write `blocks` (which are then forgotten)."""
+        if blocks:
+            self.sink.write(as_text(blocks).encode("utf-8"))
+            blocks.clear()
+
+    def _open(self, parent: etree._Element) -> None:
+        """Write `parent` but its end tag (`closing`), left open for children."""
+        holder = make("w:body", None, parent, nsmap=WORD)  # the namespaces declared as on the document
         xml = etree.tostring(holder, encoding="UTF-8")
         end = len(xml) - len(b"</w:body>")
-        if not close:
-            self.closing = xml[xml.rindex(b"</", 0, end) : end]
-            end -= len(self.closing)
+        self.closing = xml[xml.rindex(b"</", 0, end) : end]
+        end -= len(self.closing)
         self.sink.write(memoryview(xml)[xml.index(b">") + 1 : end])
 
     def ends_in_a_paragraph(self) -> bool:
