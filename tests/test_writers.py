@@ -108,7 +108,7 @@ def test_an_unknown_writer_names_the_ones_there_are() -> None:
 
 PDF_INPUT = (
     "<!DOCTYPE html>\n"
-    '<html><head><title>T</title><style>td > p { color: red } p:empty { height: 1em }</style></head><body>'
+    '<html><head><title>T</title><style>td > p { color: red } p:empty { height: 1em; color: #c01c28 }</style></head><body>'
     '<h1 id="ch-a"><span class="number">1</span>A</h1>'
     '<p id="ch-a-b0-p0">See <a href="#tab-t-r0">the row</a>.<span class="footnote" id="fn-x">Note</span></p>'
     '<p id="ch-a-b1-p0"></p>after the empty paragraph'
@@ -143,3 +143,14 @@ def test_the_pdf_input_is_written_back_as_html_that_parses_to_the_same_tree() ->
     assert shape == [(e.tag.rpartition("}")[2], (e.text or "").strip(), (e.tail or "").strip())
                      for e in etree.fromstring(PDF_INPUT, parse).iter()]
     assert ("p", "", "after the empty paragraph") in shape  # the text stays after the empty paragraph
+
+
+@pytest.mark.parametrize("selector", ["#ch-a-b0-p0", "p[id$='-p0']", "@media print { p:not(#ch-a-b1-p0)"])
+def test_a_stylesheet_that_selects_by_id_keeps_every_id_for_the_pdf(selector: str) -> None:
+    """A template's own td.css may style an element by its id: the PDF then looks as it says."""
+    from apdoc.writers.pdf import for_weasyprint
+
+    closing = "}" * (selector.count("{") + 1)
+    html = PDF_INPUT.replace("<style>", f"<style>{selector} {{ color: #c01c28 {closing} ")
+    ids = etree.fromstring(for_weasyprint(html), etree.HTMLParser()).xpath("//@id")
+    assert sorted(ids) == sorted(etree.fromstring(PDF_INPUT, etree.HTMLParser()).xpath("//@id"))

@@ -30,7 +30,8 @@ def for_weasyprint(html: str) -> str:
     except etree.XMLSyntaxError:
         root = lxml_html.document_fromstring(html)
     defuse_links(root)
-    _drop_unlinked_ids(root)
+    if not _selects_by_id(root):
+        _drop_unlinked_ids(root)
     return lxml_html.tostring(root.getroottree(), encoding="unicode", method="html")
 
 
@@ -68,6 +69,33 @@ def _drop_unlinked_ids(root: Any) -> int:
         dropped += 1
     return dropped
 
+
+def _selects_by_id(root: Any) -> bool:
+    """Whether the document's stylesheet selects elements by id (`#cover td`, `[id$=-label]`),
+    as a template's own td.css may: then every id stays, and its look with it."""
+    import tinycss2
+
+    css = "".join(root.xpath("//*[local-name()='style']/text()"))
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    while rules:
+        rule = rules.pop()
+        if rule.type == "qualified-rule" and _names_an_id(rule.prelude):
+            return True
+        if rule.type == "at-rule" and rule.content is not None:  # @media, @supports… hold rules
+            rules.extend(tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True))
+    return False
+
+
+def _names_an_id(selector: list[Any]) -> bool:
+    for token in selector:
+        if token.type == "hash" and token.is_identifier:
+            return True
+        if token.type == "[] block" and any(part.type == "ident" and part.lower_value == "id"
+                                            for part in token.content):
+            return True
+        if token.type == "function" and _names_an_id(token.arguments):  # :is(#a), :not([id])
+            return True
+    return False
 
 def write_pdf(html: str) -> bytes:
     # weasyprint (through pydyf and fontTools) stamps the clock into the PDF unless told a date.
