@@ -100,7 +100,10 @@ def _names_an_id(selector: list[Any]) -> bool:
 def write_pdf(html: str) -> bytes:
     # weasyprint (through pydyf and fontTools) stamps the clock into the PDF unless told a date.
     os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    from weasyprint import HTML  # imported here: it costs half a second and only PDF needs it
+    from ..clibs import import_module
+
+    import_module("weasyprint")  # imported here: it costs a third of a second and only PDF needs it
+    from weasyprint import HTML
 
     document = HTML(string=for_weasyprint(html)).render()
     return document.write_pdf(uncompressed_pdf=False)
