@@ -108,7 +108,8 @@ def test_an_unknown_writer_names_the_ones_there_are() -> None:
 
 PDF_INPUT = (
     "<!DOCTYPE html>\n"
-    '<html><head><title>T</title><style>td > p { color: red } p:empty { height: 1em; color: #c01c28 }</style></head><body>'
+    '<html><head><title>T</title><style>td > p { color: red } p:empty { height: 1em; color: #c01c28 }</style></head>'
+    "<body>"
     '<h1 id="ch-a"><span class="number">1</span>A</h1>'
     '<p id="ch-a-b0-p0">See <a href="#tab-t-r0">the row</a>.<span class="footnote" id="fn-x">Note</span></p>'
     '<p id="ch-a-b1-p0"></p>after the empty paragraph'
