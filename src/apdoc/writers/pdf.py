@@ -36,7 +36,7 @@ def for_weasyprint(html: str) -> str:
 
 
 # An id of these elements stays a named destination of the PDF (`TD.pdf#ch-introduction`) though
-# no link in the TD points at it: the places a reader links to from outside. So do footnotes'.
+# no link in the TD points at it: the places a reader links to from outside (and footnotes).
 LANDMARKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "section", "table", "figure"})
 # Their ids are their own business: SVG and MathML refer to them (`url(#arrow)`, `<use href>`).
 FOREIGN = frozenset({"svg", "math"})
@@ -96,6 +96,7 @@ def _names_an_id(selector: list[Any]) -> bool:
         if token.type == "function" and _names_an_id(token.arguments):  # :is(#a), :not([id])
             return True
     return False
+
 
 def write_pdf(html: str) -> bytes:
     # weasyprint (through pydyf and fontTools) stamps the clock into the PDF unless told a date.
