@@ -94,6 +94,36 @@ def test_pdf_matrix_links_to_the_action_item_tables(outputs: dict[str, Path]) ->
     assert internal >= 26  # one or more per matrix row
 
 
+
+def test_pdf_pages_are_those_of_the_layout_with_all_its_ids() -> None:
+    """The PDF writer hands weasyprint the layout without the ids of paragraphs, rows and cells
+    (a quarter of its time went to styling them one by one): every page is drawn as from the
+    layout with all its ids, and the chapters, tables, figures, footnotes and link targets are
+    still named destinations."""
+    import io
+
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from apdoc.layout.render import render_html
+    from apdoc.plan.load import load_plan
+    from apdoc.writers.pdf import write_pdf
+
+    html = render_html(load_plan(SEED_PLAN))
+    ours, whole = (PdfReader(io.BytesIO(pdf)) for pdf in (write_pdf(html), HTML(string=html).render().write_pdf()))
+    assert len(ours.pages) == len(whole.pages) == 25
+    for number, (page, expected) in enumerate(zip(ours.pages, whole.pages, strict=True), 1):
+        assert page.get_contents().get_data() == expected.get_contents().get_data(), f"page {number}"
+    names = set(ours.named_destinations)
+    assert names < set(whole.named_destinations)
+    page = lxml.html.fromstring(html)
+    linked = {href[1:] for href in page.xpath("//a/@href") if href.startswith("#")}
+    landmarks = set(page.xpath("//h1/@id | //h2/@id | //h3/@id | //section/@id | //table/@id | //figure/@id"
+                               " | //span[@class='footnote']/@id"))
+    assert linked and landmarks and linked | landmarks == names
+    assert not [name for name in names if re.search(r"-(r\d+|c\d+|p\d+|i\d+)$", name)]  # no row, cell, paragraph, item
+
+
 def test_html_has_anchors_for_items_and_rows(outputs: dict[str, Path]) -> None:
     page = lxml.html.fromstring(outputs["html"].read_bytes())
     ids = set(page.xpath("//@id"))

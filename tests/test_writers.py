@@ -104,3 +104,54 @@ def test_a_writer_without_revision_marks_is_refused_with_compare_to(tmp_path: Pa
 def test_an_unknown_writer_names_the_ones_there_are() -> None:
     with pytest.raises(KeyError, match="no writer 'odt'; there are docx, pdf, html, md"):
         writer("odt")
+
+
+PDF_INPUT = (
+    "<!DOCTYPE html>\n"
+    '<html><head><title>T</title><style>td > p { color: red } p:empty { height: 1em; color: #c01c28 }</style></head>'
+    "<body>"
+    '<h1 id="ch-a"><span class="number">1</span>A</h1>'
+    '<p id="ch-a-b0-p0">See <a href="#tab-t-r0">the row</a>.<span class="footnote" id="fn-x">Note</span></p>'
+    '<p id="ch-a-b1-p0"></p>after the empty paragraph'
+    '<table id="tab-t"><tbody><tr id="tab-t-r0"><td id="tab-t-r0-c0"><p id="tab-t-r0-c0-p0">x</p></td></tr>'
+    '<tr id="tab-t-r1"><td id="tab-t-r1-c0"></td></tr></tbody></table>'
+    '<ul id="ch-a-b2"><li id="ch-a-b2-i0">item</li></ul>'
+    '<figure id="fig-f"><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs>'
+    '<linearGradient id="shade"/></defs><rect id="box" width="5" height="5" fill="url(#shade)"/></svg></figure>'
+    "</body></html>"
+)
+
+
+def test_the_pdf_gets_only_the_ids_of_landmarks_and_link_targets() -> None:
+    """weasyprint styles each element with an id (and all inside it) one by one: the ids only
+    revision marks and Word import need (paragraphs, lists, rows, cells) are not handed to it."""
+    from apdoc.writers.pdf import for_weasyprint
+
+    ids = etree.fromstring(for_weasyprint(PDF_INPUT), etree.HTMLParser()).xpath("//@id")
+    assert sorted(ids) == ["box", "ch-a", "fig-f", "fn-x", "shade", "tab-t", "tab-t-r0"]
+
+
+def test_the_pdf_input_is_written_back_as_html_that_parses_to_the_same_tree() -> None:
+    """Written as XML the document would reach weasyprint's HTML parser changed: `<p/>` opens a
+    paragraph that takes in what follows, and the stylesheet's `>` becomes `&gt;` (no rule)."""
+    from apdoc.writers.pdf import for_weasyprint
+
+    out = for_weasyprint(PDF_INPUT)
+    assert out.startswith("<!DOCTYPE html>")
+    assert "td > p { color: red }" in out
+    parse = etree.HTMLParser()
+    shape = [(e.tag, (e.text or "").strip(), (e.tail or "").strip()) for e in etree.fromstring(out, parse).iter()]
+    assert shape == [(e.tag.rpartition("}")[2], (e.text or "").strip(), (e.tail or "").strip())
+                     for e in etree.fromstring(PDF_INPUT, parse).iter()]
+    assert ("p", "", "after the empty paragraph") in shape  # the text stays after the empty paragraph
+
+
+@pytest.mark.parametrize("selector", ["#ch-a-b0-p0", "p[id$='-p0']", "@media print { p:not(#ch-a-b1-p0)"])
+def test_a_stylesheet_that_selects_by_id_keeps_every_id_for_the_pdf(selector: str) -> None:
+    """A template's own td.css may style an element by its id: the PDF then looks as it says."""
+    from apdoc.writers.pdf import for_weasyprint
+
+    closing = "}" * (selector.count("{") + 1)
+    html = PDF_INPUT.replace("<style>", f"<style>{selector} {{ color: #c01c28 {closing} ")
+    ids = etree.fromstring(for_weasyprint(html), etree.HTMLParser()).xpath("//@id")
+    assert sorted(ids) == sorted(etree.fromstring(PDF_INPUT, etree.HTMLParser()).xpath("//@id"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import sys
@@ -316,8 +315,10 @@ class _WriterWorker:
 def _writer_worker(connection: Any, fmt: str, modules: tuple[str, ...]) -> None:
     import traceback
 
+    from .clibs import import_module
+
     for module in modules:
-        importlib.import_module(module)
+        import_module(module)  # weasyprint's C libraries found without a process per name it tries
     try:
         html = connection.recv()
     except EOFError:  # the build stopped before there was a layout
