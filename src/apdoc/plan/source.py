@@ -18,6 +18,7 @@ import functools
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -250,16 +251,10 @@ class _Frame:
         self.key_mark: tuple[int, int] = (0, 0)
 
 
-def _events(text: str):
-    if _Parser is not None:
-        parser = _Parser(text)
-        while True:
-            event = parser.get_event()
-            yield event
-            if isinstance(event, yaml.StreamEndEvent):
-                return
-    else:  # pragma: no cover
-        yield from yaml.parse(text, Loader=yaml.SafeLoader)
+def _events(text: str) -> Iterator[Any]:
+    if _Parser is not None:  # iterated in C: libyaml's parser gives None once past the stream's end
+        return iter(_Parser(text).get_event, None)
+    return yaml.parse(text, Loader=yaml.SafeLoader)  # pragma: no cover
 
 
 def read_text(text: str, path: Path) -> SourceFile:
