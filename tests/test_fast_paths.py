@@ -112,3 +112,26 @@ def test_a_plan_folder_link_replaced_between_loads_is_shown_as_it_is_now(tmp_pat
         shown.append({d.path for d in raised.value.diagnostics})
     assert "first/document.yaml" in shown[0] and "second/document.yaml" in shown[1]
     assert not any(path.startswith("first") for path in shown[1])
+
+
+def test_the_plan_folder_and_the_working_folder_are_looked_at_once_a_load(seed: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file's link check needs the plan folder resolved, and each message path the working
+    folder: a load resolves each once (or twice: the document and the sub-folders are checked
+    apart), not once per file."""
+    from collections import Counter
+
+    from apdoc.plan import load_plan
+
+    monkeypatch.chdir(seed.parent)
+    looked_at: Counter[Path] = Counter()
+    is_symlink = Path.is_symlink
+
+    def counted(path: Path) -> bool:
+        looked_at[path] += 1
+        return is_symlink(path)
+
+    monkeypatch.setattr(Path, "is_symlink", counted)
+    plan = load_plan(seed)
+    assert len(plan.files) > 10
+    assert looked_at[seed] <= 2 and looked_at[seed.parent] <= 1

@@ -131,3 +131,48 @@ def test_oversized_file_is_refused_without_reading(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as caught:
         load_yaml(path)
     assert "file is too large (50.0 MB" in caught.value.diagnostics[0].message
+
+
+def _yaml_printable(char: str) -> bool:
+    """YAML 1.1's c-printable, as the spec writes it (and libyaml's reader checks it)."""
+    code = ord(char)
+    return (char in "\t\n\r" or 0x20 <= code <= 0x7E or code == 0x85 or 0xA0 <= code <= 0xD7FF
+            or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF)
+
+
+def test_the_unreadable_characters_are_exactly_those_yaml_cannot_print() -> None:
+    # The pattern lists the unreadable set itself (its negation takes ~6 ms to compile at start-up):
+    # every code point is checked against YAML's definition.
+    from apdoc.plan.source import _UNREADABLE_CHARS
+
+    every = "".join(map(chr, range(0x110000)))
+    assert "".join(_UNREADABLE_CHARS.findall(every)) == "".join(c for c in every if not _yaml_printable(c))
+
+
+def test_line_starts_are_found_only_when_a_position_needs_them(tmp_path: Path) -> None:
+    # A file whose lines YAML counts as an editor does takes its positions from YAML's marks, so the
+    # line starts (a scan of the whole text) are not found; a U+2028 in it makes them needed.
+    from apdoc.plan.source import EditorLines, SourceFile, parse_into
+
+    plain, broken = "a:\n  - one\n  - b: two\n", 'a: "x\u2028"\nb: two\n'
+    lines = EditorLines(plain)
+    parse_into(SourceFile(tmp_path / "x.yaml", None), plain, [], lines)
+    assert "starts" not in vars(lines)
+    source, lines = SourceFile(tmp_path / "y.yaml", None), EditorLines(broken)
+    parse_into(source, broken, [], lines)
+    assert "starts" in vars(lines) and source.values[("b",)] == (2, 4)
+
+
+@pytest.mark.parametrize("style", ['"{}"', "'{}'", "{}", "|\n  {}"])
+def test_a_control_character_can_only_come_from_a_double_quoted_escape(tmp_path: Path, style: str) -> None:
+    # The loader looks for control characters in double-quoted text only: in any other style the
+    # escape is text, and the character itself is refused by YAML's reader (with its place).
+    path = tmp_path / "x.yaml"
+    path.write_text("a: " + style.format("\\v") + "\n", encoding="utf-8")
+    if style.startswith('"'):
+        assert problems_at(path) == [(1, 4, "control character U+000B is not allowed in text "
+                                            "(often pasted from Word: delete it or use a line break)")]
+    else:
+        assert load_yaml(path).data["a"].rstrip("\n") == "\\v"  # (a literal block keeps its line end)
+    path.write_text("a: " + style.format("\x0b") + "\n", encoding="utf-8")
+    assert [message.split(" U+")[0] for _, _, message in problems_at(path)] == ["vertical tab"]

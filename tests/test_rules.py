@@ -213,3 +213,20 @@ def test_empty_rows_are_warned_filled_and_left_out_rows_are_not(mini_plan: Path,
     assert "AP2: Learning and Feedback is empty" not in messages  # left out: no row at all
     warning = next(d for d in plan.warnings if d.message == "AP2: Key Outcome(s) is empty")
     assert warning.line == 13
+
+
+def test_the_checks_walk_the_text_of_each_file_once(seed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three checks (footnotes and citations, mentions and links, placeholders) read every text
+    # value of every file: they share one walk (a tenth of a second of the 100x plan's load).
+    import apdoc.plan.checks as checks
+
+    walked: list[int] = []
+    real = checks.strings_of
+
+    def counted(data: object) -> object:
+        walked.append(id(data))
+        return real(data)
+
+    monkeypatch.setattr(checks, "strings_of", counted)
+    plan = load_plan(seed)
+    assert sorted(walked) == sorted(id(loaded.source.data) for loaded in plan.files)

@@ -126,7 +126,9 @@ def link_problem(path: Path, root: Path, folders: dict[Path, Path] | None = None
     except (OSError, RuntimeError):  # dangling, or a loop (RuntimeError before Python 3.13)
         problem = "broken link: it points at no file (or at itself, in a loop)"
     else:
-        if real.is_relative_to(resolved(root, folders)):
+        if root not in folders:  # resolved once a load, as the folders the files are in
+            folders[root] = resolved(root, folders)
+        if real.is_relative_to(folders[root]):
             return None
         problem = "is a link to a file outside the plan folder: refused, not read"
     # Named as found in the plan: display_path() resolves links, so it would name the target.
@@ -135,13 +137,14 @@ def link_problem(path: Path, root: Path, folders: dict[Path, Path] | None = None
 
 def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems: list[Diagnostic],
           failed: list[Failed], required: bool = False, folders: dict[Path, Path] | None = None) -> Loaded | None:
-    # Before exists(), which is False for a broken link: that is an error, not a missing file.
-    problem = link_problem(path, root, folders) if path.is_symlink() or path.exists() else None
+    # Not exists() alone, which is False for a broken link: that is an error, not a missing file.
+    present = path.is_symlink() or path.exists()
+    problem = link_problem(path, root, folders) if present else None
     if problem is not None:
         problems.append(problem)
         failed.append(Failed(path, folder))
         return None
-    if not path.exists():
+    if not present:
         if required:
             problems.append(Diagnostic(display_path(path), 0, 0, "missing: every plan needs this file"))
         return None

@@ -8,10 +8,10 @@ from ..models import Chapter
 from ..refs import CITATION, FOOTNOTE_REF
 from ..source import SourceFile
 from ..walks import Loc, block_kind, chapter_tree
-from .recovered import Recovered, Registry, nearest, strings_of
+from .recovered import FileTexts, Recovered, Registry, nearest
 
 
-def check_chapters(plan: Plan, recovered: Recovered, problems: list[Diagnostic]) -> None:
+def check_chapters(plan: Plan, recovered: Recovered, texts: FileTexts, problems: list[Diagnostic]) -> None:
     chapter_ids = Registry("chapter or section id", problems)
     table_ids = Registry("table id", problems)
     figure_ids = Registry("figure id", problems)
@@ -59,8 +59,10 @@ def check_chapters(plan: Plan, recovered: Recovered, problems: list[Diagnostic])
         for label in FOOTNOTE_REF.findall(text):
             cited_footnotes[label] = cited_footnotes.get(label, 0) + 1
     opaque = recovered.opaque_chapter  # a chapter that could not be read may define any footnote
-    for loaded in plan.files:
-        for loc, text in strings_of(loaded.source.data):
+    for loaded, strings in texts:
+        for loc, text in strings:
+            if "[" not in text:  # what both patterns need; most text has no bracket
+                continue
             for label in FOOTNOTE_REF.findall(text):
                 cited_footnotes[label] = cited_footnotes.get(label, 0) + 1
                 if label not in footnote_ids.first and label not in recovered.footnotes and not opaque:

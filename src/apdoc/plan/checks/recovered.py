@@ -9,12 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...diagnostics import Diagnostic
-from ..folder import Failed
+from ..folder import Failed, Loaded
 from ..models import AP_ID_PATTERN
 from ..source import SourceFile
 from ..walks import Loc
 
 AP_ID = re.compile(AP_ID_PATTERN)
+
+
+# Every loaded file (as Plan.files lists them) with its text values (strings_of).
+FileTexts = list[tuple[Loaded, list[tuple[Loc, str]]]]
 
 
 def strings_of(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:

@@ -6,15 +6,14 @@ from ...diagnostics import Diagnostic
 from ..folder import Plan
 from ..models import NEW_AP, PLACEHOLDER, TABLE_FIELDS
 from ..walks import chapter_tree, target_id, target_list
-from .recovered import strings_of
+from .recovered import FileTexts
 
 
-def warn_unfinished(plan: Plan, problems: list[Diagnostic]) -> None:
+def warn_unfinished(plan: Plan, texts: FileTexts, problems: list[Diagnostic]) -> None:
     """Allowed but unfinished: empty table rows, open editor's notes, considerations without a home,
     and the placeholder `apdoc new` writes, which would otherwise print in the TD as if it were text."""
-    documents = [plan.document] if plan.document is not None else []  # None: it failed, and was reported
-    for loaded in [*documents, *plan.all_chapters, *plan.action_items]:
-        for loc, text in strings_of(loaded.source.data):
+    for loaded, strings in texts:  # every file that loaded (not the document when it failed: reported)
+        for loc, text in strings:
             if PLACEHOLDER in text:
                 field_name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "text")
                 problems.append(loaded.source.diagnostic(
