@@ -35,6 +35,8 @@ TARGETS = {("validate", 1): 0.2, ("docx", 100): 5.0}
 # The libraries a DOCX build imports (the pipeline's own choices: click, pydantic, PyYAML, Jinja,
 # markdown-it, lxml), imported and nothing done: the floor under any apdoc command's time.
 LIBRARIES_ONLY = "import click, jinja2, lxml.etree, markdown_it, yaml\nfrom pydantic import BaseModel"
+# ... and the plan's pydantic models built (the schema every command validates against).
+WITH_MODELS = LIBRARIES_ONLY + "\nimport apdoc.plan.models"
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 # Peak memory is the child's maximum resident size; it includes what the child inherits from
 # this runner at fork (about 40 MB: compare with "python start (peer)").
@@ -157,6 +159,7 @@ def targets_table(times: dict[tuple[str, int], float], peaks: dict[tuple[str, in
     if "pandoc" in peers and "libraries" in peers:
         lines.append(("  its libraries imported only / pandoc", f"{peers['libraries'] / peers['pandoc']:.2f}×",
                       "the floor", ""))
+        lines.append(("  ... and the plan's models built", f"{peers['models'] / peers['pandoc']:.2f}×", "", ""))
     line("validate", f"{times[('validate', 1)]:.2f} s", "≤ 0.2 s", times[("validate", 1)] <= 0.2)
     everything = times[("all", 1)]
     line("--format all / PDF alone", f"{everything:.2f} s / {pdf:.2f} s = {everything / pdf:.2f}×", "≤ 1.10×",
@@ -220,6 +223,10 @@ def peer_comparisons(tmp: Path, plan: Path, times: dict[tuple[str, int], float],
         found["libraries"] = floor
         print(f"  its libraries, imported only  {floor:7.3f} s;  / pandoc = {floor / pandoc:.2f}  "
               "(python starting and importing what a DOCX build needs, doing nothing: no build is faster)")
+        models, _ = measure([PYTHON, "-c", WITH_MODELS], repeat)
+        found["models"] = models
+        print(f"  ... and the plan's models     {models:7.3f} s;  / pandoc = {models / pandoc:.2f}  "
+              f"(+ the work after imports: {(models + work) / pandoc:.2f})")
     else:
         print("  pandoc: not installed (apt-get install pandoc) — no docx comparison")
     if shutil.which("soffice"):
