@@ -35,11 +35,8 @@ def display_path(path: Path) -> str:
     """The path as the editor would type it: relative to the working folder when inside it."""
     cwd = os.getcwd()
     folders = _DISPLAY_FOLDERS.setdefault(cwd, {})  # a relative folder's target depends on where we are
-    here = Path(cwd)
-    if here not in folders:  # a folder like any other: resolved once (resolved() looks it up first)
-        folders[here] = resolved(here, folders)
     try:
-        return str(resolved(path, folders).relative_to(folders[here]))
+        return str(resolved(path, folders).relative_to(resolved_folder(Path(cwd), folders)))
     except ValueError:
         return str(path)
 
@@ -57,11 +54,7 @@ def forget_resolved_paths() -> None:
 def resolved(path: Path, folders: dict[Path, Path], strict: bool = False) -> Path:
     """`path.resolve(strict)`, with the folder it is in resolved once (`folders` remembers it):
     resolving looks at every component of a path, and a plan has thousands of files in a few
-    folders. A link is resolved whole (it may point anywhere). A folder resolved already (the plan
-    folder, once its first file is) is not looked at again."""
-    known = folders.get(path)
-    if known is not None:
-        return known
+    folders. A link is resolved whole (it may point anywhere)."""
     if path.name in ("", ".", "..") or path.is_symlink():
         return path.resolve(strict=strict)
     folder = folders.get(path.parent)
@@ -71,3 +64,12 @@ def resolved(path: Path, folders: dict[Path, Path], strict: bool = False) -> Pat
     if strict and not os.path.lexists(real):
         raise FileNotFoundError(2, "No such file or directory", str(path))
     return real
+
+
+def resolved_folder(folder: Path, folders: dict[Path, Path]) -> Path:
+    """A folder (the plan's, the working one) resolved once, remembered in `folders` as the
+    folders that files are in are: each file's link check and message path asks for it again."""
+    known = folders.get(folder)
+    if known is None:
+        known = folders[folder] = folder.resolve()
+    return known

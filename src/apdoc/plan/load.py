@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..diagnostics import Diagnostic, PlanError, display_path, forget_resolved_paths, resolved
+from ..diagnostics import Diagnostic, PlanError, display_path, forget_resolved_paths, resolved, resolved_folder
 from .folder import DOCUMENT_FILE, FOLDERS, Failed, Loaded, Plan, require_folder
 from .models import FILE_KINDS, PATTERN_MEANINGS, Document, PlanModel, ap_sort_key, number_key
 from .source import SourceFile, load_yaml, not_a_file
@@ -126,9 +126,7 @@ def link_problem(path: Path, root: Path, folders: dict[Path, Path] | None = None
     except (OSError, RuntimeError):  # dangling, or a loop (RuntimeError before Python 3.13)
         problem = "broken link: it points at no file (or at itself, in a loop)"
     else:
-        if root not in folders:  # resolved once a load, as the folders the files are in
-            folders[root] = resolved(root, folders)
-        if real.is_relative_to(folders[root]):
+        if real.is_relative_to(resolved_folder(root, folders)):
             return None
         problem = "is a link to a file outside the plan folder: refused, not read"
     # Named as found in the plan: display_path() resolves links, so it would name the target.
