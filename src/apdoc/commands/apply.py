@@ -38,7 +38,7 @@ from ..plan.models import FILE_KINDS
 from ..plan.versions import earlier_version, plan_digest
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
-from ..readers.docx.package import open_package
+from ..readers.docx.package import open_package, read_file
 from ..readers.unlayout import plan_from_xhtml
 from ..writers.docx import write_docx
 from .diff import Change, Key, diff_plans, units
@@ -136,9 +136,9 @@ def write_applied(applied: Applied) -> None:
 
 def _read_bytes(document: Path, shown: str) -> bytes:
     try:
-        if document.stat().st_size > MAX_DOCX_BYTES:
-            raise PlanError([Diagnostic(shown, 0, 0, f"larger than {MAX_DOCX_BYTES >> 20} MB: not read")])
-        return document.read_bytes()
+        return read_file(document, shown)  # a pipe or a device is refused before it is opened
+    except DocxError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
     except OSError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
 

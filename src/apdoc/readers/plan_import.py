@@ -43,8 +43,12 @@ def parse_xhtml(data: bytes, shown: str) -> Any:
 def read_document(path: Path) -> tuple[Any, list[str]]:
     """(the intermediate XHTML root, the reader's warnings) of a TD file."""
     shown = display_path(path)
+    from .docx.package import DocxError, read_file
+
     try:
-        data = path.read_bytes()
+        data = read_file(path, shown)  # a pipe or a device is refused before it is opened
+    except DocxError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
     except OSError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
     if path.suffix.lower() == ".xhtml":
@@ -74,5 +78,17 @@ def import_plan(path: Path, out_dir: Path) -> Imported:
     """Read the TD at `path` and write its plan to `out_dir` (new or empty). Raises PlanError."""
     root, warnings = read_document(path)
     result = plan_from_xhtml(root, source=display_path(path))
+    if not any(name.startswith("chapters/") for name in result.files):
+        raise PlanError([Diagnostic(display_path(path), 0, 0, _not_a_td(root))])
     written = write_plan(result, out_dir)
     return Imported(written, [*warnings, *result.warnings], result)
+
+
+def _not_a_td(root: Any) -> str:
+    """Why a document gave no chapter: one message instead of a warning per paragraph."""
+    headings = sum(1 for el in root.iter("h1", "h2", "h3") if "annex" not in (el.get("class") or "").split())
+    cover = root.find(".//table[@id='cover']") is not None
+    found = ("a cover but " if cover else "no cover and ") + \
+        (f"{headings} headings below chapter level" if headings else "no headings")
+    return (f"not a TD that apdoc can import: {found} (a chapter starts at a paragraph in a Heading 1 style "
+            "or at outline level 1); nothing written")

@@ -273,7 +273,8 @@ def _table(reading: Reading, section: Section, table: Any) -> None:
         return
     data: dict[str, Any] = {"id": ctx.slug("table", wanted, title), "title": title}
     data["columns"] = [raw_text(c).strip() for c in cells(head)]
-    widths = [re.search(r"width:\s*([0-9.]+)%", c.get("style") or "") for c in table.iter() if local(c) == "col"]
+    widths = [re.search(r"width:\s*([0-9]{1,9}(?:\.[0-9]{1,9})?)%", c.get("style") or "")
+              for c in table.iter() if local(c) == "col"]
     if widths and all(widths):
         data["widths"] = [round(float(w.group(1))) for w in widths if w]
     data["rows"] = [[cell_markdown(ctx, c) for c in cells(row)] for row in body]
