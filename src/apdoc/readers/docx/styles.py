@@ -72,8 +72,10 @@ class Styles:
         return styles
 
     def _break_rings(self) -> None:
-        """Styles based on each other in a ring: the link that closes the ring (met walking the
-        styles in the part's order) is dropped, with a warning; each style is walked once."""
+        """Styles based on each other in a ring: the ring's style that comes first in the part
+        (the one a document is least likely to have based on another: `Normal` before headings)
+        is read as based on no style, with a warning; each style is walked once."""
+        order = {sid: n for n, sid in enumerate(self.by_id)}
         done: set[str] = set()
         for sid in list(self.based_on):
             path: list[str] = []
@@ -84,9 +86,10 @@ class Styles:
                 on_path.add(node)
                 node = self.based_on.get(node)
             if node is not None and node in on_path:
-                closing = path[-1]
                 ring = path[path.index(node):]
-                shown = " → ".join(self.name(s) for s in [*ring[:5], *(["…"] if len(ring) > 5 else []), node])
+                closing = min(ring, key=lambda s: order.get(s, len(order)))
+                ring = ring[ring.index(closing):] + ring[:ring.index(closing)]
+                shown = " → ".join(self.name(s) for s in [*ring[:5], *(["…"] if len(ring) > 5 else []), closing])
                 del self.based_on[closing]
                 self.warn(self.by_id[closing], f"styles based on each other in a ring ({shown}): "
                                                f"{self.name(closing)!r} is read as based on no style")
