@@ -11,7 +11,11 @@ assertions: the last table puts each figure of issue 15 beside its target, so a 
 apdoc runs with its bytecode cached, as after `pip install` (PYTHONDONTWRITEBYTECODE, set in
 some shells and CI images, is dropped for the runs: with it every start recompiles apdoc).
 
-    python benchmarks/run.py [--plan plan] [--repeat 5] [--large-kb 100]
+Word back in (issue 20): import's paragraphs per second, and the time and peak memory of
+`import` and `apply --dry-run` of the 100× TD, and of a TD of 200,000 short paragraphs.
+`--word-only` measures those alone (a minute or two instead of the whole run).
+
+    python benchmarks/run.py [--plan plan] [--repeat 5] [--large-kb 100] [--word-only]
 """
 
 from __future__ import annotations
@@ -28,7 +32,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from synth import earlier_version, large_field, one_tracked_edit, synthesize  # noqa: E402
+from synth import (  # noqa: E402
+    earlier_version,
+    large_field,
+    one_tracked_edit,
+    paragraphs_in,
+    short_paragraphs,
+    synthesize,
+)
 
 PYTHON = sys.executable
 TARGETS = {("validate", 1): 0.2, ("docx", 100): 5.0}
@@ -65,9 +76,16 @@ def main() -> None:
     parser.add_argument("--plan", type=Path, default=Path("plan"))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--large-kb", type=int, default=100, help="size of the large field (KB); 0: skip")
+    parser.add_argument("--word-only", action="store_true", help="only import's and apply's figures (issue 20)")
     args = parser.parse_args()
     apdoc = [PYTHON, "-m", "apdoc"]
     run([*apdoc, "validate", "--plan", str(args.plan)])  # bytecode written once, before any timing
+    if args.word_only:
+        with tempfile.TemporaryDirectory(prefix="apdoc-bench-") as tmp:
+            plan = synthesize(args.plan, 100, Path(tmp) / "plan-100x")
+            run([*apdoc, "build", "--format", "docx", "--plan", str(plan), "-o", f"{tmp}/out-100.docx"])
+            word_targets(Path(tmp), plan, {}, max(1, args.repeat // 2))
+        return
     with tempfile.TemporaryDirectory(prefix="apdoc-bench-") as tmp:
         plans = {1: args.plan}
         for factor in (10, 100):
@@ -134,6 +152,38 @@ def main() -> None:
             print(f"  {name:<16} seed {times[(name, 1)]:.2f} s (target ≤ {target} s)")
         peaks = {(n, f): m for n, f, _, m in rows}
         targets_table(times, peaks, peers, large, args.large_kb)
+        word_targets(Path(tmp), plans[100], {(n, f): (t, m) for n, f, t, m in rows}, max(1, args.repeat // 2))
+
+
+WORD_TARGETS = {"paragraphs/s": 20_000, "seconds": 10.0, "MB": 400.0}
+
+
+def word_targets(tmp: Path, plan100: Path, known: dict[tuple[str, int], tuple[float, float]], repeat: int) -> None:
+    """Issue 20's targets: import and apply --dry-run of the 100× TD (`tmp/out-100.docx`, built
+    already), and import of a TD of 200,000 short paragraphs; paragraphs per second, seconds, MB."""
+    apdoc = [PYTHON, "-m", "apdoc"]
+    td = tmp / "out-100.docx"
+    many = short_paragraphs(td, 200_000, tmp / "short-paragraphs.docx")
+
+    def imported(docx: Path, name: str) -> list[str]:
+        return ["sh", "-c", 'rm -rf "$1" && exec "$0" -m apdoc import "$2" -o "$1"', PYTHON, str(tmp / name), str(docx)]
+
+    figures = {
+        "import, 100× TD": (known.get(("import", 100)) or measure(imported(td, "word-100"), repeat), td),
+        "apply --dry-run, 100× TD": (known.get(("apply --dry-run", 100))
+                                     or measure([*apdoc, "apply", str(td), "--plan", str(plan100), "--dry-run"],
+                                                repeat), td),
+        "import, 200,000 paragraphs": (measure(imported(many, "word-many"), 1), many),
+    }
+    print("\ntargets (issue 20: Word back in)")
+    print(f"  {'':<30}{'paragraphs':>11}{'s':>8}{'paras/s':>9}{'peak MB':>9}  target")
+    for what, ((seconds, peak), docx) in figures.items():
+        count = paragraphs_in(docx)
+        rate = count / seconds
+        met = seconds <= WORD_TARGETS["seconds"] and peak <= WORD_TARGETS["MB"] and (
+            "import" not in what or rate >= WORD_TARGETS["paragraphs/s"])
+        print(f"  {what:<30}{count:>11,}{seconds:>8.2f}{rate:>9,.0f}{peak:>9.0f}  "
+              f"≤ 10 s, ≤ 400 MB{', ≥ 20,000 paras/s' if 'import' in what else ''}: {'ok' if met else 'MISSED'}")
 
 
 def targets_table(times: dict[tuple[str, int], float], peaks: dict[tuple[str, int], float],
