@@ -141,6 +141,8 @@ def build_inline(parent: etree._Element, pieces: list[Piece],
                  footnote: Callable[[etree._Element, str], None], link: Callable[[str], str],
                  layer: int = 0) -> None:
     """Append pieces to `parent`, one element per maximal stretch of equal format (per layer)."""
+    while layer < len(LAYERS) and not any(LAYERS[layer][1](p.fmt) for p in pieces):
+        layer += 1  # no piece has this layer's format (plain text mostly): no grouping to do
     if layer == len(LAYERS):
         for piece in pieces:
             if piece.kind in ("text", "number"):
