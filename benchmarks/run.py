@@ -83,8 +83,7 @@ def main() -> None:
     if args.word_only:
         with tempfile.TemporaryDirectory(prefix="apdoc-bench-") as tmp:
             plan = synthesize(args.plan, 100, Path(tmp) / "plan-100x")
-            run([*apdoc, "build", "--format", "docx", "--plan", str(plan), "-o", f"{tmp}/out-100.docx"])
-            word_targets(Path(tmp), plan, {}, max(1, args.repeat // 2))
+            word_targets(Path(tmp), args.plan, plan, max(1, args.repeat // 2))
         return
     with tempfile.TemporaryDirectory(prefix="apdoc-bench-") as tmp:
         plans = {1: args.plan}
@@ -152,37 +151,56 @@ def main() -> None:
             print(f"  {name:<16} seed {times[(name, 1)]:.2f} s (target ≤ {target} s)")
         peaks = {(n, f): m for n, f, _, m in rows}
         targets_table(times, peaks, peers, large, args.large_kb)
-        word_targets(Path(tmp), plans[100], {(n, f): (t, m) for n, f, t, m in rows}, max(1, args.repeat // 2))
+        word_targets(Path(tmp), args.plan, plans[100], max(1, args.repeat // 2))
 
 
 WORD_TARGETS = {"paragraphs/s": 20_000, "seconds": 10.0, "MB": 400.0}
 
 
-def word_targets(tmp: Path, plan100: Path, known: dict[tuple[str, int], tuple[float, float]], repeat: int) -> None:
-    """Issue 20's targets: import and apply --dry-run of the 100× TD (`tmp/out-100.docx`, built
-    already), and import of a TD of 200,000 short paragraphs; paragraphs per second, seconds, MB."""
+def run_cpu(argv: list[str]) -> tuple[float, float, float]:
+    """Wall time (s), CPU time (user + system, s) and peak RSS (MB) of one process: on a
+    machine shared with other work the CPU time is the steadier figure."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors, env=ENV)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"failed: {' '.join(argv)}\n{errors.read().decode()[-2000:]}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def word_targets(tmp: Path, seed_plan: Path, plan100: Path, repeat: int) -> None:
+    """Issue 20's targets: `import` and `apply --dry-run` of the 100× TD, and `import` of the seed
+    TD with 200,000 short paragraphs added (the issue's 610 KB DOCX); paragraphs per second
+    (from the CPU time), seconds, MB."""
     apdoc = [PYTHON, "-m", "apdoc"]
-    td = tmp / "out-100.docx"
-    many = short_paragraphs(td, 200_000, tmp / "short-paragraphs.docx")
+    seed_td, td = tmp / "word-seed.docx", tmp / "word-100.docx"
+    for plan, out in ((seed_plan, seed_td), (plan100, td)):
+        run([*apdoc, "build", "--format", "docx", "--plan", str(plan), "-o", str(out)])
+    many = short_paragraphs(seed_td, 200_000, tmp / "short-paragraphs.docx")
 
-    def imported(docx: Path, name: str) -> list[str]:
-        return ["sh", "-c", 'rm -rf "$1" && exec "$0" -m apdoc import "$2" -o "$1"', PYTHON, str(tmp / name), str(docx)]
+    def imported(docx: Path) -> list[str]:
+        return ["sh", "-c", 'rm -rf "$1" && exec "$0" -m apdoc import "$2" -o "$1"', PYTHON,
+                str(tmp / f"imported-{docx.stem}"), str(docx)]
 
-    figures = {
-        "import, 100× TD": (known.get(("import", 100)) or measure(imported(td, "word-100"), repeat), td),
-        "apply --dry-run, 100× TD": (known.get(("apply --dry-run", 100))
-                                     or measure([*apdoc, "apply", str(td), "--plan", str(plan100), "--dry-run"],
-                                                repeat), td),
-        "import, 200,000 paragraphs": (measure(imported(many, "word-many"), 1), many),
+    cases = {
+        "import, 100× TD": (imported(td), td),
+        "apply --dry-run, 100× TD": ([*apdoc, "apply", str(td), "--plan", str(plan100), "--dry-run"], td),
+        "import, 200,000 paragraphs": (imported(many), many),
     }
-    print("\ntargets (issue 20: Word back in)")
-    print(f"  {'':<30}{'paragraphs':>11}{'s':>8}{'paras/s':>9}{'peak MB':>9}  target")
-    for what, ((seconds, peak), docx) in figures.items():
+    print("\ntargets (issue 20: Word back in; paragraphs/s from the CPU time)")
+    print(f"  {'':<28}{'paragraphs':>11}{'wall s':>8}{'CPU s':>8}{'paras/s':>9}{'peak MB':>9}  target")
+    for what, (argv, docx) in cases.items():
+        runs = [run_cpu(argv) for _ in range(repeat if "100×" in what else 1)]
+        wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+        peak = max(r[2] for r in runs)
         count = paragraphs_in(docx)
-        rate = count / seconds
-        met = seconds <= WORD_TARGETS["seconds"] and peak <= WORD_TARGETS["MB"] and (
+        rate = count / cpu
+        met = cpu <= WORD_TARGETS["seconds"] and peak <= WORD_TARGETS["MB"] and (
             "import" not in what or rate >= WORD_TARGETS["paragraphs/s"])
-        print(f"  {what:<30}{count:>11,}{seconds:>8.2f}{rate:>9,.0f}{peak:>9.0f}  "
+        print(f"  {what:<28}{count:>11,}{wall:>8.2f}{cpu:>8.2f}{rate:>9,.0f}{peak:>9.0f}  "
               f"≤ 10 s, ≤ 400 MB{', ≥ 20,000 paras/s' if 'import' in what else ''}: {'ok' if met else 'MISSED'}")
 
 
