@@ -1,8 +1,9 @@
 """PDF: the intermediate document typeset by weasyprint, with the TD's print stylesheet.
 
 The look (page size, running header, footnotes, landscape pages, bookmarks) is all CSS in
-templates/td.css; this writer only fixes what would make two builds differ (the dates) and
-hands weasyprint a document it typesets faster and as safely (`for_weasyprint`).
+templates/td.css; this writer only fixes what would make two builds differ (the dates), asks
+for a tagged PDF (PDF/UA-1), and hands weasyprint a document it typesets faster and as safely
+(`for_weasyprint`).
 """
 
 from __future__ import annotations
@@ -98,6 +99,9 @@ def _names_an_id(selector: list[Any]) -> bool:
     return False
 
 
+PDF_VARIANT = "pdf/ua-1"
+
+
 def write_pdf(html: str) -> bytes:
     # weasyprint (through pydyf and fontTools) stamps the clock into the PDF unless told a date.
     os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)
@@ -107,4 +111,7 @@ def write_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     document = HTML(string=for_weasyprint(html)).render()
-    return document.write_pdf(uncompressed_pdf=False)
+    # PDF/UA-1: a tagged PDF (headings, tables with their header cells, lists, the figure's
+    # alternative text from its SVG title, the document's language) for screen readers and
+    # for text extraction that follows the reading order.
+    return document.write_pdf(uncompressed_pdf=False, pdf_variant=PDF_VARIANT)
