@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..defaults import FIXED_EPOCH
-from ..plan.archive import ARCHIVE_NAME
 
 
 def for_weasyprint(html: str) -> str:
@@ -43,8 +42,9 @@ def for_weasyprint(html: str) -> str:
 SOURCE_ID = "apdoc-plan-source"  # the layout's <script> that carries the plan's files (a base64 ZIP)
 
 
-def take_source(root: Any) -> bytes | None:
-    """The plan's files the layout carries (plan/archive.py), taken out of the document."""
+def take_source(root: Any) -> tuple[str, bytes] | None:
+    """(name, bytes) of the plan's files the layout carries (plan/archive.py), taken out of the
+    document."""
     import base64
     import binascii
 
@@ -54,7 +54,7 @@ def take_source(root: Any) -> bytes | None:
     script = found[0]
     script.getparent().remove(script)
     try:
-        return base64.b64decode("".join(script.itertext()), validate=True)
+        return script.get("data-name") or "plan.zip", base64.b64decode("".join(script.itertext()), validate=True)
     except (binascii.Error, ValueError):
         raise ValueError(f"the layout's {SOURCE_ID} is not base64") from None
 
@@ -138,7 +138,7 @@ def write_pdf(html: str) -> bytes:
     # The plan the TD was built from, as xml2rfc's PDFs carry their source: whoever holds the
     # PDF holds the data (`apdoc import TD.pdf` reads it back, byte for byte).
     attachments = [] if source is None else [Attachment(
-        file_obj=io.BytesIO(source), name=ARCHIVE_NAME, relationship="Source",
+        file_obj=io.BytesIO(source[1]), name=source[0], relationship="Source",
         description="The apdoc plan (YAML) this TD was built from",
         created=_fixed_moment(), modified=_fixed_moment())]
     # PDF/UA-1: a tagged PDF (headings, tables with their header cells, lists, the figure's
@@ -147,7 +147,7 @@ def write_pdf(html: str) -> bytes:
     return document.write_pdf(uncompressed_pdf=False, pdf_variant=PDF_VARIANT, attachments=attachments)
 
 
-def _source_of(html: str) -> bytes | None:
+def _source_of(html: str) -> tuple[str, bytes] | None:
     """The carried plan, found without parsing the document twice when it carries none."""
     if SOURCE_ID not in html:
         return None
