@@ -43,17 +43,22 @@ def parse_xhtml(data: bytes, shown: str) -> Any:
 def read_document(path: Path) -> tuple[Any, list[str]]:
     """(the intermediate XHTML root, the reader's warnings) of a TD file."""
     shown = display_path(path)
+    data = _read_input(path, shown)
+    if path.suffix.lower() == ".xhtml":
+        return parse_xhtml(data, shown), []
+    return _from_docx(data, shown)
+
+
+def _read_input(path: Path, shown: str) -> bytes:
+    """The bytes of the file given to import; a pipe or a device is refused before it is opened."""
     from .docx.package import DocxError, read_file
 
     try:
-        data = read_file(path, shown)  # a pipe or a device is refused before it is opened
+        return read_file(path, shown)
     except DocxError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
     except OSError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
-    if path.suffix.lower() == ".xhtml":
-        return parse_xhtml(data, shown), []
-    return _from_docx(data, shown)
 
 
 def _from_docx(data: bytes, shown: str) -> tuple[Any, list[str]]:
@@ -76,6 +81,8 @@ def _from_docx(data: bytes, shown: str) -> tuple[Any, list[str]]:
 
 def import_plan(path: Path, out_dir: Path) -> Imported:
     """Read the TD at `path` and write its plan to `out_dir` (new or empty). Raises PlanError."""
+    if path.suffix.lower() == ".pdf":
+        return _import_pdf(path, out_dir)
     root, warnings = read_document(path)
     result = plan_from_xhtml(root, source=display_path(path))
     if not any(name.startswith("chapters/") for name in result.files):
@@ -92,3 +99,25 @@ def _not_a_td(root: Any) -> str:
         (f"{headings} headings below chapter level" if headings else "no headings")
     return (f"not a TD that apdoc can import: {found} (a chapter starts at a paragraph in a Heading 1 style "
             "or at outline level 1); nothing written")
+
+
+def _import_pdf(path: Path, out_dir: Path) -> Imported:
+    """The plan an apdoc PDF carries, written back byte for byte; a warning when its files are
+    not the plan whose digest the PDF records (edited after the build, or another plan's)."""
+    from ..plan.load import load_plan
+    from ..plan.versions import plan_digest
+    from .pdf_source import plan_of_pdf
+    from .unlayout.write import write_files
+
+    shown = display_path(path)
+    carried = plan_of_pdf(_read_input(path, shown), shown)
+    written = write_files(carried.files, out_dir)
+    warnings = []
+    recorded = carried.facts.get("plan-digest")
+    try:
+        matches = recorded is not None and plan_digest(load_plan(out_dir)) == recorded
+    except PlanError:
+        matches = False
+    if not matches:
+        warnings.append(f"{shown}: warning: the plan it carries is not the one its digest names")
+    return Imported(written, warnings)
