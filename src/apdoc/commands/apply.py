@@ -39,6 +39,7 @@ from ..plan.versions import earlier_version, plan_digest
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package, read_file
+from ..readers.plan_import import shows_no_td
 from ..readers.unlayout import plan_from_xhtml
 from ..writers.docx import write_docx
 from .diff import Change, Key, diff_plans, units
@@ -91,6 +92,8 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     data = _read_bytes(document, shown)
     ours_plan = load_plan(plan_dir)
     theirs = _read(data, shown)
+    if (no_td := shows_no_td(theirs.xhtml)) is not None:  # its text would read as every part removed
+        raise PlanError([Diagnostic(shown, 0, 0, no_td)])
     ours = _reading_of(ours_plan, template_dir, shown)
     base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir)
     merged = merge3(base.tree, ours.tree, theirs.tree)

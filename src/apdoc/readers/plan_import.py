@@ -91,13 +91,21 @@ def import_plan(path: Path, out_dir: Path) -> Imported:
     return Imported(written, [*warnings, *result.warnings], result)
 
 
+def shows_no_td(root: Any) -> str | None:
+    """The one message for a document that shows no TD at all (neither a cover nor a heading),
+    for `apply`, which would otherwise take its text for edits; None when it shows one."""
+    if root.find(".//table[@id='cover']") is not None or next(root.iter("h1", "h2", "h3"), None) is not None:
+        return None
+    return _not_a_td(root)
+
+
 def _not_a_td(root: Any) -> str:
     """Why a document gave no chapter: one message instead of a warning per paragraph."""
     headings = sum(1 for el in root.iter("h1", "h2", "h3") if "annex" not in (el.get("class") or "").split())
     cover = root.find(".//table[@id='cover']") is not None
     found = ("a cover but " if cover else "no cover and ") + \
         (f"{headings} headings below chapter level" if headings else "no headings")
-    return (f"not a TD that apdoc can import: {found} (a chapter starts at a paragraph in a Heading 1 style "
+    return (f"not a TD that apdoc can read: {found} (a chapter starts at a paragraph in a Heading 1 style "
             "or at outline level 1); nothing written")
 
 
