@@ -134,7 +134,7 @@ GARBAGE = st.one_of(
     st.integers(min_value=0, max_value=2**80).map(lambda n: f"{n:X}"),
     st.from_regex(r"-?[0-9]{1,6}(\.[0-9]{1,3})?(mm|cm|in|pt|pc|pi|px|em)?", fullmatch=True),
     st.sampled_from(["", " ", "x", "wide", "zz", "FFFFFFFFFF", "1e9", "0x10", "NaN", "-0", "+1", "1000000000",
-                     "9" * 5000, "D800", "0001", "F0B7", "²", "٣", "1_000"]),
+                     "9" * 5000, "9" * 400 + "in", "1e999pt", "D800", "0001", "F0B7", "²", "٣", "1_000"]),
 )
 
 
@@ -202,6 +202,7 @@ def test_a_private_use_symbol_reads_as_its_character() -> None:
 @pytest.mark.parametrize(("kind", "text", "expected"), [
     (DECIMAL, "-12", -12), (DECIMAL, "2147483648", None), (SHORT_HEX, "f0B7", 0xF0B7), (SHORT_HEX, "10000", None),
     (TWIPS, "1440", 1440), (TWIPS, "1in", 1440), (TWIPS, "2.54cm", 1440), (TWIPS, "-1in", None), (TWIPS, "1px", None),
+    (TWIPS, "9" * 400 + "in", None),  # as a float, infinity
 ])
 def test_numbers_are_read_by_their_simple_type(kind, text: str, expected: int | None) -> None:
     told: list[str] = []

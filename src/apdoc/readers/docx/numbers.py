@@ -18,7 +18,7 @@ from lxml import etree
 from .ns import snippet
 
 # ST_UniversalMeasure: a number and a unit; twips per unit.
-_MEASURE = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)(mm|cm|in|pt|pc|pi)")
+_MEASURE = re.compile(r"(-?[0-9]{1,12}(?:\.[0-9]{1,12})?)(mm|cm|in|pt|pc|pi)")  # bounded: no float overflow
 _TWIPS_PER = {"in": 1440.0, "pt": 20.0, "pc": 240.0, "pi": 240.0, "mm": 1440 / 25.4, "cm": 1440 / 2.54}
 _DECIMAL = re.compile(r"[-+]?[0-9]{1,20}")
 _HEX = re.compile(r"[0-9A-Fa-f]{1,16}")
