@@ -50,7 +50,7 @@ def grouped(comments: Sequence[Comment]) -> list[tuple[Comment, list[Comment]]]:
             threads.setdefault(comment.id, (comment, []))
         else:
             replies.append((first.id, comment))
-    for first_id, reply in replies:
+    for first_id, reply in sorted(replies, key=lambda pair: pair[1].date):  # oldest first (stable)
         threads[first_id][1].append(reply)
     return list(threads.values())
 
@@ -126,7 +126,18 @@ def _count(n: int, singular: str, plural: str) -> str:
 
 def thread_data(threads: Sequence[CommentThread]) -> dict[str, Any]:
     """comments.yaml's values: what is not a default, so the file holds only what was written."""
-    return {"threads": [t.model_dump(exclude_defaults=True) for t in threads]}
+    return {"threads": [_as_read(t.model_dump(exclude_defaults=True)) for t in threads]}
+
+
+def _as_read(value: Any) -> Any:
+    """A value as the plan's loader reads it back: every scalar text (`true`, not True)."""
+    if isinstance(value, dict):
+        return {key: _as_read(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_read(item) for item in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def comments_text(plan: Plan, threads: Sequence[CommentThread]) -> str | None:
@@ -201,7 +212,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~&"})
+MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>!|~&"})  # inline: each line starts with apdoc's "- "
 
 
 def _md(text: str) -> str:

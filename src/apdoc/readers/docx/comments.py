@@ -26,6 +26,7 @@ class Span:
     start: etree._Element  # its commentRangeStart (or, with no range, its commentReference)
     quote: str  # as the TD shows them (tracked changes accepted): empty when all were deleted
     file_text: str  # as in the file, deleted text included
+    position: tuple[int, int] = (0, 0)  # where it starts and ends in the file's text (characters)
 
 
 def comment_spans(document: etree._Element) -> dict[str, Span]:
@@ -72,7 +73,7 @@ def comment_spans(document: etree._Element) -> dict[str, Span]:
         shown_to, every_to = ends.get(cid, (shown_from, every_from))  # a range that never closes holds nothing
         quote = _words(shown_text, shown_from, shown_to)
         file_text = _words(every_text, every_from, every_to)
-        spans[cid] = Span(start, quote, file_text)
+        spans[cid] = Span(start, quote, file_text, (every_from, every_to))
     for cid, reference in references.items():
         spans.setdefault(cid, Span(reference, "", ""))
     return spans
@@ -82,10 +83,24 @@ def _words(text: str, start: int, end: int) -> str:
     return text[start : min(end, start + QUOTE_LIMIT)].strip()
 
 
-def comment_elements(document: etree._Element, anchors: dict[str, str]) -> dict[str, str]:
+# The elements a paragraph's bookmarks may name, innermost first: a comment is on the innermost
+# (the paragraph, not the cell, row or table it starts).
+NESTING = {tag: rank for rank, tags in enumerate((("p", "li", "h1", "h2", "h3", "caption", "figcaption", "span"),
+                                                  ("td", "th"), ("tr",), ("ul", "ol", "blockquote")))
+           for tag in tags}
+
+
+def comment_elements(document: etree._Element, anchors: dict[str, str],
+                     tags: dict[str, str] | None = None) -> dict[str, str]:
     """comment id → the stable id of the element its range starts in (`anchors`: bookmark name →
-    id). A paragraph's own bookmarks name it (the longest id: a cell's before its row's); a
-    paragraph without one belongs to the element before it (a cell's second paragraph)."""
+    id; `tags`: id → the element's tag). A paragraph's own bookmarks name it (the innermost
+    element, by its tag, else the longest id); a paragraph without one belongs to the element
+    before it (a cell's second paragraph)."""
+    tags = tags or {}
+
+    def innermost(element_id: str) -> tuple[int, int]:
+        return NESTING.get(tags.get(element_id, ""), len(NESTING)), -len(element_id)
+
     found: dict[str, str] = {}
     current = ""  # the element of the paragraphs so far
     ids: list[str] = []  # of the paragraph being walked
@@ -94,7 +109,7 @@ def comment_elements(document: etree._Element, anchors: dict[str, str]) -> dict[
     def close() -> None:
         nonlocal current
         if ids:
-            current = max(ids, key=len)
+            current = min(ids, key=innermost)
         for cid in waiting:
             found.setdefault(cid, current)
         ids.clear()
@@ -133,4 +148,23 @@ def comment_threads(comments: etree._Element, extended: etree._Element | None) -
             continue
         parent = by_paragraph.get(entry.get(W15 + "paraIdParent", "").upper(), "")
         found.setdefault(cid, ("" if parent == cid else parent, entry.get(W15 + "done", "0") in ("1", "true")))
+    return found
+
+
+def replies_by_range(comments: list[tuple[str, str]], spans: dict[str, Span],
+                     known: dict[str, tuple[str, bool]]) -> dict[str, str]:
+    """comment id → the comment it replies to, for the comments commentsExtended.xml says nothing
+    of (LibreOffice 7.4 writes no replies there, only the resolved state; nor did Word before
+    2013): comments on exactly the same range are one thread, the earliest (by date, then as
+    comments.xml lists them) its first. `comments`: (id, date) in the file's order."""
+    groups: dict[tuple[int, int], list[tuple[str, int, str]]] = {}
+    for n, (cid, date) in enumerate(comments):
+        if cid in known or cid not in spans:
+            continue
+        groups.setdefault(spans[cid].position, []).append((date, n, cid))
+    found: dict[str, str] = {}
+    for members in groups.values():
+        members.sort()
+        first = members[0][2]
+        found.update((cid, first) for _date, _n, cid in members[1:])
     return found

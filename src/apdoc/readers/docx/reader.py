@@ -9,7 +9,7 @@ from lxml import etree
 
 from ...anchors import read_anchor_properties
 from .blocks import BlockReader
-from .comments import comment_elements, comment_spans, comment_threads
+from .comments import comment_elements, comment_spans, comment_threads, replies_by_range
 from .inline import RunReader, build_inline, strip_pieces
 from .locate import describe, number_part, paragraph_number, quote_of
 from .noise import keep_bookmarks, link_targets, resolve_fields, resolve_hyperlinks, unwrap_noise
@@ -128,14 +128,16 @@ class Reader:
         if comments is None:
             return
         spans = comment_spans(document)
-        elements = comment_elements(document, anchors)
+        elements = comment_elements(document, anchors, self.element_tags)
         threads = comment_threads(comments, extended)
+        listed = [(c.get(W + "id", ""), c.get(W + "date", "")) for c in comments.iter(W + "comment")]
+        implied = replies_by_range(listed, spans, threads)
         for comment in comments.iter(W + "comment"):
             cid = comment.get(W + "id", "")
             span = spans.get(cid)
             start = span.start if span is not None else None
             text = "\n".join(text_of(p) for p in comment.iter(W + "p"))
-            parent, resolved = threads.get(cid, ("", False))
+            parent, resolved = threads.get(cid, (implied.get(cid, ""), False))
             self.result.comments.append(Comment(
                 id=cid, author=comment.get(W + "author", ""), date=comment.get(W + "date", ""), text=text,
                 anchor=snippet(span.file_text if span is not None else "", 200),

@@ -25,6 +25,7 @@ from lxml import etree
 
 from ...anchors import bookmark_name
 from ...plan.models import CommentThread
+from .ooxml import serialize
 from .package import zip_parts
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -309,7 +310,7 @@ def _xml_safe(text: str) -> str:
 
 
 def _serialize(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return serialize(root)
 
 
 def _with_content_types(data: bytes) -> bytes:
