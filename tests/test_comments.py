@@ -15,12 +15,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from apply_edits import Docx, paragraph_with
-from conftest import SEED_PLAN, run_cli
 from lxml import etree
 
 from apdoc.plan.load import load_plan
 from apdoc.readers.docx import read_docx
+from apply_edits import Docx, paragraph_with
+from conftest import SEED_PLAN, run_cli
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{" + W_NS + "}"
@@ -286,7 +286,8 @@ def test_build_puts_the_open_threads_on_their_words_with_replies_as_replies(seed
     first, reply = (c.findall(W + "p")[-1].get(W14 + "paraId") for c in comments.iter(W + "comment"))
     assert [(e.get(W15 + "paraId"), e.get(W15 + "paraIdParent"), e.get(W15 + "done")) for e in entries] == [
         (first, None, "0"), (reply, first, "0")]
-    assert b"commentsIds" in found["[Content_Types].xml"] and b"commentsIds.xml" in found["word/_rels/document.xml.rels"]
+    assert b"commentsIds" in found["[Content_Types].xml"]
+    assert b"commentsIds.xml" in found["word/_rels/document.xml.rels"]
     assert build(seed, tmp_path / "again.docx")[0] == data  # deterministic
     every = parts(build(seed, tmp_path / "all.docx", "--comments", "all")[0])
     assert sorted(commented_words(every["word/document.xml"]).values()) == [
