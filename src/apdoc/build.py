@@ -233,9 +233,7 @@ def _threads(plan: Plan, selection: str) -> list[Any]:
     """The comment threads of plan/comments.yaml a build shows (`--comments`)."""
     if plan.comments is None or selection == "none":
         return []
-    from .writers.docx.comments import chosen
-
-    return chosen(plan.comments.model.threads, selection)
+    return [thread for thread in plan.comments.model.threads if selection == "all" or not thread.resolved]
 
 
 def _with_threads(fmt: str, data: bytes, threads: list[Any], warn: Callable[[Diagnostic], None] | None,

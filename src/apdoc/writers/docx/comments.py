@@ -20,11 +20,11 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from lxml import etree
 
 from ...anchors import bookmark_name
-from ...plan.models import CommentThread
 from .ooxml import serialize
 from .package import zip_parts
 
@@ -56,14 +56,30 @@ PARTS = {  # part → (content type, relationship type, relationship id)
 FIRST_PARAGRAPH_ID = 0x10000001
 FIRST_DURABLE_ID = 0x20000001
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
-SELECTIONS = ("open", "all", "none")
 
 
-def chosen(threads: Sequence[CommentThread], selection: str) -> list[CommentThread]:
-    """The threads a build with `--comments selection` puts in: open ones, all, or none."""
-    if selection == "none":
-        return []
-    return [t for t in threads if selection == "all" or not t.resolved]
+class Reply(Protocol):
+    """A reply as the plan holds it (plan/models.py CommentReply): writers read no plan module."""
+
+    @property
+    def author(self) -> str: ...
+    @property
+    def date(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
+class CommentThread(Reply, Protocol):
+    """A thread as the plan holds it (plan/models.py CommentThread)."""
+
+    @property
+    def anchor(self) -> str: ...
+    @property
+    def quote(self) -> str: ...
+    @property
+    def resolved(self) -> bool: ...
+    @property
+    def replies(self) -> Sequence[Reply]: ...
 
 
 @dataclass
