@@ -2,13 +2,15 @@
 
     /usr/bin/python3 tests/lo_comments.py add TD.docx edited.docx
     /usr/bin/python3 tests/lo_comments.py list TD.docx
+    /usr/bin/python3 tests/lo_comments.py resave TD.docx saved.docx
 
 `add` types, as delegates would: a comment by Ann on the words "enhance value" (AP1.3's Key
 Outcome(s)), Bob's reply on the same words an hour later, and Cy's comment on "To perform a
 review", marked resolved; then saves as "MS Word 2007 XML". LibreOffice 7.4 has no reply of its
 own in the UNO API (no parent property; its Reply command needs a view): a reply there is a
 comment on the same words, and that is how it saves one (no commentsExtended entry). `list`
-prints every comment as JSON: [author, text, resolved, the words it is on].
+prints every comment as JSON: [author, text, resolved, the words it is on]. `resave` opens and
+saves, as an editor who changes nothing.
 
 The document is loaded as a model with no view (lo_resolve.opened(view=False)): LibreOffice 7.4
 headless crashes laying out a view of a document with comments.
@@ -76,8 +78,15 @@ def listed(source: str) -> None:
         print(json.dumps(found, ensure_ascii=False))
 
 
+def resave(source: str, target: str) -> None:
+    with opened(source, view=False) as (_ctx, doc):
+        doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)), (prop("FilterName", "MS Word 2007 XML"),))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "add":
         add(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "resave":
+        resave(sys.argv[2], sys.argv[3])
     else:
         listed(sys.argv[2])

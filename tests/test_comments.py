@@ -415,3 +415,9 @@ def test_a_thread_made_in_libreoffice_comes_back_on_the_same_words(td: bytes, se
                                          ("Cy", "Settled", True, "To perform a review")]
     extended = etree.fromstring(parts(data)["word/commentsExtended.xml"])
     assert [e.get(W15 + "paraIdParent") is not None for e in extended] == [False, False, True]
+    # Saved again in LibreOffice (its dates, its order, no reply relation): the same threads.
+    libreoffice("resave", str(tmp_path / "rebuilt.docx"), str(tmp_path / "resaved.docx"))
+    before = (seed / "comments.yaml").read_bytes()
+    code, out, err = run_cli("apply", str(tmp_path / "resaved.docx"), "--plan", str(seed))
+    assert (code, err) == (0, "") and "nothing to apply" in out, out + err
+    assert (seed / "comments.yaml").read_bytes() == before
