@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from apdoc.plan.load import load_plan
@@ -421,3 +423,22 @@ def test_a_thread_made_in_libreoffice_comes_back_on_the_same_words(td: bytes, se
     code, out, err = run_cli("apply", str(tmp_path / "resaved.docx"), "--plan", str(seed))
     assert (code, err) == (0, "") and "nothing to apply" in out, out + err
     assert (seed / "comments.yaml").read_bytes() == before
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=3))
+def test_any_comment_text_a_docx_may_hold_is_kept_as_the_plan_reads_it(seed: Path, texts: list[str]) -> None:
+    """Whatever a comment says (YAML's own syntax, line breaks, characters no plan file may hold),
+    comments.yaml holds it as the plan's loader reads it back: the characters a plan cannot hold
+    left out, nothing else changed."""
+    from apdoc.commands.comments import NOT_IN_A_PLAN, comments_text, thread_of
+    from apdoc.readers.docx import Comment
+
+    (seed / "comments.yaml").unlink(missing_ok=True)
+    comments = [Comment(id=str(n), author=text, date="", text=text, anchor=text, paragraph=0, where="",
+                        element="ch-introduction", quote=text) for n, text in enumerate(texts)]
+    threads = [thread_of(c, []) for c in comments]
+    (seed / "comments.yaml").write_text(comments_text(load_plan(seed), threads) or "threads: []\n")
+    read = load_plan(seed).comments.model.threads
+    expected = [NOT_IN_A_PLAN.sub("", t.replace("\r\n", "\n").replace("\r", "\n")) for t in texts]
+    assert [(t.author, t.text) for t in read] == [(e, e) for e in expected]

@@ -12,15 +12,16 @@ words it had and its element, and is reported.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, display_path
+from ..diagnostics import Diagnostic, PlanError, display_path
 from ..plan.folder import COMMENTS_FILE, Plan
 from ..plan.models import CommentReply, Comments, CommentThread
-from ..plan.yaml_layout import format_tree, new_yaml, schema_line
+from ..plan.yaml_layout import format_tree, loaded_data, new_yaml, schema_line
 from ..readers.docx import Comment
 from .yamledit import update
 
@@ -55,10 +56,21 @@ def grouped(comments: Sequence[Comment]) -> list[tuple[Comment, list[Comment]]]:
     return list(threads.values())
 
 
+# Characters a plan file cannot hold (plan/source.py refuses them) that a DOCX may: C0 and C1
+# controls but tab and line feed, DEL, surrogates, non-characters. Left out of what is kept.
+NOT_IN_A_PLAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _kept(text: str) -> str:
+    return NOT_IN_A_PLAN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def thread_of(first: Comment, replies: Sequence[Comment]) -> CommentThread:
-    return CommentThread(anchor=first.element, quote=first.quote or first.anchor.strip(), author=first.author,
-                         date=first.date, text=first.text, resolved=first.resolved,
-                         replies=[CommentReply(author=r.author, date=r.date, text=r.text) for r in replies])
+    return CommentThread(anchor=_kept(first.element), quote=_kept(first.quote or first.anchor.strip()),
+                         author=_kept(first.author), date=_kept(first.date), text=_kept(first.text),
+                         resolved=first.resolved,
+                         replies=[CommentReply(author=_kept(r.author), date=_kept(r.date), text=_kept(r.text))
+                                  for r in replies])
 
 
 def _key(item: CommentThread | CommentReply) -> tuple[str, str, str]:
@@ -159,6 +171,9 @@ def comments_text(plan: Plan, threads: Sequence[CommentThread]) -> str | None:
     data = rt.load(before)
     update(data, new, old, lines=before.split("\n"))
     text = format_tree(data, rt, Comments, schema_line(path, plan.root, "comments"))
+    if loaded_data(text, path) != new:  # read back as the plan will read it: never a file it refuses
+        raise PlanError([Diagnostic(display_path(path), 0, 0, "cannot write the comments without changing "
+                                    "one (please report this); nothing written")])
     return text if text != before else None
 
 
