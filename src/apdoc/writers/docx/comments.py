@@ -104,8 +104,8 @@ def add_comments(data: bytes, threads: Sequence[CommentThread]) -> Placed:
     next_id = 0
     for thread in threads:
         ids = list(range(next_id, next_id + 1 + len(thread.replies)))
-        problem = placer.place(thread, ids)
-        if problem is None or problem.endswith("its first paragraph"):
+        placed, problem = placer.place(thread, ids)
+        if placed:
             entries.append((thread, next_id))
             next_id = ids[-1] + 1
         if problem is not None:
@@ -148,12 +148,13 @@ class _Placer:
         self.next_start = {start: following for start, following in zip(starts, [*starts[1:], len(self.paragraphs)],
                                                                         strict=True)}
 
-    def place(self, thread: CommentThread, ids: list[int]) -> str | None:
-        """Put the thread's range and references in; why it is not on its words (None when it is)."""
+    def place(self, thread: CommentThread, ids: list[int]) -> tuple[bool, str | None]:
+        """Put the thread's range and references in: (whether it is in the TD, why it is not on
+        its words, None when it is)."""
         index = self.first.get(bookmark_name(thread.anchor)) if thread.anchor else None
         if index is None:
-            return (f"its element {thread.anchor!r} is not in the TD: not put in (it stays in comments.yaml)"
-                    if thread.anchor else "it names no element: not put in (it stays in comments.yaml)")
+            return False, (f"its element {thread.anchor!r} is not in the TD: not put in (it stays in comments.yaml)"
+                           if thread.anchor else "it names no element: not put in (it stays in comments.yaml)")
         own = self.paragraphs[index : self.next_start.get(index, index + 1)]
         lines = [line for line in thread.quote.split("\n") if line.strip()]
         found = _find(own, lines) if lines else None
@@ -163,8 +164,9 @@ class _Placer:
             start, end = found
         _mark(start, end, ids)
         if found is None and lines:
-            return f"its words ({_short(thread.quote)}) are no longer in {thread.anchor}: put on its first paragraph"
-        return None
+            return True, (f"its words ({_short(thread.quote)}) are no longer in {thread.anchor}: "
+                          "put on its first paragraph")
+        return True, None
 
 
 def _runs_text(paragraph: etree._Element) -> list[etree._Element]:
