@@ -295,6 +295,10 @@ def test_build_puts_the_open_threads_on_their_words_with_replies_as_replies(seed
     assert sorted(commented_words(every["word/document.xml"]).values()) == [
         "To perform a review", "enhance value", "enhance value"]
     assert b'w15:done="1"' in every["word/commentsExtended.xml"]
+    for built in ("TD.docx", "all.docx"):  # read back, the threads are the plan's: nothing to apply
+        code, out, err = run_cli("apply", str(tmp_path / built), "--plan", str(seed))
+        assert (code, err) == (0, "") and "nothing to apply" in out, out + err
+    assert (seed / "comments.yaml").read_text() == THREAD_YAML
     for built in (tmp_path / "TD.docx", tmp_path / "all.docx"):
         assert audit_problems(built) == []
         if SHARED_VALIDATOR.is_file():  # the second opinion, beside this checkout only
