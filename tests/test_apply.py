@@ -236,18 +236,20 @@ def commented(doc: Docx) -> None:
     add_comment(doc, KEY_OUTCOMES, "Check the wording with TSB")
 
 
-def test_a_word_comment_is_never_written_into_the_plan(td: bytes, seed: Path, tmp_path: Path) -> None:
+def test_a_word_comment_is_kept_in_comments_yaml_not_in_the_plans_values(td: bytes, seed: Path,
+                                                                         tmp_path: Path) -> None:
+    """A comment is no plan value: the edit is applied as without it, and the thread is recorded in
+    plan/comments.yaml (tests/test_comments.py), the plan's other files untouched by it."""
     before = snapshot(seed)
-    code, _out, err = apply(tmp_path, edited(td, commented, word_edit), seed)
-    assert code == 0
-    assert "warning: paragraph 196: a comment by Meeting (“Check the wording with TSB”) is not part of the plan" in err
+    code, out, err = apply(tmp_path, edited(td, commented, word_edit), seed)
+    assert (code, err) == (0, "")
+    assert "comment added: ap-AP1.3-key_outcomes-p0 “Identified list of value propositions to raise …” " \
+           "by Meeting" in out
+    comments = (seed / "comments.yaml").read_text()
+    (seed / "comments.yaml").unlink()
     assert patch(before, seed) == WORD_EDIT
+    assert "text: Check the wording with TSB" in comments
     assert "Check the wording" not in "".join(p.read_text() for p in seed.rglob("*.yaml"))
-
-
-def test_a_word_comment_is_reported(td: bytes, seed: Path, tmp_path: Path) -> None:
-    _code, out, err = apply(tmp_path, edited(td, commented, word_edit), seed)
-    assert "Check the wording with TSB" in out + err
 
 
 def test_a_moved_bullet_is_read_once(td: bytes, seed: Path, tmp_path: Path) -> None:

@@ -368,6 +368,8 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
     say(f"{display_path(document)}: the edits since {applied.base}")
     for change in applied.changes:
         say(f"  {change}")
+    for line in applied.comments:
+        say(f"  {line}")
     verb = "would change" if dry_run else "wrote"
     for path, line in applied.written:
         say(f"{verb} {path}:{line}")
@@ -387,8 +389,12 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
 @click.option("--author", help="Author of the revision marks [default: git user.name].")
 @click.option("--date", "rev_date", metavar="ISO-DATE", callback=revision_date,
               help="Date of the revision marks [default: when the plan last changed in git].")
+@click.option("--comments", "comment_threads", type=click.Choice(["open", "all", "none"]), default="open",
+              show_default=True,
+              help="The comment threads of plan/comments.yaml the DOCX and HTML show: the open ones, all "
+                   "(resolved ones too), or none (a clean TD).")
 def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Path | None, force: bool,
-          compare_to: str | None, author: str | None, rev_date: str | None) -> None:
+          compare_to: str | None, author: str | None, rev_date: str | None, comment_threads: str) -> None:
     """Build the TD; with --compare-to, with revision marks (Word tracked changes in DOCX).
 
     The format comes from --format, else from the suffix of -o, else docx.
@@ -420,7 +426,36 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
 
     build_formats(plan_dir, wanted.files, template_dir, progress=progress,
                   compare_to=compare_to, author=author, date=rev_date, folder=wanted.folder,
-                  stdout=sys.stdout.buffer if wanted.stdout else None, force=force)
+                  stdout=sys.stdout.buffer if wanted.stdout else None, force=force,
+                  comments=comment_threads, warn=lambda d: _report([d]))
+
+
+@cli.command("comments")
+@PLAN_OPTION
+@click.option("--format", "style", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+              help="text for people, md for a pull-request comment, json for tools.")
+@click.option("--open", "only_open", is_flag=True, help="Only the threads not resolved.")
+def comments_command(plan_dir: Path, style: str, only_open: bool) -> None:
+    """List the Word comment threads kept in plan/comments.yaml.
+
+    `apdoc apply` records every thread of an edited TD there (author, date, text, replies,
+    resolved or not, and the element and words it is on); `apdoc build` puts the open ones
+    back into the DOCX and HTML.
+
+    \b
+    Examples:
+      apdoc comments
+      apdoc comments --open --format md > build/comments.md
+      apdoc comments --format json
+    """
+    from .commands.comments import listing, shown_path
+    from .plan.load import load_plan
+
+    plan = load_plan(plan_dir)
+    threads = list(plan.comments.model.threads) if plan.comments is not None else []
+    if only_open:
+        threads = [t for t in threads if not t.resolved]
+    click.echo(listing(threads, style, shown_path(plan)), nl=False)
 
 
 def _report_templates(plan_dir: Path, template_dir: Path | None) -> None:

@@ -72,7 +72,8 @@ class Applied:
     changes: list[Located] = field(default_factory=list)
     written: list[tuple[str, int]] = field(default_factory=list)  # file, first changed line
     problems: list[Diagnostic] = field(default_factory=list)
-    notes: list[Diagnostic] = field(default_factory=list)  # read, but no plan value: Word comments
+    notes: list[Diagnostic] = field(default_factory=list)  # read, worth a look: comments whose words are gone
+    comments: list[str] = field(default_factory=list)  # what changed in plan/comments.yaml, one line each
     base: str = ""
     files: dict[Path, bytes] = field(default_factory=dict)
 
@@ -107,9 +108,7 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
         merged_reading = _reading_of(new_plan, template_dir, shown, values=False)  # its text only
     else:
         merged_reading = ours
-    out.notes = [Diagnostic(shown, 0, 0, f"paragraph {c.paragraph or '?'}: a comment by {c.author or 'someone'} "
-                            f"({_quote(c.text)}) is not part of the plan: read it and act on it by hand",
-                            severity="warning") for c in (theirs.result.comments if theirs.result else [])]
+    _apply_comments(out, ours_plan, theirs, shown)
     conflicting = [_quote(c.theirs) for c in merged.conflicts]
     out.problems += [d for d in _unmapped(shown, base, theirs, merged_reading)
                      if not any(quote.strip("“”…") in d.message for quote in conflicting)]
@@ -118,17 +117,34 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
 
 
 def write_applied(applied: Applied) -> None:
-    """Write every edited file, or none: a failure part-way puts back the ones already written."""
-    done: list[tuple[Path, bytes]] = []
+    """Write every edited file, or none: a failure part-way puts back the ones already written
+    (and removes a file it created: comments.yaml, the first time)."""
+    done: list[tuple[Path, bytes | None]] = []
     try:
         for path, data in applied.files.items():
-            old = path.read_bytes()
+            old = path.read_bytes() if path.exists() else None
             write_atomic(path, data)
             done.append((path, old))
     except BaseException:
         for path, old in done:
-            write_atomic(path, old)
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, old)
         raise
+
+
+def _apply_comments(out: Applied, plan: Plan, theirs: Reading, shown: str) -> None:
+    """The TD's Word comment threads merged into plan/comments.yaml (commands/comments.py)."""
+    from .comments import comment_update
+
+    found = comment_update(plan, theirs.result.comments if theirs.result else [], shown)
+    out.comments = found.said
+    out.notes += found.notes
+    if found.text is not None:
+        out.files[found.path] = found.text.encode("utf-8")
+        line = _first_changed_line(found.path, found.text) if found.path.exists() else 1
+        out.written.append((display_path(found.path), line))
 
 
 # --- readings -------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Diagnostic, PlanError, display_path, forget_resolved_paths, resolved, resolved_folder
-from .folder import DOCUMENT_FILE, FOLDERS, Failed, Loaded, Plan, require_folder
-from .models import FILE_KINDS, PATTERN_MEANINGS, Document, PlanModel, ap_sort_key, number_key
+from .folder import COMMENTS_FILE, DOCUMENT_FILE, FOLDERS, Failed, Loaded, Plan, require_folder
+from .models import FILE_KINDS, PATTERN_MEANINGS, Comments, Document, PlanModel, ap_sort_key, number_key
 from .source import SourceFile, load_yaml, not_a_file
 
 
@@ -35,11 +35,12 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
     problems: list[Diagnostic] = []
     failed: list[Failed] = []
     document = _load(root / DOCUMENT_FILE, Document, "document", root, problems, failed, required=True)
+    comments = _load(root / COMMENTS_FILE, Comments, "comments", root, problems, failed)
     for extra in sorted(root.glob("*.y*ml")):
-        if extra.name != DOCUMENT_FILE:
+        if extra.name not in (DOCUMENT_FILE, COMMENTS_FILE):
             problems.append(
                 Diagnostic(display_path(extra), 0, 0, "unknown plan file: expected document.yaml, "
-                           "chapters/, annexes/ or action-items/")
+                           "comments.yaml, chapters/, annexes/ or action-items/")
             )
     problems += shape_problems(root)
     loaded: dict[str, list[Loaded]] = {}
@@ -63,6 +64,7 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
         annexes=loaded["annexes"],
         action_items=sorted(loaded["action-items"], key=lambda a: ap_sort_key(a.model.id)),
         failed=failed,
+        comments=comments,
     )
     if check:
         # The cross-file checks run over the files that did load, so a schema error in one file

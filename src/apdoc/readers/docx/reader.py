@@ -9,6 +9,7 @@ from lxml import etree
 
 from ...anchors import read_anchor_properties
 from .blocks import BlockReader
+from .comments import comment_elements, comment_spans, comment_threads, replies_by_range
 from .inline import RunReader, build_inline, strip_pieces
 from .locate import describe, number_part, paragraph_number, quote_of
 from .noise import keep_bookmarks, link_targets, resolve_fields, resolve_hyperlinks, unwrap_noise
@@ -80,11 +81,14 @@ class Reader:
         if notes is not None:
             targets |= link_targets(notes)
         anchors = {name: name for name in targets} | self.bookmark_ids
-        anchors |= _copies(document, notes, self.bookmark_ids)
+        copies = _copies(document, notes, self.bookmark_ids)
+        anchors |= copies
         number_part(document)
         if notes is not None:
             number_part(notes)
-        self._comments(document, self._related(main, "comments"))
+        comments = self._related(main, "comments")
+        extended = self._related(main, "commentsExtended") if comments is not None else None
+        self._comments(document, comments, extended, {**self.bookmark_ids, **copies})
         self._prepare(document, "document", "", set(anchors))
         if notes is not None:
             self._prepare(notes, "footnotes", "footnote ", set(anchors))
@@ -119,29 +123,29 @@ class Reader:
         for el in list(root.iter(W + "commentRangeStart", W + "commentRangeEnd", W + "commentReference")):
             el.getparent().remove(el)
 
-    def _comments(self, document: etree._Element, comments: etree._Element | None) -> None:
+    def _comments(self, document: etree._Element, comments: etree._Element | None,
+                  extended: etree._Element | None, anchors: dict[str, str]) -> None:
         if comments is None:
             return
-        starts = {el.get(W + "id"): el for el in document.iter(W + "commentRangeStart")}
-        anchored: dict[str, list[str]] = {}
-        open_ranges: set[str] = set()
-        for el in document.iter(W + "commentRangeStart", W + "commentRangeEnd", W + "t", W + "delText"):
-            if el.tag == W + "commentRangeStart":
-                open_ranges.add(el.get(W + "id", ""))
-            elif el.tag == W + "commentRangeEnd":
-                open_ranges.discard(el.get(W + "id", ""))
-            else:
-                for cid in open_ranges:
-                    anchored.setdefault(cid, []).append(el.text or "")
+        spans = comment_spans(document)
+        elements = comment_elements(document, anchors, self.element_tags)
+        threads = comment_threads(comments, extended)
+        listed = [(c.get(W + "id", ""), c.get(W + "date", "")) for c in comments.iter(W + "comment")]
+        implied = replies_by_range(listed, spans, threads)
         for comment in comments.iter(W + "comment"):
             cid = comment.get(W + "id", "")
-            start = starts.get(cid)
+            span = spans.get(cid)
+            start = span.start if span is not None else None
             text = "\n".join(text_of(p) for p in comment.iter(W + "p"))
+            parent, resolved = threads.get(cid, (implied.get(cid, ""), False))
             self.result.comments.append(Comment(
                 id=cid, author=comment.get(W + "author", ""), date=comment.get(W + "date", ""), text=text,
-                anchor=snippet("".join(anchored.get(cid, [])), 200),
+                anchor=snippet(span.file_text if span is not None else "", 200),
                 paragraph=paragraph_number(start) if start is not None else 0,
                 where=describe(start) if start is not None else "",
+                element=elements.get(cid, ""),
+                quote=span.quote if span is not None else "",
+                parent=parent, resolved=resolved,
             ))
 
     def _link(self, anchors: dict[str, str]) -> Callable[[str], str]:
