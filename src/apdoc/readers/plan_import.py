@@ -7,6 +7,8 @@ folder in `apdoc fmt`'s layout. A `.xhtml` file is read as the intermediate form
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 from lxml import etree
 
 from ..diagnostics import Diagnostic, PlanError, display_path
+from ..output import Inputs, refuse_inputs
 from .unlayout import ImportResult, plan_from_xhtml, write_plan
 
 MAX_XHTML_BYTES = 64 * 1024 * 1024
@@ -70,8 +73,27 @@ def _from_docx(data: bytes, shown: str) -> tuple[Any, list[str]]:
     return root, [str(w) for w in read.warnings]
 
 
+def refuse_output(path: Path, out_dir: Path) -> None:
+    """Refuse, before the TD is even read, an `out_dir` that the plan folder cannot be written to:
+    inside any plan folder (or the templates, or .git), the document itself, or below a file."""
+    refuse_inputs([out_dir], Inputs(whole_plan=True))
+    shown = display_path(out_dir) if not out_dir.is_symlink() else str(out_dir)
+    real = Path(os.path.realpath(out_dir))
+    with contextlib.suppress(OSError):
+        if real.exists() and os.path.samefile(real, path):
+            raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: it is {display_path(path)}, the document "
+                                        "imported; give a new folder for the plan")])
+    for parent in real.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: {display_path(parent)} is a file, "
+                                            "not a folder")])
+            break
+
+
 def import_plan(path: Path, out_dir: Path) -> Imported:
     """Read the TD at `path` and write its plan to `out_dir` (new or empty). Raises PlanError."""
+    refuse_output(path, out_dir)
     root, warnings = read_document(path)
     result = plan_from_xhtml(root, source=display_path(path))
     written = write_plan(result, out_dir)

@@ -61,24 +61,31 @@ def write_plan(result: Any, out_dir: Path) -> list[Path]:
     error or an interruption part-way leaves no plan folder at all. Returns the paths written.
     """
     texts = {relative: file_text(relative, values) for relative, values in result.files.items()}
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        what = "a folder that is not empty" if out_dir.is_dir() else "a file"
-        raise PlanError([Diagnostic(display_path(out_dir), 0, 0, f"is {what}: import writes a new plan folder "
+    shown = display_path(out_dir)
+    # A symbolic link is written through, as `build -o` does: the folder it names is the plan.
+    folder = Path(os.path.realpath(out_dir)) if out_dir.is_symlink() else out_dir.absolute()
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        what = "a folder that is not empty" if folder.is_dir() else "a file"
+        raise PlanError([Diagnostic(shown, 0, 0, f"is {what}: import writes a new plan folder "
                                     "(choose another -o, or remove it)")])
-    parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: {exc.strerror or exc}")]) from None
     try:
         for relative, text in texts.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", newline="\n")
         staging.chmod(0o777 & ~_umask())
-        if out_dir.exists():
-            out_dir.rmdir()
-        os.replace(staging, out_dir)
-    except BaseException:
+        if folder.exists():
+            folder.rmdir()
+        os.replace(staging, folder)
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: {exc.strerror or exc}")]) from None
         raise
     return [out_dir / relative for relative in texts]
 
