@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from apdoc.layout import render_html
 from apdoc.plan import load_plan
+from apply_edits import Docx, move_paragraph_before, replace_words
 from conftest import SEED_PLAN, run_cli
 
 
@@ -95,3 +101,191 @@ def test_an_output_that_cannot_be_created_is_one_message(seed_docx: Path, tmp_pa
         if locked.exists():
             locked.chmod(0o700)
     assert code == 1 and "error: cannot write:" in err, err
+
+
+# --- 4. one writer of a plan at a time: nothing another writer wrote is lost --------------------
+
+
+KEY_OUTCOMES = "Identified list of value propositions"
+RAISED = "value propositions to raise value"
+INDICATOR = "an increase in participation in the work"
+
+
+@pytest.fixture(scope="module")
+def td_bytes(seed_docx: Path) -> bytes:
+    return seed_docx.read_bytes()
+
+
+def _edited(td: bytes, edit: Callable[[Docx], object]) -> bytes:
+    doc = Docx(td)
+    edit(doc)
+    return doc.data()
+
+
+def _raise_value(doc: Docx) -> None:
+    replace_words(doc.xml(), KEY_OUTCOMES, "enhance", "raise")
+
+
+def _move_indicator(doc: Docx) -> None:
+    move_paragraph_before(doc.xml(), INDICATOR, "the retention of industry")
+
+
+def test_a_plan_file_saved_while_apply_works_is_not_replaced(td_bytes: bytes, seed: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor saves AP1.3.yaml between apply's read and its write: apply refuses, the save stays."""
+    import apdoc.commands.apply as apply_module
+
+    target = seed / "action-items" / "AP1.3.yaml"
+    saved = target.read_text(encoding="utf-8") + "# saved by an editor meanwhile\n"
+    worked_out = apply_module.apply_document
+
+    def and_an_editor_saves(*args: Any, **kwargs: Any) -> Any:
+        applied = worked_out(*args, **kwargs)
+        target.write_text(saved, encoding="utf-8")
+        return applied
+
+    monkeypatch.setattr(apply_module, "apply_document", and_an_editor_saves)
+    (tmp_path / "edited.docx").write_bytes(_edited(td_bytes, _raise_value))
+    code, _, err = run_cli("apply", str(tmp_path / "edited.docx"), "--plan", str(seed))
+    assert code == 1
+    assert "AP1.3.yaml: error: cannot write: it changed" in err, err
+    assert target.read_text(encoding="utf-8") == saved
+
+
+APPLY_AFTER_ITS_READ = """
+import sys, time
+from pathlib import Path
+import apdoc.commands.apply as apply_module
+from apdoc.cli import main
+
+read_marker, go = Path(sys.argv[1]), Path(sys.argv[2])
+worked_out = apply_module.apply_document
+
+def then_pause(*args, **kwargs):
+    applied = worked_out(*args, **kwargs)
+    read_marker.touch()
+    deadline = time.monotonic() + 120
+    while not go.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return applied
+
+apply_module.apply_document = then_pause
+sys.argv = ["apdoc", *sys.argv[3:]]
+main()
+"""
+
+
+def _wait_for(path: Path, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while not path.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the first apply never read the plan"
+        time.sleep(0.02)
+
+
+def test_two_applies_at_once_both_land(td_bytes: bytes, seed: Path, tmp_path: Path) -> None:
+    """Two real processes: the first has read the plan and not yet written when the second starts.
+    The second waits for the first (saying so) and then merges onto what the first wrote."""
+    first_td, second_td = tmp_path / "first.docx", tmp_path / "second.docx"
+    first_td.write_bytes(_edited(td_bytes, _raise_value))
+    second_td.write_bytes(_edited(td_bytes, _move_indicator))
+    read_marker, go = tmp_path / "first-has-read", tmp_path / "go"
+    first = subprocess.Popen([sys.executable, "-c", APPLY_AFTER_ITS_READ, str(read_marker), str(go),
+                              "apply", str(first_td), "--plan", str(seed)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = None
+    try:
+        _wait_for(read_marker, first)
+        second = subprocess.Popen([sys.executable, "-m", "apdoc", "apply", str(second_td), "--plan", str(seed)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert second.stderr is not None
+        first_line = second.stderr.readline()  # the line saying it waits, or nothing once it has finished
+        go.touch()
+        _, first_err = first.communicate(timeout=120)
+        _, second_err = second.communicate(timeout=120)
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+    assert first.returncode == 0, first_err
+    assert second.returncode == 0, first_line + second_err
+    text = (seed / "action-items" / "AP1.3.yaml").read_text(encoding="utf-8")
+    assert RAISED in text  # the first's edit
+    assert text.index(INDICATOR) < text.index("the retention of industry")  # and the second's
+    assert "waiting for another apdoc command" in first_line
+    assert load_plan(seed)
+
+
+def test_a_lock_held_too_long_is_refused_with_a_message(seed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    import apdoc.commands.lock as lock
+
+    (seed / "chapters" / "01-introduction.yaml").write_text(
+        (seed / "chapters" / "01-introduction.yaml").read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    before = _tree(seed)
+    monkeypatch.setattr(lock, "WAIT", 0.3)
+    holder = os.open(seed, os.O_RDONLY)  # another open of the folder: flock sees two holders
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        started = time.monotonic()
+        code, _, err = run_cli("fmt", "--plan", str(seed))
+        assert time.monotonic() - started < 10
+    finally:
+        os.close(holder)
+    assert code == 1
+    assert "waiting for another apdoc command" in err
+    assert "has been writing this plan for 0.3 s or more; nothing was written" in err, err
+    assert _tree(seed) == before
+    code, _, err = run_cli("fmt", "--plan", str(seed))  # released with its holder
+    assert code == 0, err
+    assert _tree(seed) != before
+
+
+def test_fmt_does_not_replace_a_file_saved_while_it_worked(seed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import apdoc.commands.fmt as fmt
+
+    target = seed / "chapters" / "01-introduction.yaml"
+    target.write_text(target.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    saved = target.read_text(encoding="utf-8") + "# saved by an editor meanwhile\n"
+    laid_out = fmt.format_file
+
+    def and_an_editor_saves(path: Path, root: Path) -> Any:
+        result = laid_out(path, root)
+        if path == target:
+            target.write_text(saved, encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(fmt, "format_file", and_an_editor_saves)
+    code, _, err = run_cli("fmt", "--plan", str(seed))
+    assert code == 1
+    assert "01-introduction.yaml: error: cannot write: it changed" in err, err
+    assert target.read_text(encoding="utf-8") == saved
+
+
+def test_new_does_not_replace_a_file_made_while_it_worked(seed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import apdoc.commands.new as new
+
+    target = seed / "action-items" / "AP1.8.yaml"
+    made = "# made by someone else meanwhile\n"
+    scaffold = new.action_item_text
+
+    def and_someone_makes_it(*args: Any) -> str:
+        target.write_text(made, encoding="utf-8")
+        return scaffold(*args)
+
+    monkeypatch.setattr(new, "action_item_text", and_someone_makes_it)
+    code, _, err = run_cli("new", "action", "AP1.8", "--name", "Interlock", "--plan", str(seed))
+    assert code == 1
+    assert "AP1.8.yaml: error: cannot write: it changed" in err, err
+    assert target.read_text(encoding="utf-8") == made
+
+
+def test_the_lock_leaves_nothing_in_or_beside_the_plan(seed: Path) -> None:
+    from apdoc.commands.lock import plan_lock
+
+    names = sorted(p.name for p in seed.parent.rglob("*"))
+    with plan_lock(seed):
+        assert sorted(p.name for p in seed.parent.rglob("*")) == names
+    assert sorted(p.name for p in seed.parent.rglob("*")) == names
