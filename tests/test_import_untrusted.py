@@ -7,6 +7,7 @@ message and exit 1, or in a plan that validates.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -17,11 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
 
 from apdoc.layout import render_html
 from apdoc.plan import load_plan
-from apply_edits import Docx, move_paragraph_before, replace_words
-from conftest import SEED_PLAN, run_cli
+from apply_edits import XML_SPACE, Docx, W, move_paragraph_before, paragraph_with, replace_words
+from conftest import MINI_PLAN, SEED_PLAN, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -289,3 +293,151 @@ def test_the_lock_leaves_nothing_in_or_beside_the_plan(seed: Path) -> None:
     with plan_lock(seed):
         assert sorted(p.name for p in seed.parent.rglob("*")) == names
     assert sorted(p.name for p in seed.parent.rglob("*")) == names
+
+
+# --- 5. text is literal on the way in: body, footnote, caption, cell and cover ------------------
+
+
+@functools.cache
+def mini_td() -> bytes:
+    """The small plan's TD, built once (not a fixture: hypothesis would show its bytes)."""
+    from apdoc.writers.docx import write_docx
+
+    return write_docx(render_html(load_plan(MINI_PLAN)))
+
+
+# Where the text goes: the part, and the words it is put in front of (their paragraph's own text).
+PLACES = {
+    "body": ("word/document.xml", "This plan covers AP1"),
+    "footnote": ("word/footnotes.xml", "Nothing else is covered."),
+    "caption": ("word/document.xml", "Terms used here"),
+    "cell": ("word/document.xml", "The whole of it"),
+    "cover": ("word/document.xml", "A small plan with other items"),
+}
+MARKDOWN_SYNTAX = [*list("[]()`*_\\<>!&#-+=~|.:^{}%$\"' "), "javascript:", "](", "[^", "__", "**", "1. ", "\n"]
+HOSTILE = st.lists(st.one_of(st.sampled_from(MARKDOWN_SYNTAX), st.sampled_from(list("abxyz09é日")),
+                             st.sampled_from(["\x7f", "\x85", "\u2028", "\x9f"])), min_size=1, max_size=12).map("".join)
+
+
+def _with_text_before(td: bytes, place: str, text: str) -> bytes:
+    part, words = PLACES[place]
+    doc = Docx(td)
+    holder = next(t for t in paragraph_with(doc.xml(part), words).iter(W + "t") if words.split()[0] in (t.text or ""))
+    holder.text = holder.text.replace(words.split()[0], text + words.split()[0], 1)
+    holder.set(XML_SPACE, "preserve")
+    return doc.data()
+
+
+def _shown(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _may_refuse(text: str) -> bool:
+    """Text a plan cannot hold: a character YAML cannot read, a link to another scheme, a citation
+    of a reference the plan does not have, or (in a title, which the plan reads as it stands) `[^x]`."""
+    from apdoc.links import markdown_links, url_problem
+    from apdoc.plan.refs import CITATION
+    from apdoc.plan.source import unreadable_character
+
+    return (unreadable_character(text) is not None or "javascript:" in text or "[^" in text
+            or CITATION.search(text) is not None or any(url_problem(url) for url in markdown_links(text)))
+
+
+def _round_trips(td: bytes, place: str, text: str, tmp_path: Path) -> None:
+    from apdoc.diagnostics import PlanError
+    from apdoc.readers.plan_import import import_plan
+
+    docx = tmp_path / "TD.docx"
+    docx.write_bytes(_with_text_before(td, place, text))
+    out = tmp_path / "plan"
+    shutil.rmtree(out, ignore_errors=True)
+    try:
+        import_plan(docx, out)
+    except PlanError as exc:
+        assert _may_refuse(text), exc.diagnostics
+        for diagnostic in exc.diagnostics:  # named at the TD's paragraph, never at a plan that is not there
+            assert diagnostic.path == str(docx) or diagnostic.path.endswith("TD.docx"), diagnostic
+            assert "paragraph " in diagnostic.message, diagnostic
+        assert not out.exists()
+        return
+    rendered = etree.fromstring(render_html(load_plan(out)).encode("utf-8"))
+    assert _shown(text + PLACES[place][1]) in _shown("".join(rendered.itertext())), (place, text)
+
+
+@pytest.mark.parametrize("place", PLACES)
+@pytest.mark.parametrize("text", ["[link](javascript:alert(3))", "`", "__class__.__mro__[1]", "\x7f", "\x85",
+                                  "<javascript:x>", "*a* ", "[^only]", "1. ", "\\", "&amp;"])
+def test_hostile_text_at_the_start_of_each_place_is_literal(tmp_path: Path, place: str, text: str) -> None:
+    _round_trips(mini_td(), place, text, tmp_path)
+
+
+@pytest.mark.parametrize("place", PLACES)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=HOSTILE)
+def test_any_text_in_each_place_is_literal_or_refused_at_its_paragraph(tmp_path: Path, place: str,
+                                                                       text: str) -> None:
+    _round_trips(mini_td(), place, text, tmp_path)
+
+
+# --- 7. what import writes validates: nested tables, a matrix that lost a column -----------------
+
+
+def _table_holding(root: etree._Element, words: str) -> etree._Element:
+    return next(t for t in root.iter(W + "tbl") if words in "".join(t.itertext()) and not any(
+        words in "".join(inner.itertext()) for inner in t.iter(W + "tbl") if inner is not t))
+
+
+def _nested(depth: int) -> etree._Element:
+    """A table of one cell holding a table of one cell… `depth` deep, as Word nests them."""
+    inner = etree.Element(W + "p")
+    etree.SubElement(etree.SubElement(inner, W + "r"), W + "t").text = "deepest"
+    for _ in range(depth):
+        table = etree.Element(W + "tbl")
+        etree.SubElement(etree.SubElement(table, W + "tblGrid"), W + "gridCol", {W + "w": "2000"})
+        cell = etree.SubElement(etree.SubElement(table, W + "tr"), W + "tc")
+        cell.append(inner)
+        etree.SubElement(cell, W + "p")  # a cell ends in a paragraph
+        inner = table
+    return inner
+
+
+@pytest.mark.parametrize("depth", [1, 2, 80])
+def test_tables_nested_in_a_cell_give_a_table_that_validates(tmp_path: Path, depth: int) -> None:
+    doc = Docx(mini_td())
+    cell = paragraph_with(doc.xml(), "The whole of it").getparent()
+    cell.insert(cell.index(paragraph_with(doc.xml(), "The whole of it")) + 1, _nested(depth))
+    (tmp_path / "TD.docx").write_bytes(doc.data())
+    code, _, err = run_cli("import", str(tmp_path / "TD.docx"), "-o", str(tmp_path / "plan"))
+    assert code == 0, err
+    table = load_plan(tmp_path / "plan").chapters[0].model.content[1].table
+    assert table.columns == ["Term", "Meaning", "Source"] and table.widths == [20, 50, 30]
+    assert [row[0] for row in table.rows] == ["Plan", "Item"]  # the nested tables' rows are not the table's
+    assert "deepest" in table.rows[0][1]  # their text is kept in the cell
+
+
+def test_a_matrix_that_lost_its_last_column_keeps_its_rows_with_that_cell_empty(tmp_path: Path) -> None:
+    doc = Docx(mini_td())
+    matrix = _table_holding(doc.xml(), "Do the other thing")
+    grid = matrix.find(W + "tblGrid")
+    grid.remove(grid[-1])
+    for row in matrix.iter(W + "tr"):
+        row.remove(row.findall(W + "tc")[-1])
+    (tmp_path / "TD.docx").write_bytes(doc.data())
+    code, _, err = run_cli("import", str(tmp_path / "TD.docx"), "-o", str(tmp_path / "plan"))
+    assert code == 0, err
+    assert err.count("warning: a matrix row of") == 2, err
+    rows = load_plan(tmp_path / "plan").chapters[1].model.considerations
+    assert [(row.number, row.point, row.comments) for row in rows] == [
+        ("3", "Do the first thing", ""), ("9", "Do the other thing", "")]
+    assert rows[0].target_documents == ["AP1"]
+
+
+def test_what_the_plan_cannot_hold_is_named_at_the_tds_paragraph_and_nothing_is_written(tmp_path: Path) -> None:
+    """A caption citing a reference the TD does not have: the plan would not validate, so the
+    import refuses at the caption's paragraph and writes nothing."""
+    doc = _with_text_before(mini_td(), "caption", "[b-Nowhere] ")
+    (tmp_path / "TD.docx").write_bytes(doc)
+    code, _, err = run_cli("import", str(tmp_path / "TD.docx"), "-o", str(tmp_path / "plan"))
+    assert code == 1
+    assert "TD.docx: error: paragraph " in err and "[b-Nowhere]" in err and "nothing was written" in err, err
+    assert not (tmp_path / "plan").exists()

@@ -330,16 +330,14 @@ def import_command(document: Path, out_dir: Path) -> None:
       apdoc import TSAG-TD-123.docx -o plan
     """
     _collect_garbage()
-    from .plan import load_plan
     from .readers.plan_import import import_plan
 
-    imported = import_plan(document, out_dir)
+    imported = import_plan(document, out_dir)  # validated before it is written: a plan that validates, or none
     if not _quiet():
         for warning in imported.warnings:
             click.echo(warning, err=True)
     _say(f"wrote {out_dir}: {len(imported.written)} files")
-    plan = load_plan(out_dir)  # what the document holds may still break a rule of the plan
-    _say(f"{out_dir}: valid: {plan.summary()}")
+    _say(f"{out_dir}: valid: {imported.plan.summary()}")
 
 
 @cli.command("apply")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,11 +55,12 @@ def file_text(relative: str, values: dict[str, Any]) -> str:
     return text
 
 
-def write_plan(result: Any, out_dir: Path) -> list[Path]:
+def write_plan(result: Any, out_dir: Path, check: Callable[[Path], None] | None = None) -> list[Path]:
     """Write every file of `result` (an ImportResult) under `out_dir`, which must not hold anything yet.
 
     The files are written into a new folder beside it, which is then renamed to `out_dir`: an
-    error or an interruption part-way leaves no plan folder at all. Returns the paths written.
+    error or an interruption part-way leaves no plan folder at all. `check` is called with that
+    folder before the rename (it raises PlanError to write nothing). Returns the paths written.
     """
     texts = {relative: file_text(relative, values) for relative, values in result.files.items()}
     shown = display_path(out_dir)
@@ -78,6 +80,8 @@ def write_plan(result: Any, out_dir: Path) -> list[Path]:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", newline="\n")
+        if check is not None:
+            check(staging)
         staging.chmod(0o777 & ~_umask())
         if folder.exists():
             folder.rmdir()
