@@ -104,7 +104,10 @@ def import_plan(path: Path, out_dir: Path) -> Imported:
     root, warnings = read_document(path)
     shown = display_path(path)
     refuse_unreadable_text(root, shown)
-    result = plan_from_xhtml(root, source=shown)
+    try:
+        result = plan_from_xhtml(root, source=shown)
+    except RecursionError:  # elements nested thousands deep (an .xhtml file; a DOCX reader bounds its own)
+        raise PlanError([Diagnostic(shown, 0, 0, "its elements are nested too deeply to read: not imported")]) from None
     imported = Imported(warnings=[*warnings, *result.warnings], result=result)
 
     def validated(staging: Path) -> None:
@@ -115,6 +118,9 @@ def import_plan(path: Path, out_dir: Path) -> Imported:
 
     imported.written = write_plan(result, out_dir, check=validated)
     return imported
+
+
+MAX_REPORTED = 20
 
 
 def refuse_unreadable_text(root: Any, shown: str) -> None:
@@ -142,9 +148,6 @@ def refuse_unreadable_text(root: Any, shown: str) -> None:
         if len(problems) >= MAX_REPORTED:
             break
     raise PlanError(list(problems.values()))
-
-
-MAX_REPORTED = 20
 
 
 def at_paragraphs(diagnostics: list[Diagnostic], staging: Path, root: Any, shown: str) -> list[Diagnostic]:
