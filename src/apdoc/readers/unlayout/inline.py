@@ -91,8 +91,8 @@ class Markdown:
         elif tag in BLOCKS or tag in ("table", "figure"):
             if self.warn:
                 self.ctx.warn(child, f"a <{tag}> inside a line of text: its text is kept as text")
-            # Its text alone, read flat: tables nested in tables (80 deep, say) need no recursion.
-            return self.text("".join(t for t in child.itertext(tag=etree.Element) if t))
+            if tag in ("table", "figure"):  # read flat: tables nested in cells (80 deep, say) need no recursion
+                return self.text("".join(child.itertext(tag=etree.Element)))
         return self.inline(child)
 
     def link(self, anchor: Any) -> str:
