@@ -441,3 +441,15 @@ def test_what_the_plan_cannot_hold_is_named_at_the_tds_paragraph_and_nothing_is_
     assert code == 1
     assert "TD.docx: error: paragraph " in err and "[b-Nowhere]" in err and "nothing was written" in err, err
     assert not (tmp_path / "plan").exists()
+
+
+def test_a_matrix_without_rows_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    doc = Docx(mini_td())
+    matrix = _table_holding(doc.xml(), "Do the other thing")
+    for row in matrix.findall(W + "tr")[2:]:
+        matrix.remove(row)
+    (tmp_path / "TD.docx").write_bytes(doc.data())
+    code, _, err = run_cli("import", str(tmp_path / "TD.docx"), "-o", str(tmp_path / "plan"))
+    assert code == 0, err
+    assert "warning: a consideration matrix without rows: left out" in err
+    assert {"insert": "considerations"} not in load_plan(tmp_path / "plan").chapters[1].source.data["content"]

@@ -201,4 +201,4 @@ def _snippet(value: Any) -> str:
         return ""
     shown = re.sub(r"\\(.)", r"\1", re.sub(r"\[\^[^\]]*\]", "", value))
     words = " ".join(shown.replace("*", " ").split())
-    return words[:40]
+    return words[:40] if " " in words[:40] else ""  # one word (`considerations`) may be in any paragraph

@@ -222,7 +222,10 @@ def _generated_block(reading: Reading, section: Section, elements: list[Any], at
     elif is_matrix(element):
         keys, rows_ = read_matrix(reading.ctx, element)
         reading.matrix = (section, keys, rows_)
-        section.content.append({"insert": "considerations"})
+        if rows_:
+            section.content.append({"insert": "considerations"})
+        else:  # the plan generates the matrix from its rows: with none, there is none to insert
+            reading.ctx.warn(element, "a consideration matrix without rows: left out")
     elif tag == "table":
         _table(reading, section, element)
     elif tag == "figure":
