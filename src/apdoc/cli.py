@@ -322,22 +322,26 @@ def import_command(document: Path, out_dir: Path) -> None:
     """Turn a TD into a new plan folder that validates and rebuilds to the same text.
 
     Reads a TD apdoc built and one made by hand in Word with the same structure; a .xhtml
-    file is read as apdoc's intermediate XHTML. What cannot be placed in the plan is a
-    warning naming its paragraph; everything else is written, all files or none.
+    file is read as apdoc's intermediate XHTML; a PDF apdoc built gives back the plan it
+    carries, byte for byte. What cannot be placed in the plan is a warning naming its
+    paragraph; everything else is written, all files or none.
 
     \b
     Examples:
       apdoc import TSAG-TD-123.docx -o plan
+      apdoc import TSAG-TD-123.pdf -o plan
     """
     _collect_garbage()
+    from .plan import load_plan
     from .readers.plan_import import import_plan
 
-    imported = import_plan(document, out_dir)  # validated before it is written: a plan that validates, or none
+    imported = import_plan(document, out_dir)  # from a TD, validated before it is written: valid, or none
     if not _quiet():
         for warning in imported.warnings:
             click.echo(warning, err=True)
     _say(f"wrote {out_dir}: {len(imported.written)} files")
-    _say(f"{out_dir}: valid: {imported.plan.summary()}")
+    plan = imported.plan if imported.plan is not None else load_plan(out_dir)  # a PDF's plan: as it carries it
+    _say(f"{out_dir}: valid: {plan.summary()}")
 
 
 @cli.command("apply")

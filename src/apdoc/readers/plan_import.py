@@ -101,6 +101,8 @@ def import_plan(path: Path, out_dir: Path) -> Imported:
     from ..plan.load import load_plan
 
     refuse_output(path, out_dir)
+    if path.suffix.lower() == ".pdf":
+        return _import_pdf(path, out_dir)
     root, warnings = read_document(path)
     shown = display_path(path)
     refuse_unreadable_text(root, shown)
@@ -202,3 +204,30 @@ def _snippet(value: Any) -> str:
     shown = re.sub(r"\\(.)", r"\1", re.sub(r"\[\^[^\]]*\]", "", value))
     words = " ".join(shown.replace("*", " ").split())
     return words[:40] if " " in words[:40] else ""  # one word (`considerations`) may be in any paragraph
+
+
+def _import_pdf(path: Path, out_dir: Path) -> Imported:
+    """The plan an apdoc PDF carries, written back byte for byte; a warning when its files are
+    not the plan whose digest the PDF records (edited after the build, or another plan's)."""
+    from ..plan.load import load_plan
+    from ..plan.versions import plan_digest
+    from .pdf_source import plan_of_pdf
+    from .unlayout.write import write_files
+
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
+    carried = plan_of_pdf(data, shown)
+    written = write_files(carried.files, out_dir)
+    warnings = []
+    recorded = carried.facts.get("plan-digest")
+    try:
+        plan = load_plan(out_dir)
+        matches = recorded is not None and plan_digest(plan) == recorded
+    except PlanError:
+        plan, matches = None, False
+    if not matches:
+        warnings.append(f"{shown}: warning: the plan it carries is not the one its digest names")
+    return Imported(written, warnings, plan=plan)

@@ -63,6 +63,12 @@ def write_plan(result: Any, out_dir: Path, check: Callable[[Path], None] | None 
     folder before the rename (it raises PlanError to write nothing). Returns the paths written.
     """
     texts = {relative: file_text(relative, values) for relative, values in result.files.items()}
+    return write_files({relative: text.encode("utf-8") for relative, text in texts.items()}, out_dir, check)
+
+
+def write_files(files: dict[str, bytes], out_dir: Path, check: Callable[[Path], None] | None = None) -> list[Path]:
+    """Write `files` (path in the plan folder → bytes) as a new plan folder `out_dir`, all or none;
+    `check` as for write_plan."""
     shown = display_path(out_dir)
     # A symbolic link is written through, as `build -o` does: the folder it names is the plan.
     folder = Path(os.path.realpath(out_dir)) if out_dir.is_symlink() else out_dir.absolute()
@@ -76,10 +82,10 @@ def write_plan(result: Any, out_dir: Path, check: Callable[[Path], None] | None 
     except OSError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: {exc.strerror or exc}")]) from None
     try:
-        for relative, text in texts.items():
+        for relative, data in files.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
+            target.write_bytes(data)
         if check is not None:
             check(staging)
         staging.chmod(0o777 & ~_umask())
@@ -91,7 +97,7 @@ def write_plan(result: Any, out_dir: Path, check: Callable[[Path], None] | None 
         if isinstance(exc, OSError):
             raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: {exc.strerror or exc}")]) from None
         raise
-    return [out_dir / relative for relative in texts]
+    return [out_dir / relative for relative in files]
 
 
 def _umask() -> int:
