@@ -199,7 +199,7 @@ def test_the_blocks_compared_are_only_those_between_the_common_start_and_end(
     class Recording(difflib.SequenceMatcher):  # type: ignore[type-arg]
         def __init__(self, junk: object, a: list[str], b: list[str], autojunk: bool) -> None:
             seen.append((len(a), len(b)))
-            super().__init__(junk, a, b, autojunk=autojunk)  # type: ignore[arg-type]
+            super().__init__(junk, a, b, autojunk=autojunk)
 
     monkeypatch.setattr(apply_module.difflib, "SequenceMatcher", Recording)
     texts = ["Key Outcome(s)", "Enablers", "AP#"] * 3000
@@ -362,11 +362,11 @@ def test_files_are_written_all_or_none(td: bytes, seed: Path, tmp_path: Path, mo
     written: list[Path] = []
     real_write = command.write_atomic
 
-    def failing_on_the_last(path: Path, data: bytes) -> None:
+    def failing_on_the_last(path: Path, data: bytes, **options: object) -> None:
         if path == order[-1]:
             raise OSError(28, "No space left on device")
         written.append(path)
-        real_write(path, data)
+        real_write(path, data, **options)
 
     monkeypatch.setattr(command, "write_atomic", failing_on_the_last)
     with pytest.raises(OSError):

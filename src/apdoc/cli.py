@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,7 +227,8 @@ def fmt_command(plan_arg: Path | None, plan_dir: Path, check: bool) -> None:
     from .diagnostics import display_path
 
     plan_dir = _plan_folder(plan_arg, plan_dir)
-    results, problems = format_plan(plan_dir, write=not check)
+    with _writing(plan_dir, not check):
+        results, problems = format_plan(plan_dir, write=not check)
     changed = [r for r in results if r.changed]
     for result in changed:
         if check:  # the list is the command's answer, so --quiet keeps it
@@ -269,7 +271,8 @@ def new_action_command(ap_id: str, name: str, after: str | None, plan_dir: Path)
     """
     from .commands.new import new_action
 
-    said = new_action(plan_dir, ap_id, name, after)
+    with _writing(plan_dir):
+        said = new_action(plan_dir, ap_id, name, after)
     for line in said:
         _say(line)
 
@@ -289,9 +292,20 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
     """
     from .commands.new import new_consideration
 
-    said = new_consideration(plan_dir, after)
+    with _writing(plan_dir):
+        said = new_consideration(plan_dir, after)
     for line in said:
         _say(line)
+
+
+def _writing(plan_dir: Path, writes: bool = True) -> AbstractContextManager[None]:
+    """The plan's lock for a command that writes it (commands/lock.py): another such command
+    waits, saying so on standard error, until this one has written."""
+    if not writes:
+        return nullcontext()
+    from .commands.lock import plan_lock
+
+    return plan_lock(plan_dir, waiting=lambda line: None if _quiet() else click.echo(line, err=True))
 
 
 def _collect_garbage() -> None:
@@ -321,12 +335,12 @@ def import_command(document: Path, out_dir: Path) -> None:
     from .plan import load_plan
     from .readers.plan_import import import_plan
 
-    imported = import_plan(document, out_dir)
+    imported = import_plan(document, out_dir)  # from a TD, validated before it is written: valid, or none
     if not _quiet():
         for warning in imported.warnings:
             click.echo(warning, err=True)
     _say(f"wrote {out_dir}: {len(imported.written)} files")
-    plan = load_plan(out_dir)  # what the document holds may still break a rule of the plan
+    plan = imported.plan if imported.plan is not None else load_plan(out_dir)  # a PDF's plan: as it carries it
     _say(f"{out_dir}: valid: {plan.summary()}")
 
 
@@ -360,9 +374,10 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
     from .commands.apply import apply_document, write_applied
 
     click.get_current_context().obj["style"] = style
-    applied = apply_document(document, plan_dir, base_ref, template_dir)
-    if not dry_run:
-        write_applied(applied)
+    with _writing(plan_dir, not dry_run):  # from the plan's first read to the last write
+        applied = apply_document(document, plan_dir, base_ref, template_dir)
+        if not dry_run:
+            write_applied(applied)
     # With --format json or github, standard output is the report alone; the summary goes to stderr.
     say = _say if style == "text" else (lambda line: None if _quiet() else click.echo(line, err=True))
     say(f"{display_path(document)}: the edits since {applied.base}")

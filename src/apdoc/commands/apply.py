@@ -31,7 +31,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..layout.render import render_html
-from ..output import write_atomic
+from ..output import FileStamp, file_stamps, refuse_if_changed, stamp_in, write_atomic
 from ..plan.folder import Plan
 from ..plan.load import load_plan
 from ..plan.models import FILE_KINDS
@@ -76,6 +76,7 @@ class Applied:
     comments: list[str] = field(default_factory=list)  # what changed in plan/comments.yaml, one line each
     base: str = ""
     files: dict[Path, bytes] = field(default_factory=dict)
+    read: dict[Path, FileStamp] = field(default_factory=dict)  # the plan's files as read: none replaced if changed
 
 
 @dataclass
@@ -90,12 +91,13 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     """Work out the edits of `document` to the plan in `plan_dir`; nothing is written here."""
     shown = display_path(document)
     data = _read_bytes(document, shown)
+    read = file_stamps(plan_dir)  # before the plan is read: a file written after this is never replaced
     ours_plan = load_plan(plan_dir)
     theirs = _read(data, shown)
     ours = _reading_of(ours_plan, template_dir, shown)
     base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir)
     merged = merge3(base.tree, ours.tree, theirs.tree)
-    out = Applied(base=how)
+    out = Applied(base=how, read=read)
     out.problems += [_conflict(c, ours_plan) for c in merged.conflicts]
     out.problems += _whole_items(base.tree, ours.tree, merged.value)
     texts = _edited_files(ours_plan, ours.tree, merged.value)
@@ -118,12 +120,15 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
 
 def write_applied(applied: Applied) -> None:
     """Write every edited file, or none: a failure part-way puts back the ones already written
-    (and removes a file it created: comments.yaml, the first time)."""
+    (and removes a file it created: comments.yaml, the first time). A file changed since the plan
+    was read (another editor's save) is not replaced: none is."""
+    for path in applied.files:
+        refuse_if_changed(path, stamp_in(applied.read, path))
     done: list[tuple[Path, bytes | None]] = []
     try:
         for path, data in applied.files.items():
             old = path.read_bytes() if path.exists() else None
-            write_atomic(path, data)
+            write_atomic(path, data, read_as=stamp_in(applied.read, path))
             done.append((path, old))
     except BaseException:
         for path, old in done:

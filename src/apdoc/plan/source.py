@@ -217,6 +217,15 @@ def load_yaml(path: Path) -> SourceFile:
     return source
 
 
+def unreadable_character(text: str) -> str | None:
+    """The first character in `text` that a plan file cannot hold, named (`DEL U+007F`), or None."""
+    match = _UNREADABLE_CHARS.search(text)
+    if match is None:
+        return None
+    char = match.group()
+    return f"{_CHAR_NAMES.get(char, 'control character' if ord(char) < 0xA0 else 'non-character')} U+{ord(char):04X}"
+
+
 def _unreadable_characters(shown: str, text: str) -> list[Diagnostic]:
     """Each character YAML cannot read (control characters pasted from Word, mostly), with its place."""
     found: list[Diagnostic] = []

@@ -222,7 +222,10 @@ def _generated_block(reading: Reading, section: Section, elements: list[Any], at
     elif is_matrix(element):
         keys, rows_ = read_matrix(reading.ctx, element)
         reading.matrix = (section, keys, rows_)
-        section.content.append({"insert": "considerations"})
+        if rows_:
+            section.content.append({"insert": "considerations"})
+        else:  # the plan generates the matrix from its rows: with none, there is none to insert
+            reading.ctx.warn(element, "a consideration matrix without rows: left out")
     elif tag == "table":
         _table(reading, section, element)
     elif tag == "figure":
@@ -273,13 +276,27 @@ def _table(reading: Reading, section: Section, table: Any) -> None:
         return
     data: dict[str, Any] = {"id": ctx.slug("table", wanted, title), "title": title}
     data["columns"] = [raw_text(c).strip() for c in cells(head)]
-    widths = [re.search(r"width:\s*([0-9.]+)%", c.get("style") or "") for c in table.iter() if local(c) == "col"]
+    own_cols = [c for c in table if local(c) == "col"] + [c for g in table if local(g) == "colgroup" for c in g
+                                                           if local(c) == "col"]
+    widths = [re.search(r"width:\s*([0-9.]+)%", c.get("style") or "") for c in own_cols]
     if widths and all(widths):
-        data["widths"] = [round(float(w.group(1))) for w in widths if w]
-    data["rows"] = [[cell_markdown(ctx, c) for c in cells(row)] for row in body]
-    for row, values in zip(body, data["rows"], strict=True):
-        if len(values) != len(data["columns"]):
-            ctx.warn(row, f"a row of {len(values)} cells in a table of {len(data['columns'])} columns")
+        if len(widths) == len(data["columns"]):
+            data["widths"] = [round(float(w.group(1))) for w in widths if w]
+        else:
+            ctx.warn(table, f"{len(widths)} column widths for {len(data['columns'])} columns: the widths are left out")
+    data["rows"] = []
+    for row in body:
+        values = [cell_markdown(ctx, c) for c in cells(row)]
+        columns = len(data["columns"])
+        if len(values) < columns:  # a cell spanning columns, or one lost: the row is kept, its missing cells empty
+            ctx.warn(row, f"a row of {len(values)} cells in a table of {columns} columns: the last "
+                          f"{columns - len(values)} left empty")
+            values += [""] * (columns - len(values))
+        elif len(values) > columns:
+            ctx.warn(row, f"a row of {len(values)} cells in a table of {columns} columns: the last "
+                          f"{len(values) - columns + 1} cells joined in one")
+            values[columns - 1:] = ["\n\n".join(v for v in values[columns - 1:] if v)]
+        data["rows"].append(values)
     section.content.append({"table": data})
 
 

@@ -28,7 +28,14 @@ def items(element: Any) -> list[Any]:
 
 
 def rows(table: Any) -> list[Any]:
-    return [r for r in table.iter() if local(r) == "tr"]
+    """The table's own rows (in thead, tbody, tfoot or not): a table nested in a cell has its own."""
+    own = []
+    for child in table:
+        if local(child) == "tr":
+            own.append(child)
+        elif local(child) in ("thead", "tbody", "tfoot"):
+            own.extend(r for r in child if local(r) == "tr")
+    return own
 
 
 def cells(row: Any) -> list[Any]:

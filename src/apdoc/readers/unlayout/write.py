@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,36 +55,47 @@ def file_text(relative: str, values: dict[str, Any]) -> str:
     return text
 
 
-def write_plan(result: Any, out_dir: Path) -> list[Path]:
+def write_plan(result: Any, out_dir: Path, check: Callable[[Path], None] | None = None) -> list[Path]:
     """Write every file of `result` (an ImportResult) under `out_dir`, which must not hold anything yet.
 
     The files are written into a new folder beside it, which is then renamed to `out_dir`: an
-    error or an interruption part-way leaves no plan folder at all. Returns the paths written.
+    error or an interruption part-way leaves no plan folder at all. `check` is called with that
+    folder before the rename (it raises PlanError to write nothing). Returns the paths written.
     """
     texts = {relative: file_text(relative, values) for relative, values in result.files.items()}
-    return write_files({relative: text.encode("utf-8") for relative, text in texts.items()}, out_dir)
+    return write_files({relative: text.encode("utf-8") for relative, text in texts.items()}, out_dir, check)
 
 
-def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
-    """Write `files` (path in the plan folder → bytes) as a new plan folder `out_dir`, all or none."""
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        what = "a folder that is not empty" if out_dir.is_dir() else "a file"
-        raise PlanError([Diagnostic(display_path(out_dir), 0, 0, f"is {what}: import writes a new plan folder "
+def write_files(files: dict[str, bytes], out_dir: Path, check: Callable[[Path], None] | None = None) -> list[Path]:
+    """Write `files` (path in the plan folder → bytes) as a new plan folder `out_dir`, all or none;
+    `check` as for write_plan."""
+    shown = display_path(out_dir)
+    # A symbolic link is written through, as `build -o` does: the folder it names is the plan.
+    folder = Path(os.path.realpath(out_dir)) if out_dir.is_symlink() else out_dir.absolute()
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        what = "a folder that is not empty" if folder.is_dir() else "a file"
+        raise PlanError([Diagnostic(shown, 0, 0, f"is {what}: import writes a new plan folder "
                                     "(choose another -o, or remove it)")])
-    parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: {exc.strerror or exc}")]) from None
     try:
         for relative, data in files.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        if check is not None:
+            check(staging)
         staging.chmod(0o777 & ~_umask())
-        if out_dir.exists():
-            out_dir.rmdir()
-        os.replace(staging, out_dir)
-    except BaseException:
+        if folder.exists():
+            folder.rmdir()
+        os.replace(staging, folder)
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: {exc.strerror or exc}")]) from None
         raise
     return [out_dir / relative for relative in files]
 
