@@ -39,7 +39,7 @@ from ..plan.versions import earlier_version, plan_digest
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package
-from ..readers.unlayout import plan_from_xhtml
+from ..readers.unlayout import NOT_CARRIED_WHY, NotCarried, plan_from_xhtml
 from ..writers.docx import write_docx
 from .diff import Change, Key, diff_plans, units
 from .merge3 import IDENTITY_KEYS, Conflict, merge3
@@ -82,6 +82,7 @@ class Reading:
     tree: Tree
     xhtml: Any
     result: ReadResult | None = None
+    not_carried: list[NotCarried] = field(default_factory=list)
 
 
 def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
@@ -93,6 +94,7 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     theirs = _read(data, shown)
     ours = _reading_of(ours_plan, template_dir, shown)
     base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir)
+    kept = _keep_not_carried(shown, theirs, base)
     merged = merge3(base.tree, ours.tree, theirs.tree)
     out = Applied(base=how)
     out.problems += [_conflict(c, ours_plan) for c in merged.conflicts]
@@ -110,6 +112,7 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     out.notes = [Diagnostic(shown, 0, 0, f"paragraph {c.paragraph or '?'}: a comment by {c.author or 'someone'} "
                             f"({_quote(c.text)}) is not part of the plan: read it and act on it by hand",
                             severity="warning") for c in (theirs.result.comments if theirs.result else [])]
+    out.notes += kept
     conflicting = [_quote(c.theirs) for c in merged.conflicts]
     out.problems += [d for d in _unmapped(shown, base, theirs, merged_reading)
                      if not any(quote.strip("“”…") in d.message for quote in conflicting)]
@@ -149,8 +152,39 @@ def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = N
         result = read_docx(data, source=shown, accept=accept)
     except DocxError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
-    tree = _tree(plan_from_xhtml(result.xhtml, source=shown).files) if values else _tree({})
-    return Reading(tree, result.xhtml, result)
+    if not values:
+        return Reading(_tree({}), result.xhtml, result)
+    imported = plan_from_xhtml(result.xhtml, source=shown)
+    return Reading(_tree(imported.files), result.xhtml, result, imported.not_carried)
+
+
+def _keep_not_carried(shown: str, theirs: Reading, base: Reading) -> list[Diagnostic]:
+    """A value whose carrier the document lost (a figure's heading after a `.doc` detour) is no
+    edit: the document's reading takes the base's value, and the editor is told what was kept."""
+    notes = []
+    for lost in theirs.not_carried:
+        before = next(_blocks_of(base.tree, lost.kind, lost.id), None)
+        value = before.get(lost.field) if before is not None else None
+        if value is not None:
+            for block in _blocks_of(theirs.tree, lost.kind, lost.id):
+                block[lost.field] = value
+        notes.append(Diagnostic(shown, 0, 0, f"{lost.where}: {NOT_CARRIED_WHY[lost.field]}: not an edit: "
+                                f"the {lost.field} is kept as the plan has it"
+                                + (f" ({_quote(value)})" if value is not None else ""), severity="warning"))
+    return notes
+
+
+def _blocks_of(tree: Any, kind: str, block_id: str) -> Any:
+    """Every `{kind: {id: block_id, …}}` block's values in a tree of plan values."""
+    if isinstance(tree, dict):
+        inner = tree.get(kind)
+        if isinstance(inner, dict) and inner.get("id") == block_id:
+            yield inner
+        for value in tree.values():
+            yield from _blocks_of(value, kind, block_id)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from _blocks_of(value, kind, block_id)
 
 
 def _reading_of(plan: Plan, template_dir: Path | None, shown: str, values: bool = True) -> Reading:

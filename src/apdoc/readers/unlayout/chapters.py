@@ -61,6 +61,18 @@ class Reading:
     footnotes: dict[str, str] = field(default_factory=dict)  # every chapter's, for comparisons
     figures: list[PendingFigure] = field(default_factory=list)
     pillar_lists: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # (its id, its pillars)
+    not_carried: list[NotCarried] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NotCarried:
+    """A value the document lost the carrier of (not an edit): a figure's heading, when its picture
+    has no alt text at all (an apdoc-built picture always has one; a `.doc` detour drops it)."""
+
+    kind: str  # the block's kind: "figure"
+    id: str
+    field: str  # the value's key in the block: "heading"
+    where: str  # the paragraph, for messages
 
 
 @dataclass
@@ -295,6 +307,8 @@ def _figure(reading: Reading, section: Section, figure: Any) -> None:
     data: dict[str, Any] = {"id": ctx.slug("figure", wanted, title), "title": title}
     if heading and heading != reading.cover_title:
         data["heading"] = heading
+    elif svg is None and figure.get("data-description") is None:
+        reading.not_carried.append(NotCarried("figure", data["id"], "heading", ctx.where(figure)))
     data["pillars"] = drawn
     block = {"figure": data}
     section.content.append(block)
@@ -322,4 +336,4 @@ def _settle_figures(reading: Reading) -> None:
             pending.section.content[:] = [b for b in pending.section.content if b is not pending.block]
 
 
-__all__ = ["Reading", "Section", "read_chapters"]
+__all__ = ["NotCarried", "Reading", "Section", "read_chapters"]
