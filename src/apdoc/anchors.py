@@ -177,6 +177,10 @@ def read_anchor_properties(properties: Mapping[str, str]) -> tuple[dict[str, str
         if len(element_id) > ID_LIMIT:
             raise AnchorMapError(f"its anchor map (custom properties apdoc-anchors-…) holds an id of "
                                  f"{len(element_id):,} characters (ids have at most {ID_LIMIT}): refused")
+        if not element_id.isprintable():
+            unprintable = next(c for c in element_id if not c.isprintable())
+            raise AnchorMapError(f"its anchor map (custom properties apdoc-anchors-…) holds an id with "
+                                 f"U+{ord(unprintable):04X}, which no id has: refused")
         ids[name] = element_id
         tags[element_id] = tag
     return ids, tags
