@@ -66,8 +66,9 @@ class Reading:
 
 @dataclass(frozen=True)
 class NotCarried:
-    """A value the document lost the carrier of (not an edit): a figure's heading, when its picture
-    has no alt text at all (an apdoc-built picture always has one; a `.doc` detour drops it)."""
+    """A value the document lost the carrier of (not an edit): the heading of a figure of an
+    apdoc-built TD (anchored), when its picture has no alt text at all (apdoc always writes one;
+    a `.doc` detour drops it). A hand-made TD's picture without alt text is just that."""
 
     kind: str  # the block's kind: "figure"
     id: str
@@ -307,7 +308,7 @@ def _figure(reading: Reading, section: Section, figure: Any) -> None:
     data: dict[str, Any] = {"id": ctx.slug("figure", wanted, title), "title": title}
     if heading and heading != reading.cover_title:
         data["heading"] = heading
-    elif svg is None and figure.get("data-description") is None:
+    elif svg is None and figure.get("data-description") is None and wanted is not None:
         reading.not_carried.append(NotCarried("figure", data["id"], "heading", ctx.where(figure)))
     data["pillars"] = drawn
     block = {"figure": data}
