@@ -7,6 +7,7 @@ pin the same rules down at the XML level."""
 
 from __future__ import annotations
 
+import copy
 import difflib
 import io
 import os
@@ -236,3 +237,50 @@ def test_import_says_which_heading_a_picture_without_alt_text_did_not_carry(td: 
     assert "Figure 1 – The four pillars" in err and "the heading is left out" in err
     rationale = (tmp_path / "out/chapters/02-rationale.yaml").read_text()
     assert "id: pillars" in rationale and "heading:" not in rationale
+
+
+def test_a_heading_that_lost_its_anchor_keeps_its_id_when_its_title_changes(td: bytes, plan: Path,
+                                                                           tmp_path: Path) -> None:
+    """Ids change only when the YAML says so: a heading whose bookmark is gone (its id made from
+    its title) takes the id of the one in its place before, and its new title is the edit."""
+    doc = Docx(td)
+    for needle, old, new in [("Visualisation of the components", "Visualisation", "Visualization"),
+                             ("ITU-T service offerings", "ITU-T", "The ITU-T")]:
+        heading = next(p for p in doc.xml().iter(W + "p") if "".join(p.itertext()).startswith(needle))
+        heading.remove(heading.find(W + "bookmarkStart"))
+        t = next(t for t in heading.iter(W + "t") if old in (t.text or ""))
+        t.text = t.text.replace(old, new, 1)
+    wanted = expected_patch(plan, [FIRST_WORDS[0], FIRST_WORDS[2]])
+    before = snapshot(plan)
+    code, out, err = apply(tmp_path, doc.data(), plan)
+    assert (code, err) == (0, ""), out + err
+    assert "renamed" not in out
+    assert patch(before, snapshot(plan)) == wanted
+
+
+def test_a_new_heading_without_an_anchor_is_a_new_section_not_a_rename(td: bytes, plan: Path,
+                                                                        tmp_path: Path) -> None:
+    """A heading typed before another (no anchor of its own) does not take the id of the one
+    after it, which keeps its anchor: the new section is reported as added."""
+    doc = Docx(td)
+    heading = next(p for p in doc.xml().iter(W + "p")
+                   if "".join(p.itertext()).startswith("Visualisation of the components"))
+    typed = copy.deepcopy(heading)
+    typed.remove(typed.find(W + "bookmarkStart"))
+    for t in typed.iter(W + "t"):
+        t.text = ""
+    next(typed.iter(W + "t")).text = "A section typed at the meeting"
+    heading.addprevious(typed)
+    body = copy.deepcopy(heading.getnext())
+    for mark in body.findall(W + "bookmarkStart"):
+        body.remove(mark)
+    for t in body.iter(W + "t"):
+        t.text = ""
+    next(body.iter(W + "t")).text = "Its text."
+    typed.addnext(body)
+    code, out, err = apply(tmp_path, doc.data(), plan)
+    assert (code, err) == (0, ""), out + err
+    assert "renamed" not in out and "(A section typed at the meeting): added" in out
+    rationale = (plan / "chapters/02-rationale.yaml").read_text()
+    assert "  - id: a-section-typed-at-the-meeting\n    title: A section typed at the meeting\n" in rationale
+    assert "  - id: visualisation\n    title: Visualisation of the components of this document\n" in rationale

@@ -83,6 +83,7 @@ class Reading:
     xhtml: Any
     result: ReadResult | None = None
     not_carried: list[NotCarried] = field(default_factory=list)
+    titled: set[str] = field(default_factory=set)  # chapter and section ids made from titles (no anchor)
 
 
 def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
@@ -95,6 +96,7 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     ours = _reading_of(ours_plan, template_dir, shown)
     base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir)
     kept = _keep_not_carried(shown, theirs, base)
+    _ids_from_base(theirs, base)
     merged = merge3(base.tree, ours.tree, theirs.tree)
     out = Applied(base=how)
     out.problems += [_conflict(c, ours_plan) for c in merged.conflicts]
@@ -155,7 +157,7 @@ def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = N
     if not values:
         return Reading(_tree({}), result.xhtml, result)
     imported = plan_from_xhtml(result.xhtml, source=shown)
-    return Reading(_tree(imported.files), result.xhtml, result, imported.not_carried)
+    return Reading(_tree(imported.files), result.xhtml, result, imported.not_carried, imported.titled)
 
 
 def _keep_not_carried(shown: str, theirs: Reading, base: Reading) -> list[Diagnostic]:
@@ -172,6 +174,28 @@ def _keep_not_carried(shown: str, theirs: Reading, base: Reading) -> list[Diagno
                                 f"the {lost.field} is kept as the plan has it"
                                 + (f" ({_quote(value)})" if value is not None else ""), severity="warning"))
     return notes
+
+
+def _ids_from_base(theirs: Reading, base: Reading) -> None:
+    """Ids change only when the YAML says so: a chapter or section whose heading lost its anchor
+    (its id made from its title) takes the id of the base's one in its place, unless that id is
+    still in the document elsewhere (then it is a new one, and its id is its own)."""
+    if theirs.titled:
+        for folder in ("chapters", "annexes"):
+            _adopt_ids(theirs.tree[folder], base.tree[folder], theirs.titled)
+
+
+def _adopt_ids(items: Any, before: Any, titled: set[str]) -> None:
+    if not isinstance(items, list) or not isinstance(before, list):
+        return
+    present = {item.get("id") for item in items if isinstance(item, dict)}
+    for item, old in zip(items, before, strict=False):  # the same place
+        if not (isinstance(item, dict) and isinstance(old, dict)):
+            continue
+        if item.get("id") in titled and old.get("id") is not None and old["id"] not in present:
+            present.add(old["id"])
+            item["id"] = old["id"]
+        _adopt_ids(item.get("sections"), old.get("sections"), titled)
 
 
 def _blocks_of(tree: Any, kind: str, block_id: str) -> Any:

@@ -34,6 +34,7 @@ class ImportResult:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     not_carried: list[NotCarried] = field(default_factory=list)  # values the document had no carrier for
+    titled: set[str] = field(default_factory=set)  # chapter and section ids made from titles (no anchor)
 
 
 def _flatten(parent: Any) -> list[Any]:
@@ -67,7 +68,8 @@ def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
         elements.pop(0)
     reading.cover_title = cover.get("title", "")
     read_chapters(reading, elements)
-    result = ImportResult(warnings=ctx.warnings, not_carried=reading.not_carried)
+    result = ImportResult(warnings=ctx.warnings, not_carried=reading.not_carried,
+                          titled=ctx.titled.get("chapter", set()))
     for lost in reading.not_carried:
         ctx.warnings.append(f"{source}: {lost.where}: warning: {NOT_CARRIED_WHY[lost.field]}: "
                             f"the {lost.field} is left out")
