@@ -284,3 +284,20 @@ def test_a_new_heading_without_an_anchor_is_a_new_section_not_a_rename(td: bytes
     rationale = (plan / "chapters/02-rationale.yaml").read_text()
     assert "  - id: a-section-typed-at-the-meeting\n    title: A section typed at the meeting\n" in rationale
     assert "  - id: visualisation\n    title: Visualisation of the components of this document\n" in rationale
+
+
+def test_a_footnote_that_lost_its_anchor_keeps_its_id_when_its_first_word_changes(td: bytes, plan: Path,
+                                                                                  tmp_path: Path) -> None:
+    doc = Docx(td)
+    note = next(p for p in doc.xml("word/footnotes.xml").iter(W + "p")
+                if "Annex to Convention 1004" in "".join(p.itertext()))
+    mark = next(note.iter(W + "bookmarkStart"))
+    mark.getparent().remove(mark)
+    t = next(t for t in note.iter(W + "t") if "Annex" in (t.text or ""))
+    t.text = t.text.replace("Annex", "The Annex", 1)
+    wanted = expected_patch(plan, [FIRST_WORDS[1]])
+    before = snapshot(plan)
+    code, out, err = apply(tmp_path, doc.data(), plan)
+    assert (code, err) == (0, ""), out + err
+    assert "Footnote sio: 1 word added" in out and ": removed" not in out and ": added" not in out
+    assert patch(before, snapshot(plan)) == wanted

@@ -84,6 +84,7 @@ class Reading:
     result: ReadResult | None = None
     not_carried: list[NotCarried] = field(default_factory=list)
     titled: set[str] = field(default_factory=set)  # chapter and section ids made from titles (no anchor)
+    numbered_footnotes: set[str] = field(default_factory=set)  # footnote ids made from numbers (no anchor)
 
 
 def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
@@ -157,7 +158,8 @@ def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = N
     if not values:
         return Reading(_tree({}), result.xhtml, result)
     imported = plan_from_xhtml(result.xhtml, source=shown)
-    return Reading(_tree(imported.files), result.xhtml, result, imported.not_carried, imported.titled)
+    return Reading(_tree(imported.files), result.xhtml, result, imported.not_carried, imported.titled,
+                   imported.numbered_footnotes)
 
 
 def _keep_not_carried(shown: str, theirs: Reading, base: Reading) -> list[Diagnostic]:
@@ -177,25 +179,55 @@ def _keep_not_carried(shown: str, theirs: Reading, base: Reading) -> list[Diagno
 
 
 def _ids_from_base(theirs: Reading, base: Reading) -> None:
-    """Ids change only when the YAML says so: a chapter or section whose heading lost its anchor
-    (its id made from its title) takes the id of the base's one in its place, unless that id is
-    still in the document elsewhere (then it is a new one, and its id is its own)."""
-    if theirs.titled:
+    """Ids change only when the YAML says so: a chapter, section or footnote whose anchor is gone
+    (its id made from its title or number) takes the id of the base's one in its place, unless
+    that id is still in the document elsewhere (then it is a new one, and its id is its own)."""
+    if theirs.titled or theirs.numbered_footnotes:
         for folder in ("chapters", "annexes"):
-            _adopt_ids(theirs.tree[folder], base.tree[folder], theirs.titled)
+            _adopt_ids(theirs.tree[folder], base.tree[folder], theirs)
 
 
-def _adopt_ids(items: Any, before: Any, titled: set[str]) -> None:
+def _adopt_ids(items: Any, before: Any, theirs: Reading) -> None:
     if not isinstance(items, list) or not isinstance(before, list):
         return
     present = {item.get("id") for item in items if isinstance(item, dict)}
     for item, old in zip(items, before, strict=False):  # the same place
         if not (isinstance(item, dict) and isinstance(old, dict)):
             continue
-        if item.get("id") in titled and old.get("id") is not None and old["id"] not in present:
+        if item.get("id") in theirs.titled and old.get("id") is not None and old["id"] not in present:
             present.add(old["id"])
             item["id"] = old["id"]
-        _adopt_ids(item.get("sections"), old.get("sections"), titled)
+        _adopt_footnote_ids(item, old, theirs.numbered_footnotes)
+        _adopt_ids(item.get("sections"), old.get("sections"), theirs)
+
+
+def _adopt_footnote_ids(item: dict[str, Any], old: dict[str, Any], numbered: set[str]) -> None:
+    """The footnotes of one chapter or section, in their order: one whose id was made from its
+    number takes the base's id in its place, in `footnotes:` and in the `[^id]` that cite it."""
+    notes, old_notes = item.get("footnotes"), old.get("footnotes")
+    if not (isinstance(notes, dict) and isinstance(old_notes, dict)) or not numbered & set(notes):
+        return
+    renames = {key: was for key, was in zip(notes, old_notes, strict=False)
+               if key in numbered and was not in notes}
+    if renames:
+        item["footnotes"] = {renames.get(key, key): text for key, text in notes.items()}
+        for key, was in renames.items():
+            _replace_in_texts(item, f"[^{key}]", f"[^{was}]")
+
+
+def _replace_in_texts(tree: Any, old: str, new: str) -> None:
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if isinstance(value, str):
+                tree[key] = value.replace(old, new)
+            else:
+                _replace_in_texts(value, old, new)
+    elif isinstance(tree, list):
+        for n, value in enumerate(tree):
+            if isinstance(value, str):
+                tree[n] = value.replace(old, new)
+            else:
+                _replace_in_texts(value, old, new)
 
 
 def _blocks_of(tree: Any, kind: str, block_id: str) -> Any:

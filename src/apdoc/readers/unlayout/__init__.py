@@ -35,6 +35,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     not_carried: list[NotCarried] = field(default_factory=list)  # values the document had no carrier for
     titled: set[str] = field(default_factory=set)  # chapter and section ids made from titles (no anchor)
+    numbered_footnotes: set[str] = field(default_factory=set)  # footnote ids made from their number (no anchor)
 
 
 def _flatten(parent: Any) -> list[Any]:
@@ -69,7 +70,8 @@ def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
     reading.cover_title = cover.get("title", "")
     read_chapters(reading, elements)
     result = ImportResult(warnings=ctx.warnings, not_carried=reading.not_carried,
-                          titled=ctx.titled.get("chapter", set()))
+                          titled=ctx.titled.get("chapter", set()),
+                          numbered_footnotes=ctx.titled.get("footnote", set()))
     for lost in reading.not_carried:
         ctx.warnings.append(f"{source}: {lost.where}: warning: {NOT_CARRIED_WHY[lost.field]}: "
                             f"the {lost.field} is left out")
