@@ -301,3 +301,34 @@ def test_a_footnote_that_lost_its_anchor_keeps_its_id_when_its_first_word_change
     assert (code, err) == (0, ""), out + err
     assert "Footnote sio: 1 word added" in out and ": removed" not in out and ": added" not in out
     assert patch(before, snapshot(plan)) == wanted
+
+
+@pytest.mark.parametrize(("known", "found", "original"), [
+    (["_ap12345678_aaa", "_ap12345678_bbb"], "_ap12345678_bbb_Copy_1_Copy_1", "_ap12345678_bbb"),  # keys agree
+    (["_ap12345678_aaa", "_ap12345678_bbb"], "_ap12345678_b", None),  # cut where only the name told them apart
+    (["_ap12345678_aaa"], "_ap12345678_a", "_ap12345678_aaa"),  # cut inside its readable part
+    (["_ap12345678_aaa"], "_ap12345678", "_ap12345678_aaa"),
+    (["_ap12345678_aaa"], "_ap1234567", None),  # the key itself cut: no name
+    (["_ap12345678_aaa"], "_ap87654321_aaa", None),
+    (["_fn_sme_54b30676"], "_fn_sme_54b30676_Copy_1_Copy_1_Copy_1", "_fn_sme_54b30676"),  # a TD built before
+    (["_fn_sme_54b30676"], "_fn_sme_54b3", None),
+])
+def test_a_name_is_recognised_by_its_key_whatever_follows(known: list[str], found: str,
+                                                          original: str | None) -> None:
+    from apdoc.anchors import AnchorNames
+
+    assert AnchorNames(known).original(found) == original
+
+
+@given(element_id=st.text(min_size=1, max_size=300), copies=st.integers(min_value=0, max_value=20),
+       cut=st.integers(min_value=11, max_value=40))
+def test_every_name_is_a_bookmark_name_that_renames_and_cuts_do_not_lose(element_id: str, copies: int,
+                                                                         cut: int) -> None:
+    from apdoc.anchors import AnchorNames
+
+    name = bookmark_name(element_id)
+    assert len(name) <= 38 and name.startswith("_ap") and all(c.isascii() and (c.isalnum() or c == "_")
+                                                               for c in name)
+    found = (name + "_Copy_1" * copies)[:cut] if copies else name
+    assert AnchorNames([name, bookmark_name(element_id + "x")]).original(found) in (name, None)
+    assert AnchorNames([name]).original(found) == name
