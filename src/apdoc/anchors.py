@@ -22,7 +22,7 @@ import hashlib
 import json
 import re
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,16 +64,18 @@ class AnchorNames:
     (`_<readable>_<hash>`) are recognised when the found name starts with the whole name.
     """
 
-    def __init__(self, known: Iterable[str]) -> None:
-        self.known = set(known)
-        self._by_key: dict[str, list[str]] = {}
-        for name in sorted(self.known):
-            self._by_key.setdefault(name[:KEY_LENGTH], []).append(name)
+    def __init__(self, known: Collection[str]) -> None:
+        self.known = known
+        self._by_key: dict[str, list[str]] | None = None  # made at the first name not known as it is
 
     def original(self, found: str) -> str | None:
         """The known name that `found` stands for, or None."""
         if found in self.known:
             return found
+        if self._by_key is None:
+            self._by_key = {}
+            for name in sorted(self.known):
+                self._by_key.setdefault(name[:KEY_LENGTH], []).append(name)
         candidates = self._by_key.get(found[:KEY_LENGTH], [])
         whole = [name for name in candidates if found.startswith(name)]
         if whole:
