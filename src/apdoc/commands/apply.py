@@ -39,7 +39,7 @@ from ..plan.versions import earlier_version, plan_digest
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package
-from ..readers.unlayout import plan_from_xhtml
+from ..readers.unlayout import NOT_CARRIED_WHY, NotCarried, plan_from_xhtml
 from ..writers.docx import write_docx
 from .diff import Change, Key, diff_plans, units
 from .merge3 import IDENTITY_KEYS, Conflict, merge3
@@ -84,6 +84,9 @@ class Reading:
     tree: Tree
     xhtml: Any
     result: ReadResult | None = None
+    not_carried: list[NotCarried] = field(default_factory=list)
+    titled: set[str] = field(default_factory=set)  # chapter and section ids made from titles (no anchor)
+    numbered_footnotes: set[str] = field(default_factory=set)  # footnote ids made from numbers (no anchor)
 
 
 def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
@@ -96,6 +99,8 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     theirs = _read(data, shown)
     ours = _reading_of(ours_plan, template_dir, shown)
     base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir)
+    kept = _keep_not_carried(shown, theirs, base)
+    _ids_from_base(theirs, base)
     merged = merge3(base.tree, ours.tree, theirs.tree)
     out = Applied(base=how, read=read)
     out.problems += [_conflict(c, ours_plan) for c in merged.conflicts]
@@ -111,6 +116,7 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     else:
         merged_reading = ours
     _apply_comments(out, ours_plan, theirs, shown)
+    out.notes += kept
     conflicting = [_quote(c.theirs) for c in merged.conflicts]
     out.problems += [d for d in _unmapped(shown, base, theirs, merged_reading)
                      if not any(quote.strip("“”…") in d.message for quote in conflicting)]
@@ -170,8 +176,92 @@ def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = N
         result = read_docx(data, source=shown, accept=accept)
     except DocxError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
-    tree = _tree(plan_from_xhtml(result.xhtml, source=shown).files) if values else _tree({})
-    return Reading(tree, result.xhtml, result)
+    if not values:
+        return Reading(_tree({}), result.xhtml, result)
+    imported = plan_from_xhtml(result.xhtml, source=shown)
+    return Reading(_tree(imported.files), result.xhtml, result, imported.not_carried, imported.titled,
+                   imported.numbered_footnotes)
+
+
+def _keep_not_carried(shown: str, theirs: Reading, base: Reading) -> list[Diagnostic]:
+    """A value whose carrier the document lost (a figure's heading after a `.doc` detour) is no
+    edit: the document's reading takes the base's value, and the editor is told what was kept."""
+    notes = []
+    for lost in theirs.not_carried:
+        before = next(_blocks_of(base.tree, lost.kind, lost.id), None)
+        value = before.get(lost.field) if before is not None else None
+        if value is not None:
+            for block in _blocks_of(theirs.tree, lost.kind, lost.id):
+                block[lost.field] = value
+        notes.append(Diagnostic(shown, 0, 0, f"{lost.where}: {NOT_CARRIED_WHY[lost.field]}: not an edit: "
+                                f"the {lost.field} is kept as the plan has it"
+                                + (f" ({_quote(value)})" if value is not None else ""), severity="warning"))
+    return notes
+
+
+def _ids_from_base(theirs: Reading, base: Reading) -> None:
+    """Ids change only when the YAML says so: a chapter, section or footnote whose anchor is gone
+    (its id made from its title or number) takes the id of the base's one in its place, unless
+    that id is still in the document elsewhere (then it is a new one, and its id is its own)."""
+    if theirs.titled or theirs.numbered_footnotes:
+        for folder in ("chapters", "annexes"):
+            _adopt_ids(theirs.tree[folder], base.tree[folder], theirs)
+
+
+def _adopt_ids(items: Any, before: Any, theirs: Reading) -> None:
+    if not isinstance(items, list) or not isinstance(before, list):
+        return
+    present = {item.get("id") for item in items if isinstance(item, dict)}
+    for item, old in zip(items, before, strict=False):  # the same place
+        if not (isinstance(item, dict) and isinstance(old, dict)):
+            continue
+        if item.get("id") in theirs.titled and old.get("id") is not None and old["id"] not in present:
+            present.add(old["id"])
+            item["id"] = old["id"]
+        _adopt_footnote_ids(item, old, theirs.numbered_footnotes)
+        _adopt_ids(item.get("sections"), old.get("sections"), theirs)
+
+
+def _adopt_footnote_ids(item: dict[str, Any], old: dict[str, Any], numbered: set[str]) -> None:
+    """The footnotes of one chapter or section, in their order: one whose id was made from its
+    number takes the base's id in its place, in `footnotes:` and in the `[^id]` that cite it."""
+    notes, old_notes = item.get("footnotes"), old.get("footnotes")
+    if not (isinstance(notes, dict) and isinstance(old_notes, dict)) or not numbered & set(notes):
+        return
+    renames = {key: was for key, was in zip(notes, old_notes, strict=False)
+               if key in numbered and was not in notes}
+    if renames:
+        item["footnotes"] = {renames.get(key, key): text for key, text in notes.items()}
+        for key, was in renames.items():
+            _replace_in_texts(item, f"[^{key}]", f"[^{was}]")
+
+
+def _replace_in_texts(tree: Any, old: str, new: str) -> None:
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if isinstance(value, str):
+                tree[key] = value.replace(old, new)
+            else:
+                _replace_in_texts(value, old, new)
+    elif isinstance(tree, list):
+        for n, value in enumerate(tree):
+            if isinstance(value, str):
+                tree[n] = value.replace(old, new)
+            else:
+                _replace_in_texts(value, old, new)
+
+
+def _blocks_of(tree: Any, kind: str, block_id: str) -> Any:
+    """Every `{kind: {id: block_id, …}}` block's values in a tree of plan values."""
+    if isinstance(tree, dict):
+        inner = tree.get(kind)
+        if isinstance(inner, dict) and inner.get("id") == block_id:
+            yield inner
+        for value in tree.values():
+            yield from _blocks_of(value, kind, block_id)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from _blocks_of(value, kind, block_id)
 
 
 def _reading_of(plan: Plan, template_dir: Path | None, shown: str, values: bool = True) -> Reading:

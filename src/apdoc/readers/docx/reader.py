@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from lxml import etree
 
-from ...anchors import read_anchor_properties
+from ...anchors import AnchorMapError, AnchorNames, read_anchor_properties
 from .blocks import BlockReader
 from .comments import comment_elements, comment_spans, comment_threads, replies_by_range
 from .inline import RunReader, build_inline, strip_pieces
@@ -25,18 +24,23 @@ DCTERMS = "{http://purl.org/dc/terms/}"
 CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 
 
-COPY_SUFFIX = re.compile(r"_Copy_\d+$")
+# Word's limit on a bookmark's name: a longer link target names no bookmark, and is no anchor.
+NAME_LIMIT = 40
 
 
-def _copies(document: etree._Element, notes: etree._Element | None, ids: dict[str, str]) -> dict[str, str]:
-    """LibreOffice renames a bookmark it reads twice (those in footnotes) `<name>_Copy_1`: such a
-    name, unknown itself, anchors what its original name does."""
-    found = {}
-    for root in (document, notes):
-        for start in root.iter(W + "bookmarkStart") if root is not None else ():
-            name = start.get(W + "name", "")
-            original = COPY_SUFFIX.sub("", name)
-            if name not in ids and original != name and original in ids:
+def _renamed(document: etree._Element, notes: etree._Element | None, ids: dict[str, str],
+             targets: set[str]) -> dict[str, str]:
+    """Bookmarks (and links to them) whose names an editor changed after the key
+    (anchors.AnchorNames: LibreOffice's `_Copy_1` on every save, cut at 40 characters) → the
+    ids their original names anchor."""
+    names = AnchorNames(ids)
+    found: dict[str, str] = {}
+    starts = (start.get(W + "name", "") for root in (document, notes) if root is not None
+              for start in root.iter(W + "bookmarkStart"))
+    for name in [*starts, *sorted(targets)]:
+        if name not in ids and name not in found:
+            original = names.original(name)
+            if original is not None:
                 found[name] = ids[original]
     return found
 
@@ -64,7 +68,10 @@ class Reader:
         self.result.properties = self._custom_properties()
         # An apdoc-built TD says which bookmark anchors which element (and its tag); what the
         # caller passes wins.
-        ids, tags = read_anchor_properties(self.result.properties)
+        try:
+            ids, tags = read_anchor_properties(self.result.properties)
+        except AnchorMapError as exc:
+            raise DocxError(f"{self.package.source}: {exc}") from None
         self.bookmark_ids = {**ids, **self.bookmark_ids}
         self.element_tags = {**tags, **self.element_tags}
         main = self.package.main
@@ -80,15 +87,14 @@ class Reader:
         notes = self._related(main, "footnotes")
         if notes is not None:
             targets |= link_targets(notes)
-        anchors = {name: name for name in targets} | self.bookmark_ids
-        copies = _copies(document, notes, self.bookmark_ids)
-        anchors |= copies
+        renamed = _renamed(document, notes, self.bookmark_ids, targets)
+        anchors = {name: name for name in targets if len(name) <= NAME_LIMIT} | self.bookmark_ids | renamed
         number_part(document)
         if notes is not None:
             number_part(notes)
         comments = self._related(main, "comments")
         extended = self._related(main, "commentsExtended") if comments is not None else None
-        self._comments(document, comments, extended, {**self.bookmark_ids, **copies})
+        self._comments(document, comments, extended, {**self.bookmark_ids, **renamed})
         self._prepare(document, "document", "", set(anchors))
         if notes is not None:
             self._prepare(notes, "footnotes", "footnote ", set(anchors))

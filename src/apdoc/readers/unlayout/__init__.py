@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .assemble import action_item_values, chapter_values, document_values
-from .chapters import Reading, read_chapters
+from .chapters import NotCarried, Reading, read_chapters
 from .context import Context, local
 from .cover import is_cover, read_action, read_cover
 from .normalise import normalise
@@ -33,6 +33,9 @@ class ImportResult:
 
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    not_carried: list[NotCarried] = field(default_factory=list)  # values the document had no carrier for
+    titled: set[str] = field(default_factory=set)  # chapter and section ids made from titles (no anchor)
+    numbered_footnotes: set[str] = field(default_factory=set)  # footnote ids made from their number (no anchor)
 
 
 def _flatten(parent: Any) -> list[Any]:
@@ -66,7 +69,12 @@ def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
         elements.pop(0)
     reading.cover_title = cover.get("title", "")
     read_chapters(reading, elements)
-    result = ImportResult(warnings=ctx.warnings)
+    result = ImportResult(warnings=ctx.warnings, not_carried=reading.not_carried,
+                          titled=ctx.titled.get("chapter", set()),
+                          numbered_footnotes=ctx.titled.get("footnote", set()))
+    for lost in reading.not_carried:
+        ctx.warnings.append(f"{source}: {lost.where}: warning: {NOT_CARRIED_WHY[lost.field]}: "
+                            f"the {lost.field} is left out")
     result.files["document.yaml"] = document_values(_complete(cover, ctx), abstract or "[to be written]", action)
     for n, section in enumerate(reading.chapters, 1):
         values = chapter_values(section, reading)
@@ -77,6 +85,11 @@ def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
     for ap_id, values in action_item_values(reading).items():
         result.files[f"action-items/{ap_id}.yaml"] = values
     return result
+
+
+# What a document that lost the carrier of a value lacks, said to its editor.
+NOT_CARRIED_WHY = {"heading": "the picture has no alt text, which carries the figure's heading (a save as "
+                              "Word 97 .doc drops it)"}
 
 
 def _annex_prefix(n: int, count: int) -> str:
@@ -103,4 +116,4 @@ def _complete(cover: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return cover
 
 
-__all__ = ["ImportResult", "plan_from_xhtml", "write_plan"]
+__all__ = ["NOT_CARRIED_WHY", "ImportResult", "NotCarried", "plan_from_xhtml", "write_plan"]

@@ -61,6 +61,19 @@ class Reading:
     footnotes: dict[str, str] = field(default_factory=dict)  # every chapter's, for comparisons
     figures: list[PendingFigure] = field(default_factory=list)
     pillar_lists: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # (its id, its pillars)
+    not_carried: list[NotCarried] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NotCarried:
+    """A value the document lost the carrier of (not an edit): the heading of a figure of an
+    apdoc-built TD (anchored), when its picture has no alt text at all (apdoc always writes one;
+    a `.doc` detour drops it). A hand-made TD's picture without alt text is just that."""
+
+    kind: str  # the block's kind: "figure"
+    id: str
+    field: str  # the value's key in the block: "heading"
+    where: str  # the paragraph, for messages
 
 
 @dataclass
@@ -312,6 +325,8 @@ def _figure(reading: Reading, section: Section, figure: Any) -> None:
     data: dict[str, Any] = {"id": ctx.slug("figure", wanted, title), "title": title}
     if heading and heading != reading.cover_title:
         data["heading"] = heading
+    elif svg is None and figure.get("data-description") is None and wanted is not None:
+        reading.not_carried.append(NotCarried("figure", data["id"], "heading", ctx.where(figure)))
     data["pillars"] = drawn
     block = {"figure": data}
     section.content.append(block)
@@ -339,4 +354,4 @@ def _settle_figures(reading: Reading) -> None:
             pending.section.content[:] = [b for b in pending.section.content if b is not pending.block]
 
 
-__all__ = ["Reading", "Section", "read_chapters"]
+__all__ = ["NotCarried", "Reading", "Section", "read_chapters"]
