@@ -9,10 +9,16 @@ PLAN   ?= plan
 
 all: build
 
+# pip -qq prints errors only: not setuptools' ten-line "Editable installation … be careful with
+# folders" notice (a warning the editable install of src/ and templates/ always gets), nor pip's
+# own warnings; a failed install still prints its error and stops make. The package's bytecode is
+# compiled here because shells and images that set PYTHONDONTWRITEBYTECODE never cache it: without
+# it every apdoc start compiles apdoc again (a Markdown build of the seed: 0.45 → 0.40 s CPU).
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -e '.[test]'
+	$(BIN)/python -m compileall -q src
 	@touch $@
 
 # System packages: Times-metric fonts (Liberation Serif) for the look of the TD; pango and
