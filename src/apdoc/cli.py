@@ -352,7 +352,7 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
     \b
     Examples:
       apdoc apply build/TD-edited.docx --dry-run
-      apdoc apply TD-after-meeting.docx --base seed
+      apdoc apply TD-after-meeting.docx --base 2147cee
     """
     _collect_garbage()
     from .commands.apply import apply_document, write_applied
@@ -381,7 +381,7 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
 @PLAN_OPTION
 @output_options(default_format="docx")
 @click.option("--compare-to", "compare_to", metavar="REF",
-              help="Mark the changes since REF (a git revision such as the tag seed or HEAD~3, or a plan folder).")
+              help="Mark the changes since REF (a git revision such as a tag, HEAD~3 or a commit, or a plan folder).")
 @click.option("--author", help="Author of the revision marks [default: git user.name].")
 @click.option("--date", "rev_date", metavar="ISO-DATE", callback=revision_date,
               help="Date of the revision marks [default: when the plan last changed in git].")
@@ -397,7 +397,7 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
       apdoc build -o build/TD.pdf
       apdoc build --format all -o build/
       apdoc build --format html -o - > td.html
-      apdoc build --format docx --compare-to seed -o build/TD-marked.docx
+      apdoc build --format docx --compare-to 2147cee -o build/TD-marked.docx
     """
     from .build import build_formats
 
@@ -439,14 +439,15 @@ def _report_templates(plan_dir: Path, template_dir: Path | None) -> None:
 def diff(ref: str, ref2: str | None, plan_dir: Path, style: str, show_all: bool) -> None:
     """What changed in the plan since REF (or from REF to REF2), in the plan's terms.
 
-    REF and REF2 are git revisions of the repository holding the plan (seed, main,
-    HEAD~3) or other plan folders; without REF2, the plan as it is now.
+    REF and REF2 are git revisions of the repository holding the plan (a tag, main,
+    HEAD~3, a commit such as 2147cee: the seed as first transcribed) or other plan
+    folders; without REF2, the plan as it is now.
 
     \b
     Examples:
-      apdoc diff seed
+      apdoc diff 2147cee
       apdoc diff origin/main --format md > build/diff.md
-      apdoc diff seed HEAD --format json
+      apdoc diff 2147cee HEAD --format json
     """
     from contextlib import ExitStack
 
