@@ -38,8 +38,8 @@ def test_a_failed_install_still_says_why(tmp_path: Path) -> None:
     """-qq hides warnings, not errors: a requirement that cannot be met is named and stops make."""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     (tmp_path / "Makefile").write_text(makefile, encoding="utf-8")
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "broken"\nversion = "0"\ndependencies = ["apdoc-no-such-package-i24==0"]\n', encoding="utf-8")
+    project = '[project]\nname = "broken"\nversion = "0"\ndependencies = ["apdoc-no-such-package-i24==0"]\n'
+    (tmp_path / "pyproject.toml").write_text(project, encoding="utf-8")
     env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(tmp_path)}
     done = subprocess.run(["make", "--no-print-directory", f"PYTHON={sys.executable}", ".venv/.installed-stamp"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)

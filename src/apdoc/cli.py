@@ -27,8 +27,14 @@ PLAN_OPTION = click.option(
 
 
 def _suffix_formats() -> dict[str, str]:
-    """The format each output suffix implies, from the registered writers."""
-    return {".htm": "html", **{f".{one.suffix}": one.name for one in WRITERS.values()}}
+    """The format each output suffix implies, from the registered writers, in their order (.htm
+    after .html)."""
+    suffixes: dict[str, str] = {}
+    for one in WRITERS.values():
+        suffixes[f".{one.suffix}"] = one.name
+        if one.suffix == "html":
+            suffixes[".htm"] = one.name
+    return suffixes
 
 
 PLAN_ARGUMENT = click.argument("plan_arg", metavar="[PLAN]", required=False, type=click.Path(path_type=Path))
@@ -49,7 +55,7 @@ class FormatChoice(click.Choice):
     registered after this module was imported is a choice too."""
 
     def __init__(self) -> None:
-        super().__init__([])
+        super().__init__([], case_sensitive=False)  # --format DOCX as people type it
 
     @property
     def choices(self) -> list[str]:  # type: ignore[override]
@@ -104,6 +110,9 @@ def _targets(fmt: str | None, formats: Iterable[str], output: str | None, defaul
         fmt = fmt or default_format
         if fmt == "all":
             raise click.UsageError("-o - (standard output) takes one format; --format all writes files: give a folder")
+        if writer(fmt).binary and sys.stdout.isatty():  # as curl does: bytes on a terminal garble it
+            raise click.UsageError(f"-o - would write the {fmt.upper()} file's bytes to the terminal: "
+                                   f"redirect it (> td.{writer(fmt).suffix}) or give -o FILE")
         return Targets(fmt, {fmt: None}, Path("build"), stdout=True)
     implied = _suffix_formats().get(Path(output).suffix.lower())
     if fmt == "all" and implied is not None:
@@ -155,7 +164,7 @@ class Commands(CheckedGroup):
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="apdoc")
+@click.version_option(__version__, "-V", "--version", prog_name="apdoc")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors: no summary, progress or 'wrote' lines.")
 @click.pass_context
@@ -172,10 +181,11 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
     ctx.ensure_object(dict).update(debug=debug, quiet=quiet)
 
 
-@cli.command()
+@cli.command(short_help="Check the plan and list every problem with its place.")
 @PLAN_ARGUMENT
 @PLAN_OPTION
-@click.option("--format", "style", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+@click.option("--format", "style", type=click.Choice(["text", "github", "json"], case_sensitive=False),
+              default="text", show_default=True,
               help="text for people, github for workflow annotations, json for tools.")
 @click.option("--strict", is_flag=True, help="Treat warnings (empty rows, open editor's notes, …) as errors.")
 @click.option("--brief", is_flag=True, help="Count the warnings instead of listing them (errors are always listed).")
@@ -206,7 +216,7 @@ def validate(plan_arg: Path | None, plan_dir: Path, style: str, strict: bool, br
         _say(f"{plan_dir}: valid: {plan.summary()}{warned}")
 
 
-@cli.command("fmt")
+@cli.command("fmt", short_help="Lay out every plan file one canonical way.")
 @PLAN_ARGUMENT
 @PLAN_OPTION
 @click.option("--check", is_flag=True, help="Write nothing: list the files fmt would change; exit 1 if any.")
@@ -240,7 +250,7 @@ def fmt_command(plan_arg: Path | None, plan_dir: Path, check: bool) -> None:
         sys.exit(1)
 
 
-@cli.group()
+@cli.group(short_help="Start an action item or a consideration.")
 def new() -> None:
     """Start an action item or a consideration with every field present and empty.
 
@@ -251,7 +261,7 @@ def new() -> None:
     """
 
 
-@new.command("action")
+@new.command("action", short_help="Create an action item file with every field present.")
 @click.argument("ap_id", metavar="ID")
 @click.option("--name", required=True, help="Short name, shown in the header of the item's table.")
 @click.option("--after", metavar="ID", help="Also list the item after this one in its pillar of the figure.")
@@ -274,7 +284,7 @@ def new_action_command(ap_id: str, name: str, after: str | None, plan_dir: Path)
         _say(line)
 
 
-@new.command("consideration")
+@new.command("consideration", short_help="Add a row to the consideration matrix.")
 @click.option("--after", metavar="NN", help="Put the row after the one numbered NN [default: last].")
 @PLAN_OPTION
 def new_consideration_command(after: str | None, plan_dir: Path) -> None:
@@ -300,7 +310,7 @@ def _collect_garbage() -> None:
     gc.enable()
 
 
-@cli.command("import")
+@cli.command("import", short_help="Turn a TD (DOCX) into a new plan folder.")
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True,
               help="The plan folder to create (it must not exist, or be empty).")
@@ -328,14 +338,15 @@ def import_command(document: Path, out_dir: Path) -> None:
     _say(f"{out_dir}: valid: {plan.summary()}")
 
 
-@cli.command("apply")
+@cli.command("apply", short_help="Write the edits made to a TD in Word back into the plan.")
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
 @PLAN_OPTION
 @click.option("--base", "base_ref", metavar="REF",
               help="What the TD said before the edits: the git revision (or folder) of the plan it was built "
                    "from [default: as the TD records it, else its tracked changes rejected].")
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
-@click.option("--format", "style", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+@click.option("--format", "style", type=click.Choice(["text", "json", "github"], case_sensitive=False),
+              default="text", show_default=True,
               help="How to report what was not applied.")
 @click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="The templates the TD was built with [default: templates/ beside the plan].")
@@ -377,7 +388,7 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
         sys.exit(1)
 
 
-@cli.command()
+@cli.command(short_help="Build the TD (DOCX, PDF, HTML, Markdown), marked or not.")
 @PLAN_OPTION
 @output_options(default_format="docx")
 @click.option("--compare-to", "compare_to", metavar="REF",
@@ -429,11 +440,12 @@ def _report_templates(plan_dir: Path, template_dir: Path | None) -> None:
     _report(unknown_templates(template_dir if template_dir is not None else templates_beside(plan_dir)))
 
 
-@cli.command()
+@cli.command(short_help="What changed in the plan since a git revision.")
 @click.argument("ref")
 @click.argument("ref2", required=False)
 @PLAN_OPTION
-@click.option("--format", "style", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+@click.option("--format", "style", type=click.Choice(["text", "md", "json"], case_sensitive=False),
+              default="text", show_default=True,
               help="text for people, md for a pull-request comment, json for tools.")
 @click.option("--all", "show_all", is_flag=True, help="Also list changes of spacing or line breaks only.")
 def diff(ref: str, ref2: str | None, plan_dir: Path, style: str, show_all: bool) -> None:
@@ -466,7 +478,7 @@ def diff(ref: str, ref2: str | None, plan_dir: Path, style: str, show_all: bool)
         click.echo(render(shown, style, ref, after_name, hidden=len(changes) - len(shown)), nl=False)
 
 
-@cli.command()
+@cli.command(short_help="Write the JSON Schema of the plan files.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("schema"),
               show_default=True, help="Folder for the JSON Schema files.")
 def schema(out_dir: Path) -> None:
@@ -487,10 +499,11 @@ def schema(out_dir: Path) -> None:
         _say(f"wrote {path}")
 
 
-@cli.command()
+@cli.command(short_help="How complete the plan is.")
 @PLAN_ARGUMENT
 @PLAN_OPTION
-@click.option("--format", "style", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+@click.option("--format", "style", type=click.Choice(["text", "md", "json"], case_sensitive=False),
+              default="text", show_default=True,
               help="text for people, md for a pull request comment, json for tools.")
 def stats(plan_arg: Path | None, plan_dir: Path, style: str) -> None:
     """How complete the plan is: the action item tables and the consideration matrix.
@@ -513,7 +526,7 @@ def stats(plan_arg: Path | None, plan_dir: Path, style: str) -> None:
     click.echo(render(plan_stats(plan), style), nl=False)
 
 
-@cli.command()
+@cli.command(short_help="Rebuild on every save; --serve previews it live.")
 @PLAN_OPTION
 @output_options(default_format="html")
 @click.option("--interval", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
