@@ -209,11 +209,17 @@ def validate(plan_arg: Path | None, plan_dir: Path, style: str, strict: bool, br
     if not (brief and style == "text"):
         _report(plan.warnings, style)
     if style == "text":
-        warned = f", {len(plan.warnings)} warnings" if plan.warnings else ""
-        if brief and plan.warnings:
-            where = "" if plan_dir == Path("plan") else f" --plan {plan_dir}"
-            warned += f" (`apdoc validate{where}` lists them)"
-        _say(f"{plan_dir}: valid: {plan.summary()}{warned}")
+        counted = _warning_count(plan.warnings, plan_dir) if brief else (
+            f", {len(plan.warnings)} warnings" if plan.warnings else "")
+        _say(f"{plan_dir}: valid: {plan.summary()}{counted}")
+
+
+def _warning_count(warnings: list[Diagnostic], plan_dir: Path) -> str:
+    """", N warnings (`apdoc validate …` lists them)" for a summary line that does not list them."""
+    if not warnings:
+        return ""
+    where = "" if plan_dir == Path("plan") else f" --plan {plan_dir}"
+    return f", {len(warnings)} warnings (`apdoc validate{where}` lists them)"
 
 
 @cli.command("fmt", short_help="Lay out every plan file one canonical way.")
@@ -335,7 +341,7 @@ def import_command(document: Path, out_dir: Path) -> None:
             click.echo(warning, err=True)
     _say(f"wrote {out_dir}: {len(imported.written)} files")
     plan = load_plan(out_dir)  # what the document holds may still break a rule of the plan
-    _say(f"{out_dir}: valid: {plan.summary()}")
+    _say(f"{out_dir}: valid: {plan.summary()}{_warning_count(plan.warnings, out_dir)}")
 
 
 @cli.command("apply", short_help="Write the edits made to a TD in Word back into the plan.")
