@@ -99,12 +99,20 @@ def _names_an_id(selector: list[Any]) -> bool:
 
 
 def write_pdf(html: str) -> bytes:
-    # weasyprint (through pydyf and fontTools) stamps the clock into the PDF unless told a date.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    # weasyprint (through pydyf and fontTools) stamps the clock into the PDF unless told a date;
+    # told only for this call, so that the next build in this process (apdoc watch) still finds
+    # SOURCE_DATE_EPOCH unset and dates the TD from the plan.
     from ..clibs import import_module
 
-    import_module("weasyprint")  # imported here: it costs a third of a second and only PDF needs it
-    from weasyprint import HTML
+    told = "SOURCE_DATE_EPOCH" not in os.environ
+    if told:
+        os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    try:
+        import_module("weasyprint")  # imported here: it costs a third of a second and only PDF needs it
+        from weasyprint import HTML
 
-    document = HTML(string=for_weasyprint(html)).render()
-    return document.write_pdf(uncompressed_pdf=False)
+        document = HTML(string=for_weasyprint(html)).render()
+        return document.write_pdf(uncompressed_pdf=False)
+    finally:
+        if told:
+            del os.environ["SOURCE_DATE_EPOCH"]
