@@ -60,12 +60,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 # The tests resolve tracked changes and edit TDs in LibreOffice (through its Python bridge,
-# python3-uno): installed when missing and when we may, as `system` installs fonts.
+# python3-uno), and open the live preview (apdoc watch --serve) in headless Chromium: installed
+# when missing and when we may, as `system` installs fonts.
 test-system: system
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \
-	$(call install_missing,LibreOffice$(COMMA) for the tests that open TDs in a real editor,the LibreOffice tests will fail under CI=true)
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	$(call install_missing,LibreOffice and Chromium$(COMMA) for the tests that open TDs in a real editor and browser,those tests will fail)
 
 test: $(STAMP) lint test-system
 	$(BIN)/python -m pytest

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,9 @@ from . import __version__, terminal
 from .diagnostics import Diagnostic, PlanError, display_path
 from .options import CheckedGroup, revision_date
 from .writers import WRITERS, writer
+
+if TYPE_CHECKING:
+    from .commands.serve import PreviewServer
 
 PLAN_OPTION = click.option(
     "--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan"), show_default=True,
@@ -537,8 +541,11 @@ def stats(plan_arg: Path | None, plan_dir: Path, style: str) -> None:
 @output_options(default_format="html")
 @click.option("--interval", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
               help="Seconds between checks where file-system notifications do not reach (network drives).")
+@click.option("--serve", "serve_port", type=click.IntRange(0, 65535), is_flag=False, flag_value=8000, default=None,
+              metavar="[PORT]", help="Show the HTML TD at http://127.0.0.1:PORT/ (default 8000; 0: any free port),"
+                                     " reloaded after every save, with the errors when a save does not build.")
 def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Path | None, force: bool,
-          interval: float) -> None:
+          interval: float, serve_port: int | None) -> None:
     """Rebuild the TD on every save of the plan or a template, for a live preview.
 
     A save that breaks the plan prints the errors and keeps the last good output; the next
@@ -549,6 +556,7 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
       apdoc watch
       apdoc watch --format pdf -o build/preview.pdf
       apdoc watch --plan plan --interval 2
+      apdoc watch --serve
     """
     import time
 
@@ -561,12 +569,17 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
     if output == "-":
         raise click.UsageError("watch writes files to reload in a browser; -o - (standard output) is for build")
     wanted = _targets(fmt, WRITERS, output, "html")
+    if serve_port is not None and "html" not in wanted.files:
+        raise click.UsageError(f"--serve shows the HTML TD: give --format html or all, not {wanted.fmt}")
     _report_templates(plan_dir, template_dir)
     built = False
+    server = _preview_server(serve_port) if serve_port is not None else None
 
     def on_round(result: Round) -> None:
         nonlocal built
         stamp = time.strftime("%H:%M:%S")
+        if server is not None:
+            server.preview.publish(result.diagnostics, result.written)
         if result.ok:
             built = True
             for path in result.written:
@@ -579,11 +592,27 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
 
     gc.enable()  # each round's garbage is collected (main() turned the collector off for one-shot runs)
     _say(f"watching {plan_dir} for changes (Ctrl-C to stop)")
+    if server is not None:
+        _say(f"preview at {server.start().url} (reloads after every save)")
     try:
         watch_plan(plan_dir, wanted.files, template_dir, on_round=on_round, interval=interval, folder=wanted.folder,
                    force=force)
     except KeyboardInterrupt:  # the normal way to stop watching
         _say("stopped")
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _preview_server(port: int) -> PreviewServer:
+    """The preview's server on 127.0.0.1:port, or a usage error naming a port in use."""
+    from .commands.serve import Preview, PreviewServer
+
+    try:
+        return PreviewServer(Preview(), port)
+    except OSError as exc:
+        raise click.UsageError(f"--serve {port}: cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); "
+                               "give another port, or --serve 0 for any free one") from None
 
 
 def _set_root_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
