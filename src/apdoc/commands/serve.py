@@ -2,10 +2,10 @@
 
 The page is the HTML TD as the last good build wrote it, with a few lines of script added
 (no external JS): it listens to /events (server-sent events), which sends the build's version
-number at once and again after every build, and reloads when the number is not its own. A build
+number at once and again after every build, and when the number is not its own it fetches the
+page again and swaps its head and body in (no reload: the scroll position stays). A build
 that fails bumps the version too: the page then shows the last good TD under a box that lists
-the errors as `apdoc validate` prints them; the next good build takes the box away. The scroll
-position is kept across reloads (sessionStorage), so an editor keeps their place.
+the errors as `apdoc validate` prints them; the next good build takes the box away.
 
 Only 127.0.0.1 is listened on, and a request whose Host is not this server's is refused (a
 page elsewhere cannot read the preview through a DNS name pointed at 127.0.0.1).
@@ -26,19 +26,28 @@ from ..terminal import SourceLines, render
 HOST = "127.0.0.1"
 KEEPALIVE_SECONDS = 15.0  # a comment line on an idle event stream, so that a dead client is noticed
 
-_RELOADER = """<script>
+# The page's own script: on a build's version that is not the page's, fetch the page again and
+# put its head and body in place of these (no navigation: faster than a reload, the scroll position
+# stays, and this script keeps listening); a full reload only if that fails.
+_RELOADER = """<script data-apdoc-version="%(version)d">
 (function () {
-  var shown = %(version)d, key = "apdoc-preview-scroll";
-  var kept = sessionStorage.getItem(key);
-  if (kept !== null) { sessionStorage.removeItem(key); window.scrollTo(0, +kept); }
+  var shown = %(version)d, fetching = false, again = false;
+  function update() {
+    if (fetching) { again = true; return; }
+    fetching = true;
+    fetch("/", {cache: "no-store"}).then(function (answer) { return answer.text(); }).then(function (text) {
+      var page = new DOMParser().parseFromString(text, "text/html");
+      var stamp = page.querySelector("script[data-apdoc-version]");
+      document.head.replaceWith(document.adoptNode(page.head));
+      document.body.replaceWith(document.adoptNode(page.body));
+      shown = stamp ? +stamp.getAttribute("data-apdoc-version") : shown;
+    }).catch(function () { location.reload(); }).finally(function () {
+      fetching = false;
+      if (again) { again = false; update(); }
+    });
+  }
   var events = new EventSource("/events");
-  events.onmessage = function (event) {
-    if (+event.data !== shown) {
-      events.close();
-      sessionStorage.setItem(key, String(window.scrollY));
-      location.reload();
-    }
-  };
+  events.onmessage = function (event) { if (+event.data !== shown) { update(); } };
 })();
 </script>"""
 
