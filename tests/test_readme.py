@@ -76,10 +76,16 @@ def test_matches_reads_ellipses() -> None:
 
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh clone as a user makes it, with this working tree's files and an empty build/."""
+    """A fresh clone as a user makes it, with this working tree's files and an empty build/; its
+    remote and tags taken away (a clone of a fork, or of a clone, has neither of this one's)."""
     source = ROOT
     target = tmp_path_factory.mktemp("readme") / "apdoc"
     subprocess.run(["git", "clone", "--quiet", str(source), str(target)], check=True, capture_output=True)
+    # No example may lean on what one clone has and another lacks: a remote's branches, or tags.
+    subprocess.run(["git", "-C", str(target), "remote", "remove", "origin"], check=True, capture_output=True)
+    tags = subprocess.run(["git", "-C", str(target), "tag"], check=True, capture_output=True, text=True).stdout.split()
+    if tags:
+        subprocess.run(["git", "-C", str(target), "tag", "-d", *tags], check=True, capture_output=True)
     ignore = shutil.ignore_patterns(".git", ".venv", "build", ".setuptools-build", "__pycache__", "*.egg-info",
                                     ".pytest_cache", ".ruff_cache", ".hypothesis")
     shutil.copytree(ROOT, target, ignore=ignore, dirs_exist_ok=True)

@@ -468,7 +468,7 @@ def diff(ref: str, ref2: str | None, plan_dir: Path, style: str, show_all: bool)
     \b
     Examples:
       apdoc diff 2147cee
-      apdoc diff origin/main --format md > build/diff.md
+      apdoc diff HEAD --format md > build/diff.md
       apdoc diff 2147cee HEAD --format json
     """
     from contextlib import ExitStack
