@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import run_cli
 
@@ -81,3 +83,27 @@ def test_inside_the_plan_folder_apdoc_says_to_go_up_or_give_plan_dot(mini_plan: 
     assert "(cd ..), or type --plan . to use it from here" in stderr
     code, stdout, _ = run_cli("validate", "--plan", ".")
     assert code == 0 and "valid" in stdout
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=" :-[]{}\"'#\nab", max_size=60))
+def test_any_broken_yaml_gets_a_place_inside_the_file(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    """Whatever the text, a syntax error is reported, never raised past the loader, at a line of the
+    file and a column of that line (or just past its end, where a closing quote or bracket goes), or
+    at the end of the file."""
+    from apdoc.diagnostics import PlanError
+    from apdoc.plan.source import load_yaml
+
+    path = tmp_path_factory.mktemp("yaml") / "file.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_yaml(path)
+    except PlanError as exc:
+        lines = text.split("\n")
+        for problem in exc.diagnostics:
+            if not problem.message.startswith("YAML syntax: "):
+                continue
+            if (problem.line, problem.col) == (len(lines) + 1, 1):
+                continue  # YAML's end of the stream, after a file's last line
+            assert 1 <= problem.line <= len(lines), problem
+            assert 1 <= problem.col <= len(lines[problem.line - 1]) + 1, problem
