@@ -60,14 +60,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 # The tests resolve tracked changes and edit TDs in LibreOffice (through its Python bridge,
-# python3-uno), and open the live preview (apdoc watch --serve) in headless Chromium: installed
+# python3-uno), read the TD with pandoc and the PDF's structure with poppler (pdfinfo), and open
+# the live preview (apdoc watch --serve) in headless Chromium: installed
 # when missing and when we may, as `system` installs fonts.
 test-system: system
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	command -v pandoc >/dev/null 2>&1 || missing="$$missing pandoc"; \
+	command -v pdfinfo >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	$(call install_missing,LibreOffice and Chromium$(COMMA) for the tests that open TDs in a real editor and browser,those tests will fail)
+	$(call install_missing,LibreOffice$(COMMA) pandoc$(COMMA) poppler and Chromium for the tests that open TDs in other readers and a browser,those tests will fail under CI=true)
 
 test: $(STAMP) lint test-system
 	$(BIN)/python -m pytest
