@@ -320,7 +320,7 @@ def _collect_garbage() -> None:
     gc.enable()
 
 
-@cli.command("import", short_help="Turn a TD (DOCX) into a new plan folder.")
+@cli.command("import", short_help="Turn a TD (DOCX or PDF) into a new plan folder.")
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True,
               help="The plan folder to create (it must not exist, or be empty).")
