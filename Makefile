@@ -69,7 +69,8 @@ test-system: system
 	command -v pandoc >/dev/null 2>&1 || missing="$$missing pandoc"; \
 	command -v pdfinfo >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || command -v google-chrome >/dev/null 2>&1 || missing="$$missing chromium"; \
 	$(call install_missing,LibreOffice$(COMMA) pandoc$(COMMA) poppler and Chromium for the tests that open TDs in other readers and a browser,those tests will fail under CI=true)
 
 test: $(STAMP) lint test-system

@@ -280,9 +280,9 @@ def live_preview(tmp: Path, plan: Path, repeat: int) -> None:
     import threading
 
     sys.path.insert(0, str(HERE.parent / "tests"))
-    from chromium import Chromium
+    from chromium import NAMES, Chromium
 
-    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
+    if not any(map(shutil.which, NAMES)):
         print("\nlive preview: not measured, no chromium (`make test-system` installs it)")
         return
 

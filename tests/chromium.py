@@ -22,8 +22,12 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dis
          "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0")
 
 
+# Debian's name first; Ubuntu's, and Google's build as CI images carry it.
+NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
 def executable() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    found = next((path for path in map(shutil.which, NAMES) if path), None)
     if found is None:
         raise RuntimeError("chromium is not installed: `make test` installs it (Debian: apt-get install chromium)")
     return found
