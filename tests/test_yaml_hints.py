@@ -48,6 +48,8 @@ CASES = [
      "the [ opened on line 8 is not closed: end the list with ]"),
     # a value holding ': ' unquoted
     ("title: Scope", "title: Scope: all of it", "2:8", "a value holding ': ' must be quoted"),
+    # ... also as the first key under one that opens a block: its child, not a misplaced sibling
+    ("  only: Nothing else is covered.", "  only: Note: nothing else.", "15:9", "a value holding ': ' must be quoted"),
 ]
 
 

@@ -95,7 +95,9 @@ def syntax_hint(lines: list[str], problem: str, at: tuple[int, int], context: st
     if here is not None:
         above = next((n for n in range(line_no - 1, 0, -1) if _content(text(n))), None)
         sibling = _key(text(above)) if above is not None else None
-        if sibling is not None and sibling[0] != here[0]:
+        # A key under one that opens a block (`footnotes:`) is its child, not its sibling.
+        opens = above is not None and re.search(r":\s*([|>][-+0-9]*)?\s*(#.*)?$", text(above)) is not None
+        if sibling is not None and sibling[0] != here[0] and not (opens and here[0] > sibling[0]):
             more = here[0] - sibling[0]
             spaces = f"{abs(more)} space{'s' if abs(more) != 1 else ''} {'more' if more > 0 else 'less'}"
             return Hint(line_no, sibling[0],
