@@ -1,7 +1,8 @@
 """`make bench`: whole-process timings of apdoc on the seed plan and on 10× and 100× plans.
 
 Also the PDF of a plan with one large text field (--large-kb, 100 KB by default; 0 skips it):
-PDF time grows fastest with a field's size (a 5 MB field takes minutes), so it is watched.
+PDF time grows fastest with a field's size (a 5 MB field takes minutes), so it is watched. And the
+live preview: a save until `apdoc watch --serve`'s page in headless Chromium shows it.
 
 Prints medians, peak memory (max RSS of the process) and growth ratios, beside peers run
 in the same session on the same machine: a bare Python start, PyYAML reading the same files,
