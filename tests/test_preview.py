@@ -165,3 +165,29 @@ def test_a_port_in_use_is_a_usage_error(mini_plan: Path) -> None:
         port = taken.getsockname()[1]
         code, _, stderr = run_cli("watch", "--plan", str(mini_plan), "--serve", str(port))
     assert code == 2 and f"cannot listen on 127.0.0.1:{port}" in stderr and "--serve 0" in stderr
+
+
+def test_a_watch_session_reads_only_the_files_saved(mini_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within watch's session a file unchanged since the last load is taken as it was; the file saved
+    is read again (and its error found); outside the session every load reads every file."""
+    import apdoc.plan.load as load
+    from apdoc.diagnostics import PlanError
+
+    read: list[str] = []
+    real = load.load_yaml
+    monkeypatch.setattr(load, "load_yaml", lambda path: read.append(path.name) or real(path))
+    every = len(list(mini_plan.rglob("*.yaml")))
+    with load.unchanged_files_remembered():
+        load.load_plan(mini_plan)
+        assert len(read) == every
+        read.clear()
+        load.load_plan(mini_plan)
+        assert read == []
+        _edit(mini_plan, "title: Scope", "titel: Scope and aims")  # (a new size: whatever the clock's tick)
+        with pytest.raises(PlanError, match="unknown field 'titel'"):
+            load.load_plan(mini_plan)
+        assert read == ["1-scope.yaml"]
+    read.clear()
+    with pytest.raises(PlanError):
+        load.load_plan(mini_plan)
+    assert len(read) == every

@@ -564,7 +564,7 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
 
     from .commands.watch import Round
     from .commands.watch import watch as watch_plan
-    from .plan.load import load_plan
+    from .plan.load import load_plan, unchanged_files_remembered
 
     if not plan_dir.is_dir():
         load_plan(plan_dir, check=False)  # names the problem: not found, or a file
@@ -597,8 +597,9 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
     if server is not None:
         _say(f"preview at {server.start().url} (reloads after every save)")
     try:
-        watch_plan(plan_dir, wanted.files, template_dir, on_round=on_round, interval=interval, folder=wanted.folder,
-                   force=force)
+        with unchanged_files_remembered():  # a save re-reads the file saved, not the whole plan
+            watch_plan(plan_dir, wanted.files, template_dir, on_round=on_round, interval=interval,
+                       folder=wanted.folder, force=force)
     except KeyboardInterrupt:  # the normal way to stop watching
         _say("stopped")
     finally:
