@@ -28,6 +28,12 @@ def plan_folder_problem(root: Path) -> Diagnostic | None:
     shown = display_path(root)
     if not root.exists():
         where = "" if root.is_absolute() else f" (looked in the current folder, {Path.cwd()})"
+        if not root.is_absolute() and Path(DOCUMENT_FILE).is_file():
+            # Suggested, not taken: build/ and templates/ are found beside the plan folder, from
+            # where apdoc runs; taken from inside it, a build would write build/ into the plan.
+            return Diagnostic(shown, 0, 0, f"plan folder not found{where}, but the current folder holds "
+                                           f"{DOCUMENT_FILE}: it is a plan folder. Run apdoc from the folder "
+                                           "above it (cd ..), or type --plan . to use it from here")
         return Diagnostic(shown, 0, 0, f"plan folder not found{where}: run apdoc from the folder that holds "
                                        "the plan folder, or give its path with --plan DIR")
     if not root.is_dir():

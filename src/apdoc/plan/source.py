@@ -207,6 +207,15 @@ def load_yaml(path: Path) -> SourceFile:
             problem += f" ({exc.context} that starts at line {lines.of(exc.context_mark)[0]})"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem = "tab character: indent with spaces, not tabs"
+        elif mark is not None:
+            from .yaml_hints import syntax_hint  # only when a file does not parse
+
+            hint = syntax_hint([one.rstrip("\r\n") for one in editor_lines(text)], exc.problem or "", (line, col),
+                               exc.context, lines.of(exc.context_mark) if exc.context_mark is not None else None)
+            if hint is not None:  # the message goes where the fix goes; YAML's own words stay
+                stopped = f", at line {line}" if hint.line != line else ""
+                problem = f"{hint.cause} (YAML{stopped}: {exc.problem or problem})"
+                line, col = hint.line, hint.col
         problems.append(Diagnostic(shown, line, col, f"YAML syntax: {problem}"))
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors are found by _unreadable_characters
         problems.append(Diagnostic(shown, 1, 1, f"YAML: {exc}"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -111,8 +112,29 @@ def default_author(plan_dir: Path) -> str:
     return "apdoc"
 
 
+def source_date_epoch() -> str | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) as an ISO date in UTC, when it is set: the date
+    every date a build writes takes, whatever git or the files' times say. A value that is not a
+    whole number of seconds since 1970-01-01 UTC is an error, as the specification asks."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(value.strip()), UTC) if value.strip().isdigit() else None
+    except (OverflowError, OSError, ValueError):
+        moment = None
+    if moment is None:
+        raise PlanError([Diagnostic("SOURCE_DATE_EPOCH", 0, 0, f"{value!r} is not a number of seconds since "
+                                    "1970-01-01 UTC (reproducible-builds.org/specs/source-date-epoch)")])
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment:%H:%M:%S}Z"
+
+
 def default_date(plan_dir: Path) -> str:
-    """When the plan last changed in git (UTC): the same plan gives the same marks, whatever the clock."""
+    """When the plan last changed in git (UTC): the same plan gives the same marks, whatever the
+    clock; SOURCE_DATE_EPOCH when it is set."""
+    fixed = source_date_epoch()
+    if fixed is not None:
+        return fixed
     repository = _repository(plan_dir)
     if repository is not None:
         stamp = _git(repository, "log", "-1", "--format=%cI", "--", str(plan_dir.resolve())).stdout.decode().strip()
@@ -149,9 +171,13 @@ def last_change(plan_dir: Path) -> LastChange:
 def plan_date(plan_dir: Path, change: LastChange | None = None) -> str:
     """When the plan last changed (UTC), for the TD's dates: the last commit that touched the plan
     folder when it has no uncommitted change, else the newest plan file's modification time. The
-    same plan gives the same date, so the same bytes; a new edit gives a new date.
+    same plan gives the same date, so the same bytes; a new edit gives a new date. SOURCE_DATE_EPOCH,
+    when set, is the date instead (file times differ between two checkouts of the same plan).
 
     `change`: the folder's last_change, when the caller has asked git already."""
+    fixed = source_date_epoch()
+    if fixed is not None:
+        return fixed
     change = last_change(plan_dir) if change is None else change
     if change.date is not None:
         return change.date

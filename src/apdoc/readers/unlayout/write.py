@@ -49,10 +49,43 @@ def file_text(relative: str, values: dict[str, Any]) -> str:
     # them, reading that back and laying it out again (format_text) gave these same bytes, in twice
     # the time of the whole import (tests/test_import.py compares the files with fmt's output).
     text = format_tree(_commented(values), new_yaml(), model, line)
+    if schema == "chapter":
+        text = _spaced(text)
     if loaded_data(text, path) != _as_loaded(values):  # pragma: no cover - a bug in apdoc, not the document's
         raise PlanError([Diagnostic(relative, 0, 0, "cannot write the values read without changing them "
                                                     "(please report this)")])
     return text
+
+
+# The matrix's parts, each after a blank line (as plan/chapters/08-considerations.yaml has them).
+_SPACED_KEYS = ("session_sources:", "target_entities:", "considerations:")
+# Lists whose items are blocks of many lines: a blank line between items, as the seed plan has them.
+_SPACED_LISTS = ("sections:", "considerations:")
+
+
+def _spaced(text: str) -> str:
+    """A chapter's text with the blank lines an editor leaves, which `apdoc fmt` keeps: between
+    sections, between the matrix's rows, and before each part of the matrix. fmt writes list items
+    under their key, two spaces in, so an item's first line is found by its indentation alone (a
+    block scalar's lines are indented further)."""
+    out: list[str] = []
+    items_at: int | None = None  # the indentation of the items of the spaced list we are in
+    seen_item = False
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip(" "))
+        stripped = line.strip()
+        if items_at is not None and stripped and indent < items_at:
+            items_at = None
+        if indent == 0 and stripped.startswith(_SPACED_KEYS) and out and out[-1] != "":
+            out.append("")
+        if items_at is not None and indent == items_at and stripped.startswith("- "):
+            if seen_item and out[-1] != "":
+                out.append("")
+            seen_item = True
+        if stripped.startswith(_SPACED_LISTS) and stripped.endswith(":") and not stripped.startswith("- "):
+            items_at, seen_item = indent + 2, False
+        out.append(line)
+    return "\n".join(out)
 
 
 def write_plan(result: Any, out_dir: Path, check: Callable[[Path], None] | None = None) -> list[Path]:
