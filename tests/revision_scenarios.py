@@ -114,6 +114,19 @@ def figure_changed(earlier: Path, now: Path) -> None:
     _edit(now / "chapters/02-rationale.yaml", "action_items: [AP1.4]", "action_items: [AP1.4, AP2]")
 
 
+def figure_items_added(earlier: Path, now: Path) -> None:
+    """Issue 23: a pillar of Figure 1 lists one more action item. Its drawing changes, and its
+    bullet goes from "AP1.2 and AP1.3." to "AP1.2, AP1.3, and AP1.6.": ids are whole words."""
+    _edit(earlier / "chapters/02-rationale.yaml", "action_items: [AP1.2, AP1.3, AP1.6]",
+          "action_items: [AP1.2, AP1.3]")
+
+
+def split_beside_footnote(earlier: Path, now: Path) -> None:
+    """Issue 23: a paragraph of chapter 3 split in two, and the next one gains a footnote."""
+    footnote_added(earlier, now)
+    split_paragraph(earlier, now)
+
+
 SCENARIOS: dict[str, Callable[[Path, Path], None]] = {
     "split": split_paragraph,
     "merge": merge_paragraphs,
@@ -125,6 +138,8 @@ SCENARIOS: dict[str, Callable[[Path, Path], None]] = {
     "paragraph-moved": paragraph_moved,
     "action-item-added": action_item_added,
     "figure-changed": figure_changed,
+    "figure-items-added": figure_items_added,
+    "split-beside-footnote": split_beside_footnote,
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -31,7 +32,7 @@ from revision_scenarios import (
     libreoffice_paragraphs,
     measure,
 )
-from test_revisions import docx_words
+from test_revisions import docx_words, update_sequence_fields
 
 NS = {"w": W[1:-1]}
 ZWJ = "\u200d"  # LibreOffice's mark of a tracked row without text
@@ -57,12 +58,71 @@ def text(element: etree._Element) -> str:
     return "".join(t.text or "" for t in element.iter(f"{W}t", f"{W}delText"))
 
 
+# A word as a reader sees it: an action item id (AP1.3), a clause number, a date, a document
+# name (TSAG-TD004R1), a decimal are one each, punctuation at their end is not part of them.
+READER_WORD = re.compile(r"\w+(?:[.\-/:]\w+)*")
+
+
+def cut_words(paragraph: etree._Element) -> list[str]:
+    """The words a change of the paragraph begins or ends inside of: an inserted span is read in
+    the accepted text, a deleted one in the rejected text."""
+    cut = []
+    for kind, other in (("ins", "del"), ("del", "ins")):
+        pieces = []  # (text, in a change of `kind`) in the text that keeps `kind`
+        for t in paragraph.iter(f"{W}t", f"{W}delText"):
+            changes = {a.tag for a in t.iterancestors(f"{W}ins", f"{W}del", f"{W}moveTo", f"{W}moveFrom")}
+            if f"{W}{other}" not in changes:
+                pieces.append((t.text or "", f"{W}{kind}" in changes))
+        whole = "".join(piece for piece, _ in pieces)
+        inside = {n for m in READER_WORD.finditer(whole) for n in range(m.start() + 1, m.end())}
+        at, was = 0, False
+        for piece, changed in [*pieces, ("", False)]:
+            if changed != was and at in inside:
+                cut.append(next(m.group() for m in READER_WORD.finditer(whole) if m.start() < at < m.end()))
+            at, was = at + len(piece), changed
+    return cut
+
+
+def resolved_paragraphs(docx: bytes, keep: str | None = None) -> list[tuple[str, str]]:
+    """Every paragraph of the body (cover left out) and the footnotes as (style, text) after
+    Accept All (keep="ins"), Reject All (keep="del") or as it is (None), as Word resolves the
+    XML: a paragraph whose mark goes on runs into the next one, which keeps its own style; a
+    picture is the text "[picture]". A paragraph left empty by a change shows here."""
+    out = []
+    for name in ("document", "footnotes"):
+        root = part(docx, name)
+        if name == "document":
+            cover = root.find(f"{W}body/{W}tbl")
+            cover.getparent().remove(cover)
+        drop = {"ins": (f"{W}del", f"{W}moveFrom"), "del": (f"{W}ins", f"{W}moveTo")}.get(keep or "", ("none",))
+        for row in list(root.iter(f"{W}tr")):
+            if any(row.find(f"{W}trPr/{d}") is not None for d in drop):
+                row.getparent().remove(row)
+        mark_goes = {p for p in root.iter(f"{W}p") if any(p.find(f"{W}pPr/{W}rPr/{d}") is not None for d in drop)}
+        for change in [c for c in root.iter(*drop) if c.getparent().tag not in (f"{W}rPr", f"{W}trPr")]:
+            change.getparent().remove(change)
+        update_sequence_fields(root)
+        carried = ""
+        for p in root.iter(f"{W}p"):
+            content = carried + "".join("[picture]" if e.tag == f"{W}drawing" else e.text or ""
+                                        for e in p.iter(f"{W}t", f"{W}delText", f"{W}drawing"))
+            if p in mark_goes:
+                carried = content
+                continue
+            style = p.find(f"{W}pPr/{W}pStyle")
+            out.append((style.get(f"{W}val") if style is not None else "", " ".join(content.split())))
+            carried = ""
+    return out
+
+
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_accept_and_reject_give_the_plain_builds_and_the_marks_are_small(built: dict[str, Builds], name: str,
                                                                          tmp_path: Path) -> None:
     builds = built[name]
     assert docx_words(builds.marked, keep="ins") == docx_words(builds.current)
     assert docx_words(builds.marked, keep="del") == docx_words(builds.earlier)
+    assert resolved_paragraphs(builds.marked, keep="ins") == resolved_paragraphs(builds.current)
+    assert resolved_paragraphs(builds.marked, keep="del") == resolved_paragraphs(builds.earlier)
     result = measure(name, builds)
     assert result.within_target, str(result)
     path = tmp_path / "marked.docx"
@@ -70,6 +130,15 @@ def test_accept_and_reject_give_the_plain_builds_and_the_marks_are_small(built: 
     assert audit_problems(path) == []
     if SHARED_VALIDATOR.is_file():
         assert shared_validator_problems(path) == ""
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_changes_begin_and_end_between_words(built: dict[str, Builds], name: str) -> None:
+    """Issue 23: an id, a clause number, a date, a document name is marked whole or not at all
+    (never "AP1.[del 3][ins 6]")."""
+    for part_name in ("document", "footnotes"):
+        cut = [word for p in part(built[name].marked, part_name).iter(f"{W}p") for word in cut_words(p)]
+        assert cut == [], part_name
 
 
 def test_a_split_paragraph_marks_only_the_new_paragraph_mark(built: dict[str, Builds]) -> None:
@@ -121,12 +190,41 @@ def test_a_moved_paragraph_is_a_move(built: dict[str, Builds]) -> None:
     assert moved[0] == moved[1] and moved[0].startswith("For purposes of the Action Plan")
 
 
-def test_a_changed_figure_marks_only_its_drawing(built: dict[str, Builds]) -> None:
-    document = part(built["figure-changed"].marked)
+@pytest.mark.parametrize("name", ["figure-changed", "figure-items-added"])
+def test_a_changed_figure_marks_only_its_drawing(built: dict[str, Builds], name: str) -> None:
+    """The earlier drawing's paragraph is deleted, mark and all, and the current one's inserted,
+    mark and all (issue 23: with its mark unmarked, Reject All left it as an empty paragraph)."""
+    document = part(built[name].marked)
     caption = next(p for p in document.iter(f"{W}p") if "The four pillars" in text(p))
     assert not caption.xpath(".//w:ins|.//w:del", namespaces=NS)
     drawings = [d.xpath("ancestor::w:ins|ancestor::w:del", namespaces=NS)[0].tag for d in document.iter(f"{W}drawing")]
     assert drawings == [f"{W}del", f"{W}ins"]
+    marks = [[m.tag for m in d.xpath("ancestor::w:p/w:pPr/w:rPr/*", namespaces=NS)]
+             for d in document.iter(f"{W}drawing")]
+    assert marks == [[f"{W}del"], [f"{W}ins"]]
+
+
+def test_an_id_added_to_a_list_is_marked_as_whole_words(built: dict[str, Builds]) -> None:
+    """Issue 23: "AP1.2 and AP1.3." → "AP1.2, AP1.3, and AP1.6.": the ids are words."""
+    document = part(built["figure-items-added"].marked)
+    (bullet,) = [p for p in document.iter(f"{W}p") if text(p).startswith("Adding value, refers to")]
+    changes = [(c.tag, text(c)) for c in run_changes(bullet)]
+    assert (f"{W}ins", "AP1.6") in changes and (f"{W}del", "3") not in changes
+    assert sum(len(READER_WORD.findall(t)) for _tag, t in changes) <= 3
+
+
+def test_a_split_beside_another_change_marks_only_the_new_paragraph_mark(built: dict[str, Builds]) -> None:
+    """Issue 23: a paragraph split in two and the next one gaining a footnote: the split is one
+    inserted paragraph mark (not the paragraph's words deleted and inserted), the footnote its
+    reference."""
+    document = part(built["split-beside-footnote"].marked)
+    changes = run_changes(document)
+    assert [(c.tag, text(c)) for c in changes] == [(f"{W}del", " "), (f"{W}ins", "")]
+    assert changes[1].find(f"{W}r/{W}footnoteReference") is not None
+    (mark,) = document.xpath("//w:pPr/w:rPr/w:ins", namespaces=NS)
+    paragraph = mark.getparent().getparent().getparent()
+    assert text(paragraph).endswith("2022-2024 study period. ")
+    assert text(paragraph.getnext()).startswith("These entities in turn")
 
 
 def test_an_added_action_item_leaves_no_empty_paragraph_change_in_empty_cells(built: dict[str, Builds]) -> None:

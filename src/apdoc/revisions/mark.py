@@ -156,10 +156,8 @@ def _merge_items(old: list[Item], new: list[Item], out: etree._Element) -> bool:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             steps.extend(zip(old[i1:i2], new[j1:j2], strict=True))
-        elif _split_or_joined(old[i1:i2], new[j1:j2]):
-            steps.append((old[i1:i2], new[j1:j2]))
         else:
-            steps.extend(_pair(old[i1:i2], new[j1:j2]))
+            steps.extend(_changed_stretch(old[i1:i2], new[j1:j2]))
     moves = _moves(steps)
     changed = False
     for before, after in steps:
@@ -198,6 +196,45 @@ def _movable(item: Item) -> bool:
 
 PARAGRAPH_END: tuple = ("paragraph end",)
 JOINED = 0.8  # word likeness of a stretch of paragraphs, joined, above which it was split or joined
+
+
+def _changed_stretch(old: list[Item], new: list[Item]) -> list:
+    """The steps of a changed stretch: paragraphs split or joined as a whole, or a split or join
+    inside it (one paragraph against two adjacent ones) with the rest paired on either side;
+    else paired."""
+    if _split_or_joined(old, new):
+        return [(old, new)]
+    found = _split_or_join_within(old, new)
+    if found is None:
+        return list(_pair(old, new))
+    i, k, j, n = found
+    return [*_pair(old[:i], new[:j]), (old[i:i + k], new[j:j + n]), *_changed_stretch(old[i + k:], new[j + n:])]
+
+
+def _split_or_join_within(old: list[Item], new: list[Item]) -> tuple[int, int, int, int] | None:
+    """The first paragraph of `old` split into two adjacent ones of `new`, or two adjacent ones
+    joined: (i, 1, j, 2) or (i, 2, j, 1) for old[i:i+1] against new[j:j+2] or the reverse."""
+    if len(old) + len(new) < 4:  # 1 against 2 is the whole stretch, already tried
+        return None
+    old_sizes, new_sizes = [_size(item) for item in old], [_size(item) for item in new]
+    for i in range(len(old)):
+        for j in range(len(new)):
+            for k, n in ((1, 2), (2, 1)):
+                if i + k > len(old) or j + n > len(new):
+                    continue
+                sizes_before, sizes_after = old_sizes[i:i + k], new_sizes[j:j + n]
+                before, after = sum(sizes_before), sum(sizes_after)
+                if min(sizes_before + sizes_after) < 0 or 2 * min(before, after) < JOINED * (before + after):
+                    continue  # not all paragraphs, or too unlike in length to say the same words
+                if _split_or_joined(old[i:i + k], new[j:j + n]):
+                    return i, k, j, n
+    return None
+
+
+def _size(item: Item) -> int:
+    """A paragraph's number of words; -1 for anything else, which is never split or joined."""
+    kind, el = item
+    return len(_words(el)) if kind == "block" and el.tag == "p" else -1  # type: ignore[union-attr, arg-type]
 
 
 def _split_or_joined(old: list[Item], new: list[Item]) -> bool:
@@ -349,9 +386,14 @@ def _has_marks(el: etree._Element) -> bool:
 
 # --- inline content: word by word ---------------------------------------------
 
-Token = tuple[object, str | etree._Element, tuple]
+Token = tuple[object, str | etree._Element, tuple]  # (key, text or atomic element, formatting chain)
 # Words and punctuation apart: "2018)," and "2018" + a footnote + ")," share "2018", ")" and ",".
-WORDS = re.compile(r"\s+|\w+|[^\w\s]")  # (key, text or atomic element, formatting chain)
+# A word is a word as a reader sees it: an action item id (AP1.3), a clause or table number
+# (7.2.1), a date (2024-04-19, 19/04/2024), a document name (TSAG-TD004R1), a decimal (2,5),
+# a time (10:00) is one, held together by punctuation between word characters (a comma only
+# between digits); punctuation at its end is a token of its own ("AP1.3." is "AP1.3" and "."),
+# so an added comma marks the comma alone.
+WORDS = re.compile(r"\s+|\w+(?:(?:[.:/\-–'’]|(?<=\d),(?=\d))\w+)*|[^\w\s]")
 
 
 def _tokens(pieces: list[Piece]) -> list[Token]:
