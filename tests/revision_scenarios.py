@@ -127,6 +127,12 @@ def split_beside_footnote(earlier: Path, now: Path) -> None:
     split_paragraph(earlier, now)
 
 
+def split_after_footnote(earlier: Path, now: Path) -> None:
+    """The last paragraph of clause 3.1 split after its footnote on Associates: the first part,
+    whose paragraph mark is new, holds a footnote reference (LibreOffice 7.4's third limit)."""
+    _edit(now / CHAPTER_3, "“Associates”[^associates] (see", "“Associates”[^associates]\n\n        (see")
+
+
 SCENARIOS: dict[str, Callable[[Path, Path], None]] = {
     "split": split_paragraph,
     "merge": merge_paragraphs,
@@ -140,6 +146,7 @@ SCENARIOS: dict[str, Callable[[Path, Path], None]] = {
     "figure-changed": figure_changed,
     "figure-items-added": figure_items_added,
     "split-beside-footnote": split_beside_footnote,
+    "split-after-footnote": split_after_footnote,
 }
 
 

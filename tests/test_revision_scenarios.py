@@ -27,7 +27,6 @@ from revision_scenarios import (
     Builds,
     W,
     build_scenario,
-    libreoffice_differences,
     libreoffice_limits,
     libreoffice_paragraphs,
     measure,
@@ -247,13 +246,35 @@ def libreoffice_own_debris() -> dict[str, bool]:
     return libreoffice_limits()
 
 
+def split_marks_beside_footnotes(docx: bytes) -> int:
+    """Paragraphs whose mark is inserted (a split) and that hold a footnote reference."""
+    return len(part(docx).xpath("//w:p[w:pPr/w:rPr/w:ins][.//w:footnoteReference]", namespaces=NS))
+
+
+def rejoined(body: list[list[str]], expected: list[list[str]], at_most: int) -> list[list[str]]:
+    """LibreOffice's paragraphs with up to `at_most` splits it kept on Reject All joined again:
+    two paragraphs where the plain build has one with their two texts, in the first's style."""
+    out: list[list[str]] = []
+    n = 0
+    while n < len(body):
+        want = expected[len(out)] if len(out) < len(expected) else None
+        if at_most and n + 1 < len(body) and body[n] != want \
+                and [body[n][0], body[n][1], body[n][2] + body[n + 1][2]] == want:
+            out.append(want)
+            n, at_most = n + 2, at_most - 1
+        else:
+            out.append(body[n])
+            n += 1
+    return out
+
+
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_libreoffice_accept_all_and_reject_all_give_the_plain_builds(built: dict[str, Builds], name: str,
                                                                      tmp_path: Path) -> None:
-    """Exactly the plain builds, but for two kinds of debris in "action-item-added" that
-    LibreOffice 7.4 leaves after changes it made itself, which no file shape avoids (tried: an
-    empty cell's paragraph mark tracked or not, w:cellIns, an inserted or deleted character or
-    paragraph mark in the cell, the rows untracked, the caption's mark untracked):
+    """Exactly the plain builds, but for what LibreOffice 7.4 leaves after changes it made
+    itself, which no file shape avoids. In "action-item-added" (tried: an empty cell's paragraph
+    mark tracked or not, w:cellIns, an inserted or deleted character or paragraph mark in the
+    cell, the rows untracked, the caption's mark untracked):
 
     - Accept All leaves U+200D in each empty cell of the inserted table (six): LibreOffice
       tracks a row by a tracked character in it and gives a row without text an invisible one
@@ -265,16 +286,19 @@ def test_libreoffice_accept_all_and_reject_all_give_the_plain_builds(built: dict
       (SwDoc::TextToTable, sw/source/core/docnode/ndtbl.cxx), so no paragraph mark next to it
       keeps its change (whichever of the two captions between the tables is the new one).
 
+    And wherever a split paragraph's first part holds a footnote reference (issue 23): on opening
+    a DOCX LibreOffice may drop that paragraph's inserted mark, so Reject All keeps the split.
+    (The splits of these scenarios keep their marks; the tolerance is for the shapes that lose
+    them, as LibreOffice's own split, saved as DOCX and reopened, does.)
+
     Each is tolerated only while tests/lo_limits.py finds LibreOffice's own change showing the
     same (an empty row it inserted itself; a caption and table it inserted itself, saved as
-    DOCX and opened again): with a LibreOffice that fixes it, the result must be exact."""
+    DOCX and opened again; a paragraph with a footnote it split itself, saved and reopened):
+    with a LibreOffice that fixes it, the result must be exact."""
     if not _has_uno():
         if os.environ.get("CI") == "true":
             pytest.fail("LibreOffice with python3-uno is missing; CI must resolve the marks in LibreOffice")
         pytest.skip("LibreOffice with its Python bridge (python3-uno) is not installed")
-    if name != "action-item-added":
-        assert libreoffice_differences(built[name], tmp_path) == []
-        return
     own = libreoffice_own_debris()
     builds = built[name]
     for action, plain in (("Accept", builds.current), ("Reject", builds.earlier)):
@@ -282,12 +306,23 @@ def test_libreoffice_accept_all_and_reject_all_give_the_plain_builds(built: dict
         expected = libreoffice_paragraphs(plain, "None", tmp_path)
         assert resolved["left"] == 0 and resolved["footnotes"] == expected["footnotes"]
         body = resolved["body"]
-        if action == "Accept" and own["empty_row_keeps_u200d"]:
+        if name == "action-item-added" and action == "Accept" and own["empty_row_keeps_u200d"]:
             filled = [n for n, p in enumerate(body) if p[2] == ZWJ]
             assert len(filled) == 6  # the inserted table's six empty cells, and nothing else
             body = [[p[0], p[1], ""] if n in filled else p for n, p in enumerate(body)]
-        if action == "Reject" and own["paragraph_between_tables_stays"]:
+        if name == "action-item-added" and action == "Reject" and own["paragraph_between_tables_stays"]:
             left = [n for n, p in enumerate(body) if p == EMPTY_CAPTION]
             assert len(left) == 1 and EMPTY_CAPTION not in expected["body"]  # the rejected caption
             body = body[: left[0]] + body[left[0] + 1 :]
+        if action == "Reject" and own["split_after_footnote_stays"]:
+            body = rejoined(body, expected["body"], split_marks_beside_footnotes(builds.marked))
         assert body == expected["body"]
+
+
+def test_rejoined_joins_only_the_splits_it_may() -> None:
+    plain = [["Standard", "", "a"], ["Standard", "", "first1 second"], ["Standard", "", "b"]]
+    kept = [["Standard", "", "a"], ["Standard", "", "first1 "], ["Standard", "", "second"], ["Standard", "", "b"]]
+    assert rejoined(kept, plain, 1) == plain
+    assert rejoined(kept, plain, 0) == kept
+    assert rejoined(plain, plain, 1) == plain
+    assert rejoined([["Standard", "", "first1 "], ["Standard", "", "other"]], plain[1:2], 1)[0] != plain[1]
