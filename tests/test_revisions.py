@@ -553,3 +553,45 @@ def test_a_changed_figure_replaces_its_drawing_and_keeps_its_caption(
     caption = paragraph.getnext()
     assert "The four pillars" in "".join(caption.itertext())
     assert not caption.xpath(".//w:ins|.//w:del", namespaces={"w": W[1:-1]})
+
+
+# --- the writer's marks of blocks replaced whole (issue 23) ---------------------------------
+
+SQUARE = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><rect width="20" height="20"/></svg>'
+MARKED_HEAD = '<meta name="revision-author" content="A"/><meta name="revision-date" content="2024-05-01T00:00:00Z"/>'
+
+
+def written_paragraphs(body: str) -> list[etree._Element]:
+    from apdoc.writers.docx import write_docx
+
+    html = f'<html lang="en"><head><title>T</title>{MARKED_HEAD}</head><body>{body}</body></html>'
+    document = etree.fromstring(zipfile.ZipFile(io.BytesIO(write_docx(html))).read("word/document.xml"))
+    return document.findall(f"{W}body/{W}p")
+
+
+def paragraph_change(paragraph: etree._Element) -> tuple[str | None, set[str]]:
+    """(the change of the paragraph's mark, the changes its runs are in)."""
+    mark = paragraph.find(f"{W}pPr/{W}rPr")
+    runs = {r.getparent().tag[len(W):] for r in paragraph.iter(f"{W}r") if r.getparent().tag in (f"{W}ins", f"{W}del")}
+    return (mark[0].tag[len(W):] if mark is not None and len(mark) else None), runs
+
+
+@pytest.mark.parametrize("rev", ["ins", "del"])
+def test_a_figure_caption_inserted_or_deleted_whole_is_marked_with_its_mark(rev: str) -> None:
+    caption = f'<figcaption data-rev="{rev}">Figure 1 – Pillars</figcaption>'
+    paragraphs = written_paragraphs(f'<figure id="f" data-rev="mod">{SQUARE}{caption}</figure><p>after</p>')
+    assert [paragraph_change(p) for p in paragraphs] == [(None, set()), (rev, {rev}), (None, set())]
+
+
+def test_a_new_drawing_s_paragraph_is_inserted_mark_and_all() -> None:
+    old = SQUARE.replace("<svg ", '<svg data-rev="del" ')
+    new = SQUARE.replace("<svg ", '<svg data-rev="ins" ').replace('<rect width="20"', '<rect width="10"')
+    paragraphs = written_paragraphs(f'<figure id="f" data-rev="mod">{old}{new}'
+                                    "<figcaption>Figure 1 – Pillars</figcaption></figure>")
+    assert [paragraph_change(p) for p in paragraphs] == [("del", {"del"}), ("ins", {"ins"}), (None, set())]
+
+
+def test_a_split_inside_a_list_item_marks_the_new_paragraph_mark() -> None:
+    paragraphs = written_paragraphs('<ul><li><p data-rev="mod" data-rev-mark="ins">first part.</p>'
+                                    '<p data-rev="mod">Second part.</p></li></ul>')
+    assert [paragraph_change(p)[0] for p in paragraphs] == ["ins", None]

@@ -444,10 +444,9 @@ class Writer:
             only_new = ctx.rev is None and all(run.rev == "ins" for run in drawings)
             out.append(self.paragraph(drawings, self.look.styles.figure, rev=ctx.rev,
                                       mark="ins" if only_new else None))
-        caption = el.find("figcaption")
-        if caption is not None:
+        for caption in el.iterfind("figcaption"):  # two when one is a caption inserted or deleted whole
             out.append(self.paragraph(self.inline_children(caption), self.caption_look(caption).style,
-                                      rev=ctx.rev))
+                                      rev=revision_of(caption, ctx.rev)))
 
     # --- paragraphs and inline content ------------------------------------------
 
