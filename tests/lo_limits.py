@@ -21,9 +21,11 @@ change it made itself (so no file apdoc writes can avoid it; see the README's re
 
 - "split_after_footnote_stays": a paragraph holding a footnote reference split after it with
   Record Changes on, saved as DOCX by LibreOffice itself and opened again, then Reject All, is
-  still two paragraphs. On opening a DOCX, LibreOffice 7.4 drops the inserted paragraph mark
-  (w:pPr/w:rPr/w:ins) of a paragraph that holds a footnote reference, so nothing is left to
-  reject.
+  still two paragraphs. On opening that DOCX, LibreOffice 7.4 finds no tracked change in it:
+  the inserted paragraph mark (w:pPr/w:rPr/w:ins, which the file holds) of the paragraph with
+  the footnote reference is dropped, so nothing is left to reject. Without the footnote, or
+  without the round trip through DOCX, the split is rejected. (The splits apdoc writes beside
+  and after a footnote reference keep their marks: tests/revision_scenarios.py.)
 
 A newer LibreOffice that fixes one reports false, and the tests then want a clean result.
 """
