@@ -595,3 +595,10 @@ def test_a_split_inside_a_list_item_marks_the_new_paragraph_mark() -> None:
     paragraphs = written_paragraphs('<ul><li><p data-rev="mod" data-rev-mark="ins">first part.</p>'
                                     '<p data-rev="mod">Second part.</p></li></ul>')
     assert [paragraph_change(p)[0] for p in paragraphs] == ["ins", None]
+
+
+@pytest.mark.parametrize("rev", ["ins", "del"])
+def test_loose_text_of_one_version_before_a_block_is_marked_with_its_mark(rev: str) -> None:
+    paragraphs = written_paragraphs(f"<div><{rev}>only in one version</{rev}><p>both</p></div>"
+                                    f"<div>both <{rev}>partly</{rev}><p>both</p></div>")
+    assert [paragraph_change(p) for p in paragraphs] == [(rev, {rev}), (None, set()), (None, {rev}), (None, set())]

@@ -60,6 +60,14 @@ def paragraph_mark(element: etree._Element) -> str | None:
     return element.get("data-rev-mark") if element.get("data-rev-mark") in REVISIONS else None
 
 
+def own_change(runs: list[Run], rev: str | None) -> str | None:
+    """Loose inline content before a block, all of it inserted (or all deleted): a paragraph of
+    one version only, whose mark is inserted (deleted) with it. (Not the container's last
+    paragraph, whose mark a table cell needs.)"""
+    changes = {run.rev for run in runs if run.kind != "text" or run.text.strip()}
+    return next(iter(changes)) if rev is None and len(changes) == 1 and None not in changes else None
+
+
 def column_width(col: etree._Element) -> float:
     """A column's relative width from its `style="width: N%"` (1 when it has none)."""
     match = re.search(r"width:\s*([0-9]+(?:\.[0-9]+)?)%", col.get("style") or "")
@@ -155,7 +163,7 @@ class Writer:
                 continue
             if tag in BLOCKS or tag in ("caption", "colgroup"):
                 if pending:
-                    out.append(self.paragraph(pending, ctx.style, rev=ctx.rev))
+                    out.append(self.paragraph(pending, ctx.style, rev=ctx.rev, mark=own_change(pending, ctx.rev)))
                     pending = []
                 self.block(child, ctx, out)
             elif tag in INLINE:
