@@ -196,6 +196,7 @@ def _movable(item: Item) -> bool:
 
 PARAGRAPH_END: tuple = ("paragraph end",)
 JOINED = 0.8  # word likeness of a stretch of paragraphs, joined, above which it was split or joined
+SPLIT_SEARCH = 2500  # paragraphs old × new of a changed stretch, up to which a split inside it is looked for
 
 
 def _changed_stretch(old: list[Item], new: list[Item]) -> list:
@@ -213,28 +214,41 @@ def _changed_stretch(old: list[Item], new: list[Item]) -> list:
 
 def _split_or_join_within(old: list[Item], new: list[Item]) -> tuple[int, int, int, int] | None:
     """The first paragraph of `old` split into two adjacent ones of `new`, or two adjacent ones
-    joined: (i, 1, j, 2) or (i, 2, j, 1) for old[i:i+1] against new[j:j+2] or the reverse."""
-    if len(old) + len(new) < 4:  # 1 against 2 is the whole stretch, already tried
+    joined: (i, 1, j, 2) or (i, 2, j, 1) for old[i:i+1] against new[j:j+2] or the reverse.
+    Not looked for in a stretch of more than SPLIT_SEARCH pairs of paragraphs (a rewrite,
+    whose paragraphs are paired)."""
+    if len(old) + len(new) < 4 or len(old) * len(new) > SPLIT_SEARCH:  # 1 against 2: already tried
         return None
-    old_sizes, new_sizes = [_size(item) for item in old], [_size(item) for item in new]
+    old_words, new_words = [_paragraph_words(item) for item in old], [_paragraph_words(item) for item in new]
     for i in range(len(old)):
         for j in range(len(new)):
             for k, n in ((1, 2), (2, 1)):
-                if i + k > len(old) or j + n > len(new):
+                parts_before, parts_after = old_words[i:i + k], new_words[j:j + n]
+                if len(parts_before) != k or len(parts_after) != n or None in parts_before + parts_after:
+                    continue  # past the end, or not all paragraphs
+                before, after = sum(map(len, parts_before)), sum(map(len, parts_after))  # type: ignore[arg-type]
+                if 2 * min(before, after) < JOINED * (before + after):
+                    continue  # too unlike in length to say the same words
+                # Cheap tests first: every paragraph's words mostly among the other side's.
+                set_before = set().union(*parts_before)  # type: ignore[arg-type]
+                set_after = set().union(*parts_after)  # type: ignore[arg-type]
+                if not all(_mostly_among(words, other)  # type: ignore[arg-type]
+                           for side, other in ((parts_after, set_before), (parts_before, set_after)) for words in side):
                     continue
-                sizes_before, sizes_after = old_sizes[i:i + k], new_sizes[j:j + n]
-                before, after = sum(sizes_before), sum(sizes_after)
-                if min(sizes_before + sizes_after) < 0 or 2 * min(before, after) < JOINED * (before + after):
-                    continue  # not all paragraphs, or too unlike in length to say the same words
                 if _split_or_joined(old[i:i + k], new[j:j + n]):
                     return i, k, j, n
     return None
 
 
-def _size(item: Item) -> int:
-    """A paragraph's number of words; -1 for anything else, which is never split or joined."""
+def _mostly_among(words: list[str], other: set[str]) -> bool:
+    """At least JOINED of `words` occur in `other` (what _mostly_within needs, more cheaply)."""
+    return sum(word in other for word in words) >= JOINED * len(words)
+
+
+def _paragraph_words(item: Item) -> list[str] | None:
+    """A paragraph's words; None for anything else, which is never split or joined."""
     kind, el = item
-    return len(_words(el)) if kind == "block" and el.tag == "p" else -1  # type: ignore[union-attr, arg-type]
+    return _words(el) if kind == "block" and el.tag == "p" else None  # type: ignore[union-attr, arg-type]
 
 
 def _split_or_joined(old: list[Item], new: list[Item]) -> bool:
