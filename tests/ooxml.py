@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-SHARED_VALIDATOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "ooxml_validate.py"
+# Beside the checkout (../shared) or beside the folder of worktrees that holds it (../../shared).
+SHARED_VALIDATOR = next((found for folder in Path(__file__).resolve().parents[2:4]
+                         if (found := folder / "shared" / "tools" / "ooxml_validate.py").is_file()),
+                        Path(__file__).resolve().parents[2] / "shared" / "tools" / "ooxml_validate.py")
 # Parts Word always writes and today's DOCX lacks; the DOCX rewrite (branch issue12-docx) adds them.
 
 
