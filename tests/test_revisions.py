@@ -18,6 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from apdoc.build import build_formats, marked_html
@@ -602,3 +604,37 @@ def test_loose_text_of_one_version_before_a_block_is_marked_with_its_mark(rev: s
     paragraphs = written_paragraphs(f"<div><{rev}>only in one version</{rev}><p>both</p></div>"
                                     f"<div>both <{rev}>partly</{rev}><p>both</p></div>")
     assert [paragraph_change(p) for p in paragraphs] == [(rev, {rev}), (None, set()), (None, {rev}), (None, set())]
+
+
+# --- words as a reader sees them (issue 23) -----------------------------------------------
+
+IDENTIFIERS = st.from_regex(r"AP[1-9]\.[0-9]{1,2}|[1-9](\.[0-9]{1,2}){1,2}|20[0-9]{2}-[01][0-9]-[0-3][0-9]"
+                            r"|TSAG-TD[0-9]{3}(R[1-9])?|[0-9]{1,3},[0-9]{1,2}", fullmatch=True)
+
+
+def marked_paragraph(before: str, after: str) -> str:
+    from apdoc.revisions.mark import mark_changes
+
+    page = "<html><head><title>T</title></head><body><p>{}</p></body></html>"
+    marked = mark_changes(page.format(before), page.format(after), author="A", date="2024-01-01T00:00:00Z")
+    paragraph = etree.fromstring(marked.encode()).find("body/p")
+    return etree.tostring(paragraph, encoding="unicode", with_tail=False)
+
+
+@given(old=IDENTIFIERS, new=IDENTIFIERS)
+def test_an_identifier_changed_is_marked_whole_and_the_full_stop_after_it_not(old: str, new: str) -> None:
+    """AP1.3 → AP1.6, a clause number, a date, a document name, a decimal: the whole id is
+    deleted and the whole new one inserted, never one digit; the full stop after it stays."""
+    sentence = "The editors agreed in the meeting of the group to settle item {}."
+    marked = marked_paragraph(sentence.format(old), sentence.format(new))
+    if old == new:
+        assert "<ins>" not in marked and "<del>" not in marked
+    else:
+        assert f"<del>{old}</del><ins>{new}</ins>." in marked
+
+
+@given(first=IDENTIFIERS, second=IDENTIFIERS)
+def test_a_comma_added_after_an_identifier_marks_the_comma_alone(first: str, second: str) -> None:
+    sentence = "The editors agreed in the meeting of the group to settle {} {} and more."
+    marked = marked_paragraph(sentence.format(first, second), sentence.format(first + ",", second))
+    assert f"{first}<ins>,</ins> {second}" in marked
