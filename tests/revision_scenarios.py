@@ -1,4 +1,4 @@
-"""The editing scenarios of issue 14, and how large their revision marks are.
+"""The editing scenarios of issues 14 and 23, and how large their revision marks are.
 
 Each scenario edits two copies of the seed plan (earlier, now) the way an editor would. For
 each, `measure` builds the two plain DOCX files and the marked one and reports the words the

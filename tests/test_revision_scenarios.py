@@ -1,4 +1,4 @@
-"""Issue 14: revision marks as a careful editor makes them, scenario by scenario
+"""Issues 14 and 23: revision marks as a careful editor makes them, scenario by scenario
 (tests/revision_scenarios.py edits the seed plan as an editor would).
 
 For every scenario: Accept All / Reject All on the XML give the two plain builds word for word,
