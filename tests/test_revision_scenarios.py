@@ -3,8 +3,9 @@
 
 For every scenario: Accept All / Reject All on the XML give the two plain builds word for word
 and paragraph for paragraph (style and text: no paragraph left empty), no change begins or
-ends inside a word (an id, a number, a date is marked whole), the marks cover at most 1.5 × the words that really changed + 10, the marked DOCX is valid
-ECMA-376, and the marks have the shape Word itself writes for that edit. Through LibreOffice
+ends inside a word (an id, a number, a date is marked whole), the marks cover at most 1.5 ×
+the words that really changed + 10, the marked DOCX is valid ECMA-376, and the marks have the
+shape Word itself writes for that edit. Through LibreOffice
 (python3-uno), Accept All and Reject All give the plain builds paragraph for paragraph: the
 same styles, list labels and text."""
 
