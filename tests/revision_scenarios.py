@@ -274,7 +274,7 @@ def libreoffice_paragraphs(docx: bytes, action: str, folder: Path) -> dict[str, 
 
 def libreoffice_limits() -> dict[str, bool]:
     """What the installed LibreOffice's own tracked changes leave behind (tests/lo_limits.py):
-    {"empty_row_keeps_u200d": …, "paragraph_between_tables_stays": …}."""
+    {"empty_row_keeps_u200d": …, "paragraph_between_tables_stays": …, "split_after_footnote_stays": …}."""
     import json
     import subprocess
 
