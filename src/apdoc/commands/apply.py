@@ -39,8 +39,9 @@ from ..plan.versions import earlier_version, plan_digest
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package
-from ..readers.unlayout import plan_from_xhtml
+from ..readers.unlayout import Held, plan_from_xhtml
 from ..writers.docx import write_docx
+from .contribution import held_values, is_whole, union
 from .diff import Change, Key, diff_plans, units
 from .merge3 import IDENTITY_KEYS, Conflict, merge3
 from .yamledit import update
@@ -75,6 +76,7 @@ class Applied:
     notes: list[Diagnostic] = field(default_factory=list)  # read, but no plan value: Word comments
     base: str = ""
     files: dict[Path, bytes] = field(default_factory=dict)
+    held: str = ""  # what of the TD the document holds, when not all of it ("AP1.2 table")
 
 
 @dataclass
@@ -82,6 +84,7 @@ class Reading:
     tree: Tree
     xhtml: Any
     result: ReadResult | None = None
+    held: Held | None = None  # a document's reading: which parts of a TD it holds
 
 
 def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
@@ -93,8 +96,9 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     theirs = _read(data, shown)
     ours = _reading_of(ours_plan, template_dir, shown)
     base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir)
-    merged = merge3(base.tree, ours.tree, theirs.tree)
-    out = Applied(base=how)
+    base_tree, theirs_tree, held = _held_trees(base, theirs, ours)
+    merged = merge3(base_tree, ours.tree, theirs_tree)
+    out = Applied(base=how, held="" if is_whole(held, base_tree) else held.describe())
     out.problems += [_conflict(c, ours_plan) for c in merged.conflicts]
     out.problems += _whole_items(base.tree, ours.tree, merged.value)
     texts = _edited_files(ours_plan, ours.tree, merged.value)
@@ -115,6 +119,17 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
                      if not any(quote.strip("“”…") in d.message for quote in conflicting)]
     out.problems += _field_edits(data, shown, _is_build_mark(theirs.result.properties if theirs.result else {}))
     return out
+
+
+def _held_trees(base: Reading, theirs: Reading, ours: Reading) -> tuple[Tree, Tree, Held]:
+    """(base, theirs) made whole where the document holds nothing (commands/contribution.py): a
+    contribution holding one table changes that table, and removes nothing else. Base read from
+    this document (its tracked changes rejected) holds as little: it is made whole from ours."""
+    held = union(theirs.held, base.held)
+    empty: list[dict[str, Any]] = []
+    base_tree = base.tree if base.held is None else held_values(ours.tree, base.tree, held, base.held.rows)
+    theirs_rows = theirs.held.rows if theirs.held is not None else empty
+    return base_tree, held_values(base_tree, theirs.tree, held, theirs_rows), held
 
 
 def write_applied(applied: Applied) -> None:
@@ -149,13 +164,17 @@ def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = N
         result = read_docx(data, source=shown, accept=accept)
     except DocxError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
-    tree = _tree(plan_from_xhtml(result.xhtml, source=shown).files) if values else _tree({})
-    return Reading(tree, result.xhtml, result)
+    if not values:
+        return Reading(_tree({}), result.xhtml, result)
+    imported = plan_from_xhtml(result.xhtml, source=shown, loose=True)
+    return Reading(_tree(imported.files), result.xhtml, result, imported.held)
 
 
 def _reading_of(plan: Plan, template_dir: Path | None, shown: str, values: bool = True) -> Reading:
     """The plan as the TD built from it reads back: the same road as the edited document's."""
-    return _read(write_docx(render_html(plan, template_dir)), shown, values=values)
+    reading = _read(write_docx(render_html(plan, template_dir)), shown, values=values)
+    reading.held = None  # the whole plan: what a document holds is asked of documents only
+    return reading
 
 
 def _tree(files: dict[str, dict[str, Any]]) -> Tree:

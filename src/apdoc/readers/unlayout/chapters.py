@@ -74,15 +74,18 @@ class PendingFigure:
     drawn: list[dict[str, Any]]  # the pillars read from its drawing (none from a picture)
 
 
-def read_chapters(reading: Reading, elements: list[Any]) -> None:
-    """Walk the body after the cover: each heading opens a chapter, section or annex."""
+def read_chapters(reading: Reading, elements: list[Any], loose: Section | None = None) -> None:
+    """Walk the body after the cover: each heading opens a chapter, section or annex. What
+    stands before the first heading is read into `loose` when given (a contribution holding an
+    action item's table or matrix rows without their chapter), else left out."""
     stack: list[Section] = []
     pending: list[Any] = []
     for element in elements:
         if local(element) not in HEADINGS:
             pending.append(element)
             continue
-        _flush(reading, stack[-1] if stack else None, pending)
+        _flush(reading, stack[-1] if stack else loose, pending)
+        loose = None  # only what stands before the first heading is loose
         pending = []
         section = _open(reading, element, stack)
         while stack and stack[-1].level >= section.level:
@@ -92,7 +95,7 @@ def read_chapters(reading: Reading, elements: list[Any]) -> None:
         elif section.number.isdigit() or not section.number:
             reading.chapters.append(section)
         stack.append(section)
-    _flush(reading, stack[-1] if stack else None, pending)
+    _flush(reading, stack[-1] if stack else loose, pending)
     _settle_figures(reading)
 
 
