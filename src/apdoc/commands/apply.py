@@ -29,13 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..defaults import templates_beside
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..layout.render import render_html
 from ..output import write_atomic
 from ..plan.folder import Plan
 from ..plan.load import load_plan
 from ..plan.models import FILE_KINDS
-from ..plan.versions import earlier_version, plan_digest
+from ..plan.versions import carried_text, carried_version, earlier_version, plan_digest
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package
@@ -95,7 +96,8 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     ours_plan = load_plan(plan_dir)
     theirs = _read(data, shown)
     ours = _reading_of(ours_plan, template_dir, shown)
-    base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir)
+    refused: list[Diagnostic] = []
+    base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir, refused)
     base_tree, theirs_tree, held = _held_trees(base, theirs, ours)
     merged = merge3(base_tree, ours.tree, theirs_tree)
     out = Applied(base=how, held="" if is_whole(held, base_tree) else held.describe())
@@ -114,6 +116,7 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     out.notes = [Diagnostic(shown, 0, 0, f"paragraph {c.paragraph or '?'}: a comment by {c.author or 'someone'} "
                             f"({_quote(c.text)}) is not part of the plan: read it and act on it by hand",
                             severity="warning") for c in (theirs.result.comments if theirs.result else [])]
+    out.notes += refused
     conflicting = [_quote(c.theirs) for c in merged.conflicts]
     out.problems += [d for d in _unmapped(shown, base, theirs, merged_reading)
                      if not any(quote.strip("“”…") in d.message for quote in conflicting)]
@@ -198,7 +201,8 @@ def _is_build_mark(properties: dict[str, str]) -> Callable[[Revision], bool]:
 
 
 def _base(data: bytes, shown: str, theirs: Reading, ours: Reading, plan: Plan, base_ref: str | None,
-          template_dir: Path | None) -> tuple[Reading, str]:
+          template_dir: Path | None, refused: list[Diagnostic] | None = None) -> tuple[Reading, str]:
+    refused = [] if refused is None else refused  # why the plan the TD carries was not used
     if base_ref is not None:
         with earlier_version(base_ref, plan.root) as version:
             return _reading_of(version.plan, template_dir, shown), f"the plan at {base_ref} (--base)"
@@ -213,14 +217,33 @@ def _base(data: bytes, shown: str, theirs: Reading, ours: Reading, plan: Plan, b
                     return _reading_of(version.plan, template_dir, shown), f"the plan at {commit[:12]}, " \
                                                                            "which the TD was built from"
         except PlanError:
-            pass  # not in this repository (a clone without that history): fall back to the marks
+            pass  # not in this repository (a clone without that history): the plan the TD carries
+    carried = _carried_base(properties, digest, shown, plan, template_dir, refused)
+    if carried is not None:
+        return carried
     build_mark = _is_build_mark(properties)
     revisions = theirs.result.revisions if theirs.result else []
     if any(not build_mark(r) for r in revisions):
         return _read(data, shown, accept=build_mark), "the TD with the meeting's tracked changes rejected"
-    raise PlanError([Diagnostic(shown, 0, 0, "cannot tell what the TD said before it was edited: it names no "
+    raise PlanError([*refused, Diagnostic(shown, 0, 0, "cannot tell what the TD said before it was edited: it names no "
                                 "plan found here and has no tracked changes; give --base REF (the revision "
                                 "of the plan it was built from)")])
+
+
+def _carried_base(properties: dict[str, str], digest: str | None, shown: str, plan: Plan,
+                  template_dir: Path | None, refused: list[Diagnostic]) -> tuple[Reading, str] | None:
+    """The plan the TD carries (apdoc-plan-base), read as base; None when it carries none. One it
+    carries that is damaged or altered is refused with a warning: the marks are base then."""
+    text = carried_text(properties)
+    if text is None:
+        return None
+    try:
+        with carried_version(text, digest, shown) as version:
+            templates = template_dir or templates_beside(plan.root)  # laid out as ours is
+            return _reading_of(version.plan, templates, shown), "the plan the TD carries, which it was built from"
+    except PlanError as exc:
+        refused += [Diagnostic(d.path, d.line, d.col, d.message, severity="warning") for d in exc.diagnostics]
+        return None
 
 
 # --- writing the merged values into the files ---------------------------------------------
