@@ -42,7 +42,7 @@ from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package
 from ..readers.unlayout import Held, plan_from_xhtml
 from ..writers.docx import write_docx
-from .contribution import held_values, is_whole, union
+from .contribution import captioned, held_values, is_whole, union
 from .diff import Change, Key, diff_plans, units
 from .merge3 import IDENTITY_KEYS, Conflict, merge3
 from .yamledit import update
@@ -107,9 +107,9 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     if texts:
         new_plan = _validated(plan_dir, texts)
         changes = diff_plans(ours_plan, new_plan, layout=True)  # a merge of two bullets may be spacing
-        out.changes = _located_changes(changes, ours_plan, new_plan, texts)
+        out.changes = _on_changed_lines(_located_changes(changes, ours_plan, new_plan, texts), texts)
         out.files = {path: text.encode("utf-8") for path, text in texts.items()}
-        out.written = [(display_path(path), _first_changed_line(path, text)) for path, text in texts.items()]
+        out.written = _written_lines(out.changes, texts)
         merged_reading = _reading_of(new_plan, template_dir, shown, values=False)  # its text only
     else:
         merged_reading = ours
@@ -117,6 +117,8 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
                             f"({_quote(c.text)}) is not part of the plan: read it and act on it by hand",
                             severity="warning") for c in (theirs.result.comments if theirs.result else [])]
     out.notes += refused
+    read_otherwise = theirs.held.notes if theirs.held else []  # an empty list item left out, say
+    out.notes += [Diagnostic(shown, 0, 0, note, severity="warning") for note in read_otherwise]
     conflicting = [_quote(c.theirs) for c in merged.conflicts]
     out.problems += [d for d in _unmapped(shown, base, theirs, merged_reading)
                      if not any(quote.strip("“”…") in d.message for quote in conflicting)]
@@ -132,7 +134,8 @@ def _held_trees(base: Reading, theirs: Reading, ours: Reading) -> tuple[Tree, Tr
     empty: list[dict[str, Any]] = []
     base_tree = base.tree if base.held is None else held_values(ours.tree, base.tree, held, base.held.rows)
     theirs_rows = theirs.held.rows if theirs.held is not None else empty
-    return base_tree, held_values(base_tree, theirs.tree, held, theirs_rows), held
+    theirs_tree = held_values(base_tree, theirs.tree, held, theirs_rows)
+    return base_tree, captioned(base_tree, theirs_tree, theirs.held.captions if theirs.held else {}), held
 
 
 def write_applied(applied: Applied) -> None:
@@ -321,6 +324,47 @@ def _located_changes(changes: list[Change], before: Plan, after: Plan, texts: di
         if found and found[0] in lines and BLOCK_INDICATOR.search(lines[found[0]][found[1] - 1]):
             found = (found[0], found[1] + 1)  # `key: |` or `>-`: the text starts on the next line
         out.append(Located(change, *found) if found else Located(change))
+    return out
+
+
+def _changed_lines(path: Path, text: str) -> list[int]:
+    """The lines of the new text that the edit wrote (for a removal, the line after the gap)."""
+    old = path.read_text(encoding="utf-8").splitlines()
+    found: set[int] = set()
+    for op, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, old, text.splitlines(), autojunk=False).get_opcodes():
+        if op != "equal":
+            found |= set(range(j1 + 1, j2 + 1)) if j2 > j1 else {j1 + 1}
+    return sorted(found)
+
+
+def _on_changed_lines(changes: list[Located], texts: dict[Path, str]) -> list[Located]:
+    """Each change's line moved onto a line the edit wrote: a list field is found at its key, and
+    the item changed is lines below it (the `wrote` line and the change's must be the same)."""
+    changed = {display_path(path): _changed_lines(path, text) for path, text in texts.items()}
+    starts = {(c.path, c.line) for c in changes if c.path}
+    out = []
+    for change in changes:
+        lines = changed.get(change.path, [])
+        if not change.path or not lines or change.line in lines:
+            out.append(change)
+            continue
+        # The first line written below it, unless another change's value starts before that line.
+        below = next((n for n in lines if n > change.line), None)
+        other = min((line for path, line in starts if path == change.path and line > change.line), default=None)
+        if below is not None and (other is None or below < other):
+            change = Located(change.change, change.path, below)
+        out.append(change)
+    return out
+
+
+def _written_lines(changes: list[Located], texts: dict[Path, str]) -> list[tuple[str, int]]:
+    """(file, line) for each value written, as the changes name them; a file no change names,
+    by the first line the edit changed."""
+    out: list[tuple[str, int]] = []
+    for path, text in texts.items():
+        shown = display_path(path)
+        lines = sorted({c.line for c in changes if c.path == shown})
+        out += [(shown, line) for line in lines] or [(shown, _first_changed_line(path, text))]
     return out
 
 

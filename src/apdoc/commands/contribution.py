@@ -220,3 +220,15 @@ def _held_rows(tree: Tree, held_rows: list[dict[str, Any]]) -> None:
 def _number(row: dict[str, Any]) -> tuple[int, str]:
     number = str(row.get("number"))
     return (int(number), number) if number.isdigit() else (1 << 30, number)
+
+
+def captioned(base: Tree, theirs: Tree, captions: dict[str, str]) -> Tree:
+    """An action item's short name is shown twice, in its table's caption and its "AP Short Name"
+    cell: an edit to either is an edit to the name (the cell's wins when both changed)."""
+    had = {str(item.get("id")): item.get("short_name") for item in base["action-items"]}
+    for item in theirs["action-items"]:
+        ident = str(item.get("id"))
+        name = captions.get(ident)
+        if name and name != item.get("short_name") and item.get("short_name") == had.get(ident) and ident in had:
+            item["short_name"] = name
+    return theirs

@@ -90,6 +90,9 @@ def _held(reading: Reading, cover: bool, action: bool, outside: Section | None) 
     held.chapters = [str(section.data.get("id")) for section in [*reading.chapters, *reading.annexes]]
     held.statements = list(dict.fromkeys(ap_id for ap_id, _text, _element in reading.statements))
     held.tables = list(dict.fromkeys(table["id"] for table in reading.ap_tables if table["id"]))
+    held.captions = {table["id"]: table["caption_name"] for table in reading.ap_tables
+                     if table["id"] and table.get("caption_name") is not None}
+    held.notes = list(reading.ctx.notes)
     if outside is not None and reading.matrix is not None and reading.matrix[0] is outside:
         held.matrix_keys, held.rows = reading.matrix[1], reading.matrix[2]
     return held

@@ -24,6 +24,8 @@ class Held:
     tables: list[str] = field(default_factory=list)  # action items whose table is there
     rows: list[dict[str, Any]] = field(default_factory=list)  # matrix rows read outside their chapter
     matrix_keys: list[str] = field(default_factory=list)  # their session source columns
+    captions: dict[str, str] = field(default_factory=dict)  # action item → the short name its table's caption shows
+    notes: list[str] = field(default_factory=list)  # what was read otherwise than it stands (Context.note)
 
     def describe(self) -> str:
         """`the cover, chapters introduction and rationale, AP1.2 table, matrix rows 03–05`."""
