@@ -7,7 +7,9 @@ neither removed nor reported; the plan files it does not touch stay byte for byt
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -261,3 +263,49 @@ def test_a_table_that_is_not_the_cover_is_not_read_as_the_cover(td: bytes, seed:
     assert "Cover" not in out and "document.yaml" not in out + err
     assert list(changed(before, seed)) == ["action-items/AP1.2.yaml"]
 
+
+
+# --- made in LibreOffice -------------------------------------------------------------------------
+
+
+def in_libreoffice(data: bytes, where: Path, edits: str) -> bytes:
+    """`data` edited in LibreOffice (tests/lo_edit.py's `edits`, Record Changes on), saved as Word
+    2007 XML. These tests run in CI: there a missing LibreOffice fails them."""
+    system_python = Path("/usr/bin/python3")
+    has_uno = shutil.which("soffice") is not None and system_python.exists() and subprocess.run(
+        [str(system_python), "-c", "import uno"], capture_output=True).returncode == 0
+    if not has_uno:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) with python3-uno is missing; CI must run the real-editor tests")
+        pytest.skip("LibreOffice with its Python bridge (python3-uno) is not installed")
+    (where / "in.docx").write_bytes(data)
+    subprocess.run([str(system_python), str(Path(__file__).with_name("lo_edit.py")), str(where / "in.docx"),
+                    str(where / "out.docx"), edits], check=True, capture_output=True, timeout=300,
+                   cwd=Path(__file__).parent)
+    return (where / "out.docx").read_bytes()
+
+
+@pytest.mark.parametrize("how", ["with-bookmarks", "pasted"])
+def test_a_table_contribution_edited_in_libreoffice_applies_its_edit_only(td: bytes, seed: Path, tmp_path: Path,
+                                                                          how: str) -> None:
+    cut = contribution(td, TABLE_3) if how == "with-bookmarks" else contribution(td, TABLE_3, pasted)
+    data = in_libreoffice(cut, tmp_path, "contribution")
+    before = snapshot(seed)
+    code, out, err = apply(tmp_path, data, seed)
+    assert code == 0, out + err
+    assert "it holds AP1.2 table" in out
+    found = changed(before, seed)
+    assert list(found) == ["action-items/AP1.2.yaml"]
+    [(old, new)] = found["action-items/AP1.2.yaml"]
+    assert new == old.replace("common vision", "shared vision")
+
+
+def test_a_row_added_in_libreoffice_under_numbered_actions_has_no_empty_action(td: bytes, seed: Path,
+                                                                              tmp_path: Path) -> None:
+    data = in_libreoffice(td, tmp_path, "row-empty-action")
+    code, out, err = apply(tmp_path, data, seed)
+    assert code == 0, out + err
+    text = (seed / "chapters/08-considerations.yaml").read_text()
+    row = text.split('number: "32"', 1)[1].split("- number:", 1)[0]
+    assert "point: Better define the role of ITU-T in quantum computing" in row
+    assert "proposed_actions" not in row and '""' not in row
