@@ -309,3 +309,20 @@ def test_a_row_added_in_libreoffice_under_numbered_actions_has_no_empty_action(t
     row = text.split('number: "32"', 1)[1].split("- number:", 1)[0]
     assert "point: Better define the role of ITU-T in quantum computing" in row
     assert "proposed_actions" not in row and '""' not in row
+
+
+def test_a_cover_lacking_a_row_keeps_the_plans_value_for_it(td: bytes, seed: Path, tmp_path: Path) -> None:
+    """The cover and chapter 1, the cover's Title row deleted: the title is not shown, so not
+    replaced by a placeholder; the rest of the cover is the same, so document.yaml stays as it is."""
+    def without_title_row(doc: Docx) -> None:
+        cover = doc.xml().find(W + "body").find(W + "tbl")
+        row = next(r for r in cover.iter(W + "tr") if _text(r).startswith("Title:"))
+        row.getparent().remove(row)
+
+    before = snapshot(seed)
+    cut = body_between("INTERNATIONAL TELECOMMUNICATION UNION", "INTERNATIONAL TELECOMMUNICATION UNION",
+                       "Introduction", "This action plan was developed")
+    code, out, err = apply(tmp_path, contribution(td, cut, without_title_row, word(*MANDATE)), seed)
+    assert code == 0, out + err
+    assert "it holds the cover, chapter introduction" in out
+    assert list(changed(before, seed)) == ["chapters/01-introduction.yaml"]

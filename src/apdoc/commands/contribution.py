@@ -52,8 +52,9 @@ def held_values(base: Tree, theirs: Tree, held: Held, rows: list[dict[str, Any]]
     _fill_spans(base, held)
     out = deepcopy(base)  # base itself stays as it is: it is merged against
     if held.cover:
-        out["document"]["cover"] = theirs["document"].get("cover", {})
-        out["document"]["abstract"] = theirs["document"].get("abstract", "")
+        out["document"]["cover"] = _shown_values(base["document"].get("cover", {}), theirs["document"].get("cover", {}))
+        out["document"]["abstract"] = _shown_values({"a": base["document"].get("abstract")},
+                                                    {"a": theirs["document"].get("abstract", "")})["a"]
     if held.action:
         out["document"].pop("action", None)
         if "action" in theirs["document"]:
@@ -64,6 +65,16 @@ def held_values(base: Tree, theirs: Tree, held: Held, rows: list[dict[str, Any]]
     if rows:
         _held_rows(out, rows)
     return out
+
+
+PLACEHOLDER = "[to be written]"  # what the reader puts for a required value the document lacks
+
+
+def _shown_values(base: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+    """The document's values, but base's where the reader put a placeholder for a value the
+    document does not show (a cover without its Meeting row keeps the plan's meeting)."""
+    return {name: base[name] if value == PLACEHOLDER and base.get(name) not in (None, PLACEHOLDER) else value
+            for name, value in theirs.items()}
 
 
 def _ids(items: list[dict[str, Any]]) -> list[str]:
