@@ -4,13 +4,15 @@ Three readings of the plan are compared, field by field (commands/merge3.py):
 
 - *theirs*: the edited TD with every tracked change accepted;
 - *base*: what the TD said before the meeting — the plan it was built from (recorded in the
-  TD's custom properties: its digest and git commit; or `--base REF`), else the TD with the
-  meeting's tracked changes rejected (the build's own marks, by the author and date it records,
-  stay accepted);
+  TD's custom properties: its digest and git commit, and the plan's values it carries; or
+  `--base REF`), else the TD with the meeting's tracked changes rejected (the build's own marks,
+  by the author and date it records, stay accepted);
 - *ours*: the plan on disk now.
 
 Each is read the same way, as a DOCX through the reader and the layout run backwards
-(readers/), so that the three differ only where the text does. A value changed only in the
+(readers/), so that the three differ only where the text does. A document that holds only part
+of the TD (a contribution: one table, some matrix rows, a chapter) changes only what it holds
+(commands/contribution.py). A value changed only in the
 document is written; changed in both differently, it is a conflict and the plan keeps its value.
 The files are then edited in place (commands/yamledit.py: untouched values keep their lines,
 comments and quoting), the result is validated, and written all or none. Whatever the document
