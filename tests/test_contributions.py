@@ -326,3 +326,22 @@ def test_a_cover_lacking_a_row_keeps_the_plans_value_for_it(td: bytes, seed: Pat
     assert code == 0, out + err
     assert "it holds the cover, chapter introduction" in out
     assert list(changed(before, seed)) == ["chapters/01-introduction.yaml"]
+
+
+@pytest.mark.parametrize("how", ["with-bookmarks", "pasted"])
+def test_one_clause_applies_its_edit_and_leaves_its_chapter(td: bytes, seed: Path, tmp_path: Path, how: str) -> None:
+    """Clause 2.2 alone (its heading numbered, no chapter heading before it): its edit lands in its
+    section of chapter 2; the other sections and the figure stay."""
+    before = snapshot(seed)
+    clause = body_between("Visualisation of the components", "These non-exhaustive")
+    edit = word("These non-exhaustive and non-exclusive pillars", "main elements", "principal elements",
+                tracked=how == "pasted")
+    steps = [clause, edit] if how == "with-bookmarks" else [clause, pasted, edit]
+    code, out, err = apply(tmp_path, contribution(td, *steps), seed)
+    assert code == 0, out + err
+    assert "it holds clause " in out
+    found = changed(before, seed)
+    assert list(found) == ["chapters/02-rationale.yaml"]
+    assert [new for _old, new in found["chapters/02-rationale.yaml"]] == [
+        "        These non-exhaustive and non-exclusive pillars will form the principal elements in RG-IEM’s "
+        "deliverable(s), then for implementation and assessment."]

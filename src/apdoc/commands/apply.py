@@ -134,9 +134,10 @@ def _held_trees(base: Reading, theirs: Reading, ours: Reading) -> tuple[Tree, Tr
     this document (its tracked changes rejected) holds as little: it is made whole from ours."""
     held = union(theirs.held, base.held)
     empty: list[dict[str, Any]] = []
-    base_tree = base.tree if base.held is None else held_values(ours.tree, base.tree, held, base.held.rows)
+    base_tree = base.tree if base.held is None else held_values(ours.tree, base.tree, held, base.held.rows,
+                                                                 base.held.sections)
     theirs_rows = theirs.held.rows if theirs.held is not None else empty
-    theirs_tree = held_values(base_tree, theirs.tree, held, theirs_rows)
+    theirs_tree = held_values(base_tree, theirs.tree, held, theirs_rows, theirs.held.sections if theirs.held else {})
     return base_tree, captioned(base_tree, theirs_tree, theirs.held.captions if theirs.held else {}), held
 
 

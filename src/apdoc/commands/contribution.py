@@ -29,6 +29,7 @@ def union(*helds: Held | None) -> Held:
         out.cover = out.cover or held.cover
         out.action = out.action or held.action
         out.chapters += [c for c in held.chapters if c not in out.chapters]
+        out.sections = {**held.sections, **out.sections}
         out.statements += [s for s in held.statements if s not in out.statements]
         out.tables += [t for t in held.tables if t not in out.tables]
         numbers = {str(r.get("number")) for r in out.rows}
@@ -43,9 +44,11 @@ def is_whole(held: Held, base: Tree) -> bool:
     return held.cover and chapters <= set(held.chapters)
 
 
-def held_values(base: Tree, theirs: Tree, held: Held, rows: list[dict[str, Any]]) -> Tree:
+def held_values(base: Tree, theirs: Tree, held: Held, rows: list[dict[str, Any]],
+                sections: dict[str, dict[str, Any]] | None = None) -> Tree:
     """*theirs* made whole: the document's values for what it holds, base's for the rest;
     `rows`: the matrix rows it holds outside their chapter (its own: `held` may be a union).
+    `sections`: the clauses it holds without their chapter (its own, as `rows`).
     `held` is updated in place with what is held by extent (a chapter between two held ones)."""
     theirs = deepcopy(theirs)
     _match_chapters_by_title(base, theirs, held)
@@ -64,6 +67,8 @@ def held_values(base: Tree, theirs: Tree, held: Held, rows: list[dict[str, Any]]
     out["action-items"] = _held_action_items(out["action-items"], theirs["action-items"], held)
     if rows:
         _held_rows(out, rows)
+    for values in (sections or {}).values():
+        _held_section(out, values)
     return out
 
 
@@ -243,3 +248,27 @@ def captioned(base: Tree, theirs: Tree, captions: dict[str, str]) -> Tree:
         if name and name != item.get("short_name") and item.get("short_name") == had.get(ident) and ident in had:
             item["short_name"] = name
     return theirs
+
+
+def _held_section(tree: Tree, values: dict[str, Any]) -> None:
+    """A clause held without its chapter replaces the section of its id (or, pasted without
+    bookmarks, of its title) wherever it stands; one the plan does not have is left out (the
+    edit is reported as not applied: a new section's place is the chapter's)."""
+    found = [s for c in (c for folder in CHAPTER_FOLDERS for c in tree[folder]) for s in _all_sections(c)
+             if s.get("id") == values.get("id")]
+    if not found:
+        found = [s for c in (c for folder in CHAPTER_FOLDERS for c in tree[folder]) for s in _all_sections(c)
+                 if s.get("title") == values.get("title")]
+    if len(found) != 1:
+        return
+    section = found[0]
+    replaced = _with_sections_after(section, {**values, "id": section.get("id")})
+    section.clear()
+    section.update(replaced)
+
+
+def _all_sections(chapter: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for section in chapter.get("sections", []):
+        found += [section, *_all_sections(section)]
+    return found

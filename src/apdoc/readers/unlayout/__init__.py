@@ -88,6 +88,7 @@ def plan_from_xhtml(root: Any, *, source: str, loose: bool = False) -> ImportRes
 def _held(reading: Reading, cover: bool, action: bool, outside: Section | None) -> Held:
     held = Held(cover=cover, action=action)
     held.chapters = [str(section.data.get("id")) for section in [*reading.chapters, *reading.annexes]]
+    held.sections = {str(section.data.get("id")): chapter_values(section, reading) for section in reading.sections}
     held.statements = list(dict.fromkeys(ap_id for ap_id, _text, _element in reading.statements))
     held.tables = list(dict.fromkeys(table["id"] for table in reading.ap_tables if table["id"]))
     held.captions = {table["id"]: table["caption_name"] for table in reading.ap_tables

@@ -61,6 +61,7 @@ class Reading:
     footnotes: dict[str, str] = field(default_factory=dict)  # every chapter's, for comparisons
     figures: list[PendingFigure] = field(default_factory=list)
     pillar_lists: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # (its id, its pillars)
+    sections: list[Section] = field(default_factory=list)  # numbered sections with no chapter before them
 
 
 @dataclass
@@ -94,6 +95,8 @@ def read_chapters(reading: Reading, elements: list[Any], loose: Section | None =
             stack[-1].sections.append(section)
         elif section.number.isdigit() or not section.number:
             reading.chapters.append(section)
+        else:  # a clause (2.2) with no chapter heading before it: a contribution holding one section
+            reading.sections.append(section)
         stack.append(section)
     _flush(reading, stack[-1] if stack else loose, pending)
     _settle_figures(reading)

@@ -20,6 +20,7 @@ class Held:
     cover: bool = False  # the cover table (and so the abstract)
     action: bool = False  # the `Action:` line
     chapters: list[str] = field(default_factory=list)  # ids of chapters and annexes whose heading is there
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → a clause held without its chapter
     statements: list[str] = field(default_factory=list)  # action items listed in the chapter 4 list
     tables: list[str] = field(default_factory=list)  # action items whose table is there
     rows: list[dict[str, Any]] = field(default_factory=list)  # matrix rows read outside their chapter
@@ -36,6 +37,8 @@ class Held:
             parts.append("the Action line")
         if self.chapters:
             parts.append(("chapter " if len(self.chapters) == 1 else "chapters ") + ", ".join(self.chapters))
+        if self.sections:
+            parts.append(("clause " if len(self.sections) == 1 else "clauses ") + ", ".join(self.sections))
         if self.statements:
             parts.append(f"{_span(self.statements)} statement" + ("s" if len(self.statements) > 1 else ""))
         if self.tables:
