@@ -175,6 +175,9 @@ REFUSALS = {
     "a bomb": (lambda td: b" " * (17 << 20), "larger than 16 MB unpacked"),
     "not json": (lambda td: b"{not json", "damaged"),
     "a path outside": (lambda td: json.dumps({**carried(td), "../../evil.yaml": {}}).encode(), "not a plan's files"),
+    "nested too deeply": (lambda td: ("[" * 200_000 + "]" * 200_000).encode(), "nested too deeply"),
+    "a value nested too deeply": (lambda td: ('{"document.yaml": ' + '{"a": ' * 5000 + "1" + "}" * 5001).encode(),
+                                  "nested too deeply"),
     "not a plan": (lambda td: json.dumps({**carried(td), "document.yaml": {"cover": 3}}).encode(),
                    "not a valid plan"),
 }

@@ -236,6 +236,8 @@ def carried_version(text: str, digest: str | None, shown: str) -> Iterator[Versi
         values = json.loads(packed)
     except (ValueError, zlib.error) as exc:
         raise refused(f"damaged ({exc})") from None
+    except RecursionError:
+        raise refused("nested too deeply") from None
     if not isinstance(values, dict) or "document.yaml" not in values or \
             not all(isinstance(k, str) and BASE_FILE.match(k) and isinstance(v, dict) for k, v in values.items()):
         raise refused("not a plan's files (a file name or value of the wrong kind)")
@@ -244,7 +246,10 @@ def carried_version(text: str, digest: str | None, shown: str) -> Iterator[Versi
         for name, data in values.items():
             path = folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
+            try:
+                path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
+            except (RecursionError, ValueError):
+                raise refused("nested too deeply") from None
         try:
             plan = load_plan(folder)
         except PlanError as exc:
