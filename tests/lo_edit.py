@@ -106,10 +106,16 @@ def edit_contribution(doc: object) -> None:  # a UNO text document: Table 3 cut 
 def add_row_under_numbered_actions(doc: object) -> None:  # a UNO text document
     """A row added after consideration 04, whose Proposed Action cell is a numbered list: the new
     row's cell gets the numbering with no text, as LibreOffice copies it; that cell is not typed in."""
-    found = find(doc, "Work items should be based on customer requirements")
+    found = find(doc, "(CSP-market restricted) Research the best ways")  # in row 04's Proposed Action cell
     table, cell = found.TextTable, found.Cell.CellName
     row = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    table.getRows().insertByIndex(row, 1)
+    # As the menu does it (Table ▸ Insert ▸ Rows Below, the cursor in that cell): the API's
+    # insertByIndex copies no paragraph attributes, the menu copies the cell's numbering.
+    controller = doc.getCurrentController()
+    controller.getViewCursor().gotoRange(found.getStart(), False)
+    context = uno.getComponentContext()
+    dispatcher = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
+    dispatcher.executeDispatch(controller.getFrame(), ".uno:InsertRowsAfter", "", 0, ())
     typed = {"A": "32", "B": "Better define the role of ITU-T in quantum computing", "D": "x", "K": "RG-IEM"}
     for column, text in typed.items():
         table.getCellByName(f"{column}{row + 1}").setString(text)

@@ -309,6 +309,9 @@ def test_a_row_added_in_libreoffice_under_numbered_actions_has_no_empty_action(t
     row = text.split('number: "32"', 1)[1].split("- number:", 1)[0]
     assert "point: Better define the role of ITU-T in quantum computing" in row
     assert "proposed_actions" not in row and '""' not in row
+    assert "1 empty list item (a number or bullet with no text): left out" in out + err
+    added = next(line for line in out.splitlines() if "Consideration 32: added" in line)
+    assert added.rpartition(":")[2].rstrip(")") == out.rpartition("wrote ")[2].strip().rpartition(":")[2]
 
 
 def test_a_cover_lacking_a_row_keeps_the_plans_value_for_it(td: bytes, seed: Path, tmp_path: Path) -> None:
