@@ -112,13 +112,18 @@ def test_the_td_carrying_its_plan_is_valid_ooxml(td: bytes, tmp_path: Path) -> N
     assert audit_problems(tmp_path / "TD.docx") == []
 
 
-def test_other_formats_do_not_carry_the_plan(tmp_path: Path) -> None:
+def test_other_formats_do_not_carry_the_packed_values(tmp_path: Path) -> None:
+    """The HTML drops them; the PDF's plan archive holds the files themselves, and its manifest
+    the digest, not the packed values."""
+    from apdoc.readers.pdf_source import plan_of_pdf
+
     shutil.copytree(SEED_PLAN, tmp_path / "plan")
-    code, _out, err = run_cli("build", "--plan", str(tmp_path / "plan"), "--format", "html", "-o",
-                              str(tmp_path / "TD.html"))
+    code, _out, err = run_cli("build", "--plan", str(tmp_path / "plan"), "--format", "all", "-o", str(tmp_path) + "/")
     assert code == 0, err
-    text = (tmp_path / "TD.html").read_text()
+    text = (tmp_path / "TSAG-TD-XXX.html").read_text()
     assert "apdoc-plan-digest" in text and "apdoc-plan-base" not in text
+    facts = plan_of_pdf((tmp_path / "TSAG-TD-XXX.pdf").read_bytes(), "TD.pdf").facts
+    assert "plan-digest" in facts and "plan-base" not in facts
 
 
 # --- apply takes its base from it ----------------------------------------------------------------
