@@ -70,6 +70,13 @@ def edited(td: bytes, *edits: Callable[[Docx], object]) -> bytes:
     return doc.data()
 
 
+def without_carried_plan(doc: Docx) -> None:
+    """The TD's custom properties without the plan it carries (apdoc-plan-base-NNN)."""
+    root = doc.xml("docProps/custom.xml")
+    for prop in [p for p in root if p.get("name", "").startswith("apdoc-plan-base-")]:
+        root.remove(prop)
+
+
 def snapshot(plan: Path) -> dict[str, bytes]:
     return {p.relative_to(plan).as_posix(): p.read_bytes() for p in sorted(plan.rglob("*")) if p.is_file()}
 
@@ -286,11 +293,13 @@ def test_an_untracked_edit_onto_a_plan_with_new_comments_applies_and_keeps_them(
 
 def test_an_untracked_edit_with_no_base_to_find_is_an_error_and_writes_nothing(td: bytes, seed: Path,
                                                                                tmp_path: Path) -> None:
-    """The plan changed since the build and is not in git: no digest, no commit, no marks to reject."""
+    """The plan changed since the build and is not in git: no digest, no commit, no marks to reject,
+    and the plan the TD carries taken out of it (tests/test_carried_base.py: with it, it applies)."""
     path = seed / "action-items/AP1.yaml"  # a value, not a comment: the digest is of the plan's values
     path.write_text(path.read_text().replace("a full range of measures", "a wide range of measures"))
     before = snapshot(seed)
-    data = edited(td, lambda doc: replace_words(doc.xml(), KEY_OUTCOMES, "enhance", "raise", tracked=False))
+    data = edited(td, lambda doc: replace_words(doc.xml(), KEY_OUTCOMES, "enhance", "raise", tracked=False),
+                  without_carried_plan)
     code, _out, err = apply(tmp_path, data, seed)
     assert code == 1
     assert "edited.docx: error: cannot tell what the TD said before it was edited" in err
@@ -306,7 +315,7 @@ def test_a_field_changed_in_both_is_a_conflict_at_its_line_and_is_not_written(td
     path = seed / "action-items/AP1.3.yaml"
     path.write_text(path.read_text().replace("to enhance value in", "to increase value in"))
     before = snapshot(seed)
-    code, out, err = apply(tmp_path, edited(td, word_edit, footnote_edit), seed)
+    code, out, err = apply(tmp_path, edited(td, word_edit, footnote_edit, without_carried_plan), seed)
     assert code == 1
     assert "the TD with the meeting's tracked changes rejected" in out
     assert f"{seed.name}/action-items/AP1.3.yaml:9:17: error: conflict: action-items · AP1.3 · table · " \
@@ -344,7 +353,7 @@ def test_a_build_with_compare_to_keeps_its_own_marks_as_base(tmp_path: Path) -> 
     root_item = now / "action-items/AP1.yaml"  # the plan moved on: its digest is not the TD's, no git
     root_item.write_text(root_item.read_text().replace("a full range of measures", "a wide range of measures"))
     before = snapshot(now)
-    code, out, err = apply(tmp_path, edited(marked, word_edit), now)
+    code, out, err = apply(tmp_path, edited(marked, word_edit, without_carried_plan), now)
     assert (code, err) == (0, "")
     assert "the TD with the meeting's tracked changes rejected" in out
     assert patch(before, now) == WORD_EDIT

@@ -259,7 +259,10 @@ def plan_source(plan: Plan, facts: dict[str, str]) -> str:
     import base64
 
     from .plan.archive import plan_archive
+    from .plan.versions import BASE_FACT
 
+    # The archive holds the files themselves: not the packed values the DOCX carries beside them.
+    facts = {name: value for name, value in facts.items() if name != BASE_FACT}
     return base64.b64encode(plan_archive(plan, facts)).decode("ascii")
 
 

@@ -402,6 +402,8 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
     # With --format json or github, standard output is the report alone; the summary goes to stderr.
     say = _say if style == "text" else (lambda line: None if _quiet() else click.echo(line, err=True))
     say(f"{display_path(document)}: the edits since {applied.base}")
+    if applied.held:
+        say(f"  it holds {applied.held}: the rest of the plan is left as it is")
     for change in applied.changes:
         say(f"  {change}")
     for line in applied.comments:

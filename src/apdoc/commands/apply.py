@@ -4,13 +4,15 @@ Three readings of the plan are compared, field by field (commands/merge3.py):
 
 - *theirs*: the edited TD with every tracked change accepted;
 - *base*: what the TD said before the meeting — the plan it was built from (recorded in the
-  TD's custom properties: its digest and git commit; or `--base REF`), else the TD with the
-  meeting's tracked changes rejected (the build's own marks, by the author and date it records,
-  stay accepted);
+  TD's custom properties: its digest and git commit, and the plan's values it carries; or
+  `--base REF`), else the TD with the meeting's tracked changes rejected (the build's own marks,
+  by the author and date it records, stay accepted);
 - *ours*: the plan on disk now.
 
 Each is read the same way, as a DOCX through the reader and the layout run backwards
-(readers/), so that the three differ only where the text does. A value changed only in the
+(readers/), so that the three differ only where the text does. A document that holds only part
+of the TD (a contribution: one table, some matrix rows, a chapter) changes only what it holds
+(commands/contribution.py). A value changed only in the
 document is written; changed in both differently, it is a conflict and the plan keeps its value.
 The files are then edited in place (commands/yamledit.py: untouched values keep their lines,
 comments and quoting), the result is validated, and written all or none. Whatever the document
@@ -29,18 +31,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..defaults import templates_beside
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..layout.render import render_html
 from ..output import FileStamp, file_stamps, refuse_if_changed, stamp_in, write_atomic
 from ..plan.folder import Plan
 from ..plan.load import load_plan
 from ..plan.models import FILE_KINDS
-from ..plan.versions import earlier_version, plan_digest
+from ..plan.versions import carried_text, carried_version, earlier_version, plan_digest
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package
-from ..readers.unlayout import NOT_CARRIED_WHY, NotCarried, plan_from_xhtml
+from ..readers.unlayout import NOT_CARRIED_WHY, Held, NotCarried, plan_from_xhtml
 from ..writers.docx import write_docx
+from .contribution import captioned, held_values, is_whole, union
 from .diff import Change, Key, diff_plans, units
 from .merge3 import IDENTITY_KEYS, Conflict, merge3
 from .yamledit import update
@@ -77,6 +81,7 @@ class Applied:
     base: str = ""
     files: dict[Path, bytes] = field(default_factory=dict)
     read: dict[Path, FileStamp] = field(default_factory=dict)  # the plan's files as read: none replaced if changed
+    held: str = ""  # what of the TD the document holds, when not all of it ("AP1.2 table")
 
 
 @dataclass
@@ -87,6 +92,7 @@ class Reading:
     not_carried: list[NotCarried] = field(default_factory=list)
     titled: set[str] = field(default_factory=set)  # chapter and section ids made from titles (no anchor)
     numbered_footnotes: set[str] = field(default_factory=set)  # footnote ids made from numbers (no anchor)
+    held: Held | None = None  # a document's reading: which parts of a TD it holds
 
 
 def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
@@ -98,30 +104,49 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     ours_plan = load_plan(plan_dir)
     theirs = _read(data, shown)
     ours = _reading_of(ours_plan, template_dir, shown)
-    base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir)
+    refused: list[Diagnostic] = []
+    base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir, refused)
     kept = _keep_not_carried(shown, theirs, base)
-    _ids_from_base(theirs, base)
-    merged = merge3(base.tree, ours.tree, theirs.tree)
-    out = Applied(base=how, read=read)
+    if theirs.held is None or theirs.held.cover:  # a whole TD, not a part of one a contribution holds
+        _ids_from_base(theirs, base)
+    base_tree, theirs_tree, held = _held_trees(base, theirs, ours)
+    merged = merge3(base_tree, ours.tree, theirs_tree)
+    out = Applied(base=how, read=read, held="" if is_whole(held, base_tree) else held.describe())
     out.problems += [_conflict(c, ours_plan) for c in merged.conflicts]
     out.problems += _whole_items(base.tree, ours.tree, merged.value)
     texts = _edited_files(ours_plan, ours.tree, merged.value)
     if texts:
         new_plan = _validated(plan_dir, texts)
         changes = diff_plans(ours_plan, new_plan, layout=True)  # a merge of two bullets may be spacing
-        out.changes = _located_changes(changes, ours_plan, new_plan, texts)
+        out.changes = _on_changed_lines(_located_changes(changes, ours_plan, new_plan, texts), texts)
         out.files = {path: text.encode("utf-8") for path, text in texts.items()}
-        out.written = [(display_path(path), _first_changed_line(path, text)) for path, text in texts.items()]
+        out.written = _written_lines(out.changes, texts)
         merged_reading = _reading_of(new_plan, template_dir, shown, values=False)  # its text only
     else:
         merged_reading = ours
     _apply_comments(out, ours_plan, theirs, shown)
     out.notes += kept
+    out.notes += refused
+    read_otherwise = theirs.held.notes if theirs.held else []  # an empty list item left out, say
+    out.notes += [Diagnostic(shown, 0, 0, note, severity="warning") for note in read_otherwise]
     conflicting = [_quote(c.theirs) for c in merged.conflicts]
     out.problems += [d for d in _unmapped(shown, base, theirs, merged_reading)
                      if not any(quote.strip("“”…") in d.message for quote in conflicting)]
     out.problems += _field_edits(data, shown, _is_build_mark(theirs.result.properties if theirs.result else {}))
     return out
+
+
+def _held_trees(base: Reading, theirs: Reading, ours: Reading) -> tuple[Tree, Tree, Held]:
+    """(base, theirs) made whole where the document holds nothing (commands/contribution.py): a
+    contribution holding one table changes that table, and removes nothing else. Base read from
+    this document (its tracked changes rejected) holds as little: it is made whole from ours."""
+    held = union(theirs.held, base.held)
+    empty: list[dict[str, Any]] = []
+    base_tree = base.tree if base.held is None else held_values(ours.tree, base.tree, held, base.held.rows,
+                                                                 base.held.sections)
+    theirs_rows = theirs.held.rows if theirs.held is not None else empty
+    theirs_tree = held_values(base_tree, theirs.tree, held, theirs_rows, theirs.held.sections if theirs.held else {})
+    return base_tree, captioned(base_tree, theirs_tree, theirs.held.captions if theirs.held else {}), held
 
 
 def write_applied(applied: Applied) -> None:
@@ -178,9 +203,9 @@ def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = N
         raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
     if not values:
         return Reading(_tree({}), result.xhtml, result)
-    imported = plan_from_xhtml(result.xhtml, source=shown)
+    imported = plan_from_xhtml(result.xhtml, source=shown, loose=True)
     return Reading(_tree(imported.files), result.xhtml, result, imported.not_carried, imported.titled,
-                   imported.numbered_footnotes)
+                   imported.numbered_footnotes, imported.held)
 
 
 def _keep_not_carried(shown: str, theirs: Reading, base: Reading) -> list[Diagnostic]:
@@ -212,12 +237,19 @@ def _adopt_ids(items: Any, before: Any, theirs: Reading) -> None:
     if not isinstance(items, list) or not isinstance(before, list):
         return
     present = {item.get("id") for item in items if isinstance(item, dict)}
+    known = {old.get("id") for old in before if isinstance(old, dict)}
     for item, old in zip(items, before, strict=False):  # the same place
         if not (isinstance(item, dict) and isinstance(old, dict)):
             continue
-        if item.get("id") in theirs.titled and old.get("id") is not None and old["id"] not in present:
+        made = item.get("id")
+        # An id made from a title that the base has is that chapter's, wherever it stands.
+        if made in theirs.titled and made not in known and old.get("id") is not None and old["id"] not in present:
             present.add(old["id"])
             item["id"] = old["id"]
+            if theirs.held is not None:  # what the document holds, under the id it now has
+                theirs.held.chapters = [old["id"] if c == made else c for c in theirs.held.chapters]
+                if made in theirs.held.sections:
+                    theirs.held.sections[old["id"]] = theirs.held.sections.pop(made)
         _adopt_footnote_ids(item, old, theirs.numbered_footnotes)
         _adopt_ids(item.get("sections"), old.get("sections"), theirs)
 
@@ -263,10 +295,11 @@ def _blocks_of(tree: Any, kind: str, block_id: str) -> Any:
         for value in tree:
             yield from _blocks_of(value, kind, block_id)
 
-
 def _reading_of(plan: Plan, template_dir: Path | None, shown: str, values: bool = True) -> Reading:
     """The plan as the TD built from it reads back: the same road as the edited document's."""
-    return _read(write_docx(render_html(plan, template_dir)), shown, values=values)
+    reading = _read(write_docx(render_html(plan, template_dir)), shown, values=values)
+    reading.held = None  # the whole plan: what a document holds is asked of documents only
+    return reading
 
 
 def _tree(files: dict[str, dict[str, Any]]) -> Tree:
@@ -290,7 +323,8 @@ def _is_build_mark(properties: dict[str, str]) -> Callable[[Revision], bool]:
 
 
 def _base(data: bytes, shown: str, theirs: Reading, ours: Reading, plan: Plan, base_ref: str | None,
-          template_dir: Path | None) -> tuple[Reading, str]:
+          template_dir: Path | None, refused: list[Diagnostic] | None = None) -> tuple[Reading, str]:
+    refused = [] if refused is None else refused  # why the plan the TD carries was not used
     if base_ref is not None:
         with earlier_version(base_ref, plan.root) as version:
             return _reading_of(version.plan, template_dir, shown), f"the plan at {base_ref} (--base)"
@@ -305,14 +339,33 @@ def _base(data: bytes, shown: str, theirs: Reading, ours: Reading, plan: Plan, b
                     return _reading_of(version.plan, template_dir, shown), f"the plan at {commit[:12]}, " \
                                                                            "which the TD was built from"
         except PlanError:
-            pass  # not in this repository (a clone without that history): fall back to the marks
+            pass  # not in this repository (a clone without that history): the plan the TD carries
+    carried = _carried_base(properties, digest, shown, plan, template_dir, refused)
+    if carried is not None:
+        return carried
     build_mark = _is_build_mark(properties)
     revisions = theirs.result.revisions if theirs.result else []
     if any(not build_mark(r) for r in revisions):
         return _read(data, shown, accept=build_mark), "the TD with the meeting's tracked changes rejected"
-    raise PlanError([Diagnostic(shown, 0, 0, "cannot tell what the TD said before it was edited: it names no "
+    raise PlanError([*refused, Diagnostic(shown, 0, 0, "cannot tell what the TD said before it was edited: it names no "
                                 "plan found here and has no tracked changes; give --base REF (the revision "
                                 "of the plan it was built from)")])
+
+
+def _carried_base(properties: dict[str, str], digest: str | None, shown: str, plan: Plan,
+                  template_dir: Path | None, refused: list[Diagnostic]) -> tuple[Reading, str] | None:
+    """The plan the TD carries (apdoc-plan-base), read as base; None when it carries none. One it
+    carries that is damaged or altered is refused with a warning: the marks are base then."""
+    text = carried_text(properties)
+    if text is None:
+        return None
+    try:
+        with carried_version(text, digest, shown) as version:
+            templates = template_dir or templates_beside(plan.root)  # laid out as ours is
+            return _reading_of(version.plan, templates, shown), "the plan the TD carries, which it was built from"
+    except PlanError as exc:
+        refused += [Diagnostic(d.path, d.line, d.col, d.message, severity="warning") for d in exc.diagnostics]
+        return None
 
 
 # --- writing the merged values into the files ---------------------------------------------
@@ -390,6 +443,47 @@ def _located_changes(changes: list[Change], before: Plan, after: Plan, texts: di
         if found and found[0] in lines and BLOCK_INDICATOR.search(lines[found[0]][found[1] - 1]):
             found = (found[0], found[1] + 1)  # `key: |` or `>-`: the text starts on the next line
         out.append(Located(change, *found) if found else Located(change))
+    return out
+
+
+def _changed_lines(path: Path, text: str) -> list[int]:
+    """The lines of the new text that the edit wrote (for a removal, the line after the gap)."""
+    old = path.read_text(encoding="utf-8").splitlines()
+    found: set[int] = set()
+    for op, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, old, text.splitlines(), autojunk=False).get_opcodes():
+        if op != "equal":
+            found |= set(range(j1 + 1, j2 + 1)) if j2 > j1 else {j1 + 1}
+    return sorted(found)
+
+
+def _on_changed_lines(changes: list[Located], texts: dict[Path, str]) -> list[Located]:
+    """Each change's line moved onto a line the edit wrote: a list field is found at its key, and
+    the item changed is lines below it (the `wrote` line and the change's must be the same)."""
+    changed = {display_path(path): _changed_lines(path, text) for path, text in texts.items()}
+    starts = {(c.path, c.line) for c in changes if c.path}
+    out = []
+    for change in changes:
+        lines = changed.get(change.path, [])
+        if not change.path or not lines or change.line in lines:
+            out.append(change)
+            continue
+        # The first line written below it, unless another change's value starts before that line.
+        below = next((n for n in lines if n > change.line), None)
+        other = min((line for path, line in starts if path == change.path and line > change.line), default=None)
+        if below is not None and (other is None or below < other):
+            change = Located(change.change, change.path, below)
+        out.append(change)
+    return out
+
+
+def _written_lines(changes: list[Located], texts: dict[Path, str]) -> list[tuple[str, int]]:
+    """(file, line) for each value written, as the changes name them; a file no change names,
+    by the first line the edit changed."""
+    out: list[tuple[str, int]] = []
+    for path, text in texts.items():
+        shown = display_path(path)
+        lines = sorted({c.line for c in changes if c.path == shown})
+        out += [(shown, line) for line in lines] or [(shown, _first_changed_line(path, text))]
     return out
 
 

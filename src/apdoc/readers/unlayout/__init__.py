@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .assemble import action_item_values, chapter_values, document_values
-from .chapters import NotCarried, Reading, read_chapters
+from .chapters import NotCarried, Reading, Section, read_chapters
 from .context import Context, local
 from .cover import is_cover, read_action, read_cover
+from .held import Held
 from .normalise import normalise
 from .write import write_plan
 
@@ -36,6 +37,7 @@ class ImportResult:
     not_carried: list[NotCarried] = field(default_factory=list)  # values the document had no carrier for
     titled: set[str] = field(default_factory=set)  # chapter and section ids made from titles (no anchor)
     numbered_footnotes: set[str] = field(default_factory=set)  # footnote ids made from their number (no anchor)
+    held: Held = field(default_factory=Held)  # what of a TD the document holds (with `loose`)
 
 
 def _flatten(parent: Any) -> list[Any]:
@@ -50,8 +52,11 @@ def _flatten(parent: Any) -> list[Any]:
     return out
 
 
-def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
-    """The plan's files from an intermediate XHTML document (an lxml element: <html> or <body>)."""
+def plan_from_xhtml(root: Any, *, source: str, loose: bool = False) -> ImportResult:
+    """The plan's files from an intermediate XHTML document (an lxml element: <html> or <body>).
+
+    `loose`: read what stands before the first heading too (action item tables, matrix rows: a
+    contribution holding part of a TD); `held` then says which parts the document holds."""
     ctx = Context(source)
     root = deepcopy(root)  # rewritten by normalise; the caller's tree stays as it is
     ctx.number_paragraphs(root)
@@ -68,10 +73,12 @@ def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
     if elements and local(elements[0]) == "p" and (action := read_action(ctx, elements[0])) is not None:
         elements.pop(0)
     reading.cover_title = cover.get("title", "")
-    read_chapters(reading, elements)
+    outside = Section(0, "", {}) if loose else None
+    read_chapters(reading, elements, outside)
     result = ImportResult(warnings=ctx.warnings, not_carried=reading.not_carried,
                           titled=ctx.titled.get("chapter", set()),
-                          numbered_footnotes=ctx.titled.get("footnote", set()))
+                          numbered_footnotes=ctx.titled.get("footnote", set()),
+                          held=_held(reading, bool(cover), action is not None, outside))
     for lost in reading.not_carried:
         ctx.warnings.append(f"{source}: {lost.where}: warning: {NOT_CARRIED_WHY[lost.field]}: "
                             f"the {lost.field} is left out")
@@ -90,6 +97,20 @@ def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
 # What a document that lost the carrier of a value lacks, said to its editor.
 NOT_CARRIED_WHY = {"heading": "the picture has no alt text, which carries the figure's heading (a save as "
                               "Word 97 .doc drops it)"}
+
+
+def _held(reading: Reading, cover: bool, action: bool, outside: Section | None) -> Held:
+    held = Held(cover=cover, action=action)
+    held.chapters = [str(section.data.get("id")) for section in [*reading.chapters, *reading.annexes]]
+    held.sections = {str(section.data.get("id")): chapter_values(section, reading) for section in reading.sections}
+    held.statements = list(dict.fromkeys(ap_id for ap_id, _text, _element in reading.statements))
+    held.tables = list(dict.fromkeys(table["id"] for table in reading.ap_tables if table["id"]))
+    held.captions = {table["id"]: table["caption_name"] for table in reading.ap_tables
+                     if table["id"] and table.get("caption_name") is not None}
+    held.notes = list(reading.ctx.notes)
+    if outside is not None and reading.matrix is not None and reading.matrix[0] is outside:
+        held.matrix_keys, held.rows = reading.matrix[1], reading.matrix[2]
+    return held
 
 
 def _annex_prefix(n: int, count: int) -> str:
@@ -116,4 +137,4 @@ def _complete(cover: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return cover
 
 
-__all__ = ["NOT_CARRIED_WHY", "ImportResult", "NotCarried", "plan_from_xhtml", "write_plan"]
+__all__ = ["NOT_CARRIED_WHY", "Held", "ImportResult", "NotCarried", "plan_from_xhtml", "write_plan"]

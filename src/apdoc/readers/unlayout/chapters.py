@@ -62,6 +62,7 @@ class Reading:
     figures: list[PendingFigure] = field(default_factory=list)
     pillar_lists: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # (its id, its pillars)
     not_carried: list[NotCarried] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)  # numbered sections with no chapter before them
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,18 @@ class PendingFigure:
     drawn: list[dict[str, Any]]  # the pillars read from its drawing (none from a picture)
 
 
-def read_chapters(reading: Reading, elements: list[Any]) -> None:
-    """Walk the body after the cover: each heading opens a chapter, section or annex."""
+def read_chapters(reading: Reading, elements: list[Any], loose: Section | None = None) -> None:
+    """Walk the body after the cover: each heading opens a chapter, section or annex. What
+    stands before the first heading is read into `loose` when given (a contribution holding an
+    action item's table or matrix rows without their chapter), else left out."""
     stack: list[Section] = []
     pending: list[Any] = []
     for element in elements:
         if local(element) not in HEADINGS:
             pending.append(element)
             continue
-        _flush(reading, stack[-1] if stack else None, pending)
+        _flush(reading, stack[-1] if stack else loose, pending)
+        loose = None  # only what stands before the first heading is loose
         pending = []
         section = _open(reading, element, stack)
         while stack and stack[-1].level >= section.level:
@@ -104,8 +108,10 @@ def read_chapters(reading: Reading, elements: list[Any]) -> None:
             stack[-1].sections.append(section)
         elif section.number.isdigit() or not section.number:
             reading.chapters.append(section)
+        else:  # a clause (2.2) with no chapter heading before it: a contribution holding one section
+            reading.sections.append(section)
         stack.append(section)
-    _flush(reading, stack[-1] if stack else None, pending)
+    _flush(reading, stack[-1] if stack else loose, pending)
     _settle_figures(reading)
 
 

@@ -56,6 +56,7 @@ class Context:
     footnotes: dict[str, str] = field(default_factory=dict)  # footnotes met in the current chapter
     used_ids: dict[str, set[str]] = field(default_factory=dict)  # kind → slugs handed out
     titled: dict[str, set[str]] = field(default_factory=dict)  # kind → slugs made from a title (no anchor)
+    notes: list[str] = field(default_factory=list)  # what was read otherwise than it stands: `apply` says so
 
     def number_paragraphs(self, root: Any) -> None:
         count = 0
@@ -85,6 +86,11 @@ class Context:
 
     def warn(self, element: Any, message: str) -> None:
         self.warnings.append(f"{self.source}: {self.where(element)}: warning: {message}")
+
+    def note(self, element: Any, message: str) -> None:
+        """A warning that `apply` repeats too: the document says something the plan will not."""
+        self.warn(element, message)
+        self.notes.append(f"{self.where(element)}: {message}")
 
     def slug(self, kind: str, wanted: str | None, title: str) -> str:
         """A stable id of a `kind` (chapter, table, figure, footnote): the one the layout gave when it
