@@ -40,6 +40,7 @@ from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package
 from ..readers.unlayout import plan_from_xhtml
+from ..readers.unlayout.shapes import cells, is_matrix, matrix_keys, rows
 from ..writers.docx import write_docx
 from .diff import Change, Key, diff_plans, units
 from .merge3 import IDENTITY_KEYS, Conflict, merge3
@@ -410,12 +411,26 @@ def _blocks(xhtml: Any) -> list[tuple[str, str]]:
     """(text, paragraph number) of each block of text in a reading, numbers aside."""
     found = []
     cover = set(xhtml.xpath('//*[@id="cover"]//*'))  # the cover's note on revision marks is the build's
+    marks = _mark_cells(xhtml)
     for el in xhtml.iter(*BLOCK_TAGS):
         if (el.tag == "li" and el.find("p") is not None) or el in cover:
             continue
         text = " ".join("".join(t for t in _texts(el)).split())
+        if text and el.getparent() in marks:
+            text = "x"  # any mark in a Session Source cell is the source's: "X" and "✓" read as "x"
         if text:
             found.append((text, el.get("data-paragraph", "")))
+    return found
+
+
+def _mark_cells(xhtml: Any) -> set[Any]:
+    """The Session Source cells of the consideration matrix: whatever is typed in one marks it."""
+    found: set[Any] = set()
+    for table in xhtml.iter("table"):
+        if is_matrix(table):
+            width = len(matrix_keys(table))
+            for row in rows(table)[2:]:
+                found.update(cells(row)[2:2 + width])
     return found
 
 
@@ -434,10 +449,14 @@ def _unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading) -> li
     texts = [text for text, _ in theirs_blocks]
     edited = _changed(texts, [text for text, _ in _blocks(base.xhtml)])
     missing = _changed(texts, [text for text, _ in _blocks(merged.xhtml)])
+    # A block the merge made of the document's edit and the plan's own (two edits in one
+    # paragraph) differs from the document's text and still holds its edit: that edit is applied.
+    missing = {i: now for i, now in missing.items()
+               if i not in edited or not _holds_edit(edited[i], now, texts[i])}
     return [Diagnostic(shown, 0, 0, f"paragraph {theirs_blocks[i][1] or '?'} ({_quote(texts[i])}): not applied: "
                        "this edit has no place in the plan (generated text, such as a number or Figure 1, or a "
                        "conflict above); make it in the plan's YAML", severity="warning")
-            for i in sorted(edited & missing)]
+            for i in sorted(set(edited) & set(missing))]
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -477,8 +496,17 @@ def _field_edits(data: bytes, shown: str, build_mark: Callable[[Revision], bool]
     return found
 
 
-def _changed(texts: list[str], other: list[str]) -> set[int]:
-    """The indexes of `texts` that `other` does not have in the same order. The common start and
+def _holds_edit(before: str | None, now: str | None, edited: str) -> bool:
+    """Whether `now` (a block of the merged plan) already holds what changed `before` into `edited`."""
+    if before is None or now is None:
+        return False
+    merged = merge3(before, now, edited)
+    return not merged.conflicts and merged.value == now
+
+
+def _changed(texts: list[str], other: list[str]) -> dict[int, str | None]:
+    """The indexes of `texts` that `other` does not have in the same order, each with the text of
+    `other` that stands in its place (None where there is none: an added block). The common start and
     end are set aside first: a TD repeats many texts (each action item table's labels), on which
     SequenceMatcher's time grows with the square of the repeats, and edits are few."""
     start, shortest = 0, min(len(texts), len(other))
@@ -489,7 +517,12 @@ def _changed(texts: list[str], other: list[str]) -> set[int]:
         end += 1
     middle, rest = texts[start : len(texts) - end], other[start : len(other) - end]
     if not middle:
-        return set()
+        return {}
     matcher = difflib.SequenceMatcher(None, middle, rest, autojunk=False)
-    return {start + i for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op != "equal" for i in range(i1, i2)}
-
+    found: dict[int, str | None] = {}
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        for i in range(i1, i2):
+            found[start + i] = rest[j1 + i - i1] if op == "replace" and i2 - i1 == j2 - j1 else None
+    return found
