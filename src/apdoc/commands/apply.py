@@ -32,6 +32,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..layout.render import render_html
 from ..output import write_atomic
+from ..plan.checks.recovered import nearest
 from ..plan.folder import Plan
 from ..plan.load import load_plan
 from ..plan.models import FILE_KINDS
@@ -43,7 +44,7 @@ from ..readers.unlayout import plan_from_xhtml
 from ..readers.unlayout.shapes import cells, is_matrix, matrix_keys, rows
 from ..writers.docx import write_docx
 from .diff import Change, Key, diff_plans, units
-from .merge3 import IDENTITY_KEYS, Conflict, merge3
+from .merge3 import ABSENT, IDENTITY_KEYS, Conflict, merge3
 from .yamledit import update
 
 FOLDERS = ("chapters", "annexes", "action-items")
@@ -97,6 +98,8 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     merged = merge3(base.tree, ours.tree, theirs.tree)
     out = Applied(base=how)
     out.problems += [_conflict(c, ours_plan) for c in merged.conflicts]
+    refused, explained = _unknown_entities(ours_plan, ours.tree, merged.value)
+    out.problems += refused
     out.problems += _whole_items(base.tree, ours.tree, merged.value)
     texts = _edited_files(ours_plan, ours.tree, merged.value)
     if texts:
@@ -111,9 +114,8 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     out.notes = [Diagnostic(shown, 0, 0, f"paragraph {c.paragraph or '?'}: a comment by {c.author or 'someone'} "
                             f"({_quote(c.text)}) is not part of the plan: read it and act on it by hand",
                             severity="warning") for c in (theirs.result.comments if theirs.result else [])]
-    conflicting = [_quote(c.theirs) for c in merged.conflicts]
-    out.problems += [d for d in _unmapped(shown, base, theirs, merged_reading)
-                     if not any(quote.strip("“”…") in d.message for quote in conflicting)]
+    explained += [c.theirs for c in merged.conflicts]
+    out.problems += _unmapped(shown, base, theirs, merged_reading, explained)
     out.problems += _field_edits(data, shown, _is_build_mark(theirs.result.properties if theirs.result else {}))
     return out
 
@@ -348,8 +350,26 @@ def _first_changed_line(path: Path, text: str) -> int:
 # --- what was not applied -----------------------------------------------------------------
 
 
-def _label(path: tuple[Any, ...]) -> str:
-    return " · ".join(str(part) for part in path)
+def _label(path: tuple[Any, ...], plan: Plan | None = None) -> str:
+    """A merge path as an editor finds it in Word: `clause 2.1 “Title” · content · 3` (the
+    clause's number as the TD shows it), else the plan's own names joined."""
+    if plan is None or len(path) < 2 or path[0] not in ("chapters", "annexes"):
+        return " · ".join(str(part) for part in path)
+    items = [c.model for c in (plan.chapters if path[0] == "chapters" else plan.annexes)]
+    ids = [c.id for c in items]
+    if path[1] not in ids:
+        return " · ".join(str(part) for part in path)
+    index = ids.index(path[1])
+    node = items[index]
+    number = str(index + 1) if path[0] == "chapters" else f"Annex {chr(ord('A') + index)}"
+    rest = list(path[2:])
+    while rest[:1] == ["sections"] and len(rest) > 1 and rest[1] in [s.id for s in node.sections]:
+        at = [s.id for s in node.sections].index(rest[1])
+        node, number, rest = node.sections[at], f"{number}.{at + 1}", rest[2:]
+    where = f"clause {number}" if path[0] == "chapters" or "." in number else number
+    if rest[:1] == ["content"] and len(rest) > 1 and isinstance(rest[1], int):
+        rest = [f"its text, block {rest[1] + 1}", *rest[2:]]
+    return " · ".join([f"{where} {_quote(node.title)}", *map(str, rest)])
 
 
 def _quote(value: Any) -> str:
@@ -359,9 +379,45 @@ def _quote(value: Any) -> str:
 
 def _conflict(conflict: Conflict, plan: Plan) -> Diagnostic:
     where, line, col = _located(conflict.path, plan)
-    return Diagnostic(where, line, col, f"conflict: {_label(conflict.path)}: the document has "
-                      f"{_quote(conflict.theirs)}, the plan now has {_quote(conflict.ours)} (both changed "
-                      f"{_quote(conflict.base)}); the plan's is kept")
+    base, ours, theirs = _differing(conflict.base, conflict.ours, conflict.theirs)
+    return Diagnostic(where, line, col, f"conflict: {_label(conflict.path, plan)}: the document has {theirs}, the plan "
+                      f"now has {ours} (both changed {base}); the plan's is kept")
+
+
+def _shown(value: Any) -> str:
+    """A plan value as an editor reads it: text as text, a list's items one after the other, a
+    mapping's fields by name; no Python brackets or quotes."""
+    if isinstance(value, list):
+        return " ¶ ".join(_shown(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_shown(item)}" for key, item in value.items())
+    return "" if value is None or value is ABSENT else str(value)
+
+
+CONTEXT_WORDS = 4
+
+
+def _differing(*values: Any) -> list[str]:
+    """Each value quoted around the words where the values part (a few words either side), so two
+    long texts that differ in one word show that word; a value that is not there reads `nothing`."""
+    words = [" ".join(_shown(v).split()).split(" ") if _shown(v).strip() else [] for v in values]
+    present = [w for w, v in zip(words, values, strict=True) if w]
+    start = 0
+    while present and all(len(w) > start for w in present) and len({w[start] for w in present}) == 1:
+        start += 1
+    end = 0
+    while present and all(len(w) - end > start for w in present) and len({w[-1 - end] for w in present}) == 1:
+        end += 1
+    start, end = max(0, start - CONTEXT_WORDS), max(0, end - CONTEXT_WORDS)
+    shown = []
+    for w, value in zip(words, values, strict=True):
+        if value is ABSENT or value is None or not w:
+            shown.append("nothing" if value is ABSENT else "“”")
+            continue
+        middle = " ".join(w[start: len(w) - end])
+        middle = middle if len(middle) <= 160 else middle[:157] + "…"
+        shown.append(f"“{'…' if start else ''}{middle}{'…' if end else ''}”")
+    return shown
 
 
 def _located(path: tuple[Any, ...], plan: Plan) -> tuple[str, int, int]:
@@ -392,6 +448,62 @@ def _located(path: tuple[Any, ...], plan: Plan) -> tuple[str, int, int]:
     return source.shown, line, col
 
 
+def _unknown_entities(plan: Plan, ours: Tree, merged: Tree) -> tuple[list[Diagnostic], list[Any]]:
+    """A Target Entity cell naming an entity the plan does not declare is not applied: the plan's
+    list of target entities is its own (no TD shows it), so a name typed in Word — a new group or a
+    slip of the keyboard alike — would otherwise join it unseen and make every later slip valid.
+    The cell keeps the plan's value; the problem names the nearest entity and where to declare a
+    new one. Returns the problems and the cells' texts (reported here, not again as unmapped)."""
+    declared: dict[str, list[str]] = {}
+    stack: list[Any] = [*plan.chapters, *plan.annexes]
+    while stack:
+        item = stack.pop()
+        model = getattr(item, "model", item)
+        declared[model.id] = list(model.target_entities)
+        stack += model.sections
+    problems: list[Diagnostic] = []
+    explained: list[Any] = []
+
+    def visit(new: dict[str, Any], old: dict[str, Any], path: tuple[Any, ...]) -> None:
+        old_sections = _by_id(old.get("sections", []))
+        for section in new.get("sections", []):
+            if str(section.get("id")) in old_sections:
+                visit(section, old_sections[str(section.get("id"))], (*path, "sections", section.get("id")))
+        if "considerations" not in new:
+            return
+        if "target_entities" in old:  # the vocabulary: what the document's rows name is no edit of it
+            new["target_entities"] = old["target_entities"]
+        else:
+            new.pop("target_entities", None)
+        known = declared.get(str(new.get("id")), [])
+        old_rows = {row.get("number"): row for row in old.get("considerations", [])}
+        for row in new["considerations"]:
+            typed = row.get("target_entities", [])
+            unknown = [entity for entity in typed if entity not in known]
+            if not unknown:
+                continue
+            kept = old_rows.get(row.get("number"), {}).get("target_entities") if row.get("number") in old_rows \
+                else [entity for entity in typed if entity in known]
+            if kept:
+                row["target_entities"] = kept
+            else:
+                row.pop("target_entities", None)
+            where, line, col = _located((*path, "target_entities"), plan)
+            names = ", ".join(f"'{entity}'{nearest(entity, known)}" for entity in unknown)
+            problems.append(Diagnostic(where, line, col, f"not applied: consideration {row.get('number')}'s Target "
+                                       f"Entity cell ({_quote(', '.join(typed))}) names {names}, which is not one of "
+                                       "the plan's target entities; if it is a new entity, add it to target_entities "
+                                       "here and apply again"))
+            explained.append(", ".join(typed))
+
+    for folder in ("chapters", "annexes"):
+        old_items = _by_id(ours[folder])
+        for item in merged[folder]:
+            if str(item.get("id")) in old_items:
+                visit(item, old_items[str(item.get("id"))], (folder, item.get("id")))
+    return problems, explained
+
+
 def _whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
     """A chapter or action item added or removed in the document is reported, not written: a new
     file's name and place are the editor's to choose (`apdoc new action`)."""
@@ -408,19 +520,56 @@ def _whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
 
 
 def _blocks(xhtml: Any) -> list[tuple[str, str]]:
-    """(text, paragraph number) of each block of text in a reading, numbers aside."""
+    """(text, where it stands: its clause, table and row, as Word shows them) of each block of text
+    in a reading, numbers aside."""
     found = []
     cover = set(xhtml.xpath('//*[@id="cover"]//*'))  # the cover's note on revision marks is the build's
     marks = _mark_cells(xhtml)
+    clause = "the cover"
     for el in xhtml.iter(*BLOCK_TAGS):
+        if el.tag in HEADINGS:
+            clause = _heading_name(el)
         if (el.tag == "li" and el.find("p") is not None) or el in cover:
             continue
         text = " ".join("".join(t for t in _texts(el)).split())
         if text and el.getparent() in marks:
             text = "x"  # any mark in a Session Source cell is the source's: "X" and "✓" read as "x"
         if text:
-            found.append((text, el.get("data-paragraph", "")))
+            found.append((text, _place(el, clause)))
     return found
+
+
+HEADINGS = ("h1", "h2", "h3")
+
+
+def _heading_name(heading: Any) -> str:
+    """`clause 2.2 “Visualisation of …”`, or `Annex A “…”`, as the heading reads in Word."""
+    text = " ".join("".join(heading.itertext()).split())
+    number = next((" ".join("".join(n.itertext()).split()) for n in heading.iter("span")
+                   if "number" in (n.get("class") or "").split()), "")
+    if number and text.startswith(number):
+        return f"clause {number} {_quote(text[len(number):].strip())}"
+    return text if text.startswith("Annex") else _quote(text)
+
+
+def _place(el: Any, clause: str) -> str:
+    """Where a block stands, for an editor looking in Word: the clause, and in a table the table's
+    caption (or the matrix) and the row."""
+    cell = next((a for a in el.iterancestors("td", "th")), None)
+    if cell is None:
+        return clause
+    table = next(cell.iterancestors("table"), None)
+    row = cell.getparent()
+    if table is None or row is None:
+        return clause
+    caption = table.find("caption")
+    label = " ".join("".join(caption.itertext()).split()) if caption is not None else ""
+    table_rows = rows(table)
+    first = " ".join("".join(cells(row)[0].itertext()).split()) if cells(row) else ""
+    if is_matrix(table):
+        return f"{clause}, the consideration matrix, row {first or table_rows.index(row) + 1}"
+    name = _quote(label) if label else "a table"
+    return f"{clause}, {name}, row {table_rows.index(row) + 1}" + (f" ({_quote(first)})" if first else "")
 
 
 def _mark_cells(xhtml: Any) -> set[Any]:
@@ -443,8 +592,10 @@ def _texts(el: Any) -> list[str]:
     return out
 
 
-def _unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading) -> list[Diagnostic]:
-    """Blocks the document changed that the plan, after the merge, still does not say."""
+def _unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading,
+              explained: list[Any] | None = None) -> list[Diagnostic]:
+    """Blocks the document changed that the plan, after the merge, still does not say (but for
+    those a problem above already names: a conflict's, a refused cell's: `explained`)."""
     theirs_blocks = _blocks(theirs.xhtml)
     texts = [text for text, _ in theirs_blocks]
     edited = _changed(texts, [text for text, _ in _blocks(base.xhtml)])
@@ -453,10 +604,16 @@ def _unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading) -> li
     # paragraph) differs from the document's text and still holds its edit: that edit is applied.
     missing = {i: now for i, now in missing.items()
                if i not in edited or not _holds_edit(edited[i], now, texts[i])}
-    return [Diagnostic(shown, 0, 0, f"paragraph {theirs_blocks[i][1] or '?'} ({_quote(texts[i])}): not applied: "
-                       "this edit has no place in the plan (generated text, such as a number or Figure 1, or a "
-                       "conflict above); make it in the plan's YAML", severity="warning")
-            for i in sorted(set(edited) & set(missing))]
+    said = [_letters(_shown(value)) for value in explained or []]
+    return [Diagnostic(shown, 0, 0, f"{theirs_blocks[i][1]}: {_quote(texts[i])}: not applied: "
+                       "this edit has no place in the plan (generated text, such as a number or Figure 1); "
+                       "make it in the plan's YAML", severity="warning")
+            for i in sorted(set(edited) & set(missing)) if not any(_letters(texts[i]) in text for text in said)]
+
+
+def _letters(text: str) -> str:
+    """Text without its Markdown and spacing: the words of a plan value and of a paragraph compare."""
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -121,7 +121,14 @@ def _merge_keyed(base: list, ours: list, theirs: list, key: str, path: Path, out
         value = _merge(*(d.get(ident, ABSENT) for d in by_id), (*path, ident), out)
         if value is not ABSENT:
             merged.append(value)
+    for ident in _gone(order, by_id[0]):
+        _merge(*(d.get(ident, ABSENT) for d in by_id), (*path, ident), out)
     return merged
+
+
+def _gone(order: list[Any], base: dict[Any, Any]) -> list[Any]:
+    """The base items ours removed: merged only to find where theirs changed one (a conflict)."""
+    return [ident for ident in base if ident not in set(order)]
 
 
 def _keyed_order(orders: list[list[Any]]) -> list[Any]:
@@ -181,10 +188,13 @@ def _merge_region(base: list, ours: list, theirs: list, path: Path, at: int, out
               [theirs_of.get(i, ("theirs", i)) for i in range(len(theirs))]]
     values = [dict(zip(ids, items, strict=True)) for ids, items in zip(idents, (base, ours, theirs), strict=True)]
     merged = []
-    for ident in _keyed_order(idents):
+    order = _keyed_order(idents)
+    for ident in order:
         value = _merge(*(v.get(ident, ABSENT) for v in values), (*path, at + len(merged)), out)
         if value is not ABSENT:
             merged.append(value)
+    for ident in _gone(order, values[0]):
+        _merge(*(v.get(ident, ABSENT) for v in values), (*path, at + ident[1]), out)
     return merged
 
 
