@@ -35,7 +35,7 @@ from ..output import write_atomic
 from ..plan.checks.recovered import nearest
 from ..plan.folder import Plan
 from ..plan.load import load_plan
-from ..plan.models import FILE_KINDS
+from ..plan.models import FILE_KINDS, PLACEHOLDER
 from ..plan.versions import earlier_version, plan_digest
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
@@ -95,7 +95,7 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     theirs = _read(data, shown)
     ours = _reading_of(ours_plan, template_dir, shown)
     base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir)
-    merged = merge3(base.tree, ours.tree, theirs.tree)
+    merged = merge3(_with_new_skeletons(base.tree, ours.tree, theirs.tree), ours.tree, theirs.tree)
     out = Applied(base=how)
     out.problems += [_conflict(c, ours_plan) for c in merged.conflicts]
     refused, explained = _unknown_entities(ours_plan, ours.tree, merged.value)
@@ -504,6 +504,17 @@ def _unknown_entities(plan: Plan, ours: Tree, merged: Tree) -> tuple[list[Diagno
     return problems, explained
 
 
+def _with_new_skeletons(base: Tree, ours: Tree, theirs: Tree) -> Tree:
+    """`base`, holding also each action item that the document adds and the plan now has as `apdoc
+    new action` left it (its statement still the placeholder): the file made on apply's advice is
+    then the document's item's base, and applying again fills it with the document's values."""
+    known = set(_by_id(base["action-items"]))
+    adopted = [item for ident, item in _by_id(ours["action-items"]).items()
+               if ident not in known and ident in _by_id(theirs["action-items"])
+               and PLACEHOLDER in _shown(item.get("statement"))]
+    return {**base, "action-items": [*base["action-items"], *adopted]} if adopted else base
+
+
 def _whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
     """A chapter or action item added or removed in the document is reported, not written: a new
     file's name and place are the editor's to choose (`apdoc new action`)."""
@@ -511,8 +522,13 @@ def _whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
     for folder in FOLDERS:
         had, has = set(_by_id(ours[folder])), set(_by_id(merged[folder]))
         for ident in sorted(has - had):
-            found.append(Diagnostic(f"{folder}/{ident}", 0, 0, "not applied: the document adds it; create its file "
-                                    "(apdoc new action …, or a new chapter file) and apply again"))
+            if folder == "action-items":
+                name = str(_by_id(merged[folder])[ident].get("short_name") or "its short name")
+                advice = (f"create its file with `apdoc new action {ident} --name \"{name}\"` and apply again: "
+                          "the document's values then fill it")
+            else:
+                advice = "create its file (a new chapter file, in the order it stands) and apply again"
+            found.append(Diagnostic(f"{folder}/{ident}", 0, 0, f"not applied: the document adds it; {advice}"))
         for ident in sorted(had - has):
             found.append(Diagnostic(f"{folder}/{ident}", 0, 0, "not applied: the document removes it; remove its "
                                     "file if that was meant"))
