@@ -38,18 +38,21 @@ class Change:
     words_added: int = 0
     words_removed: int = 0
     was: str = ""  # of a renamed chapter: its id before
+    emphasis: bool = False  # bold or italic (`**`, `*`) put on or taken off, words aside
 
     def __str__(self) -> str:
         if self.what == "renamed":
             return f"{self.where}: renamed (id {self.was} before)"
         if self.what != "changed":
             return f"{self.where}: {self.what}"
+        if self.emphasis and not self.words_added and not self.words_removed:
+            return f"{self.where}: bold or italic changed"
         return f"{self.where}: {_count_words(self.words_added, self.words_removed)}"
 
     @property
     def layout_only(self) -> bool:
         """Spacing or line breaks changed, not one word."""
-        return self.what == "changed" and not self.words_added and not self.words_removed
+        return self.what == "changed" and not self.words_added and not self.words_removed and not self.emphasis
 
 
 def _count_words(added: int, removed: int) -> str:
@@ -162,7 +165,8 @@ def _chapter_units(
 
 
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"\w[\w'’.-]*|[^\w\s]", text)
+    """The words and signs of a text; the `*` of bold and italic is formatting, not a word."""
+    return re.findall(r"\w[\w'’.-]*|[^\w\s*]", text)
 
 
 def diff_plans(before: Plan, after: Plan, *, layout: bool = False) -> list[Change]:
@@ -190,7 +194,8 @@ def diff_plans(before: Plan, after: Plan, *, layout: bool = False) -> list[Chang
                 if op != "equal":
                     removed += i2 - i1
                     added += j2 - j1
-            changes.append(Change(new[key][0], "changed", added, removed))
+            emphasis = old[key][1].count("*") != new[key][1].count("*")
+            changes.append(Change(new[key][0], "changed", added, removed, emphasis=emphasis))
     return [change for change in changes if layout or not change.layout_only]
 
 
