@@ -84,6 +84,7 @@ class Reading:
     tree: Tree
     xhtml: Any
     result: ReadResult | None = None
+    shown_urls: dict[str, str] = field(default_factory=dict)  # readers/unlayout ImportResult's
 
 
 def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
@@ -95,6 +96,7 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     theirs = _read(data, shown)
     ours = _reading_of(ours_plan, template_dir, shown)
     base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir)
+    _retyped_urls(theirs, base.tree)
     merged = merge3(_with_new_skeletons(base.tree, ours.tree, theirs.tree), ours.tree, theirs.tree)
     out = Applied(base=how)
     out.problems += [_conflict(c, ours_plan) for c in merged.conflicts]
@@ -152,8 +154,9 @@ def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = N
         result = read_docx(data, source=shown, accept=accept)
     except DocxError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
-    tree = _tree(plan_from_xhtml(result.xhtml, source=shown).files) if values else _tree({})
-    return Reading(tree, result.xhtml, result)
+    imported = plan_from_xhtml(result.xhtml, source=shown) if values else None
+    tree = _tree(imported.files) if imported else _tree({})
+    return Reading(tree, result.xhtml, result, imported.shown_urls if imported else {})
 
 
 def _reading_of(plan: Plan, template_dir: Path | None, shown: str, values: bool = True) -> Reading:
@@ -502,6 +505,29 @@ def _unknown_entities(plan: Plan, ours: Tree, merged: Tree) -> tuple[list[Diagno
             if str(item.get("id")) in old_items:
                 visit(item, old_items[str(item.get("id"))], (folder, item.get("id")))
     return problems, explained
+
+
+def _references(tree: Tree) -> dict[str, dict[str, Any]]:
+    """Every reference of the chapters and annexes (and their sections) by key."""
+    found: dict[str, dict[str, Any]] = {}
+    stack = [*tree["chapters"], *tree["annexes"]]
+    while stack:
+        chapter = stack.pop()
+        found.update({str(r.get("key")): r for r in chapter.get("references", [])})
+        stack += chapter.get("sections", [])
+    return found
+
+
+def _retyped_urls(theirs: Reading, base: Tree) -> None:
+    """A reference whose link shows one URL and opens another had one of them edited: the URL it
+    opens is read as the reference's (Edit Hyperlink); where that is still the URL before the
+    meeting, the edit was to the URL it shows (typed over), which is then the new one."""
+    if not theirs.shown_urls:
+        return
+    before = _references(base)
+    for key, reference in _references(theirs.tree).items():
+        if key in theirs.shown_urls and key in before and reference.get("url") == before[key].get("url"):
+            reference["url"] = theirs.shown_urls[key]
 
 
 def _with_new_skeletons(base: Tree, ours: Tree, theirs: Tree) -> Tree:

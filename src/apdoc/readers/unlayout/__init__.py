@@ -33,6 +33,9 @@ class ImportResult:
 
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # reference key → the URL its link shows, where that is not the URL it opens (one of the two
+    # was edited; which one, only an earlier reading can tell: `apdoc apply` decides)
+    shown_urls: dict[str, str] = field(default_factory=dict)
 
 
 def _flatten(parent: Any) -> list[Any]:
@@ -66,7 +69,7 @@ def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
         elements.pop(0)
     reading.cover_title = cover.get("title", "")
     read_chapters(reading, elements)
-    result = ImportResult(warnings=ctx.warnings)
+    result = ImportResult(warnings=ctx.warnings, shown_urls=ctx.shown_urls)
     result.files["document.yaml"] = document_values(_complete(cover, ctx), abstract or "[to be written]", action)
     for n, section in enumerate(reading.chapters, 1):
         values = chapter_values(section, reading)

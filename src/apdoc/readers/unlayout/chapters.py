@@ -255,6 +255,8 @@ def _reference(reading: Reading, section: Section, p: Any) -> bool:
         shown, target = raw_text(last).strip(), last.get("href") or ""
         edited_as_text = any(local(e) in ("ins", "del") for e in last.iter())
         url = shown if edited_as_text or not _is_url(target) else target
+        if url != shown:
+            reading.ctx.shown_urls[match.group(1)] = shown
     else:
         url = _trailing_url(holder)
     reference["text"] = inline_markdown(reading.ctx, holder)

@@ -53,6 +53,7 @@ class Context:
     order: dict[Any, int] = field(default_factory=dict)  # paragraph-like element → 1-based number
     footnotes: dict[str, str] = field(default_factory=dict)  # footnotes met in the current chapter
     used_ids: dict[str, set[str]] = field(default_factory=dict)  # kind → slugs handed out
+    shown_urls: dict[str, str] = field(default_factory=dict)  # reference key → its link's shown URL
 
     def number_paragraphs(self, root: Any) -> None:
         count = 0
