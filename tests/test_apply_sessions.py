@@ -187,3 +187,100 @@ def test_a_paragraph_one_removed_and_the_other_edited_is_a_conflict_that_says_wh
            "was written in the purview of…”, the plan now has nothing (both changed “This action plan was " \
            "developed in the purview of…”); the plan's is kept" in err
     assert "[" not in err.split("conflict:")[1].split("\n")[0]  # no Python list text
+
+
+# --- sessions in LibreOffice (tests/lo_sessions.py) ------------------------------------------
+
+
+def in_libreoffice(td: bytes, where: Path, scenario: str, tracking: str = "tracked") -> bytes:
+    """`td` after one of lo_sessions.py's scenarios, saved by LibreOffice as Word 2007 XML. No skip:
+    without LibreOffice and python3-uno these fail (`make test` installs them)."""
+    (where / "TD.docx").write_bytes(td)
+    subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_sessions.py")), str(where / "TD.docx"),
+                    str(where / "edited.docx"), scenario, tracking],
+                   check=True, capture_output=True, timeout=300, cwd=Path(__file__).parent)
+    return (where / "edited.docx").read_bytes()
+
+
+REFERENCES = "annexes/b-references.yaml"
+NEW_URL = "https://www.itu.int/en/council/planning/Documents/Res71-PP22-final.pdf"
+
+
+@pytest.mark.parametrize("tracking", ["tracked", "untracked"])
+@pytest.mark.parametrize("scenario", ["link-target", "link-retyped"])
+def test_a_references_url_edited_in_libreoffice_lands_in_url(td: bytes, seed: Path, tmp_path: Path, scenario: str,
+                                                              tracking: str) -> None:
+    """Edit Hyperlink (only the target changes) or the shown URL typed over, Track Changes on or
+    off: the new URL is the reference's `url:`, its text and shape as they were."""
+    before = snapshot(seed)
+    code, out, err = apply(tmp_path, in_libreoffice(td, tmp_path, scenario, tracking), seed)
+    assert (code, err) == (0, ""), out + err
+    assert patch(before, seed) == {REFERENCES: [
+        "@@ -7 +7 @@",
+        "-    url: https://www.itu.int/en/council/planning/Documents/Res71-PP2-final.pdf",
+        f"+    url: {NEW_URL}",
+    ]}
+
+
+def test_an_entity_typed_in_libreoffice_is_refused(td: bytes, seed: Path, tmp_path: Path) -> None:
+    before = snapshot(seed)
+    code, _out, err = apply(tmp_path, in_libreoffice(td, tmp_path, "entity"), seed)
+    assert code == 1
+    assert "names 'RG-WN' (did you mean RG-WM?), which is not one of the plan's target entities" in err
+    assert patch(before, seed) == {}
+
+
+def test_a_word_made_bold_in_libreoffice_is_markdown_and_said_to_be_formatting(td: bytes, seed: Path,
+                                                                               tmp_path: Path) -> None:
+    """Bold and italic are the plan's Markdown (README, `apdoc apply`): the word is written `**…**`
+    and the change is reported as formatting, not as words added."""
+    before = snapshot(seed)
+    code, out, err = apply(tmp_path, in_libreoffice(td, tmp_path, "bold"), seed)
+    assert (code, err) == (0, ""), out + err
+    assert "Chapter 1 · text: bold or italic changed" in out
+    [removed, added] = [line for line in patch(before, seed)[CH1] if line[:1] in "+-"]
+    assert added == removed.replace("-", "+", 1).replace("and collaborative work", "and **collaborative** work")
+
+
+# --- 7. the advice after a new action item, followed ----------------------------------------
+
+
+def test_the_advice_after_a_new_action_item_works_when_followed(committed: tuple[Path, bytes],
+                                                               tmp_path: Path) -> None:
+    """A TD whose chapter 4 and tables have an AP1.8 the plan has not: apply names the command;
+    run as named, the next apply fills the file it made with the document's values."""
+    repo, _td = committed
+    meeting = tmp_path / "meeting"
+    shutil.copytree(repo / "plan", meeting)
+    code, _out, err = run_cli("new", "action", "AP1.8", "--name", "Interlock", "--plan", str(meeting))
+    assert code == 0, err
+    item = meeting / "action-items/AP1.8.yaml"
+    item.write_text(item.read_text().replace('statement: "[to be written]"', "statement: Interlock with other groups.")
+                    .replace("  key_outcomes:\n", "  key_outcomes: Fewer overlaps.\n"))
+    assert "Fewer overlaps." in item.read_text() and "Interlock with other groups." in item.read_text()
+    code, _out, err = run_cli("build", "--plan", str(meeting), "-o", str(tmp_path / "TD.docx"))
+    assert code == 0, err
+    base = git(repo, "rev-parse", "HEAD").strip()
+    document = str(tmp_path / "TD.docx")
+
+    code, _out, err = run_cli("apply", document, "--plan", str(repo / "plan"), "--base", base)
+    assert code == 1
+    assert 'action-items/AP1.8: error: not applied: the document adds it; create its file with ' \
+           '`apdoc new action AP1.8 --name "Interlock"` and apply again' in err
+    code, _out, err = run_cli("new", "action", "AP1.8", "--name", "Interlock", "--plan", str(repo / "plan"))
+    assert code == 0, err
+    code, out, err = run_cli("apply", document, "--plan", str(repo / "plan"), "--base", base)
+    assert (code, err) == (0, ""), out + err
+    assert (repo / "plan/action-items/AP1.8.yaml").read_text() == item.read_text()
+
+
+def test_a_conflict_shows_where_the_values_part_and_nothing_for_a_removed_one() -> None:
+    from apdoc.commands.apply import _differing
+    from apdoc.commands.merge3 import ABSENT
+
+    table = {"key_outcomes": "Identified list of value propositions", "enablers": "a b"}
+    shown = _differing(table, ABSENT, {**table, "enablers": "a c"})
+    assert shown == ["“…value propositions; enablers: a b”", "nothing", "“…value propositions; enablers: a c”"]
+    long = ["As a starting point, this document considers the following items of the Terms", "one two"]
+    assert _differing(long, [long[0], "one three"], [long[0], "one four"]) == [
+        "“…the Terms ¶ one two”", "“…the Terms ¶ one three”", "“…the Terms ¶ one four”"]
