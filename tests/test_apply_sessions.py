@@ -267,6 +267,7 @@ def test_the_advice_after_a_new_action_item_works_when_followed(committed: tuple
     assert code == 1
     assert 'action-items/AP1.8: error: not applied: the document adds it; create its file with ' \
            '`apdoc new action AP1.8 --name "Interlock"` and apply again' in err
+    assert "has no place in the plan" not in err  # the item is named once, not its table cell by cell
     code, _out, err = run_cli("new", "action", "AP1.8", "--name", "Interlock", "--plan", str(repo / "plan"))
     assert code == 0, err
     code, out, err = run_cli("apply", document, "--plan", str(repo / "plan"), "--base", base)

@@ -103,6 +103,9 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     refused, explained = _unknown_entities(ours_plan, ours.tree, merged.value)
     out.problems += refused
     out.problems += _whole_items(base.tree, ours.tree, merged.value)
+    ours_items = _by_id(ours.tree["action-items"])
+    added_items = {ident: item for ident, item in _by_id(merged.value["action-items"]).items()
+                   if ident not in ours_items}  # reported whole above: their paragraphs not one by one
     texts = _edited_files(ours_plan, ours.tree, merged.value)
     if texts:
         new_plan = _validated(plan_dir, texts)
@@ -116,8 +119,8 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     out.notes = [Diagnostic(shown, 0, 0, f"paragraph {c.paragraph or '?'}: a comment by {c.author or 'someone'} "
                             f"({_quote(c.text)}) is not part of the plan: read it and act on it by hand",
                             severity="warning") for c in (theirs.result.comments if theirs.result else [])]
-    explained += [c.theirs for c in merged.conflicts]
-    out.problems += _unmapped(shown, base, theirs, merged_reading, explained)
+    explained += [c.theirs for c in merged.conflicts] + list(added_items.values())
+    out.problems += _unmapped(shown, base, theirs, merged_reading, explained, {f"ap-{i}" for i in added_items})
     out.problems += _field_edits(data, shown, _is_build_mark(theirs.result.properties if theirs.result else {}))
     return out
 
@@ -561,11 +564,14 @@ def _whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
     return found
 
 
-def _blocks(xhtml: Any) -> list[tuple[str, str]]:
+def _blocks(xhtml: Any, left_out: set[str] | None = None) -> list[tuple[str, str]]:
     """(text, where it stands: its clause, table and row, as Word shows them) of each block of text
-    in a reading, numbers aside."""
+    in a reading, numbers aside; none inside an element whose id is in `left_out` (nor its
+    `-statement`)."""
     found = []
     cover = set(xhtml.xpath('//*[@id="cover"]//*'))  # the cover's note on revision marks is the build's
+    for ident in left_out or ():
+        cover.update(xhtml.xpath(f'//*[@id="{ident}" or @id="{ident}-statement"]/descendant-or-self::*'))
     marks = _mark_cells(xhtml)
     clause = "the cover"
     for el in xhtml.iter(*BLOCK_TAGS):
@@ -635,13 +641,13 @@ def _texts(el: Any) -> list[str]:
 
 
 def _unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading,
-              explained: list[Any] | None = None) -> list[Diagnostic]:
+              explained: list[Any] | None = None, left_out: set[str] | None = None) -> list[Diagnostic]:
     """Blocks the document changed that the plan, after the merge, still does not say (but for
     those a problem above already names: a conflict's, a refused cell's: `explained`)."""
-    theirs_blocks = _blocks(theirs.xhtml)
+    theirs_blocks = _blocks(theirs.xhtml, left_out)
     texts = [text for text, _ in theirs_blocks]
-    edited = _changed(texts, [text for text, _ in _blocks(base.xhtml)])
-    missing = _changed(texts, [text for text, _ in _blocks(merged.xhtml)])
+    edited = _changed(texts, [text for text, _ in _blocks(base.xhtml, left_out)])
+    missing = _changed(texts, [text for text, _ in _blocks(merged.xhtml, left_out)])
     # A block the merge made of the document's edit and the plan's own (two edits in one
     # paragraph) differs from the document's text and still holds its edit: that edit is applied.
     missing = {i: now for i, now in missing.items()
