@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
@@ -169,7 +170,7 @@ def _merge_sequence(base: list, ours: list, theirs: list, path: Path, out: Merge
 # An item of a region is the same item on another side when this much of its words stayed.
 SAME_ITEM = 0.5
 # Regions larger than this (items of one side times the other's) are not aligned item by item.
-MAX_ALIGNED = 40_000
+MAX_ALIGNED = 10_000
 
 
 def _merge_region(base: list, ours: list, theirs: list, path: Path, at: int, out: Merge) -> list | None:
@@ -203,12 +204,15 @@ def _align(base: list, side: list) -> dict[int, int] | None:
     the closest): a longest common subsequence where items match by similarity, not equality."""
     if len(base) * len(side) > MAX_ALIGNED:
         return None
-    words = [[_WORD.findall(v if isinstance(v, str) else freeze(v)) for v in seq] for seq in (base, side)]
+    words = [[Counter((v if isinstance(v, str) else freeze(v)).split()) for v in seq] for seq in (base, side)]
+    sizes = [[sum(bag.values()) for bag in bags] for bags in words]
     score = [[0.0] * (len(side) + 1) for _ in range(len(base) + 1)]
     for i in range(len(base) - 1, -1, -1):
         for j in range(len(side) - 1, -1, -1):
             best = max(score[i + 1][j], score[i][j + 1])
-            ratio = SequenceMatcher(None, words[0][i], words[1][j], autojunk=False).ratio()
+            # the share of words the two have in common, order aside (linear, unlike a diff's ratio)
+            total = sizes[0][i] + sizes[1][j]
+            ratio = 2 * sum((words[0][i] & words[1][j]).values()) / total if total else 1.0
             if ratio >= SAME_ITEM:
                 best = max(best, score[i + 1][j + 1] + 1 + ratio)  # a pair first, its closeness second
             score[i][j] = best
