@@ -3,10 +3,12 @@ kept apart, a clash reported and ours kept."""
 
 from __future__ import annotations
 
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from apdoc.commands.merge3 import ABSENT, merge3
+from conftest import SEED_PLAN
 
 
 def test_change_on_one_side_is_taken() -> None:
@@ -98,9 +100,11 @@ def test_a_row_one_side_removed_and_the_other_edited_is_a_conflict() -> None:
 
 
 def test_a_bullet_deleted_and_the_next_edited_in_one_text_both_apply() -> None:
-    base = "Intro:\n\n- one thing\n- two things\n- three things\n"
-    ours = "Intro:\n\n- two things\n- three things\n"
-    theirs = "Intro:\n\n- one thing\n- two good things\n- three things\n"
+    """Chapter 1's first block: word by word, the deleted bullet's words and the edited one's meet
+    (both start `To`); line by line they are two changes."""
+    base = yaml.safe_load((SEED_PLAN / "chapters/01-introduction.yaml").read_text())["content"][0]
+    ours = "".join(line for line in base.splitlines(keepends=True) if "To consider the issue" not in line)
+    theirs = base.replace("To perform", "To carry out")
     merged = merge3({"p": base}, {"p": ours}, {"p": theirs})
     assert merged.conflicts == []
-    assert merged.value == {"p": "Intro:\n\n- two good things\n- three things\n"}
+    assert merged.value == {"p": ours.replace("To perform", "To carry out")}
