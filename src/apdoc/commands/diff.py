@@ -258,7 +258,8 @@ def render(changes: list[Change], style: str, before: str, after: str, hidden: i
     """text: one line per change; md: a list for a PR comment; json: for tools. `hidden`: how many
     changes of spacing only were left out, said in text and md."""
     if style == "json":
-        listed = [{k: v for k, v in asdict(c).items() if k != "was" or v} for c in changes]  # was: renames only
+        listed = [{k: v for k, v in asdict(c).items() if k not in ("was", "emphasis") or v}  # was: renames only,
+                  for c in changes]  # emphasis: bold or italic changes only
         return json.dumps(listed, ensure_ascii=False, indent=1) + "\n"
     if style == "md":
         lines = [f"### Changes to the plan since `{before}`", ""]
