@@ -54,12 +54,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 # The tests resolve tracked changes and edit TDs in LibreOffice (through its Python bridge,
-# python3-uno): installed when missing and when we may, as `system` installs fonts.
+# python3-uno), read the TD with pandoc and the PDF's structure with poppler (pdfinfo): installed
+# when missing and when we may, as `system` installs fonts.
 test-system: system
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	command -v pandoc >/dev/null 2>&1 || missing="$$missing pandoc"; \
+	command -v pdfinfo >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \
-	$(call install_missing,LibreOffice$(COMMA) for the tests that open TDs in a real editor,the LibreOffice tests will fail under CI=true)
+	$(call install_missing,LibreOffice$(COMMA) pandoc and poppler for the tests that open TDs in other readers,those tests will fail under CI=true)
 
 test: $(STAMP) lint test-system
 	$(BIN)/python -m pytest

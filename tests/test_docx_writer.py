@@ -94,8 +94,9 @@ def test_a_nested_list_continues_its_parent_numbering_one_level_down() -> None:
               "".join(p.xpath(".//w:t/text()", namespaces=NS)))
              for p in root.iterfind(".//w:body/w:p", NS) if p.find("w:pPr/w:numPr", NS) is not None]
     level1, level2 = look().styles.list_levels
-    assert items == [(level1, "1", "0", "one"), (level2, "1", "1", "inner"), (level1, "1", "0", "two"),
-                     (level1, "2", "0", "first")]
+    # numId 1 is always the headings' outline list: the lists are 2 and 3
+    assert items == [(level1, "2", "0", "one"), (level2, "2", "1", "inner"), (level1, "2", "0", "two"),
+                     (level1, "3", "0", "first")]
 
 
 def test_list_indents_come_from_the_look() -> None:

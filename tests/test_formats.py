@@ -107,10 +107,11 @@ def test_pdf_pages_are_those_of_the_layout_with_all_its_ids() -> None:
 
     from apdoc.layout.render import render_html
     from apdoc.plan.load import load_plan
-    from apdoc.writers.pdf import write_pdf
+    from apdoc.writers.pdf import PDF_VARIANT, write_pdf
 
     html = render_html(load_plan(SEED_PLAN))
-    ours, whole = (PdfReader(io.BytesIO(pdf)) for pdf in (write_pdf(html), HTML(string=html).render().write_pdf()))
+    ours, whole = (PdfReader(io.BytesIO(pdf)) for pdf in (
+        write_pdf(html), HTML(string=html).render().write_pdf(pdf_variant=PDF_VARIANT)))
     assert len(ours.pages) == len(whole.pages) == 25
     for number, (page, expected) in enumerate(zip(ours.pages, whole.pages, strict=True), 1):
         assert page.get_contents().get_data() == expected.get_contents().get_data(), f"page {number}"

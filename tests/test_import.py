@@ -577,7 +577,7 @@ def test_external_entities_are_never_read(tmp_path: Path) -> None:
 def test_an_interrupted_write_leaves_no_plan_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = plan_from_xhtml(layout_root(MINI_PLAN), source="TD.docx")
     calls = []
-    real = Path.write_text
+    real = Path.write_bytes
 
     def failing(self: Path, *args: Any, **kwargs: Any) -> int:
         calls.append(self)
@@ -585,7 +585,7 @@ def test_an_interrupted_write_leaves_no_plan_folder(tmp_path: Path, monkeypatch:
             raise OSError(28, "No space left on device")
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_text", failing)
+    monkeypatch.setattr(Path, "write_bytes", failing)
     with pytest.raises(OSError):
         write_plan(result, tmp_path / "plan")
     assert len(calls) == 3 and list(tmp_path.iterdir()) == []

@@ -385,7 +385,8 @@ def test_formatting_changes_show_the_old_formatting_when_rejected() -> None:
     data = docx_with_body(FORMAT)
     accepted = read_docx(data, source="TD.docx", positions=False).xhtml.find("body")
     rejected = read_docx(data, source="TD.docx", accept=lambda r: False, positions=False).xhtml.find("body")
-    assert etree.tostring(accepted[0]) == b"<h1><strong>Title</strong></h1>"
+    # Heading1 is numbered by its style (styles.xml links it to the outline list): "1 Title"
+    assert etree.tostring(accepted[0]) == b'<h1><span class="number">1</span> <strong>Title</strong></h1>'
     assert etree.tostring(rejected[0]) == b"<p>Title</p>"
     assert [r.kind for r in read_docx(data, source="TD.docx", positions=False).revisions] == ["pPrChange", "rPrChange"]
 

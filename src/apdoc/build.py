@@ -170,8 +170,9 @@ def _build_formats(
     html: str | ForkedText
     if change is not None:  # a plain build: no revision marks
         known = change()
-        layout = partial(html_pieces, plan, template_dir, date=plan_date(plan.root, known),
-                         facts=plan_facts(plan, known))
+        facts = plan_facts(plan, known)
+        layout = partial(html_pieces, plan, template_dir, date=plan_date(plan.root, known), facts=facts,
+                         source=plan_source(plan, facts) if "pdf" in paths else None)
         if _write_while_laying_out(plan, list(paths)):
             html = ForkedText(layout)
             layouts.append(html)
@@ -219,6 +220,15 @@ def _build_formats(
         if progress:
             progress(fmt, target)
     return written
+
+
+def plan_source(plan: Plan, facts: dict[str, str]) -> str:
+    """The plan's files as the base64 ZIP the layout carries for the PDF to embed."""
+    import base64
+
+    from .plan.archive import plan_archive
+
+    return base64.b64encode(plan_archive(plan, facts)).decode("ascii")
 
 
 def _write_while_laying_out(plan: Plan, formats: list[str]) -> bool:

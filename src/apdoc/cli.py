@@ -308,12 +308,14 @@ def import_command(document: Path, out_dir: Path) -> None:
     """Turn a TD into a new plan folder that validates and rebuilds to the same text.
 
     Reads a TD apdoc built and one made by hand in Word with the same structure; a .xhtml
-    file is read as apdoc's intermediate XHTML. What cannot be placed in the plan is a
-    warning naming its paragraph; everything else is written, all files or none.
+    file is read as apdoc's intermediate XHTML; a PDF apdoc built gives back the plan it
+    carries, byte for byte. What cannot be placed in the plan is a warning naming its
+    paragraph; everything else is written, all files or none.
 
     \b
     Examples:
       apdoc import TSAG-TD-123.docx -o plan
+      apdoc import TSAG-TD-123.pdf -o plan
     """
     _collect_garbage()
     from .plan import load_plan

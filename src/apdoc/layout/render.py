@@ -227,11 +227,12 @@ def render_html(
 
 def html_pieces(
     plan: Plan, template_dir: Path | None = None, *, date: str = FIXED_DATE,
-    revision_marks: str | None = None, facts: dict[str, str] | None = None,
+    revision_marks: str | None = None, facts: dict[str, str] | None = None, source: str | None = None,
 ) -> Iterator[str]:
     """`render_html`'s text in the pieces the templates make it in, as they make them: a writer
     can read the start of the TD while the rest is laid out (apdoc.build). A template's error
-    is raised when the piece it would have made is asked for."""
+    is raised when the piece it would have made is asked for. `source`: the plan's files as a
+    base64 ZIP (plan/archive.py), carried in the head for a writer that embeds it (the PDF)."""
     if template_dir is None:
         template_dir = templates_beside(plan.root)
     env = _environment(template_dir)
@@ -243,6 +244,7 @@ def html_pieces(
             date=date,
             revision_marks=revision_marks,
             facts=facts or {},
+            source=source,
         )
     except TemplateError as exc:
         raise PlanError([_template_diagnostic(exc, template_dir)]) from None

@@ -72,7 +72,35 @@ def _from_docx(data: bytes, shown: str) -> tuple[Any, list[str]]:
 
 def import_plan(path: Path, out_dir: Path) -> Imported:
     """Read the TD at `path` and write its plan to `out_dir` (new or empty). Raises PlanError."""
+    if path.suffix.lower() == ".pdf":
+        return _import_pdf(path, out_dir)
     root, warnings = read_document(path)
     result = plan_from_xhtml(root, source=display_path(path))
     written = write_plan(result, out_dir)
     return Imported(written, [*warnings, *result.warnings], result)
+
+
+def _import_pdf(path: Path, out_dir: Path) -> Imported:
+    """The plan an apdoc PDF carries, written back byte for byte; a warning when its files are
+    not the plan whose digest the PDF records (edited after the build, or another plan's)."""
+    from ..plan.load import load_plan
+    from ..plan.versions import plan_digest
+    from .pdf_source import plan_of_pdf
+    from .unlayout.write import write_files
+
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
+    carried = plan_of_pdf(data, shown)
+    written = write_files(carried.files, out_dir)
+    warnings = []
+    recorded = carried.facts.get("plan-digest")
+    try:
+        matches = recorded is not None and plan_digest(load_plan(out_dir)) == recorded
+    except PlanError:
+        matches = False
+    if not matches:
+        warnings.append(f"{shown}: warning: the plan it carries is not the one its digest names")
+    return Imported(written, warnings)

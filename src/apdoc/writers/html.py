@@ -11,6 +11,7 @@ from lxml import etree
 
 from ..intermediate import classes, revision
 from ..links import defuse_links
+from .pdf import take_source
 
 
 def _text(element: etree._Element) -> str:
@@ -19,6 +20,7 @@ def _text(element: etree._Element) -> str:
 
 def write_html(html: str) -> bytes:
     root = etree.fromstring(html.encode("utf-8"))
+    take_source(root)  # the plan's files, carried for the PDF: the page is for reading
     defused = defuse_links(root)  # a link to javascript: and the like stays as text, not a live link
     body = root.find("body")
     if body is None:  # a template override may produce any HTML; pass it through

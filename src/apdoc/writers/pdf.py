@@ -1,13 +1,16 @@
 """PDF: the intermediate document typeset by weasyprint, with the TD's print stylesheet.
 
 The look (page size, running header, footnotes, landscape pages, bookmarks) is all CSS in
-templates/td.css; this writer only fixes what would make two builds differ (the dates) and
-hands weasyprint a document it typesets faster and as safely (`for_weasyprint`).
+templates/td.css; this writer only fixes what would make two builds differ (the dates), asks
+for a tagged PDF (PDF/UA-1), and hands weasyprint a document it typesets faster and as safely
+(`for_weasyprint`).
 """
 
 from __future__ import annotations
 
+import io
 import os
+from datetime import UTC, datetime
 from typing import Any
 
 from ..defaults import FIXED_EPOCH
@@ -29,10 +32,31 @@ def for_weasyprint(html: str) -> str:
         root = etree.fromstring(html.encode("utf-8"))
     except etree.XMLSyntaxError:
         root = lxml_html.document_fromstring(html)
+    take_source(root)
     defuse_links(root)
     if not _selects_by_id(root):
         _drop_unlinked_ids(root)
     return lxml_html.tostring(root.getroottree(), encoding="unicode", method="html")
+
+
+SOURCE_ID = "apdoc-plan-source"  # the layout's <script> that carries the plan's files (a base64 ZIP)
+
+
+def take_source(root: Any) -> tuple[str, bytes] | None:
+    """(name, bytes) of the plan's files the layout carries (plan/archive.py), taken out of the
+    document."""
+    import base64
+    import binascii
+
+    found = root.xpath("//*[local-name()='script'][@id=$id]", id=SOURCE_ID)
+    if not found:
+        return None
+    script = found[0]
+    script.getparent().remove(script)
+    try:
+        return script.get("data-name") or "plan.zip", base64.b64decode("".join(script.itertext()), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"the layout's {SOURCE_ID} is not base64") from None
 
 
 # An id of these elements stays a named destination of the PDF (`TD.pdf#ch-introduction`) though
@@ -98,13 +122,45 @@ def _names_an_id(selector: list[Any]) -> bool:
     return False
 
 
+PDF_VARIANT = "pdf/ua-1"
+
+
 def write_pdf(html: str) -> bytes:
     # weasyprint (through pydyf and fontTools) stamps the clock into the PDF unless told a date.
     os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     from ..clibs import import_module
 
     import_module("weasyprint")  # imported here: it costs a third of a second and only PDF needs it
-    from weasyprint import HTML
+    from weasyprint import HTML, Attachment
 
+    source = _source_of(html)
     document = HTML(string=for_weasyprint(html)).render()
-    return document.write_pdf(uncompressed_pdf=False)
+    # The plan the TD was built from, as xml2rfc's PDFs carry their source: whoever holds the
+    # PDF holds the data (`apdoc import TD.pdf` reads it back, byte for byte).
+    attachments = [] if source is None else [Attachment(
+        file_obj=io.BytesIO(source[1]), name=source[0], relationship="Source",
+        description="The apdoc plan (YAML) this TD was built from",
+        created=_fixed_moment(), modified=_fixed_moment())]
+    # PDF/UA-1: a tagged PDF (headings, tables with their header cells, lists, the figure's
+    # alternative text from its SVG title, the document's language) for screen readers and
+    # for text extraction that follows the reading order.
+    return document.write_pdf(uncompressed_pdf=False, pdf_variant=PDF_VARIANT, attachments=attachments)
+
+
+def _source_of(html: str) -> tuple[str, bytes] | None:
+    """The carried plan, found without parsing the document twice when it carries none."""
+    if SOURCE_ID not in html:
+        return None
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = etree.fromstring(html.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        root = lxml_html.document_fromstring(html)
+    return take_source(root)
+
+
+def _fixed_moment() -> datetime:
+    """The attachment's dates: SOURCE_DATE_EPOCH's moment, as the PDF's own dates."""
+    return datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", FIXED_EPOCH)), tz=UTC)

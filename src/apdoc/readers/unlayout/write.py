@@ -61,6 +61,11 @@ def write_plan(result: Any, out_dir: Path) -> list[Path]:
     error or an interruption part-way leaves no plan folder at all. Returns the paths written.
     """
     texts = {relative: file_text(relative, values) for relative, values in result.files.items()}
+    return write_files({relative: text.encode("utf-8") for relative, text in texts.items()}, out_dir)
+
+
+def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Write `files` (path in the plan folder → bytes) as a new plan folder `out_dir`, all or none."""
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         what = "a folder that is not empty" if out_dir.is_dir() else "a file"
         raise PlanError([Diagnostic(display_path(out_dir), 0, 0, f"is {what}: import writes a new plan folder "
@@ -69,10 +74,10 @@ def write_plan(result: Any, out_dir: Path) -> list[Path]:
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
     try:
-        for relative, text in texts.items():
+        for relative, data in files.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
+            target.write_bytes(data)
         staging.chmod(0o777 & ~_umask())
         if out_dir.exists():
             out_dir.rmdir()
@@ -80,7 +85,7 @@ def write_plan(result: Any, out_dir: Path) -> list[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [out_dir / relative for relative in texts]
+    return [out_dir / relative for relative in files]
 
 
 def _umask() -> int:

@@ -34,8 +34,13 @@ TAG_PROPERTIES = {
 LIST_KINDS = {"bullet": (0, 1), "decimal": (2, 3), "lowerRoman": (4, 5), "lowerLetter": (6, 7)}
 LIST_CLASSES = {"lower-roman": "lowerRoman", "lower-alpha": "lowerLetter", "decimal": "decimal"}
 # Heading numbers 1, 2.1, 2.3.1 as Word's own outline numbering, so that Word and LibreOffice
-# renumber after Accept or Reject All; numbers of another shape (annex A.1) stay text.
+# renumber after Accept or Reject All; numbers of another shape (annex A.1) stay text. The
+# numbering is linked to the heading styles (styles.xml's Heading1–3 name numId 1, which is
+# always this list), as Word's own templates do, not set on each paragraph: a paragraph with a
+# numPr of its own is a list item to pandoc and other readers, whatever its style.
 HEADING_ABSTRACT = 8
+HEADING_NUM_ID = 1
+NOT_NUMBERED = (0, 0)  # numId 0: a heading style's paragraph that its style must not number
 HEADING_NUMBER = re.compile(r"\d+(?:\.\d+){0,2}")
 
 
@@ -79,7 +84,8 @@ class Document:
     """What the walk gathers for the other parts."""
 
     footnotes: list[etree._Element] = field(default_factory=list)
-    nums: list[int] = field(default_factory=list)  # abstractNum id of each w:num (numId = index + 1)
+    # abstractNum id of each w:num (numId = index + 1); numId 1 (HEADING_NUM_ID) is the headings'
+    nums: list[int] = field(default_factory=lambda: [HEADING_ABSTRACT])
     links: list[str] = field(default_factory=list)  # external targets (rId = "rIdLink<n>")
     images: list[bytes] = field(default_factory=list)  # PNG pictures (rId = "rIdImage<n>")
     sections: int = 0
@@ -208,18 +214,19 @@ class Writer:
             raise vocabulary_error(tag)
 
     def heading(self, el: etree._Element, ctx: Context, out: Blocks) -> None:
-        """A heading; a number of its depth (1, 2.1, 2.3.1) becomes Word's outline numbering."""
+        """A heading; a number of its depth (1, 2.1, 2.3.1) is left to its style's outline
+        numbering, any other is typed, and then the style's numbering is turned off."""
         depth = int(el.tag[1])
         heading_style = self.look.styles.headings[depth - 1]
         default = self.look.styles.annex_heading if "annex" in classes(el) else heading_style
         style = self.style_of(el, "paragraph") or default
         runs: list[Run] = [Run(el.text)] if el.text else []
-        numbering = None
+        numbered = False
         for child in el:
             if child.tag == "span" and "number" in classes(child):
                 number = "".join(child.itertext())
                 if style == heading_style and HEADING_NUMBER.fullmatch(number) and number.count(".") == depth - 1:
-                    numbering = (self.heading_numbering(), number.count("."))
+                    numbered = True
                 else:
                     runs.extend([Run(number), Run("\t")])
                 if child.tail:
@@ -228,13 +235,8 @@ class Writer:
                 runs.extend(self.inline(child, ()))
                 if child.tail:
                     runs.append(Run(child.tail))
+        numbering = None if numbered or style not in self.look.styles.headings else NOT_NUMBERED
         out.append(self.paragraph(runs, style, numbering=numbering, rev=ctx.rev))
-
-    def heading_numbering(self) -> int:
-        """The numId of the headings' outline numbering (one list for the whole document)."""
-        if HEADING_ABSTRACT not in self.doc.nums:
-            self.doc.nums.append(HEADING_ABSTRACT)
-        return self.doc.nums.index(HEADING_ABSTRACT) + 1
 
     # --- lists ----------------------------------------------------------------
 

@@ -53,7 +53,8 @@ def numbering(nums: list[int]) -> etree._Element:
     add(outline, "w:multiLevelType", {"w:val": "multilevel"})
     for level in range(3):
         text = ".".join(f"%{n}" for n in range(1, level + 2))
-        outline.append(_level(level, "decimal", text, look().heading_indent, look().heading_indent))
+        outline.append(_level(level, "decimal", text, look().heading_indent, look().heading_indent,
+                              style=look().styles.headings[level]))
     for num_id, abstract_id in enumerate(nums, 1):
         num = add(root, "w:num", {"w:numId": num_id})
         add(num, "w:abstractNumId", {"w:val": abstract_id})
@@ -61,10 +62,13 @@ def numbering(nums: list[int]) -> etree._Element:
     return root
 
 
-def _level(level: int, number_format: str, text: str, left: int, hanging: int) -> etree._Element:
+def _level(level: int, number_format: str, text: str, left: int, hanging: int,
+           style: str | None = None) -> etree._Element:
+    """A list level; `style`: the paragraph style this level numbers (the outline's headings)."""
     return make(
         "w:lvl", {"w:ilvl": level},
         make("w:start", {"w:val": 1}), make("w:numFmt", {"w:val": number_format}),
+        *([make("w:pStyle", {"w:val": style})] if style else []),
         make("w:lvlText", {"w:val": text}), make("w:lvlJc", {"w:val": "left"}),
         make("w:pPr", None,
              make("w:tabs", None, make("w:tab", {"w:val": "num", "w:pos": left})),
