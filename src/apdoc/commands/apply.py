@@ -35,18 +35,20 @@ from ..defaults import templates_beside
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..layout.render import render_html
 from ..output import FileStamp, file_stamps, refuse_if_changed, stamp_in, write_atomic
+from ..plan.checks.recovered import nearest
 from ..plan.folder import Plan
 from ..plan.load import load_plan
-from ..plan.models import FILE_KINDS
+from ..plan.models import FILE_KINDS, PLACEHOLDER
 from ..plan.versions import carried_text, carried_version, earlier_version, plan_digest
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package
 from ..readers.unlayout import NOT_CARRIED_WHY, Held, NotCarried, plan_from_xhtml
+from ..readers.unlayout.shapes import cells, is_matrix, matrix_keys, rows
 from ..writers.docx import write_docx
 from .contribution import captioned, held_values, is_whole, union
 from .diff import Change, Key, diff_plans, units
-from .merge3 import IDENTITY_KEYS, Conflict, merge3
+from .merge3 import ABSENT, IDENTITY_KEYS, Conflict, merge3
 from .yamledit import update
 
 FOLDERS = ("chapters", "annexes", "action-items")
@@ -93,6 +95,7 @@ class Reading:
     titled: set[str] = field(default_factory=set)  # chapter and section ids made from titles (no anchor)
     numbered_footnotes: set[str] = field(default_factory=set)  # footnote ids made from numbers (no anchor)
     held: Held | None = None  # a document's reading: which parts of a TD it holds
+    shown_urls: dict[str, str] = field(default_factory=dict)  # readers/unlayout ImportResult's
 
 
 def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
@@ -104,16 +107,22 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     ours_plan = load_plan(plan_dir)
     theirs = _read(data, shown)
     ours = _reading_of(ours_plan, template_dir, shown)
-    refused: list[Diagnostic] = []
-    base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir, refused)
+    base_refused: list[Diagnostic] = []
+    base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir, base_refused)
     kept = _keep_not_carried(shown, theirs, base)
     if theirs.held is None or theirs.held.cover:  # a whole TD, not a part of one a contribution holds
         _ids_from_base(theirs, base)
+    _retyped_urls(theirs, base.tree)
     base_tree, theirs_tree, held = _held_trees(base, theirs, ours)
-    merged = merge3(base_tree, ours.tree, theirs_tree)
+    merged = merge3(_with_new_skeletons(base_tree, ours.tree, theirs_tree), ours.tree, theirs_tree)
     out = Applied(base=how, read=read, held="" if is_whole(held, base_tree) else held.describe())
     out.problems += [_conflict(c, ours_plan) for c in merged.conflicts]
+    refused, explained = _unknown_entities(ours_plan, ours.tree, merged.value)
+    out.problems += refused
     out.problems += _whole_items(base.tree, ours.tree, merged.value)
+    ours_items = _by_id(ours.tree["action-items"])
+    added_items = {ident: item for ident, item in _by_id(merged.value["action-items"]).items()
+                   if ident not in ours_items}  # reported whole above: their paragraphs not one by one
     texts = _edited_files(ours_plan, ours.tree, merged.value)
     if texts:
         new_plan = _validated(plan_dir, texts)
@@ -126,12 +135,11 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
         merged_reading = ours
     _apply_comments(out, ours_plan, theirs, shown)
     out.notes += kept
-    out.notes += refused
+    out.notes += base_refused
     read_otherwise = theirs.held.notes if theirs.held else []  # an empty list item left out, say
     out.notes += [Diagnostic(shown, 0, 0, note, severity="warning") for note in read_otherwise]
-    conflicting = [_quote(c.theirs) for c in merged.conflicts]
-    out.problems += [d for d in _unmapped(shown, base, theirs, merged_reading)
-                     if not any(quote.strip("“”…") in d.message for quote in conflicting)]
+    explained += [c.theirs for c in merged.conflicts] + list(added_items.values())
+    out.problems += _unmapped(shown, base, theirs, merged_reading, explained, {f"ap-{i}" for i in added_items})
     out.problems += _field_edits(data, shown, _is_build_mark(theirs.result.properties if theirs.result else {}))
     return out
 
@@ -205,7 +213,8 @@ def _read(data: bytes, shown: str, accept: Callable[[Revision], bool] | None = N
         return Reading(_tree({}), result.xhtml, result)
     imported = plan_from_xhtml(result.xhtml, source=shown, loose=True)
     return Reading(_tree(imported.files), result.xhtml, result, imported.not_carried, imported.titled,
-                   imported.numbered_footnotes, imported.held)
+                   imported.numbered_footnotes, imported.held, imported.shown_urls)
+
 
 
 def _keep_not_carried(shown: str, theirs: Reading, base: Reading) -> list[Diagnostic]:
@@ -552,8 +561,26 @@ def _first_changed_line(path: Path, text: str) -> int:
 # --- what was not applied -----------------------------------------------------------------
 
 
-def _label(path: tuple[Any, ...]) -> str:
-    return " · ".join(str(part) for part in path)
+def _label(path: tuple[Any, ...], plan: Plan | None = None) -> str:
+    """A merge path as an editor finds it in Word: `clause 2.1 “Title” · content · 3` (the
+    clause's number as the TD shows it), else the plan's own names joined."""
+    if plan is None or len(path) < 2 or path[0] not in ("chapters", "annexes"):
+        return " · ".join(str(part) for part in path)
+    items = [c.model for c in (plan.chapters if path[0] == "chapters" else plan.annexes)]
+    ids = [c.id for c in items]
+    if path[1] not in ids:
+        return " · ".join(str(part) for part in path)
+    index = ids.index(path[1])
+    node = items[index]
+    number = str(index + 1) if path[0] == "chapters" else f"Annex {chr(ord('A') + index)}"
+    rest = list(path[2:])
+    while rest[:1] == ["sections"] and len(rest) > 1 and rest[1] in [s.id for s in node.sections]:
+        at = [s.id for s in node.sections].index(rest[1])
+        node, number, rest = node.sections[at], f"{number}.{at + 1}", rest[2:]
+    where = f"clause {number}" if path[0] == "chapters" or "." in number else number
+    if rest[:1] == ["content"] and len(rest) > 1 and isinstance(rest[1], int):
+        rest = [f"its text, block {rest[1] + 1}", *rest[2:]]
+    return " · ".join([f"{where} {_quote(node.title)}", *map(str, rest)])
 
 
 def _quote(value: Any) -> str:
@@ -563,9 +590,45 @@ def _quote(value: Any) -> str:
 
 def _conflict(conflict: Conflict, plan: Plan) -> Diagnostic:
     where, line, col = _located(conflict.path, plan)
-    return Diagnostic(where, line, col, f"conflict: {_label(conflict.path)}: the document has "
-                      f"{_quote(conflict.theirs)}, the plan now has {_quote(conflict.ours)} (both changed "
-                      f"{_quote(conflict.base)}); the plan's is kept")
+    base, ours, theirs = _differing(conflict.base, conflict.ours, conflict.theirs)
+    return Diagnostic(where, line, col, f"conflict: {_label(conflict.path, plan)}: the document has {theirs}, the plan "
+                      f"now has {ours} (both changed {base}); the plan's is kept")
+
+
+def _shown(value: Any) -> str:
+    """A plan value as an editor reads it: text as text, a list's items one after the other, a
+    mapping's fields by name; no Python brackets or quotes."""
+    if isinstance(value, list):
+        return " ¶ ".join(_shown(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_shown(item)}" for key, item in value.items())
+    return "" if value is None or value is ABSENT else str(value)
+
+
+CONTEXT_WORDS = 4
+
+
+def _differing(*values: Any) -> list[str]:
+    """Each value quoted around the words where the values part (a few words either side), so two
+    long texts that differ in one word show that word; a value that is not there reads `nothing`."""
+    words = [" ".join(_shown(v).split()).split(" ") if _shown(v).strip() else [] for v in values]
+    present = [w for w, v in zip(words, values, strict=True) if w]
+    start = 0
+    while present and all(len(w) > start for w in present) and len({w[start] for w in present}) == 1:
+        start += 1
+    end = 0
+    while present and all(len(w) - end > start for w in present) and len({w[-1 - end] for w in present}) == 1:
+        end += 1
+    start, end = max(0, start - CONTEXT_WORDS), max(0, end - CONTEXT_WORDS)
+    shown = []
+    for w, value in zip(words, values, strict=True):
+        if value is ABSENT or value is None or not w:
+            shown.append("nothing" if value is ABSENT else "“”")
+            continue
+        middle = " ".join(w[start: len(w) - end])
+        middle = middle if len(middle) <= 160 else middle[:157] + "…"
+        shown.append(f"“{'…' if start else ''}{middle}{'…' if end else ''}”")
+    return shown
 
 
 def _located(path: tuple[Any, ...], plan: Plan) -> tuple[str, int, int]:
@@ -596,6 +659,96 @@ def _located(path: tuple[Any, ...], plan: Plan) -> tuple[str, int, int]:
     return source.shown, line, col
 
 
+def _unknown_entities(plan: Plan, ours: Tree, merged: Tree) -> tuple[list[Diagnostic], list[Any]]:
+    """A Target Entity cell naming an entity the plan does not declare is not applied: the plan's
+    list of target entities is its own (no TD shows it), so a name typed in Word — a new group or a
+    slip of the keyboard alike — would otherwise join it unseen and make every later slip valid.
+    The cell keeps the plan's value; the problem names the nearest entity and where to declare a
+    new one. Returns the problems and the cells' texts (reported here, not again as unmapped)."""
+    declared: dict[str, list[str]] = {}
+    stack: list[Any] = [*plan.chapters, *plan.annexes]
+    while stack:
+        item = stack.pop()
+        model = getattr(item, "model", item)
+        declared[model.id] = list(model.target_entities)
+        stack += model.sections
+    problems: list[Diagnostic] = []
+    explained: list[Any] = []
+
+    def visit(new: dict[str, Any], old: dict[str, Any], path: tuple[Any, ...]) -> None:
+        old_sections = _by_id(old.get("sections", []))
+        for section in new.get("sections", []):
+            if str(section.get("id")) in old_sections:
+                visit(section, old_sections[str(section.get("id"))], (*path, "sections", section.get("id")))
+        if "considerations" not in new:
+            return
+        if "target_entities" in old:  # the vocabulary: what the document's rows name is no edit of it
+            new["target_entities"] = old["target_entities"]
+        else:
+            new.pop("target_entities", None)
+        known = declared.get(str(new.get("id")), [])
+        old_rows = {row.get("number"): row for row in old.get("considerations", [])}
+        for row in new["considerations"]:
+            typed = row.get("target_entities", [])
+            unknown = [entity for entity in typed if entity not in known]
+            if not unknown:
+                continue
+            kept = old_rows.get(row.get("number"), {}).get("target_entities") if row.get("number") in old_rows \
+                else [entity for entity in typed if entity in known]
+            if kept:
+                row["target_entities"] = kept
+            else:
+                row.pop("target_entities", None)
+            where, line, col = _located((*path, "target_entities"), plan)
+            names = ", ".join(f"'{entity}'{nearest(entity, known)}" for entity in unknown)
+            problems.append(Diagnostic(where, line, col, f"not applied: consideration {row.get('number')}'s Target "
+                                       f"Entity cell ({_quote(', '.join(typed))}) names {names}, which is not one of "
+                                       "the plan's target entities; if it is a new entity, add it to target_entities "
+                                       "here and apply again"))
+            explained.append(", ".join(typed))
+
+    for folder in ("chapters", "annexes"):
+        old_items = _by_id(ours[folder])
+        for item in merged[folder]:
+            if str(item.get("id")) in old_items:
+                visit(item, old_items[str(item.get("id"))], (folder, item.get("id")))
+    return problems, explained
+
+
+def _references(tree: Tree) -> dict[str, dict[str, Any]]:
+    """Every reference of the chapters and annexes (and their sections) by key."""
+    found: dict[str, dict[str, Any]] = {}
+    stack = [*tree["chapters"], *tree["annexes"]]
+    while stack:
+        chapter = stack.pop()
+        found.update({str(r.get("key")): r for r in chapter.get("references", [])})
+        stack += chapter.get("sections", [])
+    return found
+
+
+def _retyped_urls(theirs: Reading, base: Tree) -> None:
+    """A reference whose link shows one URL and opens another had one of them edited: the URL it
+    opens is read as the reference's (Edit Hyperlink); where that is still the URL before the
+    meeting, the edit was to the URL it shows (typed over), which is then the new one."""
+    if not theirs.shown_urls:
+        return
+    before = _references(base)
+    for key, reference in _references(theirs.tree).items():
+        if key in theirs.shown_urls and key in before and reference.get("url") == before[key].get("url"):
+            reference["url"] = theirs.shown_urls[key]
+
+
+def _with_new_skeletons(base: Tree, ours: Tree, theirs: Tree) -> Tree:
+    """`base`, holding also each action item that the document adds and the plan now has as `apdoc
+    new action` left it (its statement still the placeholder): the file made on apply's advice is
+    then the document's item's base, and applying again fills it with the document's values."""
+    known = set(_by_id(base["action-items"]))
+    adopted = [item for ident, item in _by_id(ours["action-items"]).items()
+               if ident not in known and ident in _by_id(theirs["action-items"])
+               and PLACEHOLDER in _shown(item.get("statement"))]
+    return {**base, "action-items": [*base["action-items"], *adopted]} if adopted else base
+
+
 def _whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
     """A chapter or action item added or removed in the document is reported, not written: a new
     file's name and place are the editor's to choose (`apdoc new action`)."""
@@ -603,24 +756,83 @@ def _whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
     for folder in FOLDERS:
         had, has = set(_by_id(ours[folder])), set(_by_id(merged[folder]))
         for ident in sorted(has - had):
-            found.append(Diagnostic(f"{folder}/{ident}", 0, 0, "not applied: the document adds it; create its file "
-                                    "(apdoc new action …, or a new chapter file) and apply again"))
+            if folder == "action-items":
+                name = str(_by_id(merged[folder])[ident].get("short_name") or "its short name")
+                advice = (f"create its file with `apdoc new action {ident} --name \"{name}\"` and apply again: "
+                          "the document's values then fill it")
+            else:
+                advice = "create its file (a new chapter file, in the order it stands) and apply again"
+            found.append(Diagnostic(f"{folder}/{ident}", 0, 0, f"not applied: the document adds it; {advice}"))
         for ident in sorted(had - has):
             found.append(Diagnostic(f"{folder}/{ident}", 0, 0, "not applied: the document removes it; remove its "
                                     "file if that was meant"))
     return found
 
 
-def _blocks(xhtml: Any) -> list[tuple[str, str]]:
-    """(text, paragraph number) of each block of text in a reading, numbers aside."""
+def _blocks(xhtml: Any, left_out: set[str] | None = None) -> list[tuple[str, str]]:
+    """(text, where it stands: its clause, table and row, as Word shows them) of each block of text
+    in a reading, numbers aside; none inside an element whose id is in `left_out` (nor its
+    `-statement`)."""
     found = []
     cover = set(xhtml.xpath('//*[@id="cover"]//*'))  # the cover's note on revision marks is the build's
+    for ident in left_out or ():
+        cover.update(xhtml.xpath(f'//*[@id="{ident}" or @id="{ident}-statement"]/descendant-or-self::*'))
+    marks = _mark_cells(xhtml)
+    clause = "the cover"
     for el in xhtml.iter(*BLOCK_TAGS):
+        if el.tag in HEADINGS:
+            clause = _heading_name(el)
         if (el.tag == "li" and el.find("p") is not None) or el in cover:
             continue
         text = " ".join("".join(t for t in _texts(el)).split())
+        if text and el.getparent() in marks:
+            text = "x"  # any mark in a Session Source cell is the source's: "X" and "✓" read as "x"
         if text:
-            found.append((text, el.get("data-paragraph", "")))
+            found.append((text, _place(el, clause)))
+    return found
+
+
+HEADINGS = ("h1", "h2", "h3")
+
+
+def _heading_name(heading: Any) -> str:
+    """`clause 2.2 “Visualisation of …”`, or `Annex A “…”`, as the heading reads in Word."""
+    text = " ".join("".join(heading.itertext()).split())
+    number = next((" ".join("".join(n.itertext()).split()) for n in heading.iter("span")
+                   if "number" in (n.get("class") or "").split()), "")
+    if number and text.startswith(number):
+        return f"clause {number} {_quote(text[len(number):].strip())}"
+    return text if text.startswith("Annex") else _quote(text)
+
+
+def _place(el: Any, clause: str) -> str:
+    """Where a block stands, for an editor looking in Word: the clause, and in a table the table's
+    caption (or the matrix) and the row."""
+    cell = next((a for a in el.iterancestors("td", "th")), None)
+    if cell is None:
+        return clause
+    table = next(cell.iterancestors("table"), None)
+    row = cell.getparent()
+    if table is None or row is None:
+        return clause
+    caption = table.find("caption")
+    label = " ".join("".join(caption.itertext()).split()) if caption is not None else ""
+    table_rows = rows(table)
+    first = " ".join("".join(cells(row)[0].itertext()).split()) if cells(row) else ""
+    if is_matrix(table):
+        return f"{clause}, the consideration matrix, row {first or table_rows.index(row) + 1}"
+    name = _quote(label) if label else "a table"
+    return f"{clause}, {name}, row {table_rows.index(row) + 1}" + (f" ({_quote(first)})" if first else "")
+
+
+def _mark_cells(xhtml: Any) -> set[Any]:
+    """The Session Source cells of the consideration matrix: whatever is typed in one marks it."""
+    found: set[Any] = set()
+    for table in xhtml.iter("table"):
+        if is_matrix(table):
+            width = len(matrix_keys(table))
+            for row in rows(table)[2:]:
+                found.update(cells(row)[2:2 + width])
     return found
 
 
@@ -633,16 +845,28 @@ def _texts(el: Any) -> list[str]:
     return out
 
 
-def _unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading) -> list[Diagnostic]:
-    """Blocks the document changed that the plan, after the merge, still does not say."""
-    theirs_blocks = _blocks(theirs.xhtml)
+def _unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading,
+              explained: list[Any] | None = None, left_out: set[str] | None = None) -> list[Diagnostic]:
+    """Blocks the document changed that the plan, after the merge, still does not say (but for
+    those a problem above already names: a conflict's, a refused cell's: `explained`)."""
+    theirs_blocks = _blocks(theirs.xhtml, left_out)
     texts = [text for text, _ in theirs_blocks]
-    edited = _changed(texts, [text for text, _ in _blocks(base.xhtml)])
-    missing = _changed(texts, [text for text, _ in _blocks(merged.xhtml)])
-    return [Diagnostic(shown, 0, 0, f"paragraph {theirs_blocks[i][1] or '?'} ({_quote(texts[i])}): not applied: "
-                       "this edit has no place in the plan (generated text, such as a number or Figure 1, or a "
-                       "conflict above); make it in the plan's YAML", severity="warning")
-            for i in sorted(edited & missing)]
+    edited = _changed(texts, [text for text, _ in _blocks(base.xhtml, left_out)])
+    missing = _changed(texts, [text for text, _ in _blocks(merged.xhtml, left_out)])
+    # A block the merge made of the document's edit and the plan's own (two edits in one
+    # paragraph) differs from the document's text and still holds its edit: that edit is applied.
+    missing = {i: now for i, now in missing.items()
+               if i not in edited or not _holds_edit(edited[i], now, texts[i])}
+    said = [_letters(_shown(value)) for value in explained or []]
+    return [Diagnostic(shown, 0, 0, f"{theirs_blocks[i][1]}: {_quote(texts[i])}: not applied: "
+                       "this edit has no place in the plan (generated text, such as a number or Figure 1); "
+                       "make it in the plan's YAML", severity="warning")
+            for i in sorted(set(edited) & set(missing)) if not any(_letters(texts[i]) in text for text in said)]
+
+
+def _letters(text: str) -> str:
+    """Text without its Markdown and spacing: the words of a plan value and of a paragraph compare."""
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -682,8 +906,17 @@ def _field_edits(data: bytes, shown: str, build_mark: Callable[[Revision], bool]
     return found
 
 
-def _changed(texts: list[str], other: list[str]) -> set[int]:
-    """The indexes of `texts` that `other` does not have in the same order. The common start and
+def _holds_edit(before: str | None, now: str | None, edited: str) -> bool:
+    """Whether `now` (a block of the merged plan) already holds what changed `before` into `edited`."""
+    if before is None or now is None:
+        return False
+    merged = merge3(before, now, edited)
+    return not merged.conflicts and merged.value == now
+
+
+def _changed(texts: list[str], other: list[str]) -> dict[int, str | None]:
+    """The indexes of `texts` that `other` does not have in the same order, each with the text of
+    `other` that stands in its place (None where there is none: an added block). The common start and
     end are set aside first: a TD repeats many texts (each action item table's labels), on which
     SequenceMatcher's time grows with the square of the repeats, and edits are few."""
     start, shortest = 0, min(len(texts), len(other))
@@ -694,7 +927,12 @@ def _changed(texts: list[str], other: list[str]) -> set[int]:
         end += 1
     middle, rest = texts[start : len(texts) - end], other[start : len(other) - end]
     if not middle:
-        return set()
+        return {}
     matcher = difflib.SequenceMatcher(None, middle, rest, autojunk=False)
-    return {start + i for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op != "equal" for i in range(i1, i2)}
-
+    found: dict[int, str | None] = {}
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        for i in range(i1, i2):
+            found[start + i] = rest[j1 + i - i1] if op == "replace" and i2 - i1 == j2 - j1 else None
+    return found

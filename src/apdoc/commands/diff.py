@@ -38,18 +38,21 @@ class Change:
     words_added: int = 0
     words_removed: int = 0
     was: str = ""  # of a renamed chapter: its id before
+    emphasis: bool = False  # bold or italic (`**`, `*`) put on or taken off, words aside
 
     def __str__(self) -> str:
         if self.what == "renamed":
             return f"{self.where}: renamed (id {self.was} before)"
         if self.what != "changed":
             return f"{self.where}: {self.what}"
+        if self.emphasis and not self.words_added and not self.words_removed:
+            return f"{self.where}: bold or italic changed"
         return f"{self.where}: {_count_words(self.words_added, self.words_removed)}"
 
     @property
     def layout_only(self) -> bool:
         """Spacing or line breaks changed, not one word."""
-        return self.what == "changed" and not self.words_added and not self.words_removed
+        return self.what == "changed" and not self.words_added and not self.words_removed and not self.emphasis
 
 
 def _count_words(added: int, removed: int) -> str:
@@ -194,7 +197,8 @@ def _chapter_units(
 
 
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"\w[\w'’.-]*|[^\w\s]", text)
+    """The words and signs of a text; the `*` of bold and italic is formatting, not a word."""
+    return re.findall(r"\w[\w'’.-]*|[^\w\s*]", text)
 
 
 def diff_plans(before: Plan, after: Plan, *, layout: bool = False) -> list[Change]:
@@ -223,7 +227,8 @@ def diff_plans(before: Plan, after: Plan, *, layout: bool = False) -> list[Chang
                 if op != "equal":
                     removed += i2 - i1
                     added += j2 - j1
-            changes.append(Change(new[key][0], "changed", added, removed))
+            emphasis = old[key][1].count("*") != new[key][1].count("*")
+            changes.append(Change(new[key][0], "changed", added, removed, emphasis=emphasis))
     return [change for change in changes if layout or not change.layout_only]
 
 
@@ -309,7 +314,8 @@ def render(changes: list[Change], style: str, before: str, after: str, hidden: i
     """text: one line per change; md: a list for a PR comment; json: for tools. `hidden`: how many
     changes of spacing only were left out, said in text and md."""
     if style == "json":
-        listed = [{k: v for k, v in asdict(c).items() if k != "was" or v} for c in changes]  # was: renames only
+        listed = [{k: v for k, v in asdict(c).items() if k not in ("was", "emphasis") or v}  # was: renames only,
+                  for c in changes]  # emphasis: bold or italic changes only
         return json.dumps(listed, ensure_ascii=False, indent=1) + "\n"
     if style == "md":
         lines = [f"### Changes to the plan since `{before}`", ""]

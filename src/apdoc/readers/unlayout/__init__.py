@@ -38,6 +38,9 @@ class ImportResult:
     titled: set[str] = field(default_factory=set)  # chapter and section ids made from titles (no anchor)
     numbered_footnotes: set[str] = field(default_factory=set)  # footnote ids made from their number (no anchor)
     held: Held = field(default_factory=Held)  # what of a TD the document holds (with `loose`)
+    # reference key → the URL its link shows, where that is not the URL it opens (one of the two
+    # was edited; which one, only an earlier reading can tell: `apdoc apply` decides)
+    shown_urls: dict[str, str] = field(default_factory=dict)
 
 
 def _flatten(parent: Any) -> list[Any]:
@@ -78,7 +81,8 @@ def plan_from_xhtml(root: Any, *, source: str, loose: bool = False) -> ImportRes
     result = ImportResult(warnings=ctx.warnings, not_carried=reading.not_carried,
                           titled=ctx.titled.get("chapter", set()),
                           numbered_footnotes=ctx.titled.get("footnote", set()),
-                          held=_held(reading, bool(cover), action is not None, outside))
+                          held=_held(reading, bool(cover), action is not None, outside),
+                          shown_urls=ctx.shown_urls)
     for lost in reading.not_carried:
         ctx.warnings.append(f"{source}: {lost.where}: warning: {NOT_CARRIED_WHY[lost.field]}: "
                             f"the {lost.field} is left out")

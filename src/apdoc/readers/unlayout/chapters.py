@@ -265,21 +265,49 @@ def _reference(reading: Reading, section: Section, p: Any) -> bool:
     holder.text = REFERENCE.sub("", holder.text or "", count=1)
     reference = {"key": match.group(1)}
     last = holder[-1] if len(holder) else None
-    if last is not None and local(last) == "a" and raw_text(last) == last.get("href") and not (last.tail or "").strip():
+    if last is not None and local(last) == "a" and _is_url(raw_text(last).strip()) and not (last.tail or "").strip():
         before = holder[-2] if len(holder) > 1 else None
         if before is not None:
             before.tail = re.sub(r",\s*$", "", before.tail or "")
         else:
             holder.text = re.sub(r",\s*$", "", holder.text or "")
         holder.remove(last)
-        url = last.get("href")
+        # The URL the link shows and the one it opens are one value: an editor changes either in
+        # Word (Edit Hyperlink, or typing over the shown text), and the one changed is the new URL.
+        shown, target = raw_text(last).strip(), last.get("href") or ""
+        edited_as_text = any(local(e) in ("ins", "del") for e in last.iter())
+        url = shown if edited_as_text or not _is_url(target) else target
+        if url != shown:
+            reading.ctx.shown_urls[match.group(1)] = shown
     else:
-        url = ""
+        url = _trailing_url(holder)
     reference["text"] = inline_markdown(reading.ctx, holder)
     if url:
         reference["url"] = url
     section.references.append(reference)
     return True
+
+
+URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>]+")
+
+
+def _is_url(text: str) -> bool:
+    return bool(URL.fullmatch(text))
+
+
+def _trailing_url(holder: Any) -> str:
+    """A URL typed as plain text at the end of an entry (`…, https://…`, the link lost when its
+    shown text was retyped): taken off the text, the entry's URL."""
+    last = holder[-1] if len(holder) else None
+    text = (last.tail if last is not None else holder.text) or ""
+    match = re.search(r",?\s*(" + URL.pattern + r")\s*$", text)
+    if match is None:
+        return ""
+    if last is not None:
+        last.tail = text[: match.start()]
+    else:
+        holder.text = text[: match.start()]
+    return match.group(1)
 
 
 def _table(reading: Reading, section: Section, table: Any) -> None:

@@ -57,6 +57,7 @@ class Context:
     used_ids: dict[str, set[str]] = field(default_factory=dict)  # kind → slugs handed out
     titled: dict[str, set[str]] = field(default_factory=dict)  # kind → slugs made from a title (no anchor)
     notes: list[str] = field(default_factory=list)  # what was read otherwise than it stands: `apply` says so
+    shown_urls: dict[str, str] = field(default_factory=dict)  # reference key → its link's shown URL
 
     def number_paragraphs(self, root: Any) -> None:
         count = 0
