@@ -94,7 +94,35 @@ def add_matrix_row(doc: object) -> None:  # a UNO text document
         table.getCellByName(f"{column}{new}").setString(text)
 
 
-EDITS = {"read": edit, "apply": edit_for_apply, "row": add_matrix_row}
+def edit_contribution(doc: object) -> None:  # a UNO text document: Table 3 cut out of the TD
+    """One word of AP1.2's key outcomes, in a contribution holding only its table."""
+    found = find(doc, "clearly spellable common vision")
+    cursor = found.getText().createTextCursorByRange(found.getStart())
+    cursor.goRight(len("clearly spellable "), False)
+    cursor.goRight(len("common"), True)
+    cursor.setString("shared")
+
+
+def add_row_under_numbered_actions(doc: object) -> None:  # a UNO text document
+    """A row added after consideration 04, whose Proposed Action cell is a numbered list: the new
+    row's cell gets the numbering with no text, as LibreOffice copies it; that cell is not typed in."""
+    found = find(doc, "(CSP-market restricted) Research the best ways")  # in row 04's Proposed Action cell
+    table, cell = found.TextTable, found.Cell.CellName
+    row = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    # As the menu does it (Table ▸ Insert ▸ Rows Below, the cursor in that cell): the API's
+    # insertByIndex copies no paragraph attributes, the menu copies the cell's numbering.
+    controller = doc.getCurrentController()
+    controller.getViewCursor().gotoRange(found.getStart(), False)
+    context = uno.getComponentContext()
+    dispatcher = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
+    dispatcher.executeDispatch(controller.getFrame(), ".uno:InsertRowsAfter", "", 0, ())
+    typed = {"A": "32", "B": "Better define the role of ITU-T in quantum computing", "D": "x", "K": "RG-IEM"}
+    for column, text in typed.items():
+        table.getCellByName(f"{column}{row + 1}").setString(text)
+
+
+EDITS = {"read": edit, "apply": edit_for_apply, "row": add_matrix_row, "contribution": edit_contribution,
+         "row-empty-action": add_row_under_numbered_actions}
 
 
 def main(source: str, target: str, which: str = "read") -> None:

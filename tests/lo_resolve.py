@@ -49,9 +49,11 @@ def paragraphs(text: object) -> list[list[str]]:
 
 
 @contextlib.contextmanager
-def opened(source: str) -> Iterator[tuple[object, object]]:
+def opened(source: str, view: bool = True) -> Iterator[tuple[object, object]]:
     """(component context, document): LibreOffice started headless on a free local port with a
-    profile of its own, `source` loaded hidden; LibreOffice is shut down on the way out."""
+    profile of its own, `source` loaded hidden; LibreOffice is shut down on the way out.
+    `view=False`: a Word file loaded as a document model alone, with no view (LibreOffice 7.4
+    headless crashes laying out a view of a document with comments)."""
     with socket.socket() as probe:
         probe.bind(("localhost", 0))
         port = probe.getsockname()[1]
@@ -76,7 +78,11 @@ def opened(source: str) -> Iterator[tuple[object, object]]:
             desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
             # a file, or a URL such as private:factory/swriter (a new document)
             url = source if source.startswith("private:") else uno.systemPathToFileUrl(os.path.abspath(source))
-            doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+            if view:
+                doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+            else:
+                doc = ctx.ServiceManager.createInstanceWithContext("com.sun.star.text.TextDocument", ctx)
+                doc.load((prop("URL", url), prop("FilterName", "MS Word 2007 XML")))
             yield ctx, doc
             doc.close(True)
         finally:

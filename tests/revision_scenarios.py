@@ -1,4 +1,4 @@
-"""The editing scenarios of issue 14, and how large their revision marks are.
+"""The editing scenarios of issues 14 and 23, and how large their revision marks are.
 
 Each scenario edits two copies of the seed plan (earlier, now) the way an editor would. For
 each, `measure` builds the two plain DOCX files and the marked one and reports the words the
@@ -114,6 +114,25 @@ def figure_changed(earlier: Path, now: Path) -> None:
     _edit(now / "chapters/02-rationale.yaml", "action_items: [AP1.4]", "action_items: [AP1.4, AP2]")
 
 
+def figure_items_added(earlier: Path, now: Path) -> None:
+    """Issue 23: a pillar of Figure 1 lists one more action item. Its drawing changes, and its
+    bullet goes from "AP1.2 and AP1.3." to "AP1.2, AP1.3, and AP1.6.": ids are whole words."""
+    _edit(earlier / "chapters/02-rationale.yaml", "action_items: [AP1.2, AP1.3, AP1.6]",
+          "action_items: [AP1.2, AP1.3]")
+
+
+def split_beside_footnote(earlier: Path, now: Path) -> None:
+    """Issue 23: a paragraph of chapter 3 split in two, and the next one gains a footnote."""
+    footnote_added(earlier, now)
+    split_paragraph(earlier, now)
+
+
+def split_after_footnote(earlier: Path, now: Path) -> None:
+    """The last paragraph of clause 3.1 split after its footnote on Associates: the first part,
+    whose paragraph mark is new, holds a footnote reference (LibreOffice 7.4's third limit)."""
+    _edit(now / CHAPTER_3, "“Associates”[^associates] (see", "“Associates”[^associates]\n\n        (see")
+
+
 SCENARIOS: dict[str, Callable[[Path, Path], None]] = {
     "split": split_paragraph,
     "merge": merge_paragraphs,
@@ -125,6 +144,9 @@ SCENARIOS: dict[str, Callable[[Path, Path], None]] = {
     "paragraph-moved": paragraph_moved,
     "action-item-added": action_item_added,
     "figure-changed": figure_changed,
+    "figure-items-added": figure_items_added,
+    "split-beside-footnote": split_beside_footnote,
+    "split-after-footnote": split_after_footnote,
 }
 
 
@@ -252,7 +274,7 @@ def libreoffice_paragraphs(docx: bytes, action: str, folder: Path) -> dict[str, 
 
 def libreoffice_limits() -> dict[str, bool]:
     """What the installed LibreOffice's own tracked changes leave behind (tests/lo_limits.py):
-    {"empty_row_keeps_u200d": …, "paragraph_between_tables_stays": …}."""
+    {"empty_row_keeps_u200d": …, "paragraph_between_tables_stays": …, "split_after_footnote_stays": …}."""
     import json
     import subprocess
 

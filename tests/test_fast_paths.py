@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apdoc.anchors import NOT_IN_A_NAME, bookmark_name
+from apdoc.anchors import NOT_IN_A_NAME, READABLE_LENGTH, bookmark_name
 from apdoc.diagnostics import resolved
 from apdoc.plan.load import link_problem
 from apdoc.writers.docx.ooxml import make
@@ -68,7 +68,7 @@ def test_a_link_is_refused_in_a_folder_resolved_before(tree: Path) -> None:
                                         "a\u00b2", "\u0663", "\ufb01", "ab\u200d", "A_1"])
 def test_a_bookmark_name_without_the_regex_is_the_name_with_it(element_id: str) -> None:
     digest = hashlib.sha1(element_id.encode("utf-8")).hexdigest()[:8]
-    assert bookmark_name(element_id) == f"_{NOT_IN_A_NAME.sub('_', element_id)[:28]}_{digest}"
+    assert bookmark_name(element_id) == f"_ap{digest}_{NOT_IN_A_NAME.sub('_', element_id)[:READABLE_LENGTH]}"
 
 
 @pytest.mark.parametrize("text", ["a b", "a  b", "a\nb", "a\r\nb", " a ", "a \n b", "a\tb", "a\u00a0 b", "ab"])

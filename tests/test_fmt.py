@@ -351,7 +351,9 @@ def test_a_file_that_does_not_parse_is_reported_at_its_line(seed: Path) -> None:
     messy.write_text(messy.read_text(encoding="utf-8") + "\n\n\n", encoding="utf-8")
     code, _, err = run("fmt", "--plan", str(seed))
     assert code == 1
-    assert re.search(rf"^{re.escape(str(broken))}:3:1: error: YAML syntax: ", err, re.M), err
+    # at the place of the fix: where the bracket should close (YAML gave up at 3:1)
+    assert re.search(rf"^{re.escape(str(broken))}:2:17: error: YAML syntax: the \[ opened on line 2 is not closed",
+                     err, re.M), err
     assert broken.read_text(encoding="utf-8") == "id: intro\ntitle: [unclosed\n"
     assert messy.read_bytes() == (SEED_PLAN / "action-items" / "AP1.yaml").read_bytes()  # the others are done
 

@@ -26,7 +26,7 @@ def problems_at(path: Path) -> list[tuple[int, int, str]]:
 @pytest.mark.parametrize(
     ("name", "line", "col", "message"),
     [
-        ("syntax.yaml", 3, 1, "quoted scalar that starts at line 2"),
+        ("syntax.yaml", 2, 17, "the quote opened on line 2 is not closed"),  # where the quote closes
         ("tabs.yaml", 3, 1, "tab character: indent with spaces, not tabs"),
         ("duplicate.yaml", 3, 1, "duplicate key 'id' (first defined at line 1)"),
         ("empty.yaml", 1, 1, "file is empty"),

@@ -3,10 +3,12 @@ kept apart, a clash reported and ours kept."""
 
 from __future__ import annotations
 
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apdoc.commands.merge3 import merge3
+from apdoc.commands.merge3 import ABSENT, merge3
+from conftest import SEED_PLAN
 
 
 def test_change_on_one_side_is_taken() -> None:
@@ -70,3 +72,39 @@ def test_one_sided_changes_always_win(base: list[str], theirs: list[str]) -> Non
     assert merge3(base, base, theirs).value == theirs
     assert merge3(base, theirs, base).value == theirs
     assert merge3(base, theirs, theirs).conflicts == []
+
+
+def test_one_side_deleting_an_item_and_the_other_editing_the_next_both_apply() -> None:
+    """Adjacent changes to a list (a chapter's paragraphs) are matched item by item by their words:
+    two changes, not one clash on the whole list."""
+    base = ["first paragraph here", "second paragraph goes", "third one stays on"]
+    ours = ["first paragraph here", "third one stays on"]
+    theirs = ["first paragraph here now", "second paragraph goes", "third one stays on, edited", "a new fourth"]
+    merged = merge3({"c": base}, {"c": ours}, {"c": theirs})
+    assert merged.conflicts == []
+    assert merged.value == {"c": ["first paragraph here now", "third one stays on, edited", "a new fourth"]}
+
+
+def test_an_item_one_side_removed_and_the_other_edited_is_a_conflict() -> None:
+    base = ["alpha beta gamma", "delta epsilon zeta"]
+    merged = merge3({"c": base}, {"c": [base[1]]}, {"c": ["alpha beta gamma delta", base[1] + " eta"]})
+    assert [(c.ours, c.theirs) for c in merged.conflicts] == [(ABSENT, "alpha beta gamma delta")]
+    assert merged.value == {"c": [base[1] + " eta"]}  # the rest of theirs is taken
+
+
+def test_a_row_one_side_removed_and_the_other_edited_is_a_conflict() -> None:
+    rows = [{"number": "01", "point": "a"}, {"number": "02", "point": "b"}]
+    merged = merge3({"rows": rows}, {"rows": rows[1:]}, {"rows": [{"number": "01", "point": "A"}, rows[1]]})
+    assert [c.path for c in merged.conflicts] == [("rows", "01")]
+    assert merged.value == {"rows": rows[1:]}
+
+
+def test_a_bullet_deleted_and_the_next_edited_in_one_text_both_apply() -> None:
+    """Chapter 1's first block: word by word, the deleted bullet's words and the edited one's meet
+    (both start `To`); line by line they are two changes."""
+    base = yaml.safe_load((SEED_PLAN / "chapters/01-introduction.yaml").read_text())["content"][0]
+    ours = "".join(line for line in base.splitlines(keepends=True) if "To consider the issue" not in line)
+    theirs = base.replace("To perform", "To carry out")
+    merged = merge3({"p": base}, {"p": ours}, {"p": theirs})
+    assert merged.conflicts == []
+    assert merged.value == {"p": ours.replace("To perform", "To carry out")}

@@ -15,6 +15,15 @@ from apdoc.plan.load import load_plan
 from apdoc.plan.versions import plan_facts
 from conftest import run_cli
 
+COMMENTS = """\
+threads:
+  - anchor: ch-introduction
+    quote: Introduction
+    author: Ann
+    date: "2026-12-01T10:00:00Z"
+    text: Which review?
+"""
+
 
 def _attachments(pdf: Path) -> dict[str, list[bytes]]:
     from pypdf import PdfReader
@@ -29,6 +38,7 @@ def _plan_files(folder: Path) -> dict[str, bytes]:
 def test_the_pdf_carries_the_plan_and_import_gives_it_back_byte_for_byte(seed: Path, tmp_path: Path) -> None:
     chapter = sorted((seed / "chapters").glob("*.yaml"))[0]
     chapter.write_bytes(chapter.read_bytes() + b"# an editor's comment stays\n")
+    (seed / "comments.yaml").write_text(COMMENTS, encoding="utf-8")  # the Word comment threads too
     pdf = build(seed, "pdf", tmp_path / "td.pdf")
     carried = _attachments(pdf)["plan.zip"][0]
     with zipfile.ZipFile(io.BytesIO(carried)) as archive:

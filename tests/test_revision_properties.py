@@ -80,3 +80,31 @@ def test_accept_all_is_the_current_version_and_reject_all_the_earlier(
     docx = write_docx(marked)
     assert docx_words(docx, keep="ins") == docx_words(write_docx(plain_current))
     assert docx_words(docx, keep="del") == docx_words(write_docx(plain_earlier))
+
+
+# A paragraph split in two beside a paragraph rewritten (issue 23): each paragraph has words of
+# its own, so that nothing but the split and the rewrite can align them.
+SIZES = st.lists(st.integers(min_value=2, max_value=12), min_size=2, max_size=5)
+
+
+@given(sizes=SIZES, data=st.data())
+def test_a_split_beside_a_rewritten_paragraph_is_one_new_paragraph_mark(tmp_path_factory, sizes: list[int],
+                                                                          data: st.DataObject) -> None:
+    paragraphs = [[f"p{n}w{m}" for m in range(size)] for n, size in enumerate(sizes)]
+    split = data.draw(st.integers(min_value=0, max_value=len(paragraphs) - 1), label="split")
+    at = data.draw(st.integers(min_value=1, max_value=len(paragraphs[split]) - 1), label="at")
+    rewritten = data.draw(st.sampled_from([n for n in (split - 1, split + 1) if 0 <= n < len(paragraphs)]),
+                          label="rewritten")
+    after = [list(p) for p in paragraphs]
+    after[rewritten] = [f"new{m}" for m in range(len(paragraphs[rewritten]) + 8)]
+    after[split:split + 1] = [paragraphs[split][:at], paragraphs[split][at:]]
+    tmp = tmp_path_factory.mktemp("split")
+    earlier = write_version(tmp / "earlier", [" ".join(p) for p in paragraphs])
+    current = write_version(tmp / "current", [" ".join(p) for p in after])
+    marked = marked_html(load_plan(current), str(earlier), author="A", date="2024-01-01T00:00:00Z")
+    body = etree.fromstring(marked.encode()).find("body")
+    (first,) = body.xpath(".//p[@data-rev-mark]")
+    assert first.get("data-rev-mark") == "ins"
+    assert "".join(first.itertext()).split() == paragraphs[split][:at]
+    for part in (first, first.getnext()):  # the split paragraph's words are not marked (a space may be)
+        assert all(not "".join(change.itertext()).strip() for change in part.xpath(".//ins|.//del"))

@@ -18,6 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from apdoc.build import build_formats, marked_html
@@ -567,10 +569,93 @@ def test_a_changed_figure_replaces_its_drawing_and_keeps_its_caption(
     drawings = [d for d in document.iter(f"{W}drawing")]
     assert [d.getparent().getparent().tag for d in drawings] == [f"{W}del", f"{W}ins"]
     # The earlier picture in a paragraph of its own, deleted with its mark; the current one in
-    # the figure's paragraph, whose mark stays (LibreOffice's Reject All would take it along).
+    # a paragraph inserted with its mark (issue 23: unmarked, Word's Reject All left it empty).
     before, paragraph = (d.xpath("ancestor::w:p", namespaces={"w": W[1:-1]})[0] for d in drawings)
     assert before.find(f"{W}pPr/{W}rPr/{W}del") is not None and before.getnext() is paragraph
-    assert paragraph.find(f"{W}pPr/{W}rPr") is None
+    assert paragraph.find(f"{W}pPr/{W}rPr/{W}ins") is not None
     caption = paragraph.getnext()
     assert "The four pillars" in "".join(caption.itertext())
     assert not caption.xpath(".//w:ins|.//w:del", namespaces={"w": W[1:-1]})
+
+
+# --- the writer's marks of blocks replaced whole (issue 23) ---------------------------------
+
+SQUARE = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><rect width="20" height="20"/></svg>'
+MARKED_HEAD = '<meta name="revision-author" content="A"/><meta name="revision-date" content="2024-05-01T00:00:00Z"/>'
+
+
+def written_paragraphs(body: str) -> list[etree._Element]:
+    from apdoc.writers.docx import write_docx
+
+    html = f'<html lang="en"><head><title>T</title>{MARKED_HEAD}</head><body>{body}</body></html>'
+    document = etree.fromstring(zipfile.ZipFile(io.BytesIO(write_docx(html))).read("word/document.xml"))
+    return document.findall(f"{W}body/{W}p")
+
+
+def paragraph_change(paragraph: etree._Element) -> tuple[str | None, set[str]]:
+    """(the change of the paragraph's mark, the changes its runs are in)."""
+    mark = paragraph.find(f"{W}pPr/{W}rPr")
+    runs = {r.getparent().tag[len(W):] for r in paragraph.iter(f"{W}r") if r.getparent().tag in (f"{W}ins", f"{W}del")}
+    return (mark[0].tag[len(W):] if mark is not None and len(mark) else None), runs
+
+
+@pytest.mark.parametrize("rev", ["ins", "del"])
+def test_a_figure_caption_inserted_or_deleted_whole_is_marked_with_its_mark(rev: str) -> None:
+    caption = f'<figcaption data-rev="{rev}">Figure 1 – Pillars</figcaption>'
+    paragraphs = written_paragraphs(f'<figure id="f" data-rev="mod">{SQUARE}{caption}</figure><p>after</p>')
+    assert [paragraph_change(p) for p in paragraphs] == [(None, set()), (rev, {rev}), (None, set())]
+
+
+def test_a_new_drawing_s_paragraph_is_inserted_mark_and_all() -> None:
+    old = SQUARE.replace("<svg ", '<svg data-rev="del" ')
+    new = SQUARE.replace("<svg ", '<svg data-rev="ins" ').replace('<rect width="20"', '<rect width="10"')
+    paragraphs = written_paragraphs(f'<figure id="f" data-rev="mod">{old}{new}'
+                                    "<figcaption>Figure 1 – Pillars</figcaption></figure>")
+    assert [paragraph_change(p) for p in paragraphs] == [("del", {"del"}), ("ins", {"ins"}), (None, set())]
+
+
+def test_a_split_inside_a_list_item_marks_the_new_paragraph_mark() -> None:
+    paragraphs = written_paragraphs('<ul><li><p data-rev="mod" data-rev-mark="ins">first part.</p>'
+                                    '<p data-rev="mod">Second part.</p></li></ul>')
+    assert [paragraph_change(p)[0] for p in paragraphs] == ["ins", None]
+
+
+@pytest.mark.parametrize("rev", ["ins", "del"])
+def test_loose_text_of_one_version_before_a_block_is_marked_with_its_mark(rev: str) -> None:
+    paragraphs = written_paragraphs(f"<div><{rev}>only in one version</{rev}><p>both</p></div>"
+                                    f"<div>both <{rev}>partly</{rev}><p>both</p></div>")
+    assert [paragraph_change(p) for p in paragraphs] == [(rev, {rev}), (None, set()), (None, {rev}), (None, set())]
+
+
+# --- words as a reader sees them (issue 23) -----------------------------------------------
+
+IDENTIFIERS = st.from_regex(r"AP[1-9]\.[0-9]{1,2}|[1-9](\.[0-9]{1,2}){1,2}|20[0-9]{2}-[01][0-9]-[0-3][0-9]"
+                            r"|TSAG-TD[0-9]{3}(R[1-9])?|[0-9]{1,3},[0-9]{1,2}", fullmatch=True)
+
+
+def marked_paragraph(before: str, after: str) -> str:
+    from apdoc.revisions.mark import mark_changes
+
+    page = "<html><head><title>T</title></head><body><p>{}</p></body></html>"
+    marked = mark_changes(page.format(before), page.format(after), author="A", date="2024-01-01T00:00:00Z")
+    paragraph = etree.fromstring(marked.encode()).find("body/p")
+    return etree.tostring(paragraph, encoding="unicode", with_tail=False)
+
+
+@given(old=IDENTIFIERS, new=IDENTIFIERS)
+def test_an_identifier_changed_is_marked_whole_and_the_full_stop_after_it_not(old: str, new: str) -> None:
+    """AP1.3 → AP1.6, a clause number, a date, a document name, a decimal: the whole id is
+    deleted and the whole new one inserted, never one digit; the full stop after it stays."""
+    sentence = "The editors agreed in the meeting of the group to settle item {}."
+    marked = marked_paragraph(sentence.format(old), sentence.format(new))
+    if old == new:
+        assert "<ins>" not in marked and "<del>" not in marked
+    else:
+        assert f"<del>{old}</del><ins>{new}</ins>." in marked
+
+
+@given(first=IDENTIFIERS, second=IDENTIFIERS)
+def test_a_comma_added_after_an_identifier_marks_the_comma_alone(first: str, second: str) -> None:
+    sentence = "The editors agreed in the meeting of the group to settle {} {} and more."
+    marked = marked_paragraph(sentence.format(first, second), sentence.format(first + ",", second))
+    assert f"{first}<ins>,</ins> {second}" in marked

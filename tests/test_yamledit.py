@@ -104,3 +104,19 @@ def test_new_rows_anywhere_stand_one_blank_line_apart(text: str, where: int, cou
     new = _with_lines(text, insert)
     assert "\n\n\n" not in new
     assert new.count("\n\n") == text.count("\n\n") + count
+
+
+@pytest.mark.parametrize("widths", [[3, 27, 70], [50, 50], [31, 69]])
+def test_new_table_widths_are_written_as_plain_numbers(widths: list[int]) -> None:
+    """apply reads a table's widths as numbers; written into the file they stay plain numbers
+    (not `!!int '3'`, a tag the plan's loader refuses), whether the list grew, shrank or changed."""
+    path = PLAN / "chapters/02-rationale.yaml"
+
+    def change(values: Any) -> None:
+        table = values["sections"][2]["sections"][0]["content"][1]["table"]
+        assert table["widths"] == ["30", "70"]
+        table["widths"] = widths
+
+    old, new = _edited(path, change)
+    assert "!!" not in new
+    assert _changed_lines(old, new) == ["-              widths: [30, 70]", f"+              widths: {widths}"]

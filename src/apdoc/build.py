@@ -124,6 +124,7 @@ def build_formats(
     progress: Callable[[str, Path | None], None] | None = None,
     compare_to: str | None = None, author: str | None = None, date: str | None = None,
     folder: Path = Path("build"), stdout: BinaryIO | None = None, force: bool = False,
+    comments: str = "open", warn: Callable[[Diagnostic], None] | None = None,
 ) -> list[Path]:
     """Build several formats from one load and one layout; `None` targets get the default name
     (the document number) in `folder`.
@@ -132,14 +133,15 @@ def build_formats(
     `compare_to`: an earlier version (folder or git revision); the TD then shows the changes since
     it as revision marks, by `author` (default: the git user) on `date` (default: when the plan
     last changed in git). `stdout`: write the one format there instead of a file. `force`: replace
-    read-only files too.
+    read-only files too. `comments`: which threads of plan/comments.yaml the DOCX and HTML show,
+    "open", "all" or "none"; `warn(message)` hears of those not on their words.
     """
     workers = {fmt: _WriterWorker(fmt, modules) for fmt, modules in OWN_WORKER.items()
                if fmt in targets and _can_fork()}
     layouts: list[ForkedText] = []  # a layout made beside the writer: its process ended however the build ends
     try:
         return _build_formats(plan_dir, targets, template_dir, progress, compare_to, author, date, folder,
-                              stdout, force, workers, layouts)
+                              stdout, force, workers, layouts, comments, warn)
     finally:
         for worker in workers.values():
             worker.stop()
@@ -151,7 +153,7 @@ def _build_formats(
     plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None,
     progress: Callable[[str, Path | None], None] | None, compare_to: str | None, author: str | None,
     date: str | None, folder: Path, stdout: BinaryIO | None, force: bool, workers: dict[str, _WriterWorker],
-    layouts: list[ForkedText],
+    layouts: list[ForkedText], comments: str = "open", warn: Callable[[Diagnostic], None] | None = None,
 ) -> list[Path]:
     from .layout.render import html_pieces
     from .pipelined import ForkedText
@@ -188,11 +190,17 @@ def _build_formats(
         where = display_path(template_dir or templates_beside(plan.root))
         return PlanError([Diagnostic(where, 0, 0, f"the layout is not valid for the {fmt} writer: {message}")])
 
+    threads = _threads(plan, comments)
+
     def write(fmt: str) -> bytes:
         if isinstance(html, ForkedText):
-            return _write_pieces(fmt, html, invalid)
+            return _with_threads(fmt, _write_pieces(fmt, html, invalid), threads, warn, plan)
         try:
-            return writer(fmt).write(html)
+            if fmt == "html" and threads:
+                from .layout.comments import html_with_threads
+
+                return writer(fmt).write(html_with_threads(html, threads, template_dir or templates_beside(plan.root)))
+            return _with_threads(fmt, writer(fmt).write(html), threads, warn, plan)
         except (ValueError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
             raise invalid(fmt, str(exc)) from None
 
@@ -222,12 +230,39 @@ def _build_formats(
     return written
 
 
+def _threads(plan: Plan, selection: str) -> list[Any]:
+    """The comment threads of plan/comments.yaml a build shows (`--comments`)."""
+    if plan.comments is None or selection == "none":
+        return []
+    return [thread for thread in plan.comments.model.threads if selection == "all" or not thread.resolved]
+
+
+def _with_threads(fmt: str, data: bytes, threads: list[Any], warn: Callable[[Diagnostic], None] | None,
+                  plan: Plan) -> bytes:
+    """A DOCX with the threads as Word comments (other formats as they are)."""
+    if fmt != "docx" or not threads:
+        return data
+    from .writers.docx.comments import add_comments
+
+    placed = add_comments(data, threads)
+    if warn is not None and plan.comments is not None:
+        every = plan.comments.model.threads
+        for thread, message in placed.warnings:
+            index = next(n for n, one in enumerate(every) if one is thread)
+            line, col = plan.comments.source.position(("threads", index))
+            warn(Diagnostic(plan.comments.source.shown, line, col, message, severity="warning"))
+    return placed.data
+
+
 def plan_source(plan: Plan, facts: dict[str, str]) -> str:
     """The plan's files as the base64 ZIP the layout carries for the PDF to embed."""
     import base64
 
     from .plan.archive import plan_archive
+    from .plan.versions import BASE_FACT
 
+    # The archive holds the files themselves: not the packed values the DOCX carries beside them.
+    facts = {name: value for name, value in facts.items() if name != BASE_FACT}
     return base64.b64encode(plan_archive(plan, facts)).decode("ascii")
 
 

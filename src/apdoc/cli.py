@@ -10,8 +10,10 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +22,9 @@ from .diagnostics import Diagnostic, PlanError, display_path
 from .options import CheckedGroup, revision_date
 from .writers import WRITERS, writer
 
+if TYPE_CHECKING:
+    from .commands.serve import PreviewServer
+
 PLAN_OPTION = click.option(
     "--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan"), show_default=True,
     help="The plan folder.",
@@ -27,8 +32,14 @@ PLAN_OPTION = click.option(
 
 
 def _suffix_formats() -> dict[str, str]:
-    """The format each output suffix implies, from the registered writers."""
-    return {".htm": "html", **{f".{one.suffix}": one.name for one in WRITERS.values()}}
+    """The format each output suffix implies, from the registered writers, in their order (.htm
+    after .html)."""
+    suffixes: dict[str, str] = {}
+    for one in WRITERS.values():
+        suffixes[f".{one.suffix}"] = one.name
+        if one.suffix == "html":
+            suffixes[".htm"] = one.name
+    return suffixes
 
 
 PLAN_ARGUMENT = click.argument("plan_arg", metavar="[PLAN]", required=False, type=click.Path(path_type=Path))
@@ -49,7 +60,7 @@ class FormatChoice(click.Choice):
     registered after this module was imported is a choice too."""
 
     def __init__(self) -> None:
-        super().__init__([])
+        super().__init__([], case_sensitive=False)  # --format DOCX as people type it
 
     @property
     def choices(self) -> list[str]:  # type: ignore[override]
@@ -104,6 +115,9 @@ def _targets(fmt: str | None, formats: Iterable[str], output: str | None, defaul
         fmt = fmt or default_format
         if fmt == "all":
             raise click.UsageError("-o - (standard output) takes one format; --format all writes files: give a folder")
+        if writer(fmt).binary and sys.stdout.isatty():  # as curl does: bytes on a terminal garble it
+            raise click.UsageError(f"-o - would write the {fmt.upper()} file's bytes to the terminal: "
+                                   f"redirect it (> td.{writer(fmt).suffix}) or give -o FILE")
         return Targets(fmt, {fmt: None}, Path("build"), stdout=True)
     implied = _suffix_formats().get(Path(output).suffix.lower())
     if fmt == "all" and implied is not None:
@@ -155,7 +169,7 @@ class Commands(CheckedGroup):
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="apdoc")
+@click.version_option(__version__, "-V", "--version", prog_name="apdoc")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors: no summary, progress or 'wrote' lines.")
 @click.pass_context
@@ -172,10 +186,11 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
     ctx.ensure_object(dict).update(debug=debug, quiet=quiet)
 
 
-@cli.command()
+@cli.command(short_help="Check the plan and list every problem with its place.")
 @PLAN_ARGUMENT
 @PLAN_OPTION
-@click.option("--format", "style", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+@click.option("--format", "style", type=click.Choice(["text", "github", "json"], case_sensitive=False),
+              default="text", show_default=True,
               help="text for people, github for workflow annotations, json for tools.")
 @click.option("--strict", is_flag=True, help="Treat warnings (empty rows, open editor's notes, …) as errors.")
 @click.option("--brief", is_flag=True, help="Count the warnings instead of listing them (errors are always listed).")
@@ -199,14 +214,20 @@ def validate(plan_arg: Path | None, plan_dir: Path, style: str, strict: bool, br
     if not (brief and style == "text"):
         _report(plan.warnings, style)
     if style == "text":
-        warned = f", {len(plan.warnings)} warnings" if plan.warnings else ""
-        if brief and plan.warnings:
-            where = "" if plan_dir == Path("plan") else f" --plan {plan_dir}"
-            warned += f" (`apdoc validate{where}` lists them)"
-        _say(f"{plan_dir}: valid: {plan.summary()}{warned}")
+        counted = _warning_count(plan.warnings, plan_dir) if brief else (
+            f", {len(plan.warnings)} warnings" if plan.warnings else "")
+        _say(f"{plan_dir}: valid: {plan.summary()}{counted}")
 
 
-@cli.command("fmt")
+def _warning_count(warnings: list[Diagnostic], plan_dir: Path) -> str:
+    """", N warnings (`apdoc validate …` lists them)" for a summary line that does not list them."""
+    if not warnings:
+        return ""
+    where = "" if plan_dir == Path("plan") else f" --plan {plan_dir}"
+    return f", {len(warnings)} warnings (`apdoc validate{where}` lists them)"
+
+
+@cli.command("fmt", short_help="Lay out every plan file one canonical way.")
 @PLAN_ARGUMENT
 @PLAN_OPTION
 @click.option("--check", is_flag=True, help="Write nothing: list the files fmt would change; exit 1 if any.")
@@ -226,7 +247,8 @@ def fmt_command(plan_arg: Path | None, plan_dir: Path, check: bool) -> None:
     from .diagnostics import display_path
 
     plan_dir = _plan_folder(plan_arg, plan_dir)
-    results, problems = format_plan(plan_dir, write=not check)
+    with _writing(plan_dir, not check):
+        results, problems = format_plan(plan_dir, write=not check)
     changed = [r for r in results if r.changed]
     for result in changed:
         if check:  # the list is the command's answer, so --quiet keeps it
@@ -240,7 +262,7 @@ def fmt_command(plan_arg: Path | None, plan_dir: Path, check: bool) -> None:
         sys.exit(1)
 
 
-@cli.group()
+@cli.group(short_help="Start an action item or a consideration.")
 def new() -> None:
     """Start an action item or a consideration with every field present and empty.
 
@@ -251,7 +273,7 @@ def new() -> None:
     """
 
 
-@new.command("action")
+@new.command("action", short_help="Create an action item file with every field present.")
 @click.argument("ap_id", metavar="ID")
 @click.option("--name", required=True, help="Short name, shown in the header of the item's table.")
 @click.option("--after", metavar="ID", help="Also list the item after this one in its pillar of the figure.")
@@ -269,12 +291,13 @@ def new_action_command(ap_id: str, name: str, after: str | None, plan_dir: Path)
     """
     from .commands.new import new_action
 
-    said = new_action(plan_dir, ap_id, name, after)
+    with _writing(plan_dir):
+        said = new_action(plan_dir, ap_id, name, after)
     for line in said:
         _say(line)
 
 
-@new.command("consideration")
+@new.command("consideration", short_help="Add a row to the consideration matrix.")
 @click.option("--after", metavar="NN", help="Put the row after the one numbered NN [default: last].")
 @PLAN_OPTION
 def new_consideration_command(after: str | None, plan_dir: Path) -> None:
@@ -289,9 +312,20 @@ def new_consideration_command(after: str | None, plan_dir: Path) -> None:
     """
     from .commands.new import new_consideration
 
-    said = new_consideration(plan_dir, after)
+    with _writing(plan_dir):
+        said = new_consideration(plan_dir, after)
     for line in said:
         _say(line)
+
+
+def _writing(plan_dir: Path, writes: bool = True) -> AbstractContextManager[None]:
+    """The plan's lock for a command that writes it (commands/lock.py): another such command
+    waits, saying so on standard error, until this one has written."""
+    if not writes:
+        return nullcontext()
+    from .commands.lock import plan_lock
+
+    return plan_lock(plan_dir, waiting=lambda line: None if _quiet() else click.echo(line, err=True))
 
 
 def _collect_garbage() -> None:
@@ -300,7 +334,7 @@ def _collect_garbage() -> None:
     gc.enable()
 
 
-@cli.command("import")
+@cli.command("import", short_help="Turn a TD (DOCX or PDF) into a new plan folder.")
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True,
               help="The plan folder to create (it must not exist, or be empty).")
@@ -321,23 +355,24 @@ def import_command(document: Path, out_dir: Path) -> None:
     from .plan import load_plan
     from .readers.plan_import import import_plan
 
-    imported = import_plan(document, out_dir)
+    imported = import_plan(document, out_dir)  # from a TD, validated before it is written: valid, or none
     if not _quiet():
         for warning in imported.warnings:
             click.echo(warning, err=True)
     _say(f"wrote {out_dir}: {len(imported.written)} files")
-    plan = load_plan(out_dir)  # what the document holds may still break a rule of the plan
-    _say(f"{out_dir}: valid: {plan.summary()}")
+    plan = imported.plan if imported.plan is not None else load_plan(out_dir)  # a PDF's plan: as it carries it
+    _say(f"{out_dir}: valid: {plan.summary()}{_warning_count(plan.warnings, out_dir)}")
 
 
-@cli.command("apply")
+@cli.command("apply", short_help="Write the edits made to a TD in Word back into the plan.")
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
 @PLAN_OPTION
 @click.option("--base", "base_ref", metavar="REF",
               help="What the TD said before the edits: the git revision (or folder) of the plan it was built "
                    "from [default: as the TD records it, else its tracked changes rejected].")
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
-@click.option("--format", "style", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+@click.option("--format", "style", type=click.Choice(["text", "json", "github"], case_sensitive=False),
+              default="text", show_default=True,
               help="How to report what was not applied.")
 @click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="The templates the TD was built with [default: templates/ beside the plan].")
@@ -354,20 +389,25 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
     \b
     Examples:
       apdoc apply build/TD-edited.docx --dry-run
-      apdoc apply TD-after-meeting.docx --base seed
+      apdoc apply TD-after-meeting.docx --base 2147cee
     """
     _collect_garbage()
     from .commands.apply import apply_document, write_applied
 
     click.get_current_context().obj["style"] = style
-    applied = apply_document(document, plan_dir, base_ref, template_dir)
-    if not dry_run:
-        write_applied(applied)
+    with _writing(plan_dir, not dry_run):  # from the plan's first read to the last write
+        applied = apply_document(document, plan_dir, base_ref, template_dir)
+        if not dry_run:
+            write_applied(applied)
     # With --format json or github, standard output is the report alone; the summary goes to stderr.
     say = _say if style == "text" else (lambda line: None if _quiet() else click.echo(line, err=True))
     say(f"{display_path(document)}: the edits since {applied.base}")
+    if applied.held:
+        say(f"  it holds {applied.held}: the rest of the plan is left as it is")
     for change in applied.changes:
         say(f"  {change}")
+    for line in applied.comments:
+        say(f"  {line}")
     verb = "would change" if dry_run else "wrote"
     for path, line in applied.written:
         say(f"{verb} {path}:{line}")
@@ -379,16 +419,20 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
         sys.exit(1)
 
 
-@cli.command()
+@cli.command(short_help="Build the TD (DOCX, PDF, HTML, Markdown), marked or not.")
 @PLAN_OPTION
 @output_options(default_format="docx")
 @click.option("--compare-to", "compare_to", metavar="REF",
-              help="Mark the changes since REF (a git revision such as the tag seed or HEAD~3, or a plan folder).")
+              help="Mark the changes since REF (a git revision such as a tag, HEAD~3 or a commit, or a plan folder).")
 @click.option("--author", help="Author of the revision marks [default: git user.name].")
 @click.option("--date", "rev_date", metavar="ISO-DATE", callback=revision_date,
               help="Date of the revision marks [default: when the plan last changed in git].")
+@click.option("--comments", "comment_threads", type=click.Choice(["open", "all", "none"]), default="open",
+              show_default=True,
+              help="The comment threads of plan/comments.yaml the DOCX and HTML show: the open ones, all "
+                   "(resolved ones too), or none (a clean TD).")
 def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Path | None, force: bool,
-          compare_to: str | None, author: str | None, rev_date: str | None) -> None:
+          compare_to: str | None, author: str | None, rev_date: str | None, comment_threads: str) -> None:
     """Build the TD; with --compare-to, with revision marks (Word tracked changes in DOCX).
 
     The format comes from --format, else from the suffix of -o, else docx.
@@ -399,7 +443,7 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
       apdoc build -o build/TD.pdf
       apdoc build --format all -o build/
       apdoc build --format html -o - > td.html
-      apdoc build --format docx --compare-to seed -o build/TD-marked.docx
+      apdoc build --format docx --compare-to 2147cee -o build/TD-marked.docx
     """
     from .build import build_formats
 
@@ -420,7 +464,36 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
 
     build_formats(plan_dir, wanted.files, template_dir, progress=progress,
                   compare_to=compare_to, author=author, date=rev_date, folder=wanted.folder,
-                  stdout=sys.stdout.buffer if wanted.stdout else None, force=force)
+                  stdout=sys.stdout.buffer if wanted.stdout else None, force=force,
+                  comments=comment_threads, warn=lambda d: _report([d]))
+
+
+@cli.command("comments", short_help="List the Word comment threads the plan keeps.")
+@PLAN_OPTION
+@click.option("--format", "style", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+              help="text for people, md for a pull-request comment, json for tools.")
+@click.option("--open", "only_open", is_flag=True, help="Only the threads not resolved.")
+def comments_command(plan_dir: Path, style: str, only_open: bool) -> None:
+    """List the Word comment threads kept in plan/comments.yaml.
+
+    `apdoc apply` records every thread of an edited TD there (author, date, text, replies,
+    resolved or not, and the element and words it is on); `apdoc build` puts the open ones
+    back into the DOCX and HTML.
+
+    \b
+    Examples:
+      apdoc comments
+      apdoc comments --open --format md > build/comments.md
+      apdoc comments --format json
+    """
+    from .commands.comments import listing, shown_path
+    from .plan.load import load_plan
+
+    plan = load_plan(plan_dir)
+    threads = list(plan.comments.model.threads) if plan.comments is not None else []
+    if only_open:
+        threads = [t for t in threads if not t.resolved]
+    click.echo(listing(threads, style, shown_path(plan)), nl=False)
 
 
 def _report_templates(plan_dir: Path, template_dir: Path | None) -> None:
@@ -431,24 +504,26 @@ def _report_templates(plan_dir: Path, template_dir: Path | None) -> None:
     _report(unknown_templates(template_dir if template_dir is not None else templates_beside(plan_dir)))
 
 
-@cli.command()
+@cli.command(short_help="What changed in the plan since a git revision.")
 @click.argument("ref")
 @click.argument("ref2", required=False)
 @PLAN_OPTION
-@click.option("--format", "style", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+@click.option("--format", "style", type=click.Choice(["text", "md", "json"], case_sensitive=False),
+              default="text", show_default=True,
               help="text for people, md for a pull-request comment, json for tools.")
 @click.option("--all", "show_all", is_flag=True, help="Also list changes of spacing or line breaks only.")
 def diff(ref: str, ref2: str | None, plan_dir: Path, style: str, show_all: bool) -> None:
     """What changed in the plan since REF (or from REF to REF2), in the plan's terms.
 
-    REF and REF2 are git revisions of the repository holding the plan (seed, main,
-    HEAD~3) or other plan folders; without REF2, the plan as it is now.
+    REF and REF2 are git revisions of the repository holding the plan (a tag, main,
+    HEAD~3, a commit such as 2147cee: the seed as first transcribed) or other plan
+    folders; without REF2, the plan as it is now.
 
     \b
     Examples:
-      apdoc diff seed
-      apdoc diff origin/main --format md > build/diff.md
-      apdoc diff seed HEAD --format json
+      apdoc diff 2147cee
+      apdoc diff HEAD --format md > build/diff.md
+      apdoc diff 2147cee HEAD --format json
     """
     from contextlib import ExitStack
 
@@ -467,7 +542,7 @@ def diff(ref: str, ref2: str | None, plan_dir: Path, style: str, show_all: bool)
         click.echo(render(shown, style, ref, after_name, hidden=len(changes) - len(shown)), nl=False)
 
 
-@cli.command()
+@cli.command(short_help="Write the JSON Schema of the plan files.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("schema"),
               show_default=True, help="Folder for the JSON Schema files.")
 def schema(out_dir: Path) -> None:
@@ -488,10 +563,11 @@ def schema(out_dir: Path) -> None:
         _say(f"wrote {path}")
 
 
-@cli.command()
+@cli.command(short_help="How complete the plan is.")
 @PLAN_ARGUMENT
 @PLAN_OPTION
-@click.option("--format", "style", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+@click.option("--format", "style", type=click.Choice(["text", "md", "json"], case_sensitive=False),
+              default="text", show_default=True,
               help="text for people, md for a pull request comment, json for tools.")
 def stats(plan_arg: Path | None, plan_dir: Path, style: str) -> None:
     """How complete the plan is: the action item tables and the consideration matrix.
@@ -514,13 +590,16 @@ def stats(plan_arg: Path | None, plan_dir: Path, style: str) -> None:
     click.echo(render(plan_stats(plan), style), nl=False)
 
 
-@cli.command()
+@cli.command(short_help="Rebuild on every save; --serve previews it live.")
 @PLAN_OPTION
 @output_options(default_format="html")
 @click.option("--interval", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
               help="Seconds between checks where file-system notifications do not reach (network drives).")
+@click.option("--serve", "serve_port", type=click.IntRange(0, 65535), is_flag=False, flag_value=8000, default=None,
+              metavar="[PORT]", help="Show the HTML TD at http://127.0.0.1:PORT/ (default 8000; 0: any free port),"
+                                     " reloaded after every save, with the errors when a save does not build.")
 def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Path | None, force: bool,
-          interval: float) -> None:
+          interval: float, serve_port: int | None) -> None:
     """Rebuild the TD on every save of the plan or a template, for a live preview.
 
     A save that breaks the plan prints the errors and keeps the last good output; the next
@@ -531,24 +610,30 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
       apdoc watch
       apdoc watch --format pdf -o build/preview.pdf
       apdoc watch --plan plan --interval 2
+      apdoc watch --serve
     """
     import time
 
     from .commands.watch import Round
     from .commands.watch import watch as watch_plan
-    from .plan.load import load_plan
+    from .plan.load import load_plan, unchanged_files_remembered
 
     if not plan_dir.is_dir():
         load_plan(plan_dir, check=False)  # names the problem: not found, or a file
     if output == "-":
         raise click.UsageError("watch writes files to reload in a browser; -o - (standard output) is for build")
     wanted = _targets(fmt, WRITERS, output, "html")
+    if serve_port is not None and "html" not in wanted.files:
+        raise click.UsageError(f"--serve shows the HTML TD: give --format html or all, not {wanted.fmt}")
     _report_templates(plan_dir, template_dir)
     built = False
+    server = _preview_server(serve_port) if serve_port is not None else None
 
     def on_round(result: Round) -> None:
         nonlocal built
         stamp = time.strftime("%H:%M:%S")
+        if server is not None:
+            server.preview.publish(result.diagnostics, result.written)
         if result.ok:
             built = True
             for path in result.written:
@@ -561,11 +646,28 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
 
     gc.enable()  # each round's garbage is collected (main() turned the collector off for one-shot runs)
     _say(f"watching {plan_dir} for changes (Ctrl-C to stop)")
+    if server is not None:
+        _say(f"preview at {server.start().url} (reloads after every save)")
     try:
-        watch_plan(plan_dir, wanted.files, template_dir, on_round=on_round, interval=interval, folder=wanted.folder,
-                   force=force)
+        with unchanged_files_remembered():  # a save re-reads the file saved, not the whole plan
+            watch_plan(plan_dir, wanted.files, template_dir, on_round=on_round, interval=interval,
+                       folder=wanted.folder, force=force)
     except KeyboardInterrupt:  # the normal way to stop watching
         _say("stopped")
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _preview_server(port: int) -> PreviewServer:
+    """The preview's server on 127.0.0.1:port, or a usage error naming a port in use."""
+    from .commands.serve import Preview, PreviewServer
+
+    try:
+        return PreviewServer(Preview(), port)
+    except OSError as exc:
+        raise click.UsageError(f"--serve {port}: cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); "
+                               "give another port, or --serve 0 for any free one") from None
 
 
 def _set_root_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:

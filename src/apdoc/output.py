@@ -119,6 +119,13 @@ def _refuse(path: Path, why: str) -> PlanError:
     return PlanError([Diagnostic(display_path(path), 0, 0, f"cannot write: {why}")])
 
 
+def refuse_if_changed(path: Path, read_as: FileStamp) -> None:
+    """Raise PlanError when `path` is no longer as it was read (or made, or removed, since)."""
+    if FileStamp.of(path) != read_as:
+        raise _refuse(path, "it changed (another program or apdoc command wrote it) since it was read; "
+                            "nothing was written over it: run the command again")
+
+
 def _writable_target(path: Path, force: bool = False) -> tuple[Path, int | None]:
     """The regular file to replace for `path` and its permissions (None: a new file), or a clear
     refusal of what must not be replaced."""
@@ -203,8 +210,43 @@ def remove_stale_temporaries(path: Path, now: float | None = None) -> list[Path]
     return removed
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
+@dataclass(frozen=True)
+class FileStamp:
+    """A file as a command read it, or its absence: a write given one refuses to replace a file
+    that another program (an editor, another apdoc) has written since, rather than lose its edit.
+
+    Device, inode, size and modification time in nanoseconds: a replacement (a new inode) or an
+    edit in place (a new time, or size) both show."""
+
+    seen: tuple[int, int, int, int] | None  # None: there was no file
+
+    @classmethod
+    def of(cls, path: Path) -> FileStamp:
+        try:
+            info = path.stat()
+        except OSError:
+            return cls(None)
+        return cls((info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
+
+
+def file_stamps(folder: Path) -> dict[Path, FileStamp]:
+    """The stamp of every YAML file below `folder`, by absolute path: taken before a command reads
+    a plan, so that a file changed while it worked is never replaced. Call `stamp_in` to look up."""
+    return {Path(os.path.abspath(p)): FileStamp.of(p) for p in folder.rglob("*.y*ml")}
+
+
+def stamp_in(stamps: dict[Path, FileStamp], path: Path) -> FileStamp:
+    """`path`'s stamp among `stamps`; a file not among them did not exist when they were taken."""
+    return stamps.get(Path(os.path.abspath(path)), FileStamp(None))
+
+
+def write_atomic(path: Path, data: bytes, *, force: bool = False, read_as: FileStamp | None = None) -> None:
+    """Write `data` to `path` whole or not at all; with `read_as`, only if the file is still as
+    it was read (checked again just before the rename: nothing another program wrote is lost)."""
+    shown = path
     path, mode = _writable_target(path, force)
+    if read_as is not None:
+        refuse_if_changed(shown, read_as)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(path)
@@ -217,6 +259,8 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
+        if read_as is not None:
+            refuse_if_changed(shown, read_as)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):

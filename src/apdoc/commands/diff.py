@@ -38,18 +38,21 @@ class Change:
     words_added: int = 0
     words_removed: int = 0
     was: str = ""  # of a renamed chapter: its id before
+    emphasis: bool = False  # bold or italic (`**`, `*`) put on or taken off, words aside
 
     def __str__(self) -> str:
         if self.what == "renamed":
             return f"{self.where}: renamed (id {self.was} before)"
         if self.what != "changed":
             return f"{self.where}: {self.what}"
+        if self.emphasis and not self.words_added and not self.words_removed:
+            return f"{self.where}: bold or italic changed"
         return f"{self.where}: {_count_words(self.words_added, self.words_removed)}"
 
     @property
     def layout_only(self) -> bool:
         """Spacing or line breaks changed, not one word."""
-        return self.what == "changed" and not self.words_added and not self.words_removed
+        return self.what == "changed" and not self.words_added and not self.words_removed and not self.emphasis
 
 
 def _count_words(added: int, removed: int) -> str:
@@ -100,10 +103,11 @@ def units(plan: Plan) -> dict[Key, tuple[str, str]]:
         out[("cover", name)] = (label, _flat(getattr(document.cover, name)))
     out[("abstract",)] = ("Abstract", document.abstract)
     out[("action",)] = ("Action", document.action)
+    generated = _generated_text(plan)
     for loaded in plan.chapters:
-        _chapter_units(loaded.model, numbers, False, (), out)
+        _chapter_units(loaded.model, numbers, False, (), out, generated)
     for loaded in plan.annexes:
-        _chapter_units(loaded.model, numbers, True, (), out)
+        _chapter_units(loaded.model, numbers, True, (), out, generated)
     for loaded in plan.action_items:
         item = loaded.model
         key = ("ap", item.id)
@@ -121,27 +125,58 @@ def units(plan: Plan) -> dict[Key, tuple[str, str]]:
     return out
 
 
+def _join_ids(ids: list[str]) -> str:
+    """As the layout joins them (layout.render.Layout.join_ids): AP1.1 and AP5 / AP1.2, AP1.3, and AP1.6."""
+    return " and ".join(ids) if len(ids) <= 2 else ", ".join(ids[:-1]) + ", and " + ids[-1]
+
+
+def _generated_text(plan: Plan) -> dict[str, str]:
+    """The text a reader of the TD sees where a chapter's content says `insert: pillar_list`: the
+    bullets the layout writes from the figures' pillars (templates/blocks.html.j2), so that bullets
+    typed in a chapter and the same bullets generated in their place are the same text."""
+    lines = [f"- {pillar.name}, refers to action plan {_join_ids(list(pillar.action_items))}."
+             for loaded in [*plan.chapters, *plan.annexes] for figure in _figures(loaded.model)
+             for pillar in figure.pillars]
+    return {"pillar_list": "\n".join(lines)}
+
+
+def _figures(chapter: Chapter) -> list[Any]:
+    found = [block.figure for block in chapter.content if block_kind(block) == "figure"]
+    for section in chapter.sections:
+        found += _figures(section)
+    return found
+
+
+def _shown(model: Any) -> str:
+    """A table's or figure's text without its id, which the TD does not show."""
+    return _flat({k: v for k, v in model.model_dump(warnings=False).items() if k != "id"})
+
+
 def _chapter_units(
-    chapter: Chapter, numbers: Numbering, annex: bool, parent: Key, out: dict[Key, tuple[str, str]]
+    chapter: Chapter, numbers: Numbering, annex: bool, parent: Key, out: dict[Key, tuple[str, str]],
+    generated: dict[str, str] | None = None,
 ) -> None:
-    """A chapter's units, nested under its key: a new chapter is one change, not one per row."""
+    """A chapter's units, nested under its key: a new chapter is one change, not one per row.
+    `generated`: the text of the inserts that stand in a chapter's text (_generated_text)."""
+    generated = generated or {}
     number = numbers.headings.get(chapter.id, "")
     name = f"Annex {number}" if annex else (f"Chapter {number}" if "." not in number else f"Clause {number}")
     key = (*parent, "chapter", chapter.id)
     # The whole chapter's label names its title: "Chapter 3 (Resolutions, …): added" says which.
     out[key] = (f"{name} ({chapter.title})", _flat(chapter))
     out[(*key, "title")] = (f"{name} · title", chapter.title)
-    prose = [block for block in chapter.content if block_kind(block) == "text"]
-    out[(*key, "text")] = (f"{name} · text", "\n".join(prose))
+    prose = [block if block_kind(block) == "text" else generated.get(getattr(block, "insert", ""), "")
+             for block in chapter.content if block_kind(block) in ("text", "insert")]
+    out[(*key, "text")] = (f"{name} · text", "\n".join(part for part in prose if part))
     for block in chapter.content:
         if block_kind(block) == "table":
             table = block.table
             label = f"Table {numbers.tables.get(table.id, '?')} ({table.title})"
-            out[(*key, "table", table.id)] = (label, _flat(table))
+            out[(*key, "table", table.id)] = (label, _shown(table))
         elif block_kind(block) == "figure":
             figure = block.figure
             label = f"Figure {numbers.figures.get(figure.id, '?')} ({figure.title})"
-            out[(*key, "figure", figure.id)] = (label, _flat(figure))
+            out[(*key, "figure", figure.id)] = (label, _shown(figure))
     for note_id, text in chapter.footnotes.items():
         out[(*key, "footnote", note_id)] = (f"Footnote {note_id}", text)
     for ref in chapter.references:
@@ -158,11 +193,12 @@ def _chapter_units(
             text = _targets(value) if column == "target_documents" else _flat(value)
             out[(*ckey, column)] = (f"Consideration {consideration.number} · {label}", text)
     for section in chapter.sections:
-        _chapter_units(section, numbers, False, key, out)
+        _chapter_units(section, numbers, False, key, out, generated)
 
 
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"\w[\w'’.-]*|[^\w\s]", text)
+    """The words and signs of a text; the `*` of bold and italic is formatting, not a word."""
+    return re.findall(r"\w[\w'’.-]*|[^\w\s*]", text)
 
 
 def diff_plans(before: Plan, after: Plan, *, layout: bool = False) -> list[Change]:
@@ -170,6 +206,7 @@ def diff_plans(before: Plan, after: Plan, *, layout: bool = False) -> list[Chang
     spacing only are left out unless `layout`."""
     old, new = units(before), units(after)
     old, renamed = _follow_renames(old, new)
+    old = _follow_new_ids(old, new)
     changes: list[Change] = []
     whole: list[Key] = []  # wholly added or removed units: their parts are not listed again
     for key in _merged_order(list(old), list(new)):
@@ -190,7 +227,8 @@ def diff_plans(before: Plan, after: Plan, *, layout: bool = False) -> list[Chang
                 if op != "equal":
                     removed += i2 - i1
                     added += j2 - j1
-            changes.append(Change(new[key][0], "changed", added, removed))
+            emphasis = old[key][1].count("*") != new[key][1].count("*")
+            changes.append(Change(new[key][0], "changed", added, removed, emphasis=emphasis))
     return [change for change in changes if layout or not change.layout_only]
 
 
@@ -226,6 +264,29 @@ def _follow_renames(
     return old, renamed
 
 
+def _follow_new_ids(old: dict[Key, tuple[str, str]], new: dict[Key, tuple[str, str]]) -> dict[Key, tuple[str, str]]:
+    """Tables and figures whose id changed (the TD shows no id): the old unit re-keyed under the
+    new id when, in the same chapter, the title is the same or most of the text is; so one table
+    is one change, not `removed` then `added`."""
+    came = [k for k in new if k[-2:-1] in (("table",), ("figure",)) and k not in old]
+    gone = [k for k in old if k[-2:-1] in (("table",), ("figure",)) and k not in new]
+    taken: set[Key] = set()
+    for before in gone:
+        label, text = old[before]
+
+        def likeness(candidate: Key, label: str = label, text: str = text) -> float:
+            if new[candidate][0].partition(" (")[2] == label.partition(" (")[2]:  # the same title
+                return 1.0
+            return SequenceMatcher(None, text, new[candidate][1], autojunk=False).ratio()
+
+        candidates = [k for k in came if k[:-1] == before[:-1] and k not in taken]
+        best = max(candidates, key=likeness, default=None)
+        if best is not None and likeness(best) >= 0.6:
+            taken.add(best)
+            old = {(best if k == before else k): v for k, v in old.items()}
+    return old
+
+
 def _has_parts(key: Key, all_units: dict[Key, tuple[str, str]]) -> bool:
     """Whole-item units (an action item, a chapter) are reported through their parts."""
     return any(len(other) > len(key) and other[: len(key)] == key for other in all_units)
@@ -253,7 +314,8 @@ def render(changes: list[Change], style: str, before: str, after: str, hidden: i
     """text: one line per change; md: a list for a PR comment; json: for tools. `hidden`: how many
     changes of spacing only were left out, said in text and md."""
     if style == "json":
-        listed = [{k: v for k, v in asdict(c).items() if k != "was" or v} for c in changes]  # was: renames only
+        listed = [{k: v for k, v in asdict(c).items() if k not in ("was", "emphasis") or v}  # was: renames only,
+                  for c in changes]  # emphasis: bold or italic changes only
         return json.dumps(listed, ensure_ascii=False, indent=1) + "\n"
     if style == "md":
         lines = [f"### Changes to the plan since `{before}`", ""]

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from ruamel.yaml.error import YAMLError
 
 from ..diagnostics import Diagnostic, PlanError
-from ..output import write_atomic
+from ..output import FileStamp, write_atomic
 from ..plan.folder import kind_of, require_folder
 from ..plan.load import explain, link_problem
 from ..plan.models import FILE_KINDS
@@ -90,13 +90,14 @@ def format_plan(root: Path, *, write: bool) -> tuple[list[Formatted], list[Diagn
         if problem is not None:
             problems.append(problem)
             continue
+        read_as = FileStamp.of(path)  # before it is read: an editor's save after this is never replaced
         try:
             refuse_invalid(path, root)
             result = format_file(path, root)
+            if write and result.changed:
+                write_atomic(path, result.new, read_as=read_as)
         except PlanError as exc:
             problems.extend(exc.diagnostics)
             continue
-        if write and result.changed:
-            write_atomic(path, result.new)
         results.append(result)
     return results, problems

@@ -28,7 +28,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ..diagnostics import Diagnostic, PlanError, display_path
-from ..output import write_atomic
+from ..output import FileStamp, file_stamps, stamp_in, write_atomic
 from ..plan.load import Plan, load_plan
 from ..plan.models import (
     AP_ID_PATTERN,
@@ -65,9 +65,10 @@ def _where(source: SourceFile, loc: tuple[Any, ...]) -> str:
     return f"{source.shown}:{line}"
 
 
-def _write(edits: list[_Edit]) -> None:
+def _write(edits: list[_Edit], read: dict[Path, FileStamp]) -> None:
+    """Write the edits; a file changed (or created) since `read` was taken is not replaced."""
     for edit in edits:
-        write_atomic(edit.path, edit.text.encode("utf-8"))
+        write_atomic(edit.path, edit.text.encode("utf-8"), read_as=stamp_in(read, edit.path))
 
 
 # --- new action ------------------------------------------------------------------
@@ -162,6 +163,7 @@ def new_action(root: Path, ap_id: str, name: str, after: str | None = None) -> l
         raise _fail(target, f"'{ap_id}' is not an action item id such as AP1.8 (AP, then numbers joined by dots)")
     if not name.strip():
         raise _fail(target, "--name must not be empty: it is the short name in the table's header")
+    read = file_stamps(root)
     plan = load_plan(root, check=False)
     known = _known_ids(plan)
     if ap_id in known:
@@ -185,7 +187,7 @@ def new_action(root: Path, ap_id: str, name: str, after: str | None = None) -> l
         pillar_edits, pillar_said = _pillar_edits(plan, ap_id, after)
         edits += pillar_edits
         said += [f"  {line}" for line in pillar_said] or [f"  {after} is in no figure pillar: no pillar changed"]
-    _write(edits)
+    _write(edits, read)
     return said
 
 
@@ -261,6 +263,7 @@ def _insert_row(text: str, source: SourceFile, loc: tuple[Any, ...], index: int,
 
 def new_consideration(root: Path, after: str | None = None) -> list[str]:
     """Add a row to the consideration matrix with the next free number. Returns what was done."""
+    read = file_stamps(root)
     plan = load_plan(root, check=False)
     path, loc = _matrix(plan)
     source = load_yaml(path)
@@ -293,7 +296,7 @@ def new_consideration(root: Path, after: str | None = None) -> list[str]:
         written = SourceFile(path=path, data=None)
     if written.data != expected:  # pragma: no cover - a bug, not the editor's
         raise _fail(path, "cannot add the row without changing other values (please report this)")
-    _write([_Edit(path, text)])
+    _write([_Edit(path, text)], read)
     where = f"after {rows[index - 1]['number']}" if index else "first"
     return [f"added consideration {number} to {_where(written, (*loc, index))} ({where})",
             f"  point is required, so it reads “{PLACEHOLDER}”: write it; the other fields are empty "

@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, PlainScalarString
 
 from .merge3 import ABSENT, freeze
 
@@ -135,4 +135,8 @@ def fresh(value: Any) -> Any:
         return CommentedSeq([fresh(item) for item in value])
     if isinstance(value, str) and "\n" in value.rstrip("\n"):
         return LiteralScalarString(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # a number as the loader gives one written plain (a table's widths): a bare int here
+        # next to loaded ones would be written `!!int '3'`, which the plan's loader refuses
+        return PlainScalarString(str(value))
     return value

@@ -205,9 +205,9 @@ def is_placeholder(value: object) -> bool:
     return isinstance(value, str) and re.fullmatch(r"\[[^\[\]]*\]", value.strip()) is not None
 
 
-def stylesheet(template_dir: Path | None) -> str:
-    override = template_dir / "td.css" if template_dir is not None else None
-    path = override if override is not None and _regular_or_absent(override) else packaged_template("td.css")
+def stylesheet(template_dir: Path | None, name: str = "td.css") -> str:
+    override = template_dir / name if template_dir is not None else None
+    path = override if override is not None and _regular_or_absent(override) else packaged_template(name)
     return path.read_text(encoding="utf-8")
 
 
@@ -251,6 +251,19 @@ def html_pieces(
     except Exception as exc:
         # Raised by a template's own expression ({{ 1/0 }}, the sandbox's range limit): the
         # template's fault, reported at its line. Anything else is ours: an internal error.
+        if not _raised_in_template(exc):
+            raise
+        raise PlanError([_template_diagnostic(exc, template_dir)]) from None
+
+
+def render_template(name: str, template_dir: Path | None, **context: Any) -> str:
+    """One more template of the layout (an override in `template_dir` first), rendered in the
+    layout's sandbox; its errors are reported as the TD's own templates' are."""
+    try:
+        return _environment(template_dir).get_template(name).render(**context)
+    except TemplateError as exc:
+        raise PlanError([_template_diagnostic(exc, template_dir)]) from None
+    except Exception as exc:
         if not _raised_in_template(exc):
             raise
         raise PlanError([_template_diagnostic(exc, template_dir)]) from None

@@ -39,9 +39,11 @@ class PlanArchive:
 
 
 def plan_archive(plan: Plan, facts: dict[str, str]) -> bytes:
-    """The plan folder's files (as they are on disk) and `facts`, as a deterministic ZIP."""
+    """The plan folder's files (as they are on disk, comments.yaml too) and `facts`, as a
+    deterministic ZIP."""
+    files = [*plan.files, *([plan.comments] if plan.comments is not None else [])]
     paths = sorted((loaded.source.path.relative_to(plan.root).as_posix(), loaded.source.path)
-                   for loaded in plan.files)
+                   for loaded in files)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for relative, path in paths:

@@ -1,6 +1,7 @@
 """The plan folder: which files it holds, and the plan as loaded from them.
 
     document.yaml            cover, abstract, action
+    comments.yaml            Word comment threads (optional; `apdoc apply` writes it)
     chapters/*.yaml          chapters, numbered 1, 2, … in file-name order
     annexes/*.yaml           annexes, lettered A, B, … in file-name order
     action-items/<id>.yaml   one file per action item, e.g. AP1.4.yaml
@@ -16,6 +17,7 @@ from ..diagnostics import Diagnostic, PlanError, display_path
 from .source import SourceFile
 
 DOCUMENT_FILE = "document.yaml"
+COMMENTS_FILE = "comments.yaml"
 # The one table of the plan's folders: each holds files of one kind (a key of models.FILE_KINDS,
 # also the name of its JSON Schema).
 FOLDERS: dict[str, str] = {"chapters": "chapter", "annexes": "chapter", "action-items": "action-item"}
@@ -26,6 +28,12 @@ def plan_folder_problem(root: Path) -> Diagnostic | None:
     shown = display_path(root)
     if not root.exists():
         where = "" if root.is_absolute() else f" (looked in the current folder, {Path.cwd()})"
+        if not root.is_absolute() and Path(DOCUMENT_FILE).is_file():
+            # Suggested, not taken: build/ and templates/ are found beside the plan folder, from
+            # where apdoc runs; taken from inside it, a build would write build/ into the plan.
+            return Diagnostic(shown, 0, 0, f"plan folder not found{where}, but the current folder holds "
+                                           f"{DOCUMENT_FILE}: it is a plan folder. Run apdoc from the folder "
+                                           "above it (cd ..), or type --plan . to use it from here")
         return Diagnostic(shown, 0, 0, f"plan folder not found{where}: run apdoc from the folder that holds "
                                        "the plan folder, or give its path with --plan DIR")
     if not root.is_dir():
@@ -48,6 +56,8 @@ def kind_of(path: Path, root: Path) -> str | None:
     rel = path.relative_to(root)
     if rel == Path(DOCUMENT_FILE):
         return "document"
+    if rel == Path(COMMENTS_FILE):
+        return "comments"
     if len(rel.parts) == 2 and rel.parts[0] in FOLDERS and rel.suffix == ".yaml":
         return FOLDERS[rel.parts[0]]
     return None
@@ -80,6 +90,9 @@ class Plan:
     action_items: list[Loaded] = field(default_factory=list)  # sorted by id
     warnings: list[Diagnostic] = field(default_factory=list)  # allowed, but unfinished
     failed: list[Failed] = field(default_factory=list)  # files with errors of their own; never in a valid plan
+    # comments.yaml, when there is one. Not among `files`: comments are no value of the TD, so
+    # they change neither its digest nor its checks.
+    comments: Loaded | None = None
 
     @property
     def all_chapters(self) -> list[Loaded]:

@@ -7,15 +7,33 @@ import re
 import stat
 import types
 import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Diagnostic, PlanError, display_path, forget_resolved_paths, resolved, resolved_folder
-from .folder import DOCUMENT_FILE, FOLDERS, Failed, Loaded, Plan, require_folder
-from .models import FILE_KINDS, PATTERN_MEANINGS, Document, PlanModel, ap_sort_key, number_key
+from .folder import COMMENTS_FILE, DOCUMENT_FILE, FOLDERS, Failed, Loaded, Plan, require_folder
+from .models import FILE_KINDS, PATTERN_MEANINGS, Comments, Document, PlanModel, ap_sort_key, number_key
 from .source import SourceFile, load_yaml, not_a_file
+
+# apdoc watch loads the plan at every save: a file unchanged since the last load (the same size,
+# times and inode, as watch's own snapshot compares them) is taken as it was modelled then, not
+# parsed and validated again. None (off) for the one-shot commands. By path: (identity, Loaded).
+_UNCHANGED: dict[str, tuple[tuple[Any, ...], Loaded]] | None = None
+
+
+@contextmanager
+def unchanged_files_remembered() -> Iterator[None]:
+    """Within, a file unchanged since it was last loaded is not read again (apdoc watch's session)."""
+    global _UNCHANGED
+    _UNCHANGED = {}
+    try:
+        yield
+    finally:
+        _UNCHANGED = None
 
 
 def natural_key(path: Path) -> list[Any]:
@@ -35,11 +53,12 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
     problems: list[Diagnostic] = []
     failed: list[Failed] = []
     document = _load(root / DOCUMENT_FILE, Document, "document", root, problems, failed, required=True)
+    comments = _load(root / COMMENTS_FILE, Comments, "comments", root, problems, failed)
     for extra in sorted(root.glob("*.y*ml")):
-        if extra.name != DOCUMENT_FILE:
+        if extra.name not in (DOCUMENT_FILE, COMMENTS_FILE):
             problems.append(
                 Diagnostic(display_path(extra), 0, 0, "unknown plan file: expected document.yaml, "
-                           "chapters/, annexes/ or action-items/")
+                           "comments.yaml, chapters/, annexes/ or action-items/")
             )
     problems += shape_problems(root)
     loaded: dict[str, list[Loaded]] = {}
@@ -63,6 +82,7 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
         annexes=loaded["annexes"],
         action_items=sorted(loaded["action-items"], key=lambda a: ap_sort_key(a.model.id)),
         failed=failed,
+        comments=comments,
     )
     if check:
         # The cross-file checks run over the files that did load, so a schema error in one file
@@ -146,6 +166,11 @@ def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems:
         if required:
             problems.append(Diagnostic(display_path(path), 0, 0, "missing: every plan needs this file"))
         return None
+    identity = _identity(path, model) if _UNCHANGED is not None else None
+    if identity is not None and _UNCHANGED is not None:
+        remembered = _UNCHANGED.get(str(path))
+        if remembered is not None and remembered[0] == identity:
+            return remembered[1]
     try:
         source = load_yaml(path)
     except PlanError as exc:
@@ -157,7 +182,10 @@ def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems:
         failed.append(Failed(path, folder, source.data))
         return None
     try:
-        return Loaded(model.model_validate(source.data), source)
+        loaded = Loaded(model.model_validate(source.data), source)
+        if identity is not None and _UNCHANGED is not None:
+            _UNCHANGED[str(path)] = (identity, loaded)
+        return loaded
     except ValidationError as exc:
         problems.extend(explain(exc, source, model))
         failed.append(Failed(path, folder, source.data))
@@ -169,6 +197,17 @@ def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems:
 
 _BOUNDS = {"greater_than_equal": "the least is", "less_than_equal": "the most is", "greater_than": "must be over",
            "less_than": "must be under"}
+
+
+def _identity(path: Path, model: type[PlanModel]) -> tuple[Any, ...] | None:
+    """What tells a regular file's content unchanged without reading it, or None (not a regular file)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (model, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _kind(value: Any) -> str:

@@ -323,9 +323,41 @@ def ap_sort_key(ap_id: str) -> tuple[tuple[int, str], ...]:
     return tuple(number_key(part) for part in re.findall(r"[0-9]+", ap_id))
 
 
+# --- comments.yaml ----------------------------------------------------------
+# Word comment threads read from an edited TD (`apdoc apply`) and written back into the next one
+# (`apdoc build`). Their text is data, shown as typed: not Markdown, never a template.
+
+
+class CommentReply(PlanModel):
+    author: str = Field("", description="Who wrote the reply, as Word records it.")
+    date: str = Field("", description="When, as Word records it (ISO 8601, e.g. 2026-12-07T10:15:00Z).")
+    text: str = Field(description="The reply's text; paragraphs separated by line breaks.")
+
+
+class CommentThread(PlanModel):
+    """One Word comment with its replies, on some words of one element of the TD."""
+
+    anchor: str = Field(description="The stable id of the element the comment is on (docs/layout-vocabulary.md), "
+                                    "e.g. ap-AP1.3-key_outcomes; empty when the TD did not say.")
+    quote: str = Field("", description="The words the comment is on, as the TD showed them.")
+    author: str = Field("", description="Who wrote the comment, as Word records it.")
+    date: str = Field("", description="When, as Word records it (ISO 8601, e.g. 2026-12-07T10:15:00Z).")
+    text: str = Field(description="The comment's text; paragraphs separated by line breaks.")
+    resolved: bool = Field(False, description="Marked done (resolved) in Word: left out of the TD unless "
+                                              "`apdoc build --comments all`.")
+    replies: list[CommentReply] = Field(default_factory=list, description="The replies, oldest first.")
+
+
+class Comments(PlanModel):
+    """comments.yaml: the Word comment threads of the TD, kept beside the plan."""
+
+    threads: list[CommentThread] = Field(default_factory=list, description="Every thread, in the TD's order.")
+
+
 # Kinds of plan file and the model each is read with.
 FILE_KINDS: dict[str, type[PlanModel]] = {
     "document": Document,
     "chapter": Chapter,
     "action-item": ActionItem,
+    "comments": Comments,
 }

@@ -207,6 +207,15 @@ def load_yaml(path: Path) -> SourceFile:
             problem += f" ({exc.context} that starts at line {lines.of(exc.context_mark)[0]})"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem = "tab character: indent with spaces, not tabs"
+        elif mark is not None:
+            from .yaml_hints import syntax_hint  # only when a file does not parse
+
+            hint = syntax_hint([one.rstrip("\r\n") for one in editor_lines(text)], exc.problem or "", (line, col),
+                               exc.context, lines.of(exc.context_mark) if exc.context_mark is not None else None)
+            if hint is not None:  # the message goes where the fix goes; YAML's own words stay
+                stopped = f", at line {line}" if hint.line != line else ""
+                problem = f"{hint.cause} (YAML{stopped}: {exc.problem or problem})"
+                line, col = hint.line, hint.col
         problems.append(Diagnostic(shown, line, col, f"YAML syntax: {problem}"))
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors are found by _unreadable_characters
         problems.append(Diagnostic(shown, 1, 1, f"YAML: {exc}"))
@@ -215,6 +224,15 @@ def load_yaml(path: Path) -> SourceFile:
     if source.data is None:
         raise PlanError([Diagnostic(shown, 1, 1, "file is empty (or only comments)")])
     return source
+
+
+def unreadable_character(text: str) -> str | None:
+    """The first character in `text` that a plan file cannot hold, named (`DEL U+007F`), or None."""
+    match = _UNREADABLE_CHARS.search(text)
+    if match is None:
+        return None
+    char = match.group()
+    return f"{_CHAR_NAMES.get(char, 'control character' if ord(char) < 0xA0 else 'non-character')} U+{ord(char):04X}"
 
 
 def _unreadable_characters(shown: str, text: str) -> list[Diagnostic]:

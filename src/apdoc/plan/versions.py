@@ -8,16 +8,21 @@ folder, never by checking it out: the working tree is not touched.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
+import os
+import re
 import subprocess
 import tempfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ..defaults import FIXED_DATE
 from ..diagnostics import Diagnostic, PlanError, display_path
@@ -111,8 +116,29 @@ def default_author(plan_dir: Path) -> str:
     return "apdoc"
 
 
+def source_date_epoch() -> str | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) as an ISO date in UTC, when it is set: the date
+    every date a build writes takes, whatever git or the files' times say. A value that is not a
+    whole number of seconds since 1970-01-01 UTC is an error, as the specification asks."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(value.strip()), UTC) if value.strip().isdigit() else None
+    except (OverflowError, OSError, ValueError):
+        moment = None
+    if moment is None:
+        raise PlanError([Diagnostic("SOURCE_DATE_EPOCH", 0, 0, f"{value!r} is not a number of seconds since "
+                                    "1970-01-01 UTC (reproducible-builds.org/specs/source-date-epoch)")])
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment:%H:%M:%S}Z"
+
+
 def default_date(plan_dir: Path) -> str:
-    """When the plan last changed in git (UTC): the same plan gives the same marks, whatever the clock."""
+    """When the plan last changed in git (UTC): the same plan gives the same marks, whatever the
+    clock; SOURCE_DATE_EPOCH when it is set."""
+    fixed = source_date_epoch()
+    if fixed is not None:
+        return fixed
     repository = _repository(plan_dir)
     if repository is not None:
         stamp = _git(repository, "log", "-1", "--format=%cI", "--", str(plan_dir.resolve())).stdout.decode().strip()
@@ -149,9 +175,13 @@ def last_change(plan_dir: Path) -> LastChange:
 def plan_date(plan_dir: Path, change: LastChange | None = None) -> str:
     """When the plan last changed (UTC), for the TD's dates: the last commit that touched the plan
     folder when it has no uncommitted change, else the newest plan file's modification time. The
-    same plan gives the same date, so the same bytes; a new edit gives a new date.
+    same plan gives the same date, so the same bytes; a new edit gives a new date. SOURCE_DATE_EPOCH,
+    when set, is the date instead (file times differ between two checkouts of the same plan).
 
     `change`: the folder's last_change, when the caller has asked git already."""
+    fixed = source_date_epoch()
+    if fixed is not None:
+        return fixed
     change = last_change(plan_dir) if change is None else change
     if change.date is not None:
         return change.date
@@ -164,19 +194,94 @@ def plan_date(plan_dir: Path, change: LastChange | None = None) -> str:
 def plan_digest(plan: Plan) -> str:
     """A fingerprint of the plan's values (each file's data as the loader reads it, by its place in
     the plan): equal digests, the same plan, however its files are laid out (`apdoc fmt`)."""
-    values = {str(loaded.source.path.relative_to(plan.root)): loaded.source.data for loaded in plan.files}
-    packed = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    packed = json.dumps(plan_values(plan), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(packed.encode("utf-8")).hexdigest()
 
 
 def plan_facts(plan: Plan, change: LastChange | None = None) -> dict[str, str]:
     """What a TD records of the plan it was built from (docProps/custom.xml, for `apdoc apply`):
-    the plan's digest, and the git commit where the plan last changed when it has no uncommitted
-    change (so the plan as built can be read back from git).
+    the plan's digest, the git commit where the plan last changed when it has no uncommitted
+    change (so the plan as built can be read back from git), and the plan's values themselves,
+    packed (so `apply` has its base without git: outside a repository, a commit it never had).
 
     `change`: the plan folder's last_change, when the caller has asked git already."""
-    facts = {"plan-digest": plan_digest(plan)}
+    facts = {"plan-digest": plan_digest(plan), BASE_FACT: packed_values(plan)}
     change = last_change(plan.root) if change is None else change
     if change.commit is not None:
         facts["plan-commit"] = change.commit
     return facts
+
+
+# --- the plan a TD carries (apdoc-plan-base): apply's base when git cannot give it ---------------
+
+BASE_FACT = "plan-base"  # the fact's name; in the DOCX, custom properties apdoc-plan-base-001, -002, …
+BASE_PROPERTY = "apdoc-" + BASE_FACT
+BASE_LIMIT = 16 << 20  # bytes of the unpacked values: far above any plan's (the seed's: 53 kB), far below harm
+BASE_FILE = re.compile(r"^(?:document|(?:chapters|annexes|action-items)/[A-Za-z0-9][A-Za-z0-9._-]*)\.ya?ml$")
+
+
+def plan_values(plan: Plan) -> dict[str, Any]:
+    """Each file's data as the loader reads it, by its place in the plan (what the digest is of)."""
+    return {str(loaded.source.path.relative_to(plan.root)): loaded.source.data for loaded in plan.files}
+
+
+def packed_values(plan: Plan) -> str:
+    """The plan's values as the TD carries them: JSON, zlib at level 9, base64 (the same plan,
+    the same text: keys sorted, zlib's output fixed by its input and level)."""
+    packed = json.dumps(plan_values(plan), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return base64.b64encode(zlib.compress(packed.encode("utf-8"), 9)).decode("ascii")
+
+
+def carried_text(properties: dict[str, str]) -> str | None:
+    """The packed values a DOCX's custom properties carry (parts -001, -002, … in the order of
+    their numbers), or None when it carries none."""
+    numbered = [name for name in properties if name.startswith(BASE_PROPERTY + "-")
+                and name.removeprefix(BASE_PROPERTY + "-").isdigit()]
+    if not numbered:
+        return None
+    numbered.sort(key=lambda name: int(name.removeprefix(BASE_PROPERTY + "-")))
+    return "".join(properties[name] for name in numbered)
+
+
+@contextmanager
+def carried_version(text: str, digest: str | None, shown: str) -> Iterator[Version]:
+    """The plan a TD carries, loaded and checked like any plan. It is the document's, so untrusted:
+    its unpacked size is bounded, its file names must be plan files', its values must make a
+    valid plan whose digest is the one the TD records. Anything else is refused (PlanError)."""
+
+    def refused(why: str) -> PlanError:
+        return PlanError([Diagnostic(shown, 0, 0, f"the plan the TD carries ({BASE_PROPERTY}) is not used: {why}")])
+
+    try:
+        inflater = zlib.decompressobj()
+        packed = inflater.decompress(base64.b64decode(text, validate=True), BASE_LIMIT)
+        if inflater.unconsumed_tail:
+            raise refused(f"larger than {BASE_LIMIT >> 20} MB unpacked")
+        if not inflater.eof:
+            raise refused("damaged (cut short)")
+        values = json.loads(packed)
+    except (ValueError, zlib.error) as exc:
+        raise refused(f"damaged ({exc})") from None
+    except RecursionError:
+        raise refused("nested too deeply") from None
+    if not isinstance(values, dict) or "document.yaml" not in values or \
+            not all(isinstance(k, str) and BASE_FILE.match(k) and isinstance(v, dict) for k, v in values.items()):
+        raise refused("not a plan's files (a file name or value of the wrong kind)")
+    with tempfile.TemporaryDirectory(prefix="apdoc-carried-") as tmp:
+        folder = Path(tmp) / "plan"
+        for name, data in values.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
+            except (RecursionError, ValueError):
+                raise refused("nested too deeply") from None
+        try:
+            plan = load_plan(folder)
+        except PlanError as exc:
+            first = exc.diagnostics[0] if exc.diagnostics else None
+            raise refused("not a valid plan" + (f" ({first.message})" if first else "")) from None
+        if digest is None or plan_digest(plan) != digest:
+            raise refused("its values are not those of the plan the TD records (apdoc-plan-digest): changed after "
+                          "the build")
+        yield Version(plan)

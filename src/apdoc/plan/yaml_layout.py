@@ -99,6 +99,7 @@ _YAML_1_1 = re.compile(r"""^(?:
 # A number as a number field (a table's widths) holds it: the schema says integer, so
 # editors want it plain. Only decimal forms every YAML reads alike.
 _NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
+_YES_NO = re.compile(r"^(?:true|false)$")  # a yes/no field's value, as every YAML reads it
 # The readers at hand, which stray from the specification in corners (ruamel takes `-_` for a
 # number, and then fails to read it).
 _READERS = ((VersionedResolver(version=(1, 1)), ScalarNode), (VersionedResolver(version=(1, 2)), ScalarNode),
@@ -147,8 +148,8 @@ class _Emitter(Emitter):
         plain = how.allow_flow_plain and not re.search("[?:]", text) if self.flow_level else how.allow_block_plain
         if plain and not how.multiline and reads_as_text(text):
             return ""
-        if plain and event.style == "" and not self.simple_key_context and _NUMBER.match(text):
-            return ""  # a number (PlainScalarString), not text
+        if plain and event.style == "" and not self.simple_key_context and (_NUMBER.match(text) or _YES_NO.match(text)):
+            return ""  # a number or a yes/no (PlainScalarString), not text
         if ('"' in text or "\\" in text) and "'" not in text and how.allow_single_quoted and not how.multiline:
             return "'"  # no escapes needed, where double quotes would need some
         return '"'
@@ -267,6 +268,8 @@ def _typed(value: Any, annotations: list[Any]) -> Any:
         return value
     alternatives = [alt for a in annotations for alt in _flatten(a)]
     number = any(alt in (int, float) for alt in alternatives) and str not in alternatives
+    if bool in alternatives and str not in alternatives and _YES_NO.match(value):
+        return PlainScalarString(value)  # a yes/no field (comments.yaml's resolved): plain, as typed
     return PlainScalarString(value) if number and _NUMBER.match(value) else str(value)
 
 

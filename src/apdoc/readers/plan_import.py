@@ -7,6 +7,9 @@ folder in `apdoc fmt`'s layout. A `.xhtml` file is read as the intermediate form
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,10 @@ from typing import Any
 from lxml import etree
 
 from ..diagnostics import Diagnostic, PlanError, display_path
+from ..output import Inputs, refuse_inputs
+from ..plan.source import unreadable_character
 from .unlayout import ImportResult, plan_from_xhtml, write_plan
+from .unlayout.context import Context, local, text_of
 
 MAX_XHTML_BYTES = 64 * 1024 * 1024
 
@@ -26,6 +32,7 @@ class Imported:
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     result: ImportResult | None = None
+    plan: Any = None  # the plan written, as validated before it was
 
 
 def parse_xhtml(data: bytes, shown: str) -> Any:
@@ -79,16 +86,135 @@ def _from_docx(data: bytes, shown: str) -> tuple[Any, list[str]]:
     return root, [str(w) for w in read.warnings]
 
 
+def refuse_output(path: Path, out_dir: Path) -> None:
+    """Refuse, before the TD is even read, an `out_dir` that the plan folder cannot be written to:
+    inside any plan folder (or the templates, or .git), the document itself, or below a file."""
+    refuse_inputs([out_dir], Inputs(whole_plan=True))
+    shown = display_path(out_dir) if not out_dir.is_symlink() else str(out_dir)
+    real = Path(os.path.realpath(out_dir))
+    with contextlib.suppress(OSError):
+        if real.exists() and os.path.samefile(real, path):
+            raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: it is {display_path(path)}, the document "
+                                        "imported; give a new folder for the plan")])
+    for parent in real.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: {display_path(parent)} is a file, "
+                                            "not a folder")])
+            break
+
+
 def import_plan(path: Path, out_dir: Path) -> Imported:
-    """Read the TD at `path` and write its plan to `out_dir` (new or empty). Raises PlanError."""
+    """Read the TD at `path` and write its plan to `out_dir` (new or empty), a plan that validates
+    or nothing: what the TD says that a plan cannot hold is named at its paragraph. Raises PlanError."""
+    from ..plan.load import load_plan
+
+    refuse_output(path, out_dir)
     if path.suffix.lower() == ".pdf":
         return _import_pdf(path, out_dir)
     root, warnings = read_document(path)
-    result = plan_from_xhtml(root, source=display_path(path))
+    shown = display_path(path)
+    refuse_unreadable_text(root, shown)
+    try:
+        result = plan_from_xhtml(root, source=shown)
+    except RecursionError:  # elements nested thousands deep (an .xhtml file; a DOCX reader bounds its own)
+        raise PlanError([Diagnostic(shown, 0, 0, "its elements are nested too deeply to read: not imported")]) from None
     if not any(name.startswith("chapters/") for name in result.files):
-        raise PlanError([Diagnostic(display_path(path), 0, 0, _not_a_td(root))])
-    written = write_plan(result, out_dir)
-    return Imported(written, [*warnings, *result.warnings], result)
+        raise PlanError([Diagnostic(shown, 0, 0, _not_a_td(root))])
+    imported = Imported(warnings=[*warnings, *result.warnings], result=result)
+
+    def validated(staging: Path) -> None:
+        try:
+            imported.plan = load_plan(staging)
+        except PlanError as exc:
+            raise PlanError(at_paragraphs(exc.diagnostics, staging, root, shown)) from None
+
+    imported.written = write_plan(result, out_dir, check=validated)
+    return imported
+
+
+MAX_REPORTED = 20
+
+
+def refuse_unreadable_text(root: Any, shown: str) -> None:
+    """Raise PlanError naming each paragraph whose text holds a character no plan file can hold
+    (a control character, mostly): the DOCX's name and the paragraph, not a plan line that
+    would never exist."""
+    if unreadable_character("".join(root.itertext())) is None and not any(
+            unreadable_character(e.get("href") or "") for e in root.iter() if isinstance(e.tag, str)):
+        return
+    ctx = Context(shown)
+    ctx.number_paragraphs(root)
+    problems: dict[str, Diagnostic] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        texts = ((element.text, element), (element.get("href"), element), (element.tail, element.getparent()))
+        for text, holder in texts:
+            named = unreadable_character(text or "")
+            if named is None or holder is None:
+                continue
+            where = ctx.where(holder)
+            cell = " (in a table cell)" if any(local(a) in ("td", "th") for a in holder.iterancestors()) else ""
+            problems.setdefault(where, Diagnostic(shown, 0, 0, f"{where}{cell}: {named} cannot be held in a plan "
+                                                  "file: delete it in the document, then import again"))
+        if len(problems) >= MAX_REPORTED:
+            break
+    raise PlanError(list(problems.values()))
+
+
+def at_paragraphs(diagnostics: list[Diagnostic], staging: Path, root: Any, shown: str) -> list[Diagnostic]:
+    """The errors of the plan an import would write, each at the TD's paragraph that holds the
+    value at fault where one does (found by its text), else at the plan file and line; the
+    plan itself is never written."""
+    ctx = Context(shown)
+    ctx.number_paragraphs(root)
+    paragraphs = [(element, text_of(element)) for element in ctx.order]
+    prefix = display_path(staging) + "/"
+    out = []
+    for diagnostic in diagnostics:
+        relative = diagnostic.path.removeprefix(prefix)
+        value = _value_at(staging / relative, diagnostic.line, diagnostic.col) if relative != diagnostic.path else None
+        wanted = [_snippet(value), *_named_in(diagnostic.message)]
+        holder = next((e for snippet in wanted if snippet for e, text in paragraphs if snippet in text), None)
+        place = f"{relative}:{diagnostic.line}" if diagnostic.line else relative
+        where = f"{ctx.where(holder)}: " if holder is not None else ""
+        out.append(Diagnostic(shown, 0, 0, f"{where}{diagnostic.message} (in {place} of the plan it makes: "
+                              "a plan cannot hold what the document says here; nothing was written)"))
+    return out
+
+
+def _value_at(path: Path, line: int, col: int) -> Any:
+    """The value a diagnostic at `line`:`col` of a plan file points at, or None."""
+    from ..plan.source import load_yaml
+
+    try:
+        source = load_yaml(path)
+    except PlanError:
+        return None
+    for loc, position in [*source.values.items(), *source.keys.items()]:  # a value's, else a key's (its value)
+        if position == (line, col):
+            value = source.data
+            for key in loc:
+                value = value[key]
+            return value
+    return None
+
+
+def _named_in(message: str) -> list[str]:
+    """What a message quotes, as a paragraph would show it: `footnote 'x'` as `[^x]`, `[b-Key]`
+    as it stands, the id a message starts with (`AP3 is not an action item`)."""
+    quoted = re.findall(r"'([^'\s]+)'", message)
+    return [*(f"[^{q}]" for q in quoted), *re.findall(r"\[[^\]\s]+\]", message), *re.findall(r"^AP[0-9.]+\b", message)]
+
+
+def _snippet(value: Any) -> str:
+    """The start of a text value as a paragraph shows it: Markdown escapes and marks taken out."""
+    if not isinstance(value, str):
+        return ""
+    shown = re.sub(r"\\(.)", r"\1", re.sub(r"\[\^[^\]]*\]", "", value))
+    words = " ".join(shown.replace("*", " ").split())
+    return words[:40] if " " in words[:40] else ""  # one word (`considerations`) may be in any paragraph
 
 
 def shows_no_td(root: Any) -> str | None:
@@ -123,9 +249,10 @@ def _import_pdf(path: Path, out_dir: Path) -> Imported:
     warnings = []
     recorded = carried.facts.get("plan-digest")
     try:
-        matches = recorded is not None and plan_digest(load_plan(out_dir)) == recorded
+        plan = load_plan(out_dir)
+        matches = recorded is not None and plan_digest(plan) == recorded
     except PlanError:
-        matches = False
+        plan, matches = None, False
     if not matches:
         warnings.append(f"{shown}: warning: the plan it carries is not the one its digest names")
-    return Imported(written, warnings)
+    return Imported(written, warnings, plan=plan)

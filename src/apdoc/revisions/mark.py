@@ -156,10 +156,8 @@ def _merge_items(old: list[Item], new: list[Item], out: etree._Element) -> bool:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             steps.extend(zip(old[i1:i2], new[j1:j2], strict=True))
-        elif _split_or_joined(old[i1:i2], new[j1:j2]):
-            steps.append((old[i1:i2], new[j1:j2]))
         else:
-            steps.extend(_pair(old[i1:i2], new[j1:j2]))
+            steps.extend(_changed_stretch(old[i1:i2], new[j1:j2]))
     moves = _moves(steps)
     changed = False
     for before, after in steps:
@@ -198,6 +196,59 @@ def _movable(item: Item) -> bool:
 
 PARAGRAPH_END: tuple = ("paragraph end",)
 JOINED = 0.8  # word likeness of a stretch of paragraphs, joined, above which it was split or joined
+SPLIT_SEARCH = 2500  # paragraphs old × new of a changed stretch, up to which a split inside it is looked for
+
+
+def _changed_stretch(old: list[Item], new: list[Item]) -> list:
+    """The steps of a changed stretch: paragraphs split or joined as a whole, or a split or join
+    inside it (one paragraph against two adjacent ones) with the rest paired on either side;
+    else paired."""
+    if _split_or_joined(old, new):
+        return [(old, new)]
+    found = _split_or_join_within(old, new)
+    if found is None:
+        return list(_pair(old, new))
+    i, k, j, n = found
+    return [*_pair(old[:i], new[:j]), (old[i:i + k], new[j:j + n]), *_changed_stretch(old[i + k:], new[j + n:])]
+
+
+def _split_or_join_within(old: list[Item], new: list[Item]) -> tuple[int, int, int, int] | None:
+    """The first paragraph of `old` split into two adjacent ones of `new`, or two adjacent ones
+    joined: (i, 1, j, 2) or (i, 2, j, 1) for old[i:i+1] against new[j:j+2] or the reverse.
+    Not looked for in a stretch of more than SPLIT_SEARCH pairs of paragraphs (a rewrite,
+    whose paragraphs are paired)."""
+    if len(old) + len(new) < 4 or len(old) * len(new) > SPLIT_SEARCH:  # 1 against 2: already tried
+        return None
+    old_words, new_words = [_paragraph_words(item) for item in old], [_paragraph_words(item) for item in new]
+    for i in range(len(old)):
+        for j in range(len(new)):
+            for k, n in ((1, 2), (2, 1)):
+                parts_before, parts_after = old_words[i:i + k], new_words[j:j + n]
+                if len(parts_before) != k or len(parts_after) != n or None in parts_before + parts_after:
+                    continue  # past the end, or not all paragraphs
+                before, after = sum(map(len, parts_before)), sum(map(len, parts_after))  # type: ignore[arg-type]
+                if 2 * min(before, after) < JOINED * (before + after):
+                    continue  # too unlike in length to say the same words
+                # Cheap tests first: every paragraph's words mostly among the other side's.
+                set_before = set().union(*parts_before)  # type: ignore[arg-type]
+                set_after = set().union(*parts_after)  # type: ignore[arg-type]
+                if not all(_mostly_among(words, other)  # type: ignore[arg-type]
+                           for side, other in ((parts_after, set_before), (parts_before, set_after)) for words in side):
+                    continue
+                if _split_or_joined(old[i:i + k], new[j:j + n]):
+                    return i, k, j, n
+    return None
+
+
+def _mostly_among(words: list[str], other: set[str]) -> bool:
+    """At least JOINED of `words` occur in `other` (what _mostly_within needs, more cheaply)."""
+    return sum(word in other for word in words) >= JOINED * len(words)
+
+
+def _paragraph_words(item: Item) -> list[str] | None:
+    """A paragraph's words; None for anything else, which is never split or joined."""
+    kind, el = item
+    return _words(el) if kind == "block" and el.tag == "p" else None  # type: ignore[union-attr, arg-type]
 
 
 def _split_or_joined(old: list[Item], new: list[Item]) -> bool:
@@ -349,9 +400,14 @@ def _has_marks(el: etree._Element) -> bool:
 
 # --- inline content: word by word ---------------------------------------------
 
-Token = tuple[object, str | etree._Element, tuple]
+Token = tuple[object, str | etree._Element, tuple]  # (key, text or atomic element, formatting chain)
 # Words and punctuation apart: "2018)," and "2018" + a footnote + ")," share "2018", ")" and ",".
-WORDS = re.compile(r"\s+|\w+|[^\w\s]")  # (key, text or atomic element, formatting chain)
+# A word is a word as a reader sees it: an action item id (AP1.3), a clause or table number
+# (7.2.1), a date (2024-04-19, 19/04/2024), a document name (TSAG-TD004R1), a decimal (2,5),
+# a time (10:00) is one, held together by punctuation between word characters (a comma only
+# between digits); punctuation at its end is a token of its own ("AP1.3." is "AP1.3" and "."),
+# so an added comma marks the comma alone.
+WORDS = re.compile(r"\s+|\w+(?:(?:[.:/\-–'’]|(?<=\d),(?=\d))\w+)*|[^\w\s]")
 
 
 def _tokens(pieces: list[Piece]) -> list[Token]:

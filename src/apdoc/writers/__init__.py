@@ -29,7 +29,8 @@ class Writer:
     `no_revision_marks`: why the format cannot show `--compare-to`'s revision marks and what to
     use instead; empty when it can show them. `reads_pieces`: the function also takes the XHTML
     as its pieces in order (any iterable of str), and reads them as they come: a build then
-    writes while it lays out (apdoc.build).
+    writes while it lays out (apdoc.build). `binary`: the file is not text (`-o -` refuses to
+    write it to a terminal).
     """
 
     name: str
@@ -37,6 +38,7 @@ class Writer:
     function: str | WriteFunction
     no_revision_marks: str = ""
     reads_pieces: bool = False
+    binary: bool = False
 
     def write(self, html: str) -> bytes:
         return self.resolve()(html)
@@ -76,8 +78,9 @@ def writer(name: str) -> Writer:
         raise KeyError(f"no writer {name!r}; there are {', '.join(WRITERS)}") from None
 
 
-register(Writer("docx", suffix="docx", function="apdoc.writers.docx:write_docx", reads_pieces=True))
-register(Writer("pdf", suffix="pdf", function="apdoc.writers.pdf:write_pdf"))
+register(Writer("docx", suffix="docx", function="apdoc.writers.docx:write_docx", reads_pieces=True,
+                binary=True))
+register(Writer("pdf", suffix="pdf", function="apdoc.writers.pdf:write_pdf", binary=True))
 register(Writer("html", suffix="html", function="apdoc.writers.html:write_html"))
 register(Writer("md", suffix="md", function="apdoc.writers.markdown:write_markdown",
                 no_revision_marks="for Markdown use `apdoc diff REF --format md`"))

@@ -27,8 +27,17 @@ def write_html(html: str) -> bytes:
         return etree.tostring(root, method="html", encoding="unicode").encode("utf-8") if defused else html.encode()
     _table_of_contents(body)
     _footnotes(body)
+    _drop_carried_plan(root)
     out = etree.tostring(root, method="html", encoding="unicode")
     return ("<!DOCTYPE html>\n" + out + "\n").encode("utf-8")
+
+
+def _drop_carried_plan(root: etree._Element) -> None:
+    """The plan's values the layout hands the DOCX writer (apdoc-plan-base, for `apdoc apply`):
+    a page has no use for them."""
+    for meta in root.iter("meta"):
+        if meta.get("name") == "apdoc-plan-base":
+            meta.getparent().remove(meta)
 
 
 def _revision(element: etree._Element) -> str | None:

@@ -126,25 +126,33 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 def write_pdf(html: str) -> bytes:
-    # weasyprint (through pydyf and fontTools) stamps the clock into the PDF unless told a date.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    # weasyprint (through pydyf and fontTools) stamps the clock into the PDF unless told a date;
+    # told only for this call, so that the next build in this process (apdoc watch) still finds
+    # SOURCE_DATE_EPOCH unset and dates the TD from the plan.
     from ..clibs import import_module
 
-    import_module("weasyprint")  # imported here: it costs a third of a second and only PDF needs it
-    from weasyprint import HTML, Attachment
+    told = "SOURCE_DATE_EPOCH" not in os.environ
+    if told:
+        os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    try:
+        import_module("weasyprint")  # imported here: it costs a third of a second and only PDF needs it
+        from weasyprint import HTML, Attachment
 
-    source = _source_of(html)
-    document = HTML(string=for_weasyprint(html)).render()
-    # The plan the TD was built from, as xml2rfc's PDFs carry their source: whoever holds the
-    # PDF holds the data (`apdoc import TD.pdf` reads it back, byte for byte).
-    attachments = [] if source is None else [Attachment(
-        file_obj=io.BytesIO(source[1]), name=source[0], relationship="Source",
-        description="The apdoc plan (YAML) this TD was built from",
-        created=_fixed_moment(), modified=_fixed_moment())]
-    # PDF/UA-1: a tagged PDF (headings, tables with their header cells, lists, the figure's
-    # alternative text from its SVG title, the document's language) for screen readers and
-    # for text extraction that follows the reading order.
-    return document.write_pdf(uncompressed_pdf=False, pdf_variant=PDF_VARIANT, attachments=attachments)
+        source = _source_of(html)
+        document = HTML(string=for_weasyprint(html)).render()
+        # The plan the TD was built from, as xml2rfc's PDFs carry their source: whoever holds the
+        # PDF holds the data (`apdoc import TD.pdf` reads it back, byte for byte).
+        attachments = [] if source is None else [Attachment(
+            file_obj=io.BytesIO(source[1]), name=source[0], relationship="Source",
+            description="The apdoc plan (YAML) this TD was built from",
+            created=_fixed_moment(), modified=_fixed_moment())]
+        # PDF/UA-1: a tagged PDF (headings, tables with their header cells, lists, the figure's
+        # alternative text from its SVG title, the document's language) for screen readers and
+        # for text extraction that follows the reading order.
+        return document.write_pdf(uncompressed_pdf=False, pdf_variant=PDF_VARIANT, attachments=attachments)
+    finally:
+        if told:
+            del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def _source_of(html: str) -> tuple[str, bytes] | None:

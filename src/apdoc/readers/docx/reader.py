@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from lxml import etree
 
-from ...anchors import read_anchor_properties
+from ...anchors import AnchorMapError, AnchorNames, read_anchor_properties
 from .blocks import BlockReader
+from .comments import comment_elements, comment_spans, comment_threads, replies_by_range
 from .inline import RunReader, build_inline, strip_pieces
 from .locate import describe, number_part, paragraph_number, quote_of
 from .noise import keep_bookmarks, link_targets, resolve_fields, resolve_hyperlinks, unwrap_noise
@@ -25,18 +25,23 @@ DCTERMS = "{http://purl.org/dc/terms/}"
 CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 
 
-COPY_SUFFIX = re.compile(r"_Copy_\d+$")
+# Word's limit on a bookmark's name: a longer link target names no bookmark, and is no anchor.
+NAME_LIMIT = 40
 
 
-def _copies(document: etree._Element, notes: etree._Element | None, ids: dict[str, str]) -> dict[str, str]:
-    """LibreOffice renames a bookmark it reads twice (those in footnotes) `<name>_Copy_1`: such a
-    name, unknown itself, anchors what its original name does."""
-    found = {}
-    for root in (document, notes):
-        for start in root.iter(W + "bookmarkStart") if root is not None else ():
-            name = start.get(W + "name", "")
-            original = COPY_SUFFIX.sub("", name)
-            if name not in ids and original != name and original in ids:
+def _renamed(document: etree._Element, notes: etree._Element | None, ids: dict[str, str],
+             targets: set[str]) -> dict[str, str]:
+    """Bookmarks (and links to them) whose names an editor changed after the key
+    (anchors.AnchorNames: LibreOffice's `_Copy_1` on every save, cut at 40 characters) → the
+    ids their original names anchor."""
+    names = AnchorNames(ids)
+    found: dict[str, str] = {}
+    starts = (start.get(W + "name", "") for root in (document, notes) if root is not None
+              for start in root.iter(W + "bookmarkStart"))
+    for name in [*starts, *sorted(targets)]:
+        if name not in ids and name not in found:
+            original = names.original(name)
+            if original is not None:
                 found[name] = ids[original]
     return found
 
@@ -75,7 +80,10 @@ class Reader:
         self.result.properties = self._custom_properties()
         # An apdoc-built TD says which bookmark anchors which element (and its tag); what the
         # caller passes wins.
-        ids, tags = read_anchor_properties(self.result.properties)
+        try:
+            ids, tags = read_anchor_properties(self.result.properties)
+        except AnchorMapError as exc:
+            raise DocxError(f"{self.package.source}: {exc}") from None
         self.bookmark_ids = {**ids, **self.bookmark_ids}
         self.element_tags = {**tags, **self.element_tags}
         main = self.package.main
@@ -92,12 +100,14 @@ class Reader:
         notes = self._related(main, "footnotes")
         if notes is not None:
             targets |= link_targets(notes)
-        anchors = {name: name for name in targets} | self.bookmark_ids
-        anchors |= _copies(document, notes, self.bookmark_ids)
+        renamed = _renamed(document, notes, self.bookmark_ids, targets)
+        anchors = {name: name for name in targets if len(name) <= NAME_LIMIT} | self.bookmark_ids | renamed
         number_part(document)
         if notes is not None:
             number_part(notes)
-        self._comments(document, self._related(main, "comments"))
+        comments = self._related(main, "comments")
+        extended = self._related(main, "commentsExtended") if comments is not None else None
+        self._comments(document, comments, extended, {**self.bookmark_ids, **renamed})
         self._prepare(document, "document", "", set(anchors))
         if notes is not None:
             self._prepare(notes, "footnotes", "footnote ", set(anchors))
@@ -133,29 +143,29 @@ class Reader:
         for el in list(root.iter(W + "commentRangeStart", W + "commentRangeEnd", W + "commentReference")):
             el.getparent().remove(el)
 
-    def _comments(self, document: etree._Element, comments: etree._Element | None) -> None:
+    def _comments(self, document: etree._Element, comments: etree._Element | None,
+                  extended: etree._Element | None, anchors: dict[str, str]) -> None:
         if comments is None:
             return
-        starts = {el.get(W + "id"): el for el in document.iter(W + "commentRangeStart")}
-        anchored: dict[str, list[str]] = {}
-        open_ranges: set[str] = set()
-        for el in document.iter(W + "commentRangeStart", W + "commentRangeEnd", W + "t", W + "delText"):
-            if el.tag == W + "commentRangeStart":
-                open_ranges.add(el.get(W + "id", ""))
-            elif el.tag == W + "commentRangeEnd":
-                open_ranges.discard(el.get(W + "id", ""))
-            else:
-                for cid in open_ranges:
-                    anchored.setdefault(cid, []).append(el.text or "")
+        spans = comment_spans(document)
+        elements = comment_elements(document, anchors, self.element_tags)
+        threads = comment_threads(comments, extended)
+        listed = [(c.get(W + "id", ""), c.get(W + "date", "")) for c in comments.iter(W + "comment")]
+        implied = replies_by_range(listed, spans, threads)
         for comment in comments.iter(W + "comment"):
             cid = comment.get(W + "id", "")
-            start = starts.get(cid)
+            span = spans.get(cid)
+            start = span.start if span is not None else None
             text = "\n".join(text_of(p) for p in comment.iter(W + "p"))
+            parent, resolved = threads.get(cid, (implied.get(cid, ""), False))
             self.result.comments.append(Comment(
                 id=cid, author=comment.get(W + "author", ""), date=comment.get(W + "date", ""), text=text,
-                anchor=snippet("".join(anchored.get(cid, [])), 200),
+                anchor=snippet(span.file_text if span is not None else "", 200),
                 paragraph=paragraph_number(start) if start is not None else 0,
                 where=describe(start) if start is not None else "",
+                element=elements.get(cid, ""),
+                quote=span.quote if span is not None else "",
+                parent=parent, resolved=resolved,
             ))
 
     def _link(self, anchors: dict[str, str]) -> Callable[[str], str]:

@@ -17,9 +17,13 @@ class Comment:
     author: str
     date: str
     text: str
-    anchor: str  # the commented text (as in the file, deleted text included)
+    anchor: str  # the commented text (as in the file, deleted text included), shortened to be shown
     paragraph: int  # where its range starts (0 when it has no range in the body)
     where: str
+    element: str = ""  # the stable id of the element its range starts in (bookmarks), "" when unknown
+    quote: str = ""  # the commented words as the TD shows them (tracked changes accepted), whole
+    parent: str = ""  # the id of the comment this one replies to (commentsExtended), "" for a thread's first
+    resolved: bool = False  # marked done (commentsExtended w15:done)
 
 
 @dataclass

@@ -141,6 +141,17 @@ def _swap_properties(change: etree._Element) -> None:
     holder.remove(change)
 
 
+def _keep_anchors(el: etree._Element) -> None:
+    """The bookmarks that start inside hidden text stay where it was: LibreOffice puts a
+    paragraph's bookmark inside the deletion of a changed first word, and the bookmark still
+    anchors the paragraph (its heading, footnote or item keeps its id)."""
+    parent = el.getparent()
+    at = parent.index(el)
+    for start in list(el.iter(W + "bookmarkStart")):
+        parent.insert(at, start)
+        at += 1
+
+
 def apply_view(root: etree._Element, marks: list[tuple[etree._Element, Revision]],
                accept: Callable[[Revision], bool]) -> None:
     """Make one view of the part in place: marks are resolved, hidden content removed."""
@@ -153,6 +164,7 @@ def apply_view(root: etree._Element, marks: list[tuple[etree._Element, Revision]
         shown = accepted if revision.is_insertion else not accepted
         if kind in ("ins", "moveTo", "del", "moveFrom"):
             if not shown:
+                _keep_anchors(el)
                 remove(el)
             elif revision.is_deletion:
                 _show_deleted(el)

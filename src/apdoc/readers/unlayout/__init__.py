@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .assemble import action_item_values, chapter_values, document_values
-from .chapters import Reading, read_chapters
+from .chapters import NotCarried, Reading, Section, read_chapters
 from .context import Context, local
 from .cover import is_cover, read_action, read_cover
+from .held import Held
 from .normalise import normalise
 from .write import write_plan
 
@@ -33,6 +34,13 @@ class ImportResult:
 
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    not_carried: list[NotCarried] = field(default_factory=list)  # values the document had no carrier for
+    titled: set[str] = field(default_factory=set)  # chapter and section ids made from titles (no anchor)
+    numbered_footnotes: set[str] = field(default_factory=set)  # footnote ids made from their number (no anchor)
+    held: Held = field(default_factory=Held)  # what of a TD the document holds (with `loose`)
+    # reference key → the URL its link shows, where that is not the URL it opens (one of the two
+    # was edited; which one, only an earlier reading can tell: `apdoc apply` decides)
+    shown_urls: dict[str, str] = field(default_factory=dict)
 
 
 def _flatten(parent: Any) -> list[Any]:
@@ -47,8 +55,11 @@ def _flatten(parent: Any) -> list[Any]:
     return out
 
 
-def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
-    """The plan's files from an intermediate XHTML document (an lxml element: <html> or <body>)."""
+def plan_from_xhtml(root: Any, *, source: str, loose: bool = False) -> ImportResult:
+    """The plan's files from an intermediate XHTML document (an lxml element: <html> or <body>).
+
+    `loose`: read what stands before the first heading too (action item tables, matrix rows: a
+    contribution holding part of a TD); `held` then says which parts the document holds."""
     ctx = Context(source)
     root = deepcopy(root)  # rewritten by normalise; the caller's tree stays as it is
     ctx.number_paragraphs(root)
@@ -65,8 +76,16 @@ def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
     if elements and local(elements[0]) == "p" and (action := read_action(ctx, elements[0])) is not None:
         elements.pop(0)
     reading.cover_title = cover.get("title", "")
-    read_chapters(reading, elements)
-    result = ImportResult(warnings=ctx.warnings)
+    outside = Section(0, "", {}) if loose else None
+    read_chapters(reading, elements, outside)
+    result = ImportResult(warnings=ctx.warnings, not_carried=reading.not_carried,
+                          titled=ctx.titled.get("chapter", set()),
+                          numbered_footnotes=ctx.titled.get("footnote", set()),
+                          held=_held(reading, bool(cover), action is not None, outside),
+                          shown_urls=ctx.shown_urls)
+    for lost in reading.not_carried:
+        ctx.warnings.append(f"{source}: {lost.where}: warning: {NOT_CARRIED_WHY[lost.field]}: "
+                            f"the {lost.field} is left out")
     result.files["document.yaml"] = document_values(_complete(cover, ctx), abstract or "[to be written]", action)
     for n, section in enumerate(reading.chapters, 1):
         values = chapter_values(section, reading)
@@ -77,6 +96,25 @@ def plan_from_xhtml(root: Any, *, source: str) -> ImportResult:
     for ap_id, values in action_item_values(reading).items():
         result.files[f"action-items/{ap_id}.yaml"] = values
     return result
+
+
+# What a document that lost the carrier of a value lacks, said to its editor.
+NOT_CARRIED_WHY = {"heading": "the picture has no alt text, which carries the figure's heading (a save as "
+                              "Word 97 .doc drops it)"}
+
+
+def _held(reading: Reading, cover: bool, action: bool, outside: Section | None) -> Held:
+    held = Held(cover=cover, action=action)
+    held.chapters = [str(section.data.get("id")) for section in [*reading.chapters, *reading.annexes]]
+    held.sections = {str(section.data.get("id")): chapter_values(section, reading) for section in reading.sections}
+    held.statements = list(dict.fromkeys(ap_id for ap_id, _text, _element in reading.statements))
+    held.tables = list(dict.fromkeys(table["id"] for table in reading.ap_tables if table["id"]))
+    held.captions = {table["id"]: table["caption_name"] for table in reading.ap_tables
+                     if table["id"] and table.get("caption_name") is not None}
+    held.notes = list(reading.ctx.notes)
+    if outside is not None and reading.matrix is not None and reading.matrix[0] is outside:
+        held.matrix_keys, held.rows = reading.matrix[1], reading.matrix[2]
+    return held
 
 
 def _annex_prefix(n: int, count: int) -> str:
@@ -103,4 +141,4 @@ def _complete(cover: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return cover
 
 
-__all__ = ["ImportResult", "plan_from_xhtml", "write_plan"]
+__all__ = ["NOT_CARRIED_WHY", "Held", "ImportResult", "NotCarried", "plan_from_xhtml", "write_plan"]

@@ -61,6 +61,20 @@ class Reading:
     footnotes: dict[str, str] = field(default_factory=dict)  # every chapter's, for comparisons
     figures: list[PendingFigure] = field(default_factory=list)
     pillar_lists: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # (its id, its pillars)
+    not_carried: list[NotCarried] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)  # numbered sections with no chapter before them
+
+
+@dataclass(frozen=True)
+class NotCarried:
+    """A value the document lost the carrier of (not an edit): the heading of a figure of an
+    apdoc-built TD (anchored), when its picture has no alt text at all (apdoc always writes one;
+    a `.doc` detour drops it). A hand-made TD's picture without alt text is just that."""
+
+    kind: str  # the block's kind: "figure"
+    id: str
+    field: str  # the value's key in the block: "heading"
+    where: str  # the paragraph, for messages
 
 
 @dataclass
@@ -74,15 +88,18 @@ class PendingFigure:
     drawn: list[dict[str, Any]]  # the pillars read from its drawing (none from a picture)
 
 
-def read_chapters(reading: Reading, elements: list[Any]) -> None:
-    """Walk the body after the cover: each heading opens a chapter, section or annex."""
+def read_chapters(reading: Reading, elements: list[Any], loose: Section | None = None) -> None:
+    """Walk the body after the cover: each heading opens a chapter, section or annex. What
+    stands before the first heading is read into `loose` when given (a contribution holding an
+    action item's table or matrix rows without their chapter), else left out."""
     stack: list[Section] = []
     pending: list[Any] = []
     for element in elements:
         if local(element) not in HEADINGS:
             pending.append(element)
             continue
-        _flush(reading, stack[-1] if stack else None, pending)
+        _flush(reading, stack[-1] if stack else loose, pending)
+        loose = None  # only what stands before the first heading is loose
         pending = []
         section = _open(reading, element, stack)
         while stack and stack[-1].level >= section.level:
@@ -91,8 +108,10 @@ def read_chapters(reading: Reading, elements: list[Any]) -> None:
             stack[-1].sections.append(section)
         elif section.number.isdigit() or not section.number:
             reading.chapters.append(section)
+        else:  # a clause (2.2) with no chapter heading before it: a contribution holding one section
+            reading.sections.append(section)
         stack.append(section)
-    _flush(reading, stack[-1] if stack else None, pending)
+    _flush(reading, stack[-1] if stack else loose, pending)
     _settle_figures(reading)
 
 
@@ -222,7 +241,10 @@ def _generated_block(reading: Reading, section: Section, elements: list[Any], at
     elif is_matrix(element):
         keys, rows_ = read_matrix(reading.ctx, element)
         reading.matrix = (section, keys, rows_)
-        section.content.append({"insert": "considerations"})
+        if rows_:
+            section.content.append({"insert": "considerations"})
+        else:  # the plan generates the matrix from its rows: with none, there is none to insert
+            reading.ctx.warn(element, "a consideration matrix without rows: left out")
     elif tag == "table":
         _table(reading, section, element)
     elif tag == "figure":
@@ -243,21 +265,49 @@ def _reference(reading: Reading, section: Section, p: Any) -> bool:
     holder.text = REFERENCE.sub("", holder.text or "", count=1)
     reference = {"key": match.group(1)}
     last = holder[-1] if len(holder) else None
-    if last is not None and local(last) == "a" and raw_text(last) == last.get("href") and not (last.tail or "").strip():
+    if last is not None and local(last) == "a" and _is_url(raw_text(last).strip()) and not (last.tail or "").strip():
         before = holder[-2] if len(holder) > 1 else None
         if before is not None:
             before.tail = re.sub(r",\s*$", "", before.tail or "")
         else:
             holder.text = re.sub(r",\s*$", "", holder.text or "")
         holder.remove(last)
-        url = last.get("href")
+        # The URL the link shows and the one it opens are one value: an editor changes either in
+        # Word (Edit Hyperlink, or typing over the shown text), and the one changed is the new URL.
+        shown, target = raw_text(last).strip(), last.get("href") or ""
+        edited_as_text = any(local(e) in ("ins", "del") for e in last.iter())
+        url = shown if edited_as_text or not _is_url(target) else target
+        if url != shown:
+            reading.ctx.shown_urls[match.group(1)] = shown
     else:
-        url = ""
+        url = _trailing_url(holder)
     reference["text"] = inline_markdown(reading.ctx, holder)
     if url:
         reference["url"] = url
     section.references.append(reference)
     return True
+
+
+URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>]+")
+
+
+def _is_url(text: str) -> bool:
+    return bool(URL.fullmatch(text))
+
+
+def _trailing_url(holder: Any) -> str:
+    """A URL typed as plain text at the end of an entry (`…, https://…`, the link lost when its
+    shown text was retyped): taken off the text, the entry's URL."""
+    last = holder[-1] if len(holder) else None
+    text = (last.tail if last is not None else holder.text) or ""
+    match = re.search(r",?\s*(" + URL.pattern + r")\s*$", text)
+    if match is None:
+        return ""
+    if last is not None:
+        last.tail = text[: match.start()]
+    else:
+        holder.text = text[: match.start()]
+    return match.group(1)
 
 
 def _table(reading: Reading, section: Section, table: Any) -> None:
@@ -273,14 +323,27 @@ def _table(reading: Reading, section: Section, table: Any) -> None:
         return
     data: dict[str, Any] = {"id": ctx.slug("table", wanted, title), "title": title}
     data["columns"] = [raw_text(c).strip() for c in cells(head)]
-    widths = [re.search(r"width:\s*([0-9]{1,9}(?:\.[0-9]{1,9})?)%", c.get("style") or "")
-              for c in table.iter() if local(c) == "col"]
+    own_cols = [c for c in table if local(c) == "col"] + [c for g in table if local(g) == "colgroup" for c in g
+                                                           if local(c) == "col"]
+    widths = [re.search(r"width:\s*([0-9]{1,9}(?:\.[0-9]{1,9})?)%", c.get("style") or "") for c in own_cols]
     if widths and all(widths):
-        data["widths"] = [round(float(w.group(1))) for w in widths if w]
-    data["rows"] = [[cell_markdown(ctx, c) for c in cells(row)] for row in body]
-    for row, values in zip(body, data["rows"], strict=True):
-        if len(values) != len(data["columns"]):
-            ctx.warn(row, f"a row of {len(values)} cells in a table of {len(data['columns'])} columns")
+        if len(widths) == len(data["columns"]):
+            data["widths"] = [round(float(w.group(1))) for w in widths if w]
+        else:
+            ctx.warn(table, f"{len(widths)} column widths for {len(data['columns'])} columns: the widths are left out")
+    data["rows"] = []
+    for row in body:
+        values = [cell_markdown(ctx, c) for c in cells(row)]
+        columns = len(data["columns"])
+        if len(values) < columns:  # a cell spanning columns, or one lost: the row is kept, its missing cells empty
+            ctx.warn(row, f"a row of {len(values)} cells in a table of {columns} columns: the last "
+                          f"{columns - len(values)} left empty")
+            values += [""] * (columns - len(values))
+        elif len(values) > columns:
+            ctx.warn(row, f"a row of {len(values)} cells in a table of {columns} columns: the last "
+                          f"{len(values) - columns + 1} cells joined in one")
+            values[columns - 1:] = ["\n\n".join(v for v in values[columns - 1:] if v)]
+        data["rows"].append(values)
     section.content.append({"table": data})
 
 
@@ -296,6 +359,8 @@ def _figure(reading: Reading, section: Section, figure: Any) -> None:
     data: dict[str, Any] = {"id": ctx.slug("figure", wanted, title), "title": title}
     if heading and heading != reading.cover_title:
         data["heading"] = heading
+    elif svg is None and figure.get("data-description") is None and wanted is not None:
+        reading.not_carried.append(NotCarried("figure", data["id"], "heading", ctx.where(figure)))
     data["pillars"] = drawn
     block = {"figure": data}
     section.content.append(block)
@@ -323,4 +388,4 @@ def _settle_figures(reading: Reading) -> None:
             pending.section.content[:] = [b for b in pending.section.content if b is not pending.block]
 
 
-__all__ = ["Reading", "Section", "read_chapters"]
+__all__ = ["NotCarried", "Reading", "Section", "read_chapters"]

@@ -9,6 +9,8 @@ from typing import Any
 
 from lxml import etree
 
+from ...anchors import ID_LIMIT
+
 # Elements that are a paragraph in Word: what a warning counts to say where it is.
 PARAGRAPHS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -53,6 +55,9 @@ class Context:
     order: dict[Any, int] = field(default_factory=dict)  # paragraph-like element → 1-based number
     footnotes: dict[str, str] = field(default_factory=dict)  # footnotes met in the current chapter
     used_ids: dict[str, set[str]] = field(default_factory=dict)  # kind → slugs handed out
+    titled: dict[str, set[str]] = field(default_factory=dict)  # kind → slugs made from a title (no anchor)
+    notes: list[str] = field(default_factory=list)  # what was read otherwise than it stands: `apply` says so
+    shown_urls: dict[str, str] = field(default_factory=dict)  # reference key → its link's shown URL
 
     def number_paragraphs(self, root: Any) -> None:
         count = 0
@@ -83,15 +88,25 @@ class Context:
     def warn(self, element: Any, message: str) -> None:
         self.warnings.append(f"{self.source}: {self.where(element)}: warning: {message}")
 
+    def note(self, element: Any, message: str) -> None:
+        """A warning that `apply` repeats too: the document says something the plan will not."""
+        self.warn(element, message)
+        self.notes.append(f"{self.where(element)}: {message}")
+
     def slug(self, kind: str, wanted: str | None, title: str) -> str:
         """A stable id of a `kind` (chapter, table, figure, footnote): the one the layout gave when it
         is a valid one, else made from the title; unique among the ids of its kind."""
         pattern = r"^[A-Za-z0-9_-]+$" if kind == "footnote" else r"^[a-z0-9][a-z0-9-]*$"
-        if wanted is None or not re.match(pattern, wanted):
+        # Of a pattern that holds no path (no `/`, no dots) and of a length that a file name holds
+        # (a chapter's id names its file): anything else, from a document made to harm, is no id.
+        made = wanted is None or len(wanted) > ID_LIMIT or not re.match(pattern, wanted)
+        if made:
             wanted = _slug_of(title) or kind
         used = self.used_ids.setdefault(kind, set())
         slug, n = wanted, 2
         while slug in used:
             slug, n = f"{wanted}-{n}", n + 1
         used.add(slug)
+        if made:
+            self.titled.setdefault(kind, set()).add(slug)
         return slug

@@ -17,9 +17,12 @@ from lxml import etree
 from markupsafe import escape
 
 from ...layout.prose import Renderer
+from ...links import markdown_links, url_problem
+from ...plan.refs import FOOTNOTE_REF
 from .context import Context, classes, local
 
 BLOCKS = ("p", "ul", "ol", "blockquote")
+_CITATION = re.compile(r"(\[b-[^\]\[]+\])")  # plan.refs.CITATION, the whole of it
 _SYNTAX = re.compile(r"([\\`*_\[\]<>!&])")
 _LINE_START = re.compile(r"(?m)^(\s*)([-+#>=~|])")
 _NUMBER_START = re.compile(r"(?m)^(\s*\d+)([.)])")
@@ -38,8 +41,9 @@ class Markdown:
     def text(self, value: str | None) -> str:
         if not value:
             return ""
-        if self.escape_text:
-            value = _SYNTAX.sub(r"\\\1", value)
+        if self.escape_text:  # a citation stays as typed: the plan finds `[b-Key]`, not `\\[b-Key\\]`
+            value = "".join(part if n % 2 else _SYNTAX.sub(r"\\\1", part)
+                            for n, part in enumerate(_CITATION.split(value)))
             value = _NUMBER_START.sub(r"\1\\\2", _LINE_START.sub(r"\1\\\2", value))
         return value
 
@@ -84,8 +88,11 @@ class Markdown:
             return ""
         if tag in _UNSAID and self.warn:
             self.ctx.warn(child, f"{_UNSAID[tag]} cannot be written in the plan's Markdown; the text is kept")
-        elif (tag in BLOCKS or tag in ("table", "figure")) and self.warn:
-            self.ctx.warn(child, f"a <{tag}> inside a line of text: its text is kept as text")
+        elif tag in BLOCKS or tag in ("table", "figure"):
+            if self.warn:
+                self.ctx.warn(child, f"a <{tag}> inside a line of text: its text is kept as text")
+            if tag in ("table", "figure"):  # read flat: tables nested in cells (80 deep, say) need no recursion
+                return self.text("".join(child.itertext(tag=etree.Element)))
         return self.inline(child)
 
     def link(self, anchor: Any) -> str:
@@ -99,7 +106,8 @@ class Markdown:
 
     def footnote(self, span: Any) -> str:
         wanted = (span.get("id") or "").removeprefix("fn-") or None
-        text = Markdown(self.ctx, warn=self.warn).inline(span).strip()
+        # Escaped as the text around it is: a footnote's text is Markdown too (`[x](y)`, `__x__`, a backtick).
+        text = Markdown(self.ctx, escape_text=self.escape_text, warn=self.warn).inline(span).strip()
         known = self.ctx.footnotes
         if wanted is not None and known.get(wanted) == text:
             return f"[^{wanted}]"  # the same footnote referenced again
@@ -178,17 +186,37 @@ def inline_markdown(ctx: Context, element: Any) -> str:
 
 
 def _verified(ctx: Context, elements: list[Any], convert: Any, *, block: bool) -> str:
-    saved = dict(ctx.footnotes)
+    saved = _footnote_state(ctx)
     plain = convert(Markdown(ctx))
     if _reads_back(ctx, plain, elements, block):
         return plain
-    ctx.footnotes.clear()
-    ctx.footnotes.update(saved)
+    after_plain = _footnote_state(ctx)
+    _restore_footnotes(ctx, saved)  # the escaped pass hands out the same footnote ids again
     escaped = convert(Markdown(ctx, escape_text=True, warn=False))
-    return escaped if _reads_back(ctx, escaped, elements, block) else plain
+    if _reads_back(ctx, escaped, elements, block):
+        return escaped
+    _restore_footnotes(ctx, after_plain)
+    return plain
+
+
+def _footnote_state(ctx: Context) -> tuple[dict[str, str], set[str]]:
+    return dict(ctx.footnotes), set(ctx.used_ids.get("footnote", ()))
+
+
+def _restore_footnotes(ctx: Context, state: tuple[dict[str, str], set[str]]) -> None:
+    footnotes, used = state
+    ctx.footnotes.clear()
+    ctx.footnotes.update(footnotes)
+    ctx.used_ids["footnote"] = set(used)
 
 
 def _reads_back(ctx: Context, markdown: str, elements: list[Any], block: bool) -> bool:
+    # The renderer shows a link it refuses (`[x](javascript:…)`) as its text, the same text the
+    # TD had; but the plan's validation refuses it: such text is written escaped, as text.
+    if any(url_problem(url) for text in (markdown, *ctx.footnotes.values()) for url in markdown_links(text)):
+        return False
+    if any(FOOTNOTE_REF.search(text) for text in ctx.footnotes.values()):  # `[^x]` typed in a footnote: text
+        return False
     renderer = Renderer(ctx.footnotes)
     html = str(renderer.block(markdown) if block else renderer.inline(markdown))
     try:

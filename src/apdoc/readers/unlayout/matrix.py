@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml import etree
+
 from .context import Context, classes, local
 from .cover import raw_text
 from .shapes import AP_ID, cell_markdown, cells, matrix_keys, rows, text_value
@@ -19,7 +21,11 @@ def read_matrix(ctx: Context, table: Any) -> tuple[list[str], list[dict[str, Any
     out = []
     for row in rows(table)[2:]:
         row_cells = cells(row)
-        if len(row_cells) != 6 + len(keys):
+        if len(row_cells) < 6 + len(keys):  # a column lost: the row is kept, the cells it lacks empty
+            ctx.warn(row, f"a matrix row of {len(row_cells)} cells, not {6 + len(keys)}: the last "
+                          f"{6 + len(keys) - len(row_cells)} read as empty")
+            row_cells += [etree.Element("td") for _ in range(6 + len(keys) - len(row_cells))]
+        elif len(row_cells) > 6 + len(keys):
             ctx.warn(row, f"a matrix row of {len(row_cells)} cells, not {6 + len(keys)}: left out")
             continue
         out.append(_row(ctx, row_cells, keys))

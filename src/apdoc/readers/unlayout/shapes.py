@@ -28,7 +28,14 @@ def items(element: Any) -> list[Any]:
 
 
 def rows(table: Any) -> list[Any]:
-    return [r for r in table.iter() if local(r) == "tr"]
+    """The table's own rows (in thead, tbody, tfoot or not): a table nested in a cell has its own."""
+    own = []
+    for child in table:
+        if local(child) == "tr":
+            own.append(child)
+        elif local(child) in ("thead", "tbody", "tfoot"):
+            own.extend(r for r in child if local(r) == "tr")
+    return own
 
 
 def cells(row: Any) -> list[Any]:
@@ -132,12 +139,18 @@ def is_ap_table(table: Any) -> bool:
     return len(texts) == 4 and texts[0] == "AP#" and texts[2] == "AP Short Name"
 
 
+CAPTION_NAME = re.compile(r"^Action plan on [“\"](.*)[”\"]\s*$", re.S)
+
+
 def read_ap_table(ctx: Context, table: Any) -> dict[str, Any]:
     """An action item's table: its id, sub-item range, short name and fields (Text values)."""
     head, *body = rows(table)
     label, short = (raw_text(c).strip() for c in cells(head)[1:4:2])
     ids = re.findall(AP_ID, label)
     found: dict[str, Any] = {"id": ids[0] if ids else "", "subs": ids[1:], "short_name": short.strip("“”\"")}
+    caption = caption_of(table)
+    named = CAPTION_NAME.match(caption[1]) if caption else None
+    found["caption_name"] = named.group(1) if named else None  # the short name the caption shows
     found["cells"] = _field_cells(ctx, body)
     found["fields"] = {name: None if cell is None else text_value(ctx, cell, "ul")
                        for name, cell in found["cells"].items()}
@@ -169,7 +182,12 @@ def text_value(ctx: Context, cell: Any, list_tag: str) -> str | list[str] | None
     if not (cell.text or "").strip() and all(_empty_paragraph(b) for b in blocks):
         return None  # also the empty paragraph a word processor keeps in an empty cell
     if len(blocks) == 1 and local(blocks[0]) == list_tag and not (cell.text or "").strip() and _bare_list(blocks[0]):
-        return [_item_value(ctx, li) for li in items(blocks[0])]
+        values = [_item_value(ctx, li) for li in items(blocks[0])]
+        kept = [value for value in values if value.strip()]
+        if len(kept) < len(values):  # LibreOffice copies a list's numbering into a new row's empty cell
+            ctx.note(cell, f"{len(values) - len(kept)} empty list item{'s' if len(values) - len(kept) > 1 else ''} "
+                           "(a number or bullet with no text): left out")
+        return kept or None
     return cell_markdown(ctx, cell)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,42 +49,86 @@ def file_text(relative: str, values: dict[str, Any]) -> str:
     # them, reading that back and laying it out again (format_text) gave these same bytes, in twice
     # the time of the whole import (tests/test_import.py compares the files with fmt's output).
     text = format_tree(_commented(values), new_yaml(), model, line)
+    if schema == "chapter":
+        text = _spaced(text)
     if loaded_data(text, path) != _as_loaded(values):  # pragma: no cover - a bug in apdoc, not the document's
         raise PlanError([Diagnostic(relative, 0, 0, "cannot write the values read without changing them "
                                                     "(please report this)")])
     return text
 
 
-def write_plan(result: Any, out_dir: Path) -> list[Path]:
+# The matrix's parts, each after a blank line (as plan/chapters/08-considerations.yaml has them).
+_SPACED_KEYS = ("session_sources:", "target_entities:", "considerations:")
+# Lists whose items are blocks of many lines: a blank line between items, as the seed plan has them.
+_SPACED_LISTS = ("sections:", "considerations:")
+
+
+def _spaced(text: str) -> str:
+    """A chapter's text with the blank lines an editor leaves, which `apdoc fmt` keeps: between
+    sections, between the matrix's rows, and before each part of the matrix. fmt writes list items
+    under their key, two spaces in, so an item's first line is found by its indentation alone (a
+    block scalar's lines are indented further)."""
+    out: list[str] = []
+    items_at: int | None = None  # the indentation of the items of the spaced list we are in
+    seen_item = False
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip(" "))
+        stripped = line.strip()
+        if items_at is not None and stripped and indent < items_at:
+            items_at = None
+        if indent == 0 and stripped.startswith(_SPACED_KEYS) and out and out[-1] != "":
+            out.append("")
+        if items_at is not None and indent == items_at and stripped.startswith("- "):
+            if seen_item and out[-1] != "":
+                out.append("")
+            seen_item = True
+        if stripped.startswith(_SPACED_LISTS) and stripped.endswith(":") and not stripped.startswith("- "):
+            items_at, seen_item = indent + 2, False
+        out.append(line)
+    return "\n".join(out)
+
+
+def write_plan(result: Any, out_dir: Path, check: Callable[[Path], None] | None = None) -> list[Path]:
     """Write every file of `result` (an ImportResult) under `out_dir`, which must not hold anything yet.
 
     The files are written into a new folder beside it, which is then renamed to `out_dir`: an
-    error or an interruption part-way leaves no plan folder at all. Returns the paths written.
+    error or an interruption part-way leaves no plan folder at all. `check` is called with that
+    folder before the rename (it raises PlanError to write nothing). Returns the paths written.
     """
     texts = {relative: file_text(relative, values) for relative, values in result.files.items()}
-    return write_files({relative: text.encode("utf-8") for relative, text in texts.items()}, out_dir)
+    return write_files({relative: text.encode("utf-8") for relative, text in texts.items()}, out_dir, check)
 
 
-def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
-    """Write `files` (path in the plan folder → bytes) as a new plan folder `out_dir`, all or none."""
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        what = "a folder that is not empty" if out_dir.is_dir() else "a file"
-        raise PlanError([Diagnostic(display_path(out_dir), 0, 0, f"is {what}: import writes a new plan folder "
+def write_files(files: dict[str, bytes], out_dir: Path, check: Callable[[Path], None] | None = None) -> list[Path]:
+    """Write `files` (path in the plan folder → bytes) as a new plan folder `out_dir`, all or none;
+    `check` as for write_plan."""
+    shown = display_path(out_dir)
+    # A symbolic link is written through, as `build -o` does: the folder it names is the plan.
+    folder = Path(os.path.realpath(out_dir)) if out_dir.is_symlink() else out_dir.absolute()
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        what = "a folder that is not empty" if folder.is_dir() else "a file"
+        raise PlanError([Diagnostic(shown, 0, 0, f"is {what}: import writes a new plan folder "
                                     "(choose another -o, or remove it)")])
-    parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: {exc.strerror or exc}")]) from None
     try:
         for relative, data in files.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        if check is not None:
+            check(staging)
         staging.chmod(0o777 & ~_umask())
-        if out_dir.exists():
-            out_dir.rmdir()
-        os.replace(staging, out_dir)
-    except BaseException:
+        if folder.exists():
+            folder.rmdir()
+        os.replace(staging, folder)
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: {exc.strerror or exc}")]) from None
         raise
     return [out_dir / relative for relative in files]
 

@@ -60,6 +60,19 @@ def revision_of(element: etree._Element, inherited: str | None) -> str | None:
     return element.get("data-rev") if element.get("data-rev") in REVISIONS else inherited
 
 
+def paragraph_mark(element: etree._Element) -> str | None:
+    """A paragraph's data-rev-mark when it is a tracked change of its paragraph mark alone."""
+    return element.get("data-rev-mark") if element.get("data-rev-mark") in REVISIONS else None
+
+
+def own_change(runs: list[Run], rev: str | None) -> str | None:
+    """Loose inline content before a block, all of it inserted (or all deleted): a paragraph of
+    one version only, whose mark is inserted (deleted) with it. (Not the container's last
+    paragraph, whose mark a table cell needs.)"""
+    changes = {run.rev for run in runs if run.kind != "text" or run.text.strip()}
+    return next(iter(changes)) if rev is None and len(changes) == 1 and None not in changes else None
+
+
 def column_width(col: etree._Element) -> float:
     """A column's relative width from its `style="width: N%"` (1 when it has none)."""
     match = re.search(r"width:\s*([0-9]+(?:\.[0-9]+)?)%", col.get("style") or "")
@@ -156,7 +169,7 @@ class Writer:
                 continue
             if tag in BLOCKS or tag in ("caption", "colgroup"):
                 if pending:
-                    out.append(self.paragraph(pending, ctx.style, rev=ctx.rev))
+                    out.append(self.paragraph(pending, ctx.style, rev=ctx.rev, mark=own_change(pending, ctx.rev)))
                     pending = []
                 self.block(child, ctx, out)
             elif tag in INLINE:
@@ -189,8 +202,7 @@ class Writer:
             self.heading(el, ctx, out)
         elif tag == "p":
             style = self.style_of(el, "paragraph") or ctx.style
-            paragraph = self.paragraph(self.inline_children(el), style, rev=ctx.rev,
-                                       mark=el.get("data-rev-mark") if el.get("data-rev-mark") in REVISIONS else None)
+            paragraph = self.paragraph(self.inline_children(el), style, rev=ctx.rev, mark=paragraph_mark(el))
             if ctx.rev and el.get("data-move") in ("from", "to"):
                 moved = as_element(paragraph)
                 self.moved(moved, el.get("data-move"))
@@ -268,10 +280,10 @@ class Writer:
         indent = self.look.indents(ctx.in_table).continuation * (numbering[1] + 1)
         pending: list[Run] = [Run(li.text)] if li.text and li.text.strip() else []
 
-        def flush(runs: list[Run], rev: str | None = ctx.rev) -> None:
+        def flush(runs: list[Run], rev: str | None = ctx.rev, mark: str | None = None) -> None:
             nonlocal numbered
             out.append(self.paragraph(runs, style, numbering=None if numbered else numbering,
-                                      indent=indent if numbered else None, rev=rev))
+                                      indent=indent if numbered else None, rev=rev, mark=mark))
             numbered = True
 
         self.anchor(li)
@@ -284,7 +296,7 @@ class Writer:
                 self.list_block(child, ctx, out, depth + 1, numbering[0])
             elif child.tag == "p":
                 self.anchor(child)
-                flush(self.inline_children(child), revision_of(child, ctx.rev))
+                flush(self.inline_children(child), revision_of(child, ctx.rev), paragraph_mark(child))
             elif child.tag in BLOCKS:
                 raise vocabulary_error(child.tag, "li")
             else:
@@ -437,11 +449,14 @@ class Writer:
             else:
                 drawings.append(Run("", kind="drawing", drawing=drawing, rev=rev))
         if drawings:
-            out.append(self.paragraph(drawings, self.look.styles.figure, rev=ctx.rev))
-        caption = el.find("figcaption")
-        if caption is not None:
+            # Only the current drawing, and it is new: the paragraph is new too, its mark inserted
+            # (else Reject All leaves an empty Figure paragraph in Word).
+            only_new = ctx.rev is None and all(run.rev == "ins" for run in drawings)
+            out.append(self.paragraph(drawings, self.look.styles.figure, rev=ctx.rev,
+                                      mark="ins" if only_new else None))
+        for caption in el.iterfind("figcaption"):  # two when one is a caption inserted or deleted whole
             out.append(self.paragraph(self.inline_children(caption), self.caption_look(caption).style,
-                                      rev=ctx.rev))
+                                      rev=revision_of(caption, ctx.rev)))
 
     # --- paragraphs and inline content ------------------------------------------
 

@@ -64,10 +64,19 @@ def build_facts(meta: dict[str, str], anchors: AnchorMap) -> dict[str, str]:
     """What `apdoc apply` needs to know of this TD: the layout's `apdoc-*` facts (the plan it was
     built from), who made the build's own revision marks and when, and the anchors' map."""
     facts = {name: value for name, value in meta.items() if name.startswith("apdoc-") and value}
+    for name in [name for name, value in facts.items() if len(value) > parts.PROPERTY_TEXT_LIMIT]:
+        facts.update(property_parts(name, facts.pop(name)))  # the plan's values, packed: 20 kB for the seed
     if "revision-author" in meta:
         facts["apdoc-revision-author"] = meta["revision-author"]
         facts["apdoc-revision-date"] = meta.get("revision-date") or FIXED_DATE
     return {**facts, **anchors.properties()}
+
+
+def property_parts(name: str, value: str) -> dict[str, str]:
+    """A long value as custom properties `name-001`, `name-002`, … of at most 255 characters each
+    (what Word keeps whole), as the anchors' map is kept."""
+    limit = parts.PROPERTY_TEXT_LIMIT
+    return {f"{name}-{n:03d}": value[i : i + limit] for n, i in enumerate(range(0, len(value), limit), 1)}
 
 
 def zip_parts(files: list[tuple[str, bytes | IO[bytes]]]) -> bytes:
