@@ -361,17 +361,3 @@ def test_a_docx_that_shows_no_td_is_one_message_and_nothing_written(tmp_path: Pa
                      "in a Heading 1 style or at outline level 1); nothing written"], err
     assert not out.exists() and not stdout
 
-
-def test_apply_of_a_docx_that_shows_no_td_is_one_message_and_leaves_the_plan(mini_plan: Path, tmp_path: Path) -> None:
-    """Neither a cover nor a heading: its text is not taken for the whole plan removed and a new cover."""
-    body = "".join(f"<w:p><w:r><w:t>paragraph {n}</w:t></w:r></w:p>" for n in range(5))
-    document = f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'.encode()
-    docx = tmp_path / "td.docx"
-    docx.write_bytes(zip_of([*(parts_of(mini_docx()) | {"word/document.xml": document}).items()]))
-    before = {p: p.read_bytes() for p in mini_plan.rglob("*.yaml")}
-    code, _, err = run_cli("apply", str(docx), "--plan", str(mini_plan))
-    assert code == 1
-    assert [line for line in err.splitlines() if line != "1 error"] == [
-        f"{docx}: error: not a TD that apdoc can read: no cover and no headings (a chapter starts at a paragraph "
-        "in a Heading 1 style or at outline level 1); nothing written"], err
-    assert {p: p.read_bytes() for p in mini_plan.rglob("*.yaml")} == before

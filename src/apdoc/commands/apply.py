@@ -43,7 +43,6 @@ from ..plan.versions import carried_text, carried_version, earlier_version, plan
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package, read_file
-from ..readers.plan_import import shows_no_td
 from ..readers.unlayout import NOT_CARRIED_WHY, Held, NotCarried, plan_from_xhtml
 from ..readers.unlayout.shapes import cells, is_matrix, matrix_keys, rows
 from ..writers.docx import write_docx
@@ -107,8 +106,6 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     read = file_stamps(plan_dir)  # before the plan is read: a file written after this is never replaced
     ours_plan = load_plan(plan_dir)
     theirs = _read(data, shown)
-    if (no_td := shows_no_td(theirs.xhtml)) is not None:  # its text would read as every part removed
-        raise PlanError([Diagnostic(shown, 0, 0, no_td)])
     ours = _reading_of(ours_plan, template_dir, shown)
     base_refused: list[Diagnostic] = []
     base, how = _base(data, shown, theirs, ours, ours_plan, base_ref, template_dir, base_refused)

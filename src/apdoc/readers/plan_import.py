@@ -217,14 +217,6 @@ def _snippet(value: Any) -> str:
     return words[:40] if " " in words[:40] else ""  # one word (`considerations`) may be in any paragraph
 
 
-def shows_no_td(root: Any) -> str | None:
-    """The one message for a document that shows no TD at all (neither a cover nor a heading),
-    for `apply`, which would otherwise take its text for edits; None when it shows one."""
-    if root.find(".//table[@id='cover']") is not None or next(root.iter("h1", "h2", "h3"), None) is not None:
-        return None
-    return _not_a_td(root)
-
-
 def _not_a_td(root: Any) -> str:
     """Why a document gave no chapter: one message instead of a warning per paragraph."""
     headings = sum(1 for el in root.iter("h1", "h2", "h3") if "annex" not in (el.get("class") or "").split())
