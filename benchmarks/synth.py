@@ -201,3 +201,32 @@ def one_tracked_edit(built: Path, target: Path) -> Path:
             z.writestr(name, data)
     target.write_bytes(out.getvalue())
     return target
+
+
+def short_paragraphs(built: Path, count: int, target: Path) -> Path:
+    """The TD `built` with `count` short paragraphs ("para N") after its first chapter heading:
+    the shape of issue 20's 200,000-paragraph DOCX (610 KB), for import's paragraphs per second."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(built) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    document = parts["word/document.xml"].decode("utf-8")
+    heading = document.index('<w:pStyle w:val="Heading1"/>')
+    cut = document.index("</w:p>", heading) + len("</w:p>")
+    extra = "".join(f"<w:p><w:r><w:t>para {n}</w:t></w:r></w:p>" for n in range(count))
+    parts["word/document.xml"] = (document[:cut] + extra + document[cut:]).encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    target.write_bytes(out.getvalue())
+    return target
+
+
+def paragraphs_in(docx: Path) -> int:
+    """How many paragraphs (w:p, in cells too) the DOCX's document holds."""
+    import zipfile
+
+    with zipfile.ZipFile(docx) as z:
+        return len(re.findall(rb"<w:p[ >]", z.read("word/document.xml")))

@@ -42,7 +42,7 @@ from ..plan.models import FILE_KINDS, PLACEHOLDER
 from ..plan.versions import carried_text, carried_version, earlier_version, plan_digest
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
-from ..readers.docx.package import open_package
+from ..readers.docx.package import open_package, read_file
 from ..readers.unlayout import NOT_CARRIED_WHY, Held, NotCarried, plan_from_xhtml
 from ..readers.unlayout.shapes import cells, is_matrix, matrix_keys, rows
 from ..writers.docx import write_docx
@@ -196,9 +196,9 @@ def _apply_comments(out: Applied, plan: Plan, theirs: Reading, shown: str) -> No
 
 def _read_bytes(document: Path, shown: str) -> bytes:
     try:
-        if document.stat().st_size > MAX_DOCX_BYTES:
-            raise PlanError([Diagnostic(shown, 0, 0, f"larger than {MAX_DOCX_BYTES >> 20} MB: not read")])
-        return document.read_bytes()
+        return read_file(document, shown)  # a pipe or a device is refused before it is opened
+    except DocxError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
     except OSError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
 

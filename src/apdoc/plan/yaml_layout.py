@@ -180,8 +180,22 @@ def schema_line(path: Path, root: Path, schema: str) -> str:
 # --- key order ---------------------------------------------------------------
 
 
+# id → (the annotation, held so that its id is not reused; its alternatives): the models' few types
+_FLATTENED: dict[int, tuple[Any, list[Any]]] = {}
+
+
 def _flatten(annotation: Any) -> list[Any]:
-    """The alternatives of a field's type: Annotated and unions unwrapped."""
+    """The alternatives of a field's type: Annotated and unions unwrapped (once per annotation:
+    a list of 200,000 items asked it twice per item)."""
+    known = _FLATTENED.get(id(annotation))
+    if known is not None and known[0] is annotation:
+        return known[1]
+    found = _unwrap(annotation)
+    _FLATTENED[id(annotation)] = (annotation, found)
+    return found
+
+
+def _unwrap(annotation: Any) -> list[Any]:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _flatten(typing.get_args(annotation)[0])

@@ -50,13 +50,22 @@ def parse_xhtml(data: bytes, shown: str) -> Any:
 def read_document(path: Path) -> tuple[Any, list[str]]:
     """(the intermediate XHTML root, the reader's warnings) of a TD file."""
     shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
+    data = _read_input(path, shown)
     if path.suffix.lower() == ".xhtml":
         return parse_xhtml(data, shown), []
     return _from_docx(data, shown)
+
+
+def _read_input(path: Path, shown: str) -> bytes:
+    """The bytes of the file given to import; a pipe or a device is refused before it is opened."""
+    from .docx.package import DocxError, read_file
+
+    try:
+        return read_file(path, shown)
+    except DocxError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
+    except OSError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
 
 
 def _from_docx(data: bytes, shown: str) -> tuple[Any, list[str]]:
@@ -110,6 +119,8 @@ def import_plan(path: Path, out_dir: Path) -> Imported:
         result = plan_from_xhtml(root, source=shown)
     except RecursionError:  # elements nested thousands deep (an .xhtml file; a DOCX reader bounds its own)
         raise PlanError([Diagnostic(shown, 0, 0, "its elements are nested too deeply to read: not imported")]) from None
+    if not any(name.startswith("chapters/") for name in result.files):
+        raise PlanError([Diagnostic(shown, 0, 0, _not_a_td(root))])
     imported = Imported(warnings=[*warnings, *result.warnings], result=result)
 
     def validated(staging: Path) -> None:
@@ -206,6 +217,16 @@ def _snippet(value: Any) -> str:
     return words[:40] if " " in words[:40] else ""  # one word (`considerations`) may be in any paragraph
 
 
+def _not_a_td(root: Any) -> str:
+    """Why a document gave no chapter: one message instead of a warning per paragraph."""
+    headings = sum(1 for el in root.iter("h1", "h2", "h3") if "annex" not in (el.get("class") or "").split())
+    cover = root.find(".//table[@id='cover']") is not None
+    found = ("a cover but " if cover else "no cover and ") + \
+        (f"{headings} headings below chapter level" if headings else "no headings")
+    return (f"not a TD that apdoc can read: {found} (a chapter starts at a paragraph in a Heading 1 style "
+            "or at outline level 1); nothing written")
+
+
 def _import_pdf(path: Path, out_dir: Path) -> Imported:
     """The plan an apdoc PDF carries, written back byte for byte; a warning when its files are
     not the plan whose digest the PDF records (edited after the build, or another plan's)."""
@@ -215,11 +236,7 @@ def _import_pdf(path: Path, out_dir: Path) -> Imported:
     from .unlayout.write import write_files
 
     shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PlanError([Diagnostic(shown, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
-    carried = plan_of_pdf(data, shown)
+    carried = plan_of_pdf(_read_input(path, shown), shown)
     written = write_files(carried.files, out_dir)
     warnings = []
     recorded = carried.facts.get("plan-digest")

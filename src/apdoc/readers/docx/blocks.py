@@ -18,6 +18,7 @@ from lxml import etree
 
 from .inline import Piece, RunReader, build_inline, has_drawing, merge_numbers, plain_text, strip_pieces
 from .ns import A, W, val
+from .numbers import LEVEL, OUTLINE_LEVEL, SIGNED_TWIPS, number
 from .styles import IMPLICIT, Numbering, Styles
 from .tables import colgroup, fill_table
 
@@ -121,8 +122,9 @@ class BlockReader:
         para = Para(el, int(el.get(A + "n", "0")), style, self.styles.apdoc_id(style),
                     merge_numbers(list(self.runs.pieces(el))), drawing=has_drawing(el))
         para.bookmarks = [b.get(W + "name", "") for b in el.iter(W + "bookmarkStart")]
-        own_level = val(ppr.find(f"{W}outlineLvl")) if ppr is not None else None
-        para.heading = int(own_level) + 1 if own_level is not None and int(own_level) < 9 else \
+        own_level = number(ppr.find(f"{W}outlineLvl"), W + "val", OUTLINE_LEVEL, self.warn) \
+            if ppr is not None else None
+        para.heading = own_level + 1 if own_level is not None and own_level < 9 else \
             self.styles.heading_level(style)
         para.annex = para.apdoc == "AnnexNoTitle"
         para.caption = self.styles.caption_kind(style)
@@ -130,14 +132,16 @@ class BlockReader:
         if num_pr is None or num_pr.find(W + "numId") is None:
             num_pr = self.styles.first(style, "w:pPr/w:numPr")
         num_id = val(num_pr.find(W + "numId")) if num_pr is not None else None
-        level = int(val(num_pr.find(W + "ilvl")) or "0") if num_pr is not None else 0
+        level = number(num_pr.find(W + "ilvl"), W + "val", LEVEL, self.warn, 0) if num_pr is not None else 0
         para.numbered = bool(num_id and num_id != "0")
         if para.numbered and not para.heading and not para.annex:
             kind = self.numbering.list_kind(num_id or "", level)
             if kind is not None:
                 para.listing = (kind[0], kind[1], level, num_id or "")
         ind = ppr.find(W + "ind") if ppr is not None else None
-        para.indented = ind is not None and int(val(ind, "left") or val(ind, "start") or "0") > 0
+        indent = number(ind, W + "left", SIGNED_TWIPS, self.warn) if ind is not None and ind.get(W + "left") \
+            else number(ind, W + "start", SIGNED_TWIPS, self.warn)
+        para.indented = (indent or 0) > 0
         if para.listing is None and para.apdoc in ("enumlev1", "enumlev2") and BULLET_TEXT.match(para.text):
             para.listing = ("ul", "", int(para.apdoc[-1]) - 1, "typed")  # ITU style: "–<tab>" typed
             para.pieces = _drop_prefix(para.pieces, 2)
@@ -310,10 +314,10 @@ class BlockReader:
             element = etree.SubElement(table, "caption")
             build_inline(element, strip_pieces(caption.pieces), self.footnote, self.link)
             self.place_ids(caption, element)
-        group = colgroup(tbl)
+        group = colgroup(tbl, self.warn)
         if group is not None:
             table.append(group)
-        fill_table(table, tbl, self.cell)
+        fill_table(table, tbl, self.cell, self.warn)
         if self.tables == 1 and table.get("id") is None and _is_cover(table):
             table.set("id", "cover")
 

@@ -11,6 +11,7 @@ from itertools import groupby
 from lxml import etree
 
 from .ns import A, W, on, val
+from .numbers import SHORT_HEX, number
 from .styles import IMPLICIT, Styles
 
 # Character styles that say nothing the structure does not already say.
@@ -75,14 +76,25 @@ class RunReader:
         elif tag == "noBreakHyphen":
             yield Piece("text", "\u2011", fmt)
         elif tag == "sym":
-            code = int(child.get(W + "char", "20"), 16)
-            yield Piece("text", chr(code - 0xF000 if code >= 0xF000 else code), fmt)
+            code = number(child, W + "char", SHORT_HEX, self.warn)
+            char = chr(code - 0xF000 if code >= 0xF000 else code) if code is not None else ""
+            if char and not _xml_char(char):  # a control character or half a surrogate pair
+                self.warn(child, f"a symbol U+{ord(char):04X} cannot be text: left out")
+            elif char:
+                yield Piece("text", char, fmt)
         elif tag == "footnoteReference":
             yield Piece("footnote", fmt=Format(link=fmt.link), note=child.get(W + "id", ""))
         elif tag == "endnoteReference":
             self.warn(child, "an endnote is not read (apdoc has footnotes only)")
         elif tag in ("object", "pict", "drawing") and child.getparent().tag == W + "r":
             pass  # the block reader decides what a drawing paragraph is
+
+
+def _xml_char(char: str) -> bool:
+    """Whether XML 1.0 can hold the character (Char: tab, newlines, and the rest of Unicode but
+    the other C0 controls, the surrogates and U+FFFE/U+FFFF)."""
+    code = ord(char)
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
 
 
 def _apply(fmt: Format, props: etree._Element) -> Format:
@@ -129,6 +141,8 @@ def build_inline(parent: etree._Element, pieces: list[Piece],
                  footnote: Callable[[etree._Element, str], None], link: Callable[[str], str],
                  layer: int = 0) -> None:
     """Append pieces to `parent`, one element per maximal stretch of equal format (per layer)."""
+    while layer < len(LAYERS) and not any(LAYERS[layer][1](p.fmt) for p in pieces):
+        layer += 1  # no piece has this layer's format (plain text mostly): no grouping to do
     if layer == len(LAYERS):
         for piece in pieces:
             if piece.kind in ("text", "number"):

@@ -1,23 +1,32 @@
 """Opening a DOCX from outside: a zip we do not trust.
 
-Refused before anything is read from it (DocxError): a file that is not a zip (an OLE
+Refused before anything is read from it (DocxError): a path that is not a regular file (a pipe,
+a device: never opened), a file that is not a zip (an OLE
 compound file is a binary .doc or an encrypted OOXML, which Office wraps the same way), a zip
 bomb (total and per-entry sizes, and compression ratios, checked on the bytes actually
-inflated, not only on the headers, which lie), XML with a DOCTYPE (no DTD is loaded, no entity
-resolved, nothing fetched), a package without content types or without its main document.
+inflated, not only on the headers, which lie), two entries with one part name (a reader may take
+either), XML with a DOCTYPE (no DTD is loaded, no entity resolved, nothing fetched), a package
+without content types or without its main document. A relationship to styles, numbering,
+footnotes or comments that is external, or that leads back to the document or to a part with
+another role, is ignored with a warning. The parts read are a fixed few (the document, its
+styles, numbering, footnotes, comments, properties and relationships): never more.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import re
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import etree
 
+MAX_FILE = 256 * 1024 * 1024  # bytes of the DOCX file itself
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_TOTAL = 200 * 1024 * 1024  # bytes inflated over all the parts read
 MAX_ENTRY = 100 * 1024 * 1024  # bytes inflated for one part
@@ -43,6 +52,8 @@ class Package:
     main: str = "word/document.xml"
     inflated: int = 0
     parsed: dict[str, etree._Element | None] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # relationships ignored
+    roles: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (part, kind) → the part found
 
     def has(self, name: str) -> bool:
         return name in self.archive.NameToInfo
@@ -90,13 +101,40 @@ class Package:
         }
 
     def related(self, part: str, kind: str) -> str | None:
-        """The part name of `part`'s first relationship of type …/`kind` (None when it has none)."""
+        """The part name of `part`'s first relationship of type …/`kind` (None when it has none).
+        One that is external, or leads back to the document (or to a part that another role
+        already has, or to the package's own bookkeeping), is ignored with a warning: a DOCX
+        does not take its styles from the web, nor its footnotes from its own body."""
+        if (part, kind) in self.roles:
+            return self.roles[(part, kind)]
+        found = None
         for rel_type, target, mode in self.rels(part).values():
-            if rel_type.endswith("/" + kind) and mode != "External":
-                folder = posixpath.dirname(part)
-                return posixpath.normpath(target.lstrip("/") if target.startswith("/") else
-                                          posixpath.join(folder, target))
-        return None
+            if not rel_type.endswith("/" + kind):
+                continue
+            if mode == "External":
+                self._ignored(part, kind, f"is external ({snippet_of(target)})")
+                continue
+            folder = posixpath.dirname(part)
+            name = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target))
+            taken = {found_name: role for (_, role), found_name in self.roles.items() if found_name}
+            if name in (part, self.main) or name.startswith("_rels/") or "/_rels/" in name \
+                    or name == "[Content_Types].xml":
+                self._ignored(part, kind, f"leads back to {name}")
+            elif name in taken:
+                self._ignored(part, kind, f"leads to {name}, which is the {taken[name]} already")
+            else:
+                found = name
+                break
+        self.roles[(part, kind)] = found
+        return found
+
+    def _ignored(self, part: str, kind: str, why: str) -> None:
+        self.warnings.append(f"{self.source}: {part}: warning: its {kind} relationship {why}: ignored")
+
+
+def snippet_of(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
@@ -156,7 +194,14 @@ def open_package(data: bytes, source: str) -> Package:
         raise DocxError(f"{source}: not a DOCX file (a damaged zip archive: {exc})") from None
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise DocxError(f"{source}: {len(infos):,} entries in the zip; refused")
+        raise DocxError(f"{source}: {len(infos):,} entries in the zip (the most is {MAX_ENTRIES:,}); refused")
+    seen: set[str] = set()
+    for info in infos:  # part names are compared without case (ECMA-376 Part 2, §9.1.1.1.2)
+        key = info.filename.lstrip("/").casefold()
+        if key in seen:
+            raise DocxError(f"{source}: the zip holds the part {snippet_of(info.filename)} twice (Word and apdoc "
+                            "might read different ones); refused")
+        seen.add(key)
     if sum(i.file_size for i in infos) > MAX_TOTAL * 4 or any(i.file_size > MAX_ENTRY for i in infos):
         raise DocxError(f"{source}: an entry of the zip declares an absurd size; refused (a zip bomb?)")
     for info in infos:
@@ -177,3 +222,28 @@ def open_package(data: bytes, source: str) -> Package:
     if not package.has(package.main):
         raise DocxError(f"{source}: not a Word document (no {package.main})")
     return package
+
+
+def read_file(path: Path, shown: str) -> bytes:
+    """The bytes of the DOCX at `path`, read only if it is a regular file (a pipe, a device such as
+    /dev/zero, a socket or a folder is refused before it is opened: its size says nothing and a
+    read may never end) of at most MAX_FILE bytes. Raises DocxError, OSError when unreadable."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise DocxError(f"{shown}: not a regular file ({_file_kind(info.st_mode)}): refused, not read")
+    if info.st_size > MAX_FILE:
+        raise DocxError(f"{shown}: larger than {MAX_FILE >> 20} MB: not read")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # replaced between the stat and the open
+            raise DocxError(f"{shown}: not a regular file: refused, not read")
+        data = stream.read(MAX_FILE + 1)
+    if len(data) > MAX_FILE:
+        raise DocxError(f"{shown}: larger than {MAX_FILE >> 20} MB: not read")
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+    return next((name for test, name in kinds if test(mode)), "not a file")

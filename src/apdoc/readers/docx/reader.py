@@ -13,6 +13,7 @@ from .inline import RunReader, build_inline, strip_pieces
 from .locate import describe, number_part, paragraph_number, quote_of
 from .noise import keep_bookmarks, link_targets, resolve_fields, resolve_hyperlinks, unwrap_noise
 from .ns import W, snippet, text_of, val
+from .numbers import TWIPS, Warn, number
 from .package import DocxError, Package
 from .result import Comment, ReadResult
 from .revisions import Revision, apply_view, collect
@@ -57,12 +58,23 @@ class Reader:
         self.footnotes: dict[str, etree._Element] = {}
         self.link_targets: dict[str, str] = {}  # relationship id → external target
         self.part_prefix = ""
+        self.seen_warnings: set[str] = set()
 
     def warn(self, el: etree._Element, message: str) -> None:
         number = paragraph_number(el)
         where = f"{self.part_prefix}paragraph {number}" if number else self.part_prefix.rstrip(", ") or "document"
         quote = f' ("{quote_of(el)}")' if quote_of(el) else ""
-        self.result.warnings.append(f"{self.package.source}: {where}{quote}: warning: {message}")
+        self._add_warning(f"{self.package.source}: {where}{quote}: warning: {message}")
+
+    def _add_warning(self, warning: str) -> None:
+        """A warning, once (a bad value in a style is met at every paragraph of that style)."""
+        if warning not in self.seen_warnings:
+            self.seen_warnings.add(warning)
+            self.result.warnings.append(warning)
+
+    def _part_warn(self, part: str | None) -> Warn:
+        """Warnings about a part without paragraphs (styles, numbering): they name the part."""
+        return lambda _el, message: self._add_warning(f"{self.package.source}: {part}: warning: {message}")
 
     def read(self) -> ReadResult:
         self.result.properties = self._custom_properties()
@@ -79,8 +91,9 @@ class Reader:
         body = document.find(W + "body") if document is not None else None
         if body is None:
             raise DocxError(f"{self.package.source}: {main} has no body")
-        styles = Styles.read(self._related(main, "styles"))
-        numbering = Numbering.read(self._related(main, "numbering"), styles)
+        styles_part, numbering_part = self.package.related(main, "styles"), self.package.related(main, "numbering")
+        styles = Styles.read(self._related(main, "styles"), self._part_warn(styles_part))
+        numbering = Numbering.read(self._related(main, "numbering"), styles, self._part_warn(numbering_part))
         self.link_targets = {rid: target for rid, (kind, target, _mode) in self.package.rels(main).items()
                              if kind.endswith("/hyperlink")}
         targets = link_targets(document)
@@ -104,6 +117,7 @@ class Reader:
                                   self._link(anchors), self.warn, positions=self.positions)
         self._head()
         self._body(body)
+        self.result.warnings[:0] = self.package.warnings
         return self.result
 
     def _related(self, part: str, kind: str) -> etree._Element | None:
@@ -216,8 +230,9 @@ class Reader:
         if not items:
             return
         size = sect_pr.find(W + "pgSz") if sect_pr is not None else None
-        landscape = size is not None and (
-            val(size, "orient") == "landscape" or int(val(size, "w") or "0") > int(val(size, "h") or "0"))
+        landscape = size is not None and (val(size, "orient") == "landscape" or
+                                          number(size, W + "w", TWIPS, self.warn, 0) >
+                                          number(size, W + "h", TWIPS, self.warn, 0))
         if landscape:
             out = etree.SubElement(out, "section", {"class": "landscape"})
         self.blocks.blocks(items, out)

@@ -13,6 +13,7 @@ from lxml import etree
 
 from ...defaults import packaged_template
 from .ns import W, val
+from .numbers import LEVEL, OUTLINE_LEVEL, Warn, number
 
 APDOC_STYLES = packaged_template("styles.xml")
 # Styles whose meaning the structure already carries: no class in the XHTML.
@@ -47,6 +48,8 @@ class Styles:
     by_id: dict[str, etree._Element] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)  # type → default style id
     memo: dict[tuple[str, str | None, str], object] = field(default_factory=dict)  # per style: asked once
+    warn: Warn = lambda _el, _message: None  # a value not of its type, in the styles part
+    based_on: dict[str, str] = field(default_factory=dict)  # style id → the id it is based on (no rings)
 
     def _memo(self, what: str, sid: str | None, compute: Callable[[], T], extra: str = "") -> T:
         key = (what, sid, extra)
@@ -55,14 +58,42 @@ class Styles:
         return self.memo[key]  # type: ignore[return-value]
 
     @classmethod
-    def read(cls, root: etree._Element | None) -> Styles:
-        styles = cls()
+    def read(cls, root: etree._Element | None, warn: Warn | None = None) -> Styles:
+        styles = cls(warn=warn) if warn is not None else cls()
         for style in root.iter(W + "style") if root is not None else ():
             sid = style.get(W + "styleId", "")
             styles.by_id[sid] = style
             if (style.get(W + "default") or "").lower() in ("1", "true", "on"):
                 styles.defaults[style.get(W + "type", "paragraph")] = sid
+            parent = val(style.find(W + "basedOn"))
+            if parent:
+                styles.based_on[sid] = parent
+        styles._break_rings()
         return styles
+
+    def _break_rings(self) -> None:
+        """Styles based on each other in a ring: the ring's style that comes first in the part
+        (the one a document is least likely to have based on another: `Normal` before headings)
+        is read as based on no style, with a warning; each style is walked once."""
+        order = {sid: n for n, sid in enumerate(self.by_id)}
+        done: set[str] = set()
+        for sid in list(self.based_on):
+            path: list[str] = []
+            on_path: set[str] = set()
+            node: str | None = sid
+            while node is not None and node not in done and node not in on_path:
+                path.append(node)
+                on_path.add(node)
+                node = self.based_on.get(node)
+            if node is not None and node in on_path:
+                ring = path[path.index(node):]
+                closing = min(ring, key=lambda s: order.get(s, len(order)))
+                ring = ring[ring.index(closing):] + ring[:ring.index(closing)]
+                shown = " → ".join(self.name(s) for s in [*ring[:5], *(["…"] if len(ring) > 5 else []), closing])
+                del self.based_on[closing]
+                self.warn(self.by_id[closing], f"styles based on each other in a ring ({shown}): "
+                                               f"{self.name(closing)!r} is read as based on no style")
+            done.update(path)
 
     def name(self, sid: str | None) -> str:
         style = self.by_id.get(sid or "")
@@ -79,7 +110,7 @@ class Styles:
             if style in out:
                 break
             out.append(style)
-            sid = val(style.find(W + "basedOn"))
+            sid = self.based_on.get(sid)
         return out
 
     def apdoc_id(self, sid: str | None) -> str | None:
@@ -115,8 +146,8 @@ class Styles:
             if match:
                 return int(match.group(1))
         outline = self.first(sid, "w:pPr/w:outlineLvl")
-        level = int(val(outline) or "9") if outline is not None else 9
-        return level + 1 if level < 9 else 0
+        level = number(outline, W + "val", OUTLINE_LEVEL, self.warn)
+        return level + 1 if level is not None and level < 9 else 0
 
     def generated(self, sid: str | None) -> bool:
         """A style of what Word generates (tables of contents, of figures, indexes): not content."""
@@ -142,8 +173,9 @@ class Numbering:
     restarts: set[tuple[str, int]] = field(default_factory=set)  # (numId, level) that start again at 1
 
     @classmethod
-    def read(cls, root: etree._Element | None, styles: Styles) -> Numbering:
+    def read(cls, root: etree._Element | None, styles: Styles, warn: Warn | None = None) -> Numbering:
         numbering = cls()
+        warn = warn or styles.warn
         if root is None:
             return numbering
         abstract = {a.get(W + "abstractNumId"): a for a in root.iter(W + "abstractNum")}
@@ -151,13 +183,14 @@ class Numbering:
         for num_id, num in nums.items():
             base = abstract.get(val(num.find(W + "abstractNumId")))
             base = _follow_style_link(base, abstract, nums, styles)
-            levels = _levels(base) if base is not None else {}
+            levels = _levels(base, warn) if base is not None else {}
             for override in num.iter(W + "lvlOverride"):
+                level = number(override, W + "ilvl", LEVEL, warn, 0)
                 if override.find(W + "startOverride") is not None:
-                    numbering.restarts.add((num_id or "", int(override.get(W + "ilvl", "0"))))
+                    numbering.restarts.add((num_id or "", level))
                 lvl = override.find(W + "lvl")
                 if lvl is not None and lvl.find(W + "numFmt") is not None:
-                    levels[int(override.get(W + "ilvl", "0"))] = val(lvl.find(W + "numFmt")) or "decimal"
+                    levels[level] = val(lvl.find(W + "numFmt")) or "decimal"
             numbering.formats[num_id or ""] = levels
         return numbering
 
@@ -178,8 +211,8 @@ class Numbering:
                       "upperRoman": "upper-roman", "upperLetter": "upper-alpha"}.get(kind, "")
 
 
-def _levels(abstract: etree._Element) -> dict[int, str]:
-    return {int(lvl.get(W + "ilvl", "0")): val(lvl.find(W + "numFmt")) or "decimal"
+def _levels(abstract: etree._Element, warn: Warn) -> dict[int, str]:
+    return {number(lvl, W + "ilvl", LEVEL, warn, 0): val(lvl.find(W + "numFmt")) or "decimal"
             for lvl in abstract.iter(W + "lvl")}
 
 

@@ -1,4 +1,4 @@
-"""w:tbl → `table`: header rows (`w:tblHeader`) → `thead` with `th`, `w:gridSpan` → colspan,
+"""w:tbl → `table`: header rows (`w:tblHeader`) → `thead` with `th`, `w:gridSpan` → colspan (at most Word's 63 columns),
 `w:vMerge` restart/continue → rowspan, `w:tblGrid` → `colgroup`, the caption paragraph above
 → `caption`, the table style → class (`CoverTable`)."""
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .ns import W, on, val
+from .numbers import COLUMNS, MAX_COLUMNS, TWIPS, Warn, number
 
 CellFiller = Callable[[list[etree._Element], etree._Element, str], None]  # (blocks, cell, default style)
 
@@ -20,9 +21,9 @@ class _Cell:
     rowspan: int = 1
 
 
-def colgroup(tbl: etree._Element) -> etree._Element | None:
-    widths = [int(val(col, "w") or "0") for col in tbl.iterfind(f"{W}tblGrid/{W}gridCol")]
-    if not widths or not all(widths):
+def colgroup(tbl: etree._Element, warn: Warn) -> etree._Element | None:
+    widths = [number(col, W + "w", TWIPS, warn, 0) for col in tbl.iterfind(f"{W}tblGrid/{W}gridCol")]
+    if not widths or not all(widths) or len(widths) > MAX_COLUMNS:
         return None
     group = etree.Element("colgroup")
     total = sum(widths)
@@ -40,7 +41,7 @@ def _cells(tr: etree._Element) -> list[etree._Element]:
     return [tc for tc in tr if tc.tag == W + "tc"]
 
 
-def fill_table(table: etree._Element, tbl: etree._Element, fill: CellFiller) -> list[etree._Element]:
+def fill_table(table: etree._Element, tbl: etree._Element, fill: CellFiller, warn: Warn) -> list[etree._Element]:
     """Rows and cells of `tbl` into `table`; returns the `tr` elements in order."""
     rows = _rows(tbl)
     header_count = 0
@@ -58,10 +59,10 @@ def fill_table(table: etree._Element, tbl: etree._Element, fill: CellFiller) -> 
         header = n < header_count
         row = etree.SubElement(sections["thead" if header else "tbody"], "tr")
         out_rows.append(row)
-        column = int(val(tr.find(f"{W}trPr/{W}gridBefore")) or "0")
+        column = number(tr.find(f"{W}trPr/{W}gridBefore"), W + "val", COLUMNS, warn, 0)
         for tc in _cells(tr):
             tc_pr = tc.find(W + "tcPr")
-            span = max(1, int(val(tc_pr.find(W + "gridSpan")) or "1")) if tc_pr is not None else 1
+            span = max(1, number(tc_pr.find(W + "gridSpan"), W + "val", COLUMNS, warn, 1)) if tc_pr is not None else 1
             merge = tc_pr.find(W + "vMerge") if tc_pr is not None else None
             if merge is not None and (val(merge) or "continue") == "continue" and column in above:
                 above[column].rowspan += 1

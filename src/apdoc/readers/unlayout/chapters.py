@@ -325,7 +325,7 @@ def _table(reading: Reading, section: Section, table: Any) -> None:
     data["columns"] = [raw_text(c).strip() for c in cells(head)]
     own_cols = [c for c in table if local(c) == "col"] + [c for g in table if local(g) == "colgroup" for c in g
                                                            if local(c) == "col"]
-    widths = [re.search(r"width:\s*([0-9.]+)%", c.get("style") or "") for c in own_cols]
+    widths = [re.search(r"width:\s*([0-9]{1,9}(?:\.[0-9]{1,9})?)%", c.get("style") or "") for c in own_cols]
     if widths and all(widths):
         if len(widths) == len(data["columns"]):
             data["widths"] = [round(float(w.group(1))) for w in widths if w]

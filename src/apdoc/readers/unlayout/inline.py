@@ -129,7 +129,8 @@ class Markdown:
 
     def listing(self, element: Any) -> str:
         ordered = local(element) == "ol"
-        start = int(element.get("start") or 1) if (element.get("start") or "1").isdigit() else 1
+        start_text = element.get("start") or "1"  # ASCII digits only: "²".isdigit(), and int() refuses it
+        start = int(start_text) if re.fullmatch(r"[0-9]{1,9}", start_text) else 1
         items = [li for li in element if local(li) == "li"]
         loose = any(local(c) == "p" for li in items for c in li)
         out = []
