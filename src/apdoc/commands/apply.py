@@ -779,6 +779,7 @@ def _blocks(xhtml: Any, left_out: set[str] | None = None) -> list[tuple[str, str
         cover.update(xhtml.xpath(f'//*[@id="{ident}" or @id="{ident}-statement"]/descendant-or-self::*'))
     marks = _mark_cells(xhtml)
     clause = "the cover"
+    tables: dict[Any, _TablePlace] = {}  # each table looked at once: a block per cell asks again
     for el in xhtml.iter(*BLOCK_TAGS):
         if el.tag in HEADINGS:
             clause = _heading_name(el)
@@ -788,7 +789,7 @@ def _blocks(xhtml: Any, left_out: set[str] | None = None) -> list[tuple[str, str
         if text and el.getparent() in marks:
             text = "x"  # any mark in a Session Source cell is the source's: "X" and "✓" read as "x"
         if text:
-            found.append((text, _place(el, clause)))
+            found.append((text, _place(el, clause, tables)))
     return found
 
 
@@ -805,9 +806,25 @@ def _heading_name(heading: Any) -> str:
     return text if text.startswith("Annex") else _quote(text)
 
 
-def _place(el: Any, clause: str) -> str:
+@dataclass
+class _TablePlace:
+    """What `_place` says of a table: its name for messages, and its rows' numbers."""
+
+    name: str
+    matrix: bool
+    row_numbers: dict[Any, int]
+
+
+def _table_place(table: Any) -> _TablePlace:
+    caption = table.find("caption")
+    label = " ".join("".join(caption.itertext()).split()) if caption is not None else ""
+    return _TablePlace(_quote(label) if label else "a table", is_matrix(table),
+                       {row: n for n, row in enumerate(rows(table), 1)})
+
+
+def _place(el: Any, clause: str, tables: dict[Any, _TablePlace] | None = None) -> str:
     """Where a block stands, for an editor looking in Word: the clause, and in a table the table's
-    caption (or the matrix) and the row."""
+    caption (or the matrix) and the row. `tables`: what is known of the tables already."""
     cell = next((a for a in el.iterancestors("td", "th")), None)
     if cell is None:
         return clause
@@ -815,14 +832,15 @@ def _place(el: Any, clause: str) -> str:
     row = cell.getparent()
     if table is None or row is None:
         return clause
-    caption = table.find("caption")
-    label = " ".join("".join(caption.itertext()).split()) if caption is not None else ""
-    table_rows = rows(table)
+    tables = {} if tables is None else tables
+    if table not in tables:
+        tables[table] = _table_place(table)
+    place = tables[table]
     first = " ".join("".join(cells(row)[0].itertext()).split()) if cells(row) else ""
-    if is_matrix(table):
-        return f"{clause}, the consideration matrix, row {first or table_rows.index(row) + 1}"
-    name = _quote(label) if label else "a table"
-    return f"{clause}, {name}, row {table_rows.index(row) + 1}" + (f" ({_quote(first)})" if first else "")
+    number = place.row_numbers.get(row, 0)
+    if place.matrix:
+        return f"{clause}, the consideration matrix, row {first or number}"
+    return f"{clause}, {place.name}, row {number}" + (f" ({_quote(first)})" if first else "")
 
 
 def _mark_cells(xhtml: Any) -> set[Any]:
