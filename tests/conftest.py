@@ -25,6 +25,39 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                         "libreoffice-writer-nogui and python3-uno; run it as root or install them", returncode=1)
 
 
+def require_libreoffice(uno: bool = True) -> None:
+    """The real-editor tests run, they never skip: `make test` installs LibreOffice (soffice) and
+    its Python bridge (python3-uno); where they are missing these tests fail, saying so."""
+    system_python = shutil.which("python3", path="/usr/bin:/bin")
+    has_uno = system_python is not None and subprocess.run(
+        [system_python, "-c", "import uno"], capture_output=True).returncode == 0
+    if shutil.which("soffice") is None or (uno and not has_uno):
+        pytest.fail("LibreOffice (soffice)" + (" with python3-uno" if uno else "") + " is missing: `make test` "
+                    "installs libreoffice-writer-nogui and python3-uno (run it as root, or install them)")
+
+
+@pytest.fixture
+def libreoffice() -> None:
+    """For a test that edits or resolves a TD in LibreOffice through UNO."""
+    require_libreoffice()
+
+
+@pytest.fixture
+def soffice() -> None:
+    """For a test that converts a TD with soffice alone."""
+    require_libreoffice(uno=False)
+
+
+@pytest.fixture(scope="session")
+def td(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The seed TD as `apdoc build` writes it, from a copy of plan/ (bytes: no test can change it)."""
+    where = tmp_path_factory.mktemp("td")
+    shutil.copytree(SEED_PLAN, where / "plan")
+    code, _out, err = run_cli("build", "--plan", str(where / "plan"), "-o", str(where / "TD.docx"))
+    assert code == 0, err
+    return (where / "TD.docx").read_bytes()
+
+
 @pytest.fixture
 def mini_plan(tmp_path: Path) -> Path:
     """A writable copy of the small test plan."""

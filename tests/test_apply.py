@@ -29,7 +29,7 @@ from apply_edits import (
     set_cell_text,
     set_field_result,
 )
-from conftest import SEED_PLAN, run_cli
+from conftest import SEED_PLAN, require_libreoffice, run_cli
 
 KEY_OUTCOMES = "Identified list of value propositions"
 FOOTNOTE_SIO = "Annex to Convention 1004"
@@ -624,13 +624,6 @@ def test_a_document_that_is_not_a_docx_is_refused_and_nothing_is_written(seed: P
 # --- 6. a real editor: LibreOffice with Record Changes on ------------------------------------
 
 
-def has_uno() -> bool:
-    system_python = Path("/usr/bin/python3")
-    if shutil.which("soffice") is None or not system_python.exists():
-        return False
-    return subprocess.run([str(system_python), "-c", "import uno"], capture_output=True).returncode == 0
-
-
 @pytest.fixture(scope="module")
 def lo_edited(td: bytes, tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The seed TD edited in LibreOffice (tests/lo_edit.py's `apply` edits) and saved as Word 2007 XML."""
@@ -640,10 +633,7 @@ def lo_edited(td: bytes, tmp_path_factory: pytest.TempPathFactory) -> bytes:
 def edited_in_libreoffice(td: bytes, where: Path, edits: str) -> bytes:
     """`td` after lo_edit.py's `edits`, made in LibreOffice with Record Changes on. These tests must
     run in CI: there a missing LibreOffice fails them instead of skipping."""
-    if not has_uno():
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) with python3-uno is missing; CI must run the real-editor tests")
-        pytest.skip("LibreOffice with its Python bridge (python3-uno) is not installed")
+    require_libreoffice()
     (where / "TD.docx").write_bytes(td)
     subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_edit.py")), str(where / "TD.docx"),
                     str(where / "edited.docx"), edits],
@@ -687,10 +677,7 @@ def test_libreoffice_edits_come_into_the_yaml_and_nothing_else(lo_edited: bytes,
 @pytest.fixture(scope="module")
 def lo_resaved(td: bytes, tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The seed TD opened in LibreOffice and saved again as Word 2007 XML, with no edit."""
-    if shutil.which("soffice") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is missing; CI must run the real-editor tests")
-        pytest.skip("LibreOffice is not installed")
+    require_libreoffice(uno=False)
     where = tmp_path_factory.mktemp("lo-resaved")
     (where / "in").mkdir()
     (where / "in/TD.docx").write_bytes(td)

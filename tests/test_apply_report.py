@@ -6,23 +6,13 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from apply_edits import Docx, W, insert_row_after, paragraph_with, replace_words, set_cell_text
-from conftest import SEED_PLAN, run_cli
-
-
-@pytest.fixture(scope="module")
-def td(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    where = tmp_path_factory.mktemp("td")
-    shutil.copytree(SEED_PLAN, where / "plan")
-    code, _out, err = run_cli("build", "--plan", str(where / "plan"), "-o", str(where / "TD.docx"))
-    assert code == 0, err
-    return (where / "TD.docx").read_bytes()
+from conftest import run_cli
 
 
 def edited(td: bytes, *steps: Callable[[Docx], object]) -> bytes:

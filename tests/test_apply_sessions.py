@@ -22,15 +22,6 @@ CH1 = "chapters/01-introduction.yaml"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
-@pytest.fixture(scope="module")
-def td(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    where = tmp_path_factory.mktemp("td")
-    shutil.copytree(SEED_PLAN, where / "plan")
-    code, _out, err = run_cli("build", "--plan", str(where / "plan"), "-o", str(where / "TD.docx"))
-    assert code == 0, err
-    return (where / "TD.docx").read_bytes()
-
-
 def cell_paragraph(doc: Docx, text: str) -> etree._Element:
     """The first paragraph whose whole text is `text` (a table cell's)."""
     found = [p for p in doc.xml().iter(W + "p") if "".join(p.itertext()) == text]

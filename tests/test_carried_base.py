@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 import subprocess
 import zlib
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from apply_edits import Docx, replace_words
-from conftest import SEED_PLAN, run_cli
+from conftest import SEED_PLAN, require_libreoffice, run_cli
 from ooxml import audit_problems
 
 KEY_OUTCOMES = "Identified list of value propositions"
@@ -216,10 +215,7 @@ def test_a_refused_carried_plan_falls_back_to_the_tracked_changes(td: bytes, see
 
 
 def test_the_carried_plan_survives_a_libreoffice_save(td: bytes, seed: Path, tmp_path: Path) -> None:
-    if shutil.which("soffice") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is missing; CI must run the real-editor tests")
-        pytest.skip("LibreOffice is not installed")
+    require_libreoffice(uno=False)
     (tmp_path / "in").mkdir()
     (tmp_path / "in/TD.docx").write_bytes(edited(td, untracked_edit))
     subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path / 'profile'}",

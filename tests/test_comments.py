@@ -7,14 +7,12 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
 import zipfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -22,7 +20,7 @@ from lxml import etree
 from apdoc.plan.load import load_plan
 from apdoc.readers.docx import read_docx
 from apply_edits import Docx, paragraph_with
-from conftest import SEED_PLAN, run_cli
+from conftest import require_libreoffice, run_cli
 from ooxml import SHARED_VALIDATOR, audit_problems, shared_validator_problems
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -53,16 +51,6 @@ THREAD_YAML = f"""threads:
     text: Settled at the meeting
     resolved: true
 """
-
-
-@pytest.fixture(scope="module")
-def td(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """The seed TD, built from a copy of plan/ (no comments.yaml)."""
-    where = tmp_path_factory.mktemp("td")
-    shutil.copytree(SEED_PLAN, where / "plan")
-    code, _out, err = run_cli("build", "--plan", str(where / "plan"), "-o", str(where / "TD.docx"))
-    assert code == 0, err
-    return (where / "TD.docx").read_bytes()
 
 
 def _split_out(paragraph: etree._Element, words: str) -> etree._Element:
@@ -381,19 +369,9 @@ def test_apdoc_comments_lists_threads_as_text_markdown_and_json(seed: Path) -> N
 # --- LibreOffice, for real -------------------------------------------------------------------
 
 
-def has_uno() -> bool:
-    system_python = Path("/usr/bin/python3")
-    if shutil.which("soffice") is None or not system_python.exists():
-        return False
-    return subprocess.run([str(system_python), "-c", "import uno"], capture_output=True).returncode == 0
-
-
 def libreoffice(*args: str) -> str:
     """tests/lo_comments.py run by the system Python (python3-uno). In CI a missing LibreOffice fails."""
-    if not has_uno():
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) with python3-uno is missing; CI must run the real-editor tests")
-        pytest.skip("LibreOffice with its Python bridge (python3-uno) is not installed")
+    require_libreoffice()
     result = subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_comments.py")), *args],
                             capture_output=True, text=True, timeout=300, cwd=Path(__file__).parent)
     assert result.returncode == 0, result.stdout + result.stderr

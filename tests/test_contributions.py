@@ -7,7 +7,6 @@ neither removed nor reported; the plan files it does not touch stay byte for byt
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -17,20 +16,11 @@ import pytest
 from lxml import etree
 
 from apply_edits import Docx, W, replace_words
-from conftest import SEED_PLAN, run_cli
+from conftest import require_libreoffice, run_cli
 
 EMPTY_PROPERTIES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.'
                     b'openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.'
                     b'openxmlformats.org/officeDocument/2006/docPropsVTypes"/>')
-
-
-@pytest.fixture(scope="module")
-def td(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    where = tmp_path_factory.mktemp("td")
-    shutil.copytree(SEED_PLAN, where / "plan")
-    code, _out, err = run_cli("build", "--plan", str(where / "plan"), "-o", str(where / "TD.docx"))
-    assert code == 0, err
-    return (where / "TD.docx").read_bytes()
 
 
 def _text(element: etree._Element) -> str:
@@ -264,20 +254,14 @@ def test_a_table_that_is_not_the_cover_is_not_read_as_the_cover(td: bytes, seed:
     assert list(changed(before, seed)) == ["action-items/AP1.2.yaml"]
 
 
-
 # --- made in LibreOffice -------------------------------------------------------------------------
 
 
 def in_libreoffice(data: bytes, where: Path, edits: str) -> bytes:
     """`data` edited in LibreOffice (tests/lo_edit.py's `edits`, Record Changes on), saved as Word
     2007 XML. These tests run in CI: there a missing LibreOffice fails them."""
+    require_libreoffice()
     system_python = Path("/usr/bin/python3")
-    has_uno = shutil.which("soffice") is not None and system_python.exists() and subprocess.run(
-        [str(system_python), "-c", "import uno"], capture_output=True).returncode == 0
-    if not has_uno:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) with python3-uno is missing; CI must run the real-editor tests")
-        pytest.skip("LibreOffice with its Python bridge (python3-uno) is not installed")
     (where / "in.docx").write_bytes(data)
     subprocess.run([str(system_python), str(Path(__file__).with_name("lo_edit.py")), str(where / "in.docx"),
                     str(where / "out.docx"), edits], check=True, capture_output=True, timeout=300,

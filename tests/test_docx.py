@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -167,7 +166,7 @@ def test_openxml_audit_finds_nothing(docx: Path) -> None:
     assert audit_problems(docx) == []
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.usefixtures("soffice")
 def test_libreoffice_converts_it(docx: Path, tmp_path: Path) -> None:
     out = tmp_path / "pdf"
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",

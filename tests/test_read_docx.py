@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import random
-import shutil
 import subprocess
 import zipfile
 from collections.abc import Callable
@@ -29,7 +28,6 @@ from apdoc.writers.docx.runs import bookmark_name
 from conftest import MINI_PLAN, SEED_PLAN
 from docx_shape import body_shape
 from test_properties import SENTENCE, write_plan
-from test_revisions import _has_uno
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -555,7 +553,7 @@ def saved_by_libreoffice(data: bytes, tmp_path: Path) -> bytes:
     return (tmp_path / "out" / "TD.docx").read_bytes()
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.usefixtures("soffice")
 def test_a_docx_saved_by_libreoffice_reads_as_the_layout(tmp_path: Path) -> None:
     """LibreOffice renames style ids (enumlev1 → Enumlev1…), renumbers lists and gives a list's
     first item a numbering instance of its own: the reader goes by names and numbering formats."""
@@ -575,7 +573,7 @@ def ids_in(root: etree._Element) -> list[tuple[str, str]]:
     return [(el.tag, el.get("id")) for el in root.find("body").iter() if el.get("id")]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.usefixtures("soffice")
 def test_a_marked_build_saved_by_libreoffice_keeps_both_views(history: tuple[bytes, str, str],
                                                                tmp_path: Path) -> None:
     marked, current, earlier = history
@@ -786,7 +784,7 @@ def edited_at_the_meeting(html: str) -> list[tuple]:
     return body_shape(root)
 
 
-@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with its Python bridge (python3-uno) is not installed")
+@pytest.mark.usefixtures("libreoffice")
 def test_edits_made_in_libreoffice_with_record_changes_read_in_both_views(tmp_path: Path) -> None:
     html = layout(SEED_PLAN)
     source, edited = tmp_path / "TD.docx", tmp_path / "edited.docx"

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from conftest import require_libreoffice
 from ooxml import audit_problems, shared_validator_problems
 from revision_scenarios import (
     SCENARIOS,
@@ -235,13 +233,6 @@ def test_an_added_action_item_leaves_no_empty_paragraph_change_in_empty_cells(bu
                 assert paragraph.find(f"{W}pPr/{W}rPr") is None
 
 
-def _has_uno() -> bool:
-    system_python = shutil.which("python3", path="/usr/bin:/bin")
-    if shutil.which("soffice") is None or system_python is None:
-        return False
-    return subprocess.run([system_python, "-c", "import uno"], capture_output=True).returncode == 0
-
-
 @functools.cache
 def libreoffice_own_debris() -> dict[str, bool]:
     return libreoffice_limits()
@@ -296,10 +287,7 @@ def test_libreoffice_accept_all_and_reject_all_give_the_plain_builds(built: dict
     same (an empty row it inserted itself; a caption and table it inserted itself, saved as
     DOCX and opened again; a paragraph with a footnote it split itself, saved and reopened):
     with a LibreOffice that fixes it, the result must be exact."""
-    if not _has_uno():
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice with python3-uno is missing; CI must resolve the marks in LibreOffice")
-        pytest.skip("LibreOffice with its Python bridge (python3-uno) is not installed")
+    require_libreoffice()
     own = libreoffice_own_debris()
     builds = built[name]
     for action, plain in (("Accept", builds.current), ("Reject", builds.earlier)):

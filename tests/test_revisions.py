@@ -301,7 +301,7 @@ def test_marked_docx_is_deterministic_and_valid(previous: Path, tmp_path: Path) 
     assert shared_validator_problems(path) == ""  # the second opinion
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.usefixtures("soffice")
 def test_libreoffice_sees_tracked_changes(tmp_path: Path, edit, seed_pair: tuple[Path, Path]) -> None:
     """LibreOffice's own flat ODT lists a tracked change as <text:changed-region>."""
     earlier, now = seed_pair
@@ -473,14 +473,7 @@ def test_diff_counts_words_and_ignores_layout_only_changes(tmp_path: Path, edit,
     ]
 
 
-def _has_uno() -> bool:
-    system_python = shutil.which("python3", path="/usr/bin:/bin")
-    if shutil.which("soffice") is None or system_python is None:
-        return False
-    return subprocess.run([system_python, "-c", "import uno"], capture_output=True).returncode == 0
-
-
-@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with its Python bridge (python3-uno) is not installed")
+@pytest.mark.usefixtures("libreoffice")
 def test_libreoffice_accept_all_and_reject_all_give_the_two_versions(previous: Path, tmp_path: Path) -> None:
     """What an editor does: open the marked TD in LibreOffice, Review ▸ Accept All (or Reject All)."""
     marked = tmp_path / "marked.docx"
@@ -517,7 +510,7 @@ def test_libreoffice_accept_all_and_reject_all_give_the_two_versions(previous: P
         assert rejected[first] == "8" and rejected[:first] + rejected[first + 1:] == earlier
 
 
-@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with its Python bridge (python3-uno) is not installed")
+@pytest.mark.usefixtures("libreoffice")
 def test_libreoffice_renumbers_shifted_tables_and_clauses_after_accept_and_reject(
     tmp_path: Path, seed_pair: tuple[Path, Path]
 ) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import difflib
 import io
-import os
 import shutil
 import subprocess
 import zipfile
@@ -23,7 +22,7 @@ from lxml import etree
 
 from apdoc.anchors import bookmark_name
 from apply_edits import Docx
-from conftest import SEED_PLAN, run_cli
+from conftest import SEED_PLAN, require_libreoffice, run_cli
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -38,36 +37,17 @@ FIRST_WORDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def td(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    where = tmp_path_factory.mktemp("td")
-    shutil.copytree(SEED_PLAN, where / "plan")
-    code, _out, err = run_cli("build", "--plan", str(where / "plan"), "-o", str(where / "TD.docx"))
-    assert code == 0, err
-    return (where / "TD.docx").read_bytes()
-
-
 @pytest.fixture
 def plan(tmp_path: Path) -> Path:
     shutil.copytree(SEED_PLAN, tmp_path / "plan")
     return tmp_path / "plan"
 
 
-def has_uno() -> bool:
-    system_python = Path("/usr/bin/python3")
-    if shutil.which("soffice") is None or not system_python.exists():
-        return False
-    return subprocess.run([str(system_python), "-c", "import uno"], capture_output=True).returncode == 0
-
-
 @pytest.fixture(scope="module")
 def sessions(td: bytes, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """Every scenario of tests/lo_sessions.py, made by one LibreOffice. In CI a missing
     LibreOffice fails these tests instead of skipping them."""
-    if not has_uno():
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) with python3-uno is missing; CI must run the real-editor tests")
-        pytest.skip("LibreOffice with its Python bridge (python3-uno) is not installed")
+    require_libreoffice()
     where = tmp_path_factory.mktemp("sessions")
     (where / "TD.docx").write_bytes(td)
     subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_sessions.py")), str(where / "TD.docx"),
