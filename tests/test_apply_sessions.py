@@ -268,7 +268,7 @@ def test_the_advice_after_a_new_action_item_works_when_followed(committed: tuple
 
 def test_a_conflict_shows_where_the_values_part_and_nothing_for_a_removed_one() -> None:
     from apdoc.commands.apply import _differing
-    from apdoc.commands.merge3 import ABSENT
+    from apdoc.plan.merge3 import ABSENT
 
     table = {"key_outcomes": "Identified list of value propositions", "enablers": "a b"}
     shown = _differing(table, ABSENT, {**table, "enablers": "a c"})

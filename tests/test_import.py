@@ -1,4 +1,4 @@
-"""`apdoc import`: the intermediate XHTML back into a plan (readers/unlayout).
+"""`apdoc import`: the intermediate XHTML back into a plan (unlayout).
 
 Round trips: layout(plan) → plan_from_xhtml → the same models, and files byte for byte as
 `apdoc fmt` writes the plan's values; the same XHTML stripped to what a Word file keeps
@@ -23,9 +23,9 @@ from apdoc.diagnostics import PlanError
 from apdoc.layout import render_html
 from apdoc.plan import load_plan
 from apdoc.plan.source import load_yaml
-from apdoc.readers.unlayout import ImportResult, plan_from_xhtml, write_plan
-from apdoc.readers.unlayout.write import file_text
 from apdoc.revisions import mark_changes
+from apdoc.unlayout import ImportResult, plan_from_xhtml, write_plan
+from apdoc.unlayout.write import file_text
 from conftest import MINI_PLAN, SEED_PLAN, run_cli
 from test_properties import SENTENCE
 from test_properties import write_plan as write_random_plan
@@ -147,8 +147,8 @@ WORD_RUNS = [("<p>Some <strong>bold </strong>text and<em> it</em>.</p>", "Some *
 
 @pytest.mark.parametrize(("xhtml", "markdown"), WORD_RUNS)
 def test_spaces_at_the_ends_of_a_bold_or_italic_run_stand_outside_it(xhtml: str, markdown: str) -> None:
-    from apdoc.readers.unlayout.context import Context
-    from apdoc.readers.unlayout.inline import block_markdown
+    from apdoc.unlayout.context import Context
+    from apdoc.unlayout.inline import block_markdown
 
     assert block_markdown(Context("TD.docx"), [etree.fromstring(xhtml)]) == markdown
 

@@ -344,8 +344,8 @@ def _may_refuse(text: str) -> bool:
 
 
 def _round_trips(td: bytes, place: str, text: str, tmp_path: Path) -> None:
+    from apdoc.commands.import_td import import_plan
     from apdoc.diagnostics import PlanError
-    from apdoc.readers.plan_import import import_plan
 
     docx = tmp_path / "TD.docx"
     docx.write_bytes(_with_text_before(td, place, text))

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apdoc.commands.merge3 import ABSENT, merge3
+from apdoc.plan.merge3 import ABSENT, merge3
 from conftest import SEED_PLAN
 
 

@@ -31,7 +31,7 @@ from lxml import etree
 from apdoc.readers import DocxError, read_docx
 from apdoc.readers.docx import package
 from apdoc.readers.docx.numbers import DECIMAL, SHORT_HEX, TWIPS, number
-from apdoc.readers.unlayout import plan_from_xhtml
+from apdoc.unlayout import plan_from_xhtml
 from conftest import MINI_PLAN, run_cli
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from apdoc.commands.yamledit import plain, update
 from apdoc.plan.folder import kind_of
 from apdoc.plan.models import FILE_KINDS
 from apdoc.plan.yaml_layout import format_tree, new_yaml, schema_line
+from apdoc.plan.yamledit import plain, update
 
 PLAN = Path(__file__).parent.parent / "plan"
 

@@ -352,8 +352,8 @@ def import_command(document: Path, out_dir: Path) -> None:
       apdoc import TSAG-TD-123.pdf -o plan
     """
     _collect_garbage()
+    from .commands.import_td import import_plan
     from .plan import load_plan
-    from .readers.plan_import import import_plan
 
     imported = import_plan(document, out_dir)  # from a TD, validated before it is written: valid, or none
     if not _quiet():

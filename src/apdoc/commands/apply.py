@@ -38,18 +38,18 @@ from ..output import FileStamp, file_stamps, refuse_if_changed, stamp_in, write_
 from ..plan.checks.recovered import nearest
 from ..plan.folder import Plan
 from ..plan.load import load_plan
+from ..plan.merge3 import ABSENT, IDENTITY_KEYS, Conflict, merge3
 from ..plan.models import FILE_KINDS, PLACEHOLDER
 from ..plan.versions import carried_text, carried_version, earlier_version, plan_digest
 from ..plan.yaml_layout import format_tree, new_yaml, schema_line
+from ..plan.yamledit import update
 from ..readers.docx import DocxError, ReadResult, Revision, read_docx
 from ..readers.docx.package import open_package, read_file
-from ..readers.unlayout import NOT_CARRIED_WHY, Held, NotCarried, plan_from_xhtml
-from ..readers.unlayout.shapes import cells, is_matrix, matrix_keys, rows
+from ..unlayout import NOT_CARRIED_WHY, Held, NotCarried, plan_from_xhtml
+from ..unlayout.shapes import cells, is_matrix, matrix_keys, rows
 from ..writers.docx import write_docx
 from .contribution import captioned, held_values, is_whole, union
 from .diff import Change, Key, diff_plans, units
-from .merge3 import ABSENT, IDENTITY_KEYS, Conflict, merge3
-from .yamledit import update
 
 FOLDERS = ("chapters", "annexes", "action-items")
 MAX_DOCX_BYTES = 256 * 1024 * 1024

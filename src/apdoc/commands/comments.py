@@ -22,8 +22,8 @@ from ..diagnostics import Diagnostic, PlanError, display_path
 from ..plan.folder import COMMENTS_FILE, Plan
 from ..plan.models import CommentReply, Comments, CommentThread
 from ..plan.yaml_layout import format_tree, loaded_data, new_yaml, schema_line
+from ..plan.yamledit import update
 from ..readers.docx import Comment
-from .yamledit import update
 
 MAX_REPLY_DEPTH = 1000  # parents followed to a thread's first comment; a longer chain is a loop
 

@@ -15,7 +15,7 @@ from copy import deepcopy
 from typing import Any
 
 from ..plan.models import ap_sort_key
-from ..readers.unlayout import Held
+from ..unlayout import Held
 
 Tree = dict[str, Any]
 CHAPTER_FOLDERS = ("chapters", "annexes")

@@ -16,9 +16,9 @@ from typing import Any
 from lxml import etree
 from markupsafe import escape
 
-from ...layout.prose import Renderer
-from ...links import markdown_links, url_problem
-from ...plan.refs import FOOTNOTE_REF
+from ..layout.prose import Renderer
+from ..links import markdown_links, url_problem
+from ..plan.refs import FOOTNOTE_REF
 from .context import Context, classes, local
 
 BLOCKS = ("p", "ul", "ol", "blockquote")

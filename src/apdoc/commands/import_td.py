@@ -19,8 +19,8 @@ from lxml import etree
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..output import Inputs, refuse_inputs
 from ..plan.source import unreadable_character
-from .unlayout import ImportResult, plan_from_xhtml, write_plan
-from .unlayout.context import Context, local, text_of
+from ..unlayout import ImportResult, plan_from_xhtml, write_plan
+from ..unlayout.context import Context, local, text_of
 
 MAX_XHTML_BYTES = 64 * 1024 * 1024
 
@@ -58,7 +58,7 @@ def read_document(path: Path) -> tuple[Any, list[str]]:
 
 def _read_input(path: Path, shown: str) -> bytes:
     """The bytes of the file given to import; a pipe or a device is refused before it is opened."""
-    from .docx.package import DocxError, read_file
+    from ..readers.docx.package import DocxError, read_file
 
     try:
         return read_file(path, shown)
@@ -74,7 +74,7 @@ def _from_docx(data: bytes, shown: str) -> tuple[Any, list[str]]:
     # strings), DocxError for a file that is not a safe DOCX. Tried with it in place: the seed's
     # DOCX imports without a warning and rebuilds to the same text. Without it, DOCX is refused.
     try:
-        from .docx import DocxError, read_docx  # type: ignore[import-not-found,unused-ignore]
+        from ..readers.docx import DocxError, read_docx  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         raise PlanError([Diagnostic(shown, 0, 0, "this apdoc cannot read DOCX yet (the DOCX reader is not "
                                     "installed); give the intermediate XHTML as a .xhtml file")]) from None
@@ -232,8 +232,8 @@ def _import_pdf(path: Path, out_dir: Path) -> Imported:
     not the plan whose digest the PDF records (edited after the build, or another plan's)."""
     from ..plan.load import load_plan
     from ..plan.versions import plan_digest
-    from .pdf_source import plan_of_pdf
-    from .unlayout.write import write_files
+    from ..readers.pdf_source import plan_of_pdf
+    from ..unlayout.write import write_files
 
     shown = display_path(path)
     carried = plan_of_pdf(_read_input(path, shown), shown)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...layout.prose import Renderer
-from ...plan.models import ap_sort_key
+from ..layout.prose import Renderer
+from ..plan.models import ap_sort_key
 from .chapters import Reading, Section
 from .shapes import same_as_generated
 

@@ -12,10 +12,10 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import PlainScalarString
 
-from ...diagnostics import Diagnostic, PlanError, display_path
-from ...plan.folder import kind_of
-from ...plan.models import FILE_KINDS
-from ...plan.yaml_layout import format_tree, loaded_data, new_yaml, schema_line
+from ..diagnostics import Diagnostic, PlanError, display_path
+from ..plan.folder import kind_of
+from ..plan.models import FILE_KINDS
+from ..plan.yaml_layout import format_tree, loaded_data, new_yaml, schema_line
 
 
 def _commented(value: Any) -> Any:

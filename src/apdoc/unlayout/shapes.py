@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...plan.models import TABLE_FIELDS
+from ..plan.models import TABLE_FIELDS
 from .context import SVG, Context, classes, local, text_of
 from .cover import raw_text
 from .inline import block_markdown, canonical, inline_markdown

@@ -9,7 +9,7 @@ from typing import Any
 
 from lxml import etree
 
-from ...anchors import ID_LIMIT
+from ..anchors import ID_LIMIT
 
 # Elements that are a paragraph in Word: what a warning counts to say where it is.
 PARAGRAPHS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption")
