@@ -230,14 +230,14 @@ class Builds:
 
 
 def build_scenario(name: str, folder: Path, date: str = "2024-04-19T10:00:00Z") -> Builds:
-    from apdoc.build import build_formats
+    from apdoc.build import BuildRequest, build_formats
 
     earlier, now = scenario_plans(name, folder)
     out = {}
     for key, plan, options in (("earlier", earlier, {}), ("current", now, {}),
                                ("marked", now, {"compare_to": str(earlier), "author": "Editor", "date": date})):
         target = folder / f"{key}.docx"
-        build_formats(plan, {"docx": target}, **options)
+        build_formats(BuildRequest(plan, {"docx": target}, **options))
         out[key] = target.read_bytes()
     return Builds(**out)
 

@@ -1,4 +1,4 @@
-"""A large plan's DOCX is written while its layout is made in a forked process (apdoc.pipelined):
+"""A large plan's DOCX is written while its layout is made in a forked process (apdoc.background):
 the same bytes and the same errors as when the layout is whole before the writer starts."""
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
+import apdoc.background
 import apdoc.build
-import apdoc.pipelined
-from apdoc.build import build_formats
+from apdoc.background import CHUNK, ForkedText, can_fork
+from apdoc.build import BuildRequest, build_formats
 from apdoc.diagnostics import Diagnostic, PlanError
-from apdoc.pipelined import CHUNK, ForkedText
 from apdoc.writers import Writer
 from conftest import MINI_PLAN
 
-needs_fork = pytest.mark.skipif(not apdoc.build._can_fork(), reason="no fork or one core: no pipeline")
+needs_fork = pytest.mark.skipif(not can_fork(), reason="no fork or one core: no pipeline")
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[ForkedText]:
             super().__init__(*args, **kwargs)
             made.append(self)
 
-    monkeypatch.setattr(apdoc.pipelined, "ForkedText", Spied)
+    monkeypatch.setattr(apdoc.background, "ForkedText", Spied)
     monkeypatch.setattr(apdoc.build, "LAID_OUT_BESIDE", 0)
     return made
 
@@ -47,10 +47,10 @@ def reaped(text: ForkedText) -> bool:
 @needs_fork
 def test_a_docx_written_while_laid_out_has_the_bytes_of_one_written_after(forks: list[ForkedText],
                                                                           tmp_path: Path) -> None:
-    build_formats(MINI_PLAN, {"docx": tmp_path / "beside.docx"})
+    build_formats(BuildRequest(MINI_PLAN, {"docx": tmp_path / "beside.docx"}))
     assert len(forks) == 1 and reaped(forks[0])
     apdoc.build.LAID_OUT_BESIDE = 10**9  # (undone by the fixture's monkeypatch)
-    build_formats(MINI_PLAN, {"docx": tmp_path / "after.docx"})
+    build_formats(BuildRequest(MINI_PLAN, {"docx": tmp_path / "after.docx"}))
     assert len(forks) == 1
     assert (tmp_path / "beside.docx").read_bytes() == (tmp_path / "after.docx").read_bytes()
 
@@ -59,7 +59,7 @@ def test_only_a_large_plan_s_one_format_that_reads_pieces_is_laid_out_beside(mon
     from apdoc.plan import load_plan
 
     plan = load_plan(MINI_PLAN)
-    monkeypatch.setattr(apdoc.build, "_can_fork", lambda: True)
+    monkeypatch.setattr(apdoc.build, "can_fork", lambda: True)
     assert not apdoc.build._write_while_laying_out(plan, ["docx"])  # a small plan: the fork costs more
     monkeypatch.setattr(apdoc.build, "LAID_OUT_BESIDE", len(plan.files))
     assert apdoc.build._write_while_laying_out(plan, ["docx"])
@@ -84,11 +84,11 @@ def test_the_layout_s_error_comes_before_the_writer_s_as_when_laid_out_first(
 ) -> None:
     failing_template(mini_plan)
     with pytest.raises(PlanError) as beside:
-        build_formats(mini_plan, {"docx": tmp_path / "td.docx"})
+        build_formats(BuildRequest(mini_plan, {"docx": tmp_path / "td.docx"}))
     assert len(forks) == 1 and reaped(forks[0])
     monkeypatch.setattr(apdoc.build, "LAID_OUT_BESIDE", 10**9)
     with pytest.raises(PlanError) as after:
-        build_formats(mini_plan, {"docx": tmp_path / "td.docx"})
+        build_formats(BuildRequest(mini_plan, {"docx": tmp_path / "td.docx"}))
     (diagnostic,) = beside.value.diagnostics
     assert diagnostic.message.startswith("template error: ZeroDivisionError") and diagnostic.line == 3
     assert beside.value.diagnostics == after.value.diagnostics
@@ -151,5 +151,5 @@ def test_a_build_that_fails_before_it_writes_ends_the_layout_s_process(forks: li
         raise BrokenPipeError("the terminal went away")
 
     with pytest.raises(BrokenPipeError):
-        build_formats(MINI_PLAN, {"docx": tmp_path / "td.docx"}, progress=progress)
+        build_formats(BuildRequest(MINI_PLAN, {"docx": tmp_path / "td.docx"}), progress=progress)
     assert len(forks) == 1 and reaped(forks[0])

@@ -181,6 +181,37 @@ def test_internal_error_is_one_line_unless_debug(mini_plan: Path, monkeypatch, c
     assert ("Traceback" in err) is debug
 
 
+@pytest.mark.parametrize("collecting", [True, False])
+def test_main_in_process_leaves_the_collector_and_sigterm_as_it_found_them(
+    mini_plan: Path, monkeypatch, capsys, collecting: bool
+) -> None:
+    """main() turns the cycle collector off and catches SIGTERM for its run; a caller in the same
+    process (a test, a tool) finds both as they were once it returns, or exits."""
+    import contextlib
+    import gc
+    import signal
+
+    from apdoc.cli import main
+
+    def own_handler(signum: int, frame: object) -> None:
+        pass
+
+    before = signal.signal(signal.SIGTERM, own_handler)
+    was_collecting = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        for argv in (["apdoc", "validate", str(mini_plan)], ["apdoc", "validate", "--plan", "nowhere"]):
+            monkeypatch.setattr(sys, "argv", argv)
+            with contextlib.suppress(SystemExit):  # (valid: main returns; not found: exit 1)
+                main()
+            assert gc.isenabled() is collecting
+            assert signal.getsignal(signal.SIGTERM) is own_handler
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        (gc.enable if was_collecting else gc.disable)()
+    capsys.readouterr()
+
+
 def _wait_until_it_catches(pid: int, signum: int) -> None:
     """Wait until process `pid` has installed a handler for `signum` (Linux: SigCgt in /proc)."""
     status = Path(f"/proc/{pid}/status")

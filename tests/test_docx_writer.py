@@ -14,7 +14,7 @@ import docx
 import pytest
 from lxml import etree
 
-from apdoc.anchors import anchor_properties, bookmark_name, read_anchor_properties
+from apdoc.anchors import AnchorMap, bookmark_name, read_anchor_properties
 from apdoc.diagnostics import PlanError
 from apdoc.writers.docx import look as look_module
 from apdoc.writers.docx import write_docx
@@ -189,7 +189,10 @@ def test_a_table_row_and_cell_are_anchored_in_the_first_paragraph_they_give() ->
 def test_an_anchor_map_of_more_than_999_parts_reads_back_whole() -> None:
     """A plan 100 times the seed's size needs over 999 parts (-1000 sorts before -101 by name)."""
     anchors = [(hashlib.sha256(str(n).encode()).hexdigest(), "p") for n in range(12_000)]
-    properties = anchor_properties(anchors)
+    packer = AnchorMap()
+    for element_id, tag in anchors:
+        packer.add(bookmark_name(element_id), element_id, tag)
+    properties = packer.properties()
     assert len(properties) > 1000
     ids, tags = read_anchor_properties(properties)
     assert len(ids) == len(tags) == len(anchors) and ids[bookmark_name(anchors[-1][0])] == anchors[-1][0]

@@ -8,7 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from apdoc.build import build_formats
+from apdoc.build import BuildRequest, build_formats
 from conftest import SEED_PLAN, SEED_TEXT
 from textcompare import coverage, seed_segments
 
@@ -19,7 +19,7 @@ CAPTION = re.compile(r"Table (\d+) – ")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("formats")
     targets = {fmt: folder / f"td.{fmt}" for fmt in ("pdf", "html", "md")}
-    build_formats(SEED_PLAN, targets)
+    build_formats(BuildRequest(SEED_PLAN, targets))
     return targets
 
 
@@ -156,7 +156,7 @@ def test_markdown_tables_captions_and_footnotes(outputs: dict[str, Path]) -> Non
 
 @pytest.mark.parametrize("fmt", ["pdf", "md"])
 def test_deterministic(tmp_path: Path, outputs: dict[str, Path], fmt: str) -> None:
-    again = build_formats(SEED_PLAN, {fmt: tmp_path / f"again.{fmt}"})[0]
+    again = build_formats(BuildRequest(SEED_PLAN, {fmt: tmp_path / f"again.{fmt}"}))[0]
     assert again.read_bytes() == outputs[fmt].read_bytes()
 
 
@@ -211,7 +211,7 @@ def test_pdf_a_field_longer_than_a_page_follows_its_label_and_repeats_the_header
                  "and reports on the progress of every action item to the next meeting. ") * 6
     field = "|\n" + "\n\n".join(f"    {n} {paragraph.strip()}" for n in range(30))
     edit(mini_plan / "action-items/AP1.yaml", "learning_and_feedback: |", f"learning_and_feedback: {field}\n")
-    build_formats(mini_plan, {"pdf": tmp_path / "td.pdf"})
+    build_formats(BuildRequest(mini_plan, {"pdf": tmp_path / "td.pdf"}))
     from pypdf import PdfReader
 
     pages = [" ".join(page.extract_text().split()) for page in PdfReader(tmp_path / "td.pdf").pages]

@@ -129,14 +129,14 @@ def test_text_that_looks_like_code_comes_out_as_written_in_every_format(mini_pla
     import lxml.html
     from markdown_it import MarkdownIt
 
-    from apdoc.build import build_formats
+    from apdoc.build import BuildRequest, build_formats
     from textcompare import docx_segments
 
     statement = " ".join(HOSTILE)
     quoted = '"' + statement.replace("\\", "\\\\").replace('"', '\\"') + '"'
     edit(mini_plan / "action-items/AP1.yaml", "statement: Do the first thing.", f"statement: {quoted}")
     targets = {fmt: tmp_path / f"td.{fmt}" for fmt in ("docx", "html", "md", "pdf")}
-    build_formats(mini_plan, targets)
+    build_formats(BuildRequest(mini_plan, targets))
     expected = f"AP1 – {statement}"
     assert expected in [" ".join(s.split()) for s in docx_segments(targets["docx"])]
     page = lxml.html.fromstring(targets["html"].read_bytes())

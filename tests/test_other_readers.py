@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from apdoc.build import build, build_formats
+from apdoc.build import BuildRequest, build, build_formats
 
 
 def _pandoc_blocks(docx: Path) -> list[Any]:
@@ -87,7 +87,7 @@ def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     from conftest import SEED_PLAN
 
     folder = tmp_path_factory.mktemp("pdf")
-    build_formats(SEED_PLAN, {"pdf": folder / "td.pdf", "html": folder / "td.html"})
+    build_formats(BuildRequest(SEED_PLAN, {"pdf": folder / "td.pdf", "html": folder / "td.html"}))
     return folder / "td.pdf", folder / "td.html"
 
 

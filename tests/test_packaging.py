@@ -54,10 +54,11 @@ def test_an_installed_apdoc_builds_every_format_as_the_checkout_does(wheel: Path
                                cwd=work, env=env,
                                capture_output=True, text=True, timeout=600)
     assert installed.returncode == 0, installed.stderr
-    from apdoc.build import build_formats
+    from apdoc.build import BuildRequest, build_formats
     from apdoc.writers import WRITERS
 
-    checkout = build_formats(work / "plan", dict.fromkeys(WRITERS), folder=tmp_path / "checkout")  # dated alike
+    checkout = build_formats(BuildRequest(work / "plan", dict.fromkeys(WRITERS),  # dated alike
+                                          folder=tmp_path / "checkout"))
     assert sorted(p.name for p in (work / "out").iterdir()) == sorted(p.name for p in checkout)
     for path in checkout:
         assert (work / "out" / path.name).read_bytes() == path.read_bytes(), path.name

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apdoc.build import build, build_formats
+from apdoc.build import BuildRequest, build, build_formats
 from apdoc.plan.archive import ArchiveError, read_plan_archive
 from apdoc.plan.load import load_plan
 from apdoc.plan.versions import plan_facts
@@ -57,7 +57,7 @@ def test_the_plan_a_pdf_carries_is_the_same_bytes_on_every_build(seed: Path, tmp
 
 def test_the_html_of_a_build_with_a_pdf_does_not_carry_the_plan(seed: Path, tmp_path: Path) -> None:
     alone = build(seed, "html", tmp_path / "alone.html")
-    together = build_formats(seed, {"pdf": tmp_path / "td.pdf", "html": tmp_path / "td.html"})[1]
+    together = build_formats(BuildRequest(seed, {"pdf": tmp_path / "td.pdf", "html": tmp_path / "td.html"}))[1]
     assert together.read_bytes() == alone.read_bytes()
     assert b"apdoc-plan-source" not in alone.read_bytes()
 

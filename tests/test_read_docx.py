@@ -403,12 +403,10 @@ def test_text_in_w_t_inside_a_deletion_is_deleted_text() -> None:
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, str, str]:
     """The seed built with --compare-to its previous version: (DOCX, current layout, earlier layout)."""
-    from apdoc.build import marked_html
-    from test_revisions import previous_plan
+    from test_revisions import marked_layout, previous_plan
 
     earlier = previous_plan(tmp_path_factory.mktemp("history") / "earlier")
-    marked = write_docx(marked_html(load_plan(SEED_PLAN), str(earlier), author="Editor",
-                                    date="2024-04-19T10:00:00Z"))
+    marked = write_docx(marked_layout(SEED_PLAN, earlier, author="Editor", date="2024-04-19T10:00:00Z"))
     return marked, layout(SEED_PLAN), render_html(load_plan(earlier))
 
 

@@ -16,12 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from apdoc.build import marked_html
 from apdoc.layout import render_html
 from apdoc.plan import load_plan
 from apdoc.writers.docx import write_docx
 from test_properties import MINI  # also loads the hypothesis profiles
-from test_revisions import docx_words
+from test_revisions import docx_words, marked_layout
 
 VOCABULARY = ["ITU-T", "industry", "engagement", "plan", "members", "standards", "the", "of", "and", "SMEs",
               "workshop", "AP1", "“quoted”", "feedback"]
@@ -71,7 +70,7 @@ def test_accept_all_is_the_current_version_and_reject_all_the_earlier(
 ) -> None:
     tmp = tmp_path_factory.mktemp("versions")
     earlier, current = write_version(tmp / "earlier", before), write_version(tmp / "current", after)
-    marked = marked_html(load_plan(current), str(earlier), author="A", date="2024-01-01T00:00:00Z")
+    marked = marked_layout(current, earlier, author="A", date="2024-01-01T00:00:00Z")
     plain_current, plain_earlier = render_html(load_plan(current)), render_html(load_plan(earlier))
     assert resolved_words(marked, "ins") == resolved_words(plain_current, None)
     assert resolved_words(marked, "del") == resolved_words(plain_earlier, None)
@@ -101,7 +100,7 @@ def test_a_split_beside_a_rewritten_paragraph_is_one_new_paragraph_mark(tmp_path
     tmp = tmp_path_factory.mktemp("split")
     earlier = write_version(tmp / "earlier", [" ".join(p) for p in paragraphs])
     current = write_version(tmp / "current", [" ".join(p) for p in after])
-    marked = marked_html(load_plan(current), str(earlier), author="A", date="2024-01-01T00:00:00Z")
+    marked = marked_layout(current, earlier, author="A", date="2024-01-01T00:00:00Z")
     body = etree.fromstring(marked.encode()).find("body")
     (first,) = body.xpath(".//p[@data-rev-mark]")
     assert first.get("data-rev-mark") == "ins"

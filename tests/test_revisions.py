@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from apdoc.build import build_formats, marked_html
+from apdoc.build import BuildRequest, build_formats, marked_html
 from apdoc.layout import render_html
 from apdoc.plan import load_plan
 from conftest import SEED_PLAN
@@ -30,6 +31,11 @@ from ooxml import audit_problems, shared_validator_problems
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DATE = "2024-04-19T10:00:00Z"
+
+
+def marked_layout(plan: Path, earlier: Path, author: str, date: str) -> str:
+    """The plan's layout with the changes since `earlier` marked, as `build --compare-to` makes it."""
+    return marked_html(load_plan(plan), BuildRequest(plan, {}, compare_to=str(earlier), author=author, date=date))
 
 
 def previous_plan(target: Path) -> Path:
@@ -56,7 +62,7 @@ def words_of(element: etree._Element) -> list[str]:
 
 
 def test_seed_history_marks_exactly_the_new_rows_and_chapter_8_as_insertions(previous: Path) -> None:
-    marked = etree.fromstring(marked_html(load_plan(SEED_PLAN), str(previous), author="E", date=DATE).encode())
+    marked = etree.fromstring(marked_layout(SEED_PLAN, previous, author="E", date=DATE).encode())
     current = etree.fromstring(render_html(load_plan(SEED_PLAN)).encode())
     body = marked.find("body")
     assert not [e for e in body.iter("del")] and not body.xpath("//*[@data-rev='del' or @data-rev='mod']")
@@ -105,7 +111,7 @@ def test_shifted_numbers_and_moved_files_are_not_edits(tmp_path: Path, edit, see
     # … and a chapter file renamed keeps its place and content.
     chapters = sorted((now / "chapters").glob("*.yaml"))
     chapters[1].rename(chapters[1].with_name(chapters[1].name.replace(".yaml", "-renamed.yaml")))
-    marked = etree.fromstring(marked_html(load_plan(now), str(earlier), author="E", date=DATE).encode())
+    marked = etree.fromstring(marked_layout(now, earlier, author="E", date=DATE).encode())
     body = marked.find("body")
     changed = body.xpath("//*[@data-rev]|//ins|//del")
     assert [e.get("id") for e in changed] == ["tab-new-table"]
@@ -220,7 +226,7 @@ def update_sequence_fields(root: etree._Element) -> None:
 
 def build_bytes(plan: Path, tmp: Path, fmt: str = "docx", **options) -> bytes:
     target = tmp / f"out-{len(list(tmp.iterdir()))}.{fmt}"
-    build_formats(plan, {fmt: target}, **options)
+    build_formats(BuildRequest(plan, {fmt: target}, **options))
     return target.read_bytes()
 
 
@@ -429,6 +435,26 @@ def test_default_author_and_date_come_from_git(repo: Path, edit) -> None:
     assert change.get(f"{W}author") == "Ada Editor" and change.get(f"{W}date") == expected
 
 
+@pytest.mark.parametrize("edited", [False, True])
+def test_a_marked_build_asks_git_each_question_once(repo: Path, tmp_path: Path, edit, edited: bool) -> None:
+    """--compare-to REF without --author and --date: the repository and REF's commit (one
+    rev-parse), REF's plan (archive), whether the plan is as committed and its last commit
+    (status, log: the marks' date too), the git user (config): five processes, none asked twice."""
+    if edited:  # the marks' date is the last commit's all the same: asked of git after status
+        edit(repo / "plan/action-items/AP1.3.yaml", "Identified list", "Identified catalogue")
+    calls = tmp_path / "git-calls"
+    wrapper = tmp_path / "bin" / "git"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$1 $2 $3" >> "{calls}"\nexec "{shutil.which("git")}" "$@"\n')
+    wrapper.chmod(0o755)
+    result = subprocess.run([sys.executable, "-m", "apdoc", "build", "--compare-to", "td1", "-o", "m.docx"],
+                            cwd=repo, capture_output=True, text=True,
+                            env={**os.environ, "PATH": f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}"})
+    assert result.returncode == 0, result.stderr
+    asked = sorted(line.split()[2] for line in calls.read_text().splitlines())  # -C <folder> <command>
+    assert asked == ["archive", "config", "log", "rev-parse", "status"]
+
+
 def test_a_marked_build_never_replaces_the_clean_one(repo: Path, edit) -> None:
     assert apdoc(repo, "build", "--format", "docx").returncode == 0
     clean = sorted((repo / "build").iterdir())
@@ -552,7 +578,7 @@ def test_a_changed_figure_replaces_its_drawing_and_keeps_its_caption(
     edit(figure_file, "action_items: [AP1.4]", "action_items: [AP1.4, AP2]")
     out = tmp_path / "out"
     out.mkdir()
-    html = etree.fromstring(marked_html(load_plan(now), str(earlier), author="A", date=DATE).encode())
+    html = etree.fromstring(marked_layout(now, earlier, author="A", date=DATE).encode())
     (figure,) = html.findall(".//figure")
     assert figure.get("data-rev") == "mod"
     assert [e.get("data-rev") for e in figure if e.tag.endswith("svg")] == ["del", "ins"]

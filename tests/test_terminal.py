@@ -160,11 +160,11 @@ def test_build_progress_on_a_terminal_and_always_what_was_written(mini_plan: Pat
 
 
 def test_build_formats_reports_progress_in_order(mini_plan: Path, tmp_path: Path) -> None:
-    from apdoc.build import build_formats
+    from apdoc.build import BuildRequest, build_formats
 
     seen: list[tuple[str, Path | None]] = []
     targets: dict[str, Path | None] = {"html": tmp_path / "a.html", "md": tmp_path / "a.md"}
-    build_formats(mini_plan, targets, progress=lambda fmt, path: seen.append((fmt, path)))
+    build_formats(BuildRequest(mini_plan, targets), progress=lambda fmt, path: seen.append((fmt, path)))
     assert seen == [("html", None), ("html", tmp_path / "a.html"), ("md", None), ("md", tmp_path / "a.md")]
 
 

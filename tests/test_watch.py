@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from apdoc.build import BuildRequest
 from apdoc.commands import watch as watch_module
 from apdoc.commands.watch import Round, snapshot, watch
 
@@ -17,13 +18,13 @@ from apdoc.commands.watch import Round, snapshot, watch
 class Watcher:
     """`watch` in a thread, with the rounds it reported."""
 
-    def __init__(self, plan: Path, targets: dict[str, Path | None], **kwargs: object) -> None:
+    def __init__(self, plan: Path, targets: dict[str, Path | None], template_dir: Path | None = None) -> None:
         self.rounds: list[Round] = []
         self.stop = threading.Event()
         self._changed = threading.Condition()
         self.thread = threading.Thread(
-            target=watch, args=(plan, targets), daemon=True,
-            kwargs={"on_round": self._on_round, "stop": self.stop, "interval": 0.1, **kwargs},
+            target=watch, args=(BuildRequest(plan, targets, template_dir),), daemon=True,
+            kwargs={"on_round": self._on_round, "stop": self.stop, "interval": 0.1},
         )
 
     def _on_round(self, result: Round) -> None:
@@ -103,18 +104,19 @@ def test_a_template_save_rebuilds(mini_plan: Path, tmp_path: Path) -> None:
 
 
 def test_rounds_limit_returns(mini_plan: Path, tmp_path: Path) -> None:
-    assert watch(mini_plan, {"md": tmp_path / "td.md"}, on_round=lambda r: None, rounds=1) == 1
+    assert watch(BuildRequest(mini_plan, {"md": tmp_path / "td.md"}), on_round=lambda r: None, rounds=1) == 1
 
 
 def test_the_output_in_a_watched_folder_does_not_trigger_a_rebuild(mini_plan: Path) -> None:
     out = mini_plan / "td.yaml.html"  # odd, but must not loop
+    request = BuildRequest(mini_plan, {"html": out})
     ignore = {out.resolve()}
-    before = snapshot(mini_plan, None, ignore)
+    before = snapshot(request, ignore)
     out.write_text("x", encoding="utf-8")
     (mini_plan / ".document.yaml.swp").write_text("x", encoding="utf-8")  # an editor's swap file
-    assert snapshot(mini_plan, None, ignore) == before
+    assert snapshot(request, ignore) == before
     os.utime(mini_plan / "chapters/1-scope.yaml", ns=(0, 0))
-    assert snapshot(mini_plan, None, ignore) != before
+    assert snapshot(request, ignore) != before
 
 
 def test_an_internal_error_is_reported_and_watching_goes_on(mini_plan: Path, tmp_path: Path, monkeypatch) -> None:
@@ -122,7 +124,7 @@ def test_an_internal_error_is_reported_and_watching_goes_on(mini_plan: Path, tmp
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(watch_module, "build_formats", bug)
-    result = watch_module.rebuild(mini_plan, {"html": tmp_path / "td.html"})
+    result = watch_module.rebuild(BuildRequest(mini_plan, {"html": tmp_path / "td.html"}))
     assert not result.ok and "internal error: RuntimeError: simulated bug" in result.diagnostics[0].message
 
 

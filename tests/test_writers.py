@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from apdoc.build import build_formats
+from apdoc.build import BuildRequest, build_formats
 from apdoc.writers import WRITERS, Writer, register, writer
 from apdoc.writers.markdown import write_markdown
 from conftest import MINI_PLAN, run_cli
@@ -79,7 +79,7 @@ def plain_text_writer() -> Iterator[Writer]:
 
 
 def test_a_registered_writer_builds_like_the_others(plain_text_writer: Writer, tmp_path: Path) -> None:
-    (path,) = build_formats(MINI_PLAN, {"txt": None}, folder=tmp_path)
+    (path,) = build_formats(BuildRequest(MINI_PLAN, {"txt": None}, folder=tmp_path))
     assert path.suffix == ".text"  # the writer's suffix, not its name
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "INTERNATIONAL TELECOMMUNICATION UNION" and "A small plan with other items" in lines

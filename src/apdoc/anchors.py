@@ -22,7 +22,7 @@ import hashlib
 import json
 import re
 import zlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -85,20 +85,12 @@ class AnchorNames:
         return None
 
 
-def anchor_properties(anchors: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """(element id, tag) pairs → custom properties holding the bookmark → (id, tag) map."""
-    packer = AnchorMap()
-    for element_id, tag in anchors:
-        packer.add(bookmark_name(element_id), element_id, tag)
-    return packer.properties()
-
-
 class AnchorMap:
-    """`anchor_properties` made while the anchors are: a large TD's map is megabytes of JSON,
-    packed a batch of entries at a time rather than held whole, and compressed in a thread of
-    its own (zlib lets go of the interpreter while it works: the writer goes on beside it). The
-    same bytes: zlib's output does not depend on how its input is cut, nor a JSON list's on how
-    its items are."""
+    """The custom properties holding the bookmark → (element id, tag) map, made while the
+    anchors are written: a large TD's map is megabytes of JSON, packed a batch of entries at a
+    time rather than held whole, and compressed in a thread of its own (zlib lets go of the
+    interpreter while it works: the writer goes on beside it). The same bytes: zlib's output does
+    not depend on how its input is cut, nor a JSON list's on how its items are."""
 
     BATCH = 4096  # entries encoded at a time; a map of fewer is compressed at the end, here
 

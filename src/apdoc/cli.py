@@ -330,7 +330,7 @@ def _writing(plan_dir: Path, writes: bool = True) -> AbstractContextManager[None
 
 def _collect_garbage() -> None:
     """The collector back on (main() turns it off for one-shot runs): reading a DOCX leaves
-    cyclic garbage, and without it the 100× plan's TD peaked at 1.37 GB in `apply` (0.80 GB with)."""
+    cyclic garbage, which a large TD's `import` or `apply` would otherwise hold until it ends."""
     gc.enable()
 
 
@@ -445,7 +445,7 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
       apdoc build --format html -o - > td.html
       apdoc build --format docx --compare-to 2147cee -o build/TD-marked.docx
     """
-    from .build import build_formats
+    from .build import BuildRequest, build_formats
 
     marking = [one.name for one in WRITERS.values() if one.marks_revisions]
     formats = [one for one in WRITERS if compare_to is None or one in marking]
@@ -454,7 +454,10 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
         names = [name.upper() for name in marking]
         marks = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
         raise click.UsageError(f"--compare-to marks {marks}; {writer(wanted.fmt).no_revision_marks}")
-    _report_templates(plan_dir, template_dir)
+    request = BuildRequest(plan_dir, wanted.files, template_dir, wanted.folder, compare_to=compare_to,
+                           author=author, date=rev_date, comments=comment_threads, force=force,
+                           stdout=sys.stdout.buffer if wanted.stdout else None)
+    _report_templates(request.templates)
 
     def progress(one: str, path: Path | None) -> None:
         if path is None:  # about to build: worth saying on a terminal, where PDF takes a while
@@ -462,10 +465,7 @@ def build(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
         else:
             _say(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
-    build_formats(plan_dir, wanted.files, template_dir, progress=progress,
-                  compare_to=compare_to, author=author, date=rev_date, folder=wanted.folder,
-                  stdout=sys.stdout.buffer if wanted.stdout else None, force=force,
-                  comments=comment_threads, warn=lambda d: _report([d]))
+    build_formats(request, progress=progress, warn=lambda d: _report([d]))
 
 
 @cli.command("comments", short_help="List the Word comment threads the plan keeps.")
@@ -496,12 +496,11 @@ def comments_command(plan_dir: Path, style: str, only_open: bool) -> None:
     click.echo(listing(threads, style, shown_path(plan)), nl=False)
 
 
-def _report_templates(plan_dir: Path, template_dir: Path | None) -> None:
+def _report_templates(templates: Path) -> None:
     """Warn about override files that override nothing (a misspelt template name)."""
-    from .defaults import templates_beside
     from .layout.overrides import unknown_templates
 
-    _report(unknown_templates(template_dir if template_dir is not None else templates_beside(plan_dir)))
+    _report(unknown_templates(templates))
 
 
 @cli.command(short_help="What changed in the plan since a git revision.")
@@ -614,6 +613,7 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
     """
     import time
 
+    from .build import BuildRequest
     from .commands.watch import Round
     from .commands.watch import watch as watch_plan
     from .plan.load import load_plan, unchanged_files_remembered
@@ -625,7 +625,8 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
     wanted = _targets(fmt, WRITERS, output, "html")
     if serve_port is not None and "html" not in wanted.files:
         raise click.UsageError(f"--serve shows the HTML TD: give --format html or all, not {wanted.fmt}")
-    _report_templates(plan_dir, template_dir)
+    request = BuildRequest(plan_dir, wanted.files, template_dir, wanted.folder, force=force)
+    _report_templates(request.templates)
     built = False
     server = _preview_server(serve_port) if serve_port is not None else None
 
@@ -650,8 +651,7 @@ def watch(plan_dir: Path, fmt: str | None, output: str | None, template_dir: Pat
         _say(f"preview at {server.start().url} (reloads after every save)")
     try:
         with unchanged_files_remembered():  # a save re-reads the file saved, not the whole plan
-            watch_plan(plan_dir, wanted.files, template_dir, on_round=on_round, interval=interval,
-                       folder=wanted.folder, force=force)
+            watch_plan(request, on_round=on_round, interval=interval)
     except KeyboardInterrupt:  # the normal way to stop watching
         _say("stopped")
     finally:
@@ -698,12 +698,24 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main() -> None:
     # A run is short, and nearly all it allocates lives until it ends (modules, classes, the
-    # plan's validators, the plan, the layout): the cycle collector's passes over that are wasted,
-    # ~10 ms of a 0.19 s `apdoc validate`. Measured without them: the 100× plan's DOCX, HTML and
-    # `fmt --check` and the seed's PDF peak within 10 MB of before. `watch`, which runs until
-    # stopped, turns the collector back on.
+    # plan's validators, the plan, the layout): the cycle collector's passes over that are
+    # wasted, and free little. `watch`, which runs until stopped, and the commands that read a
+    # DOCX turn the collector back on. Both settings are put back when main returns: a caller in
+    # the same process (a test) keeps its own.
+    collecting = gc.isenabled()
+    terminating = signal.signal(signal.SIGTERM, _terminate)
     gc.disable()
-    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        _run()
+    finally:
+        signal.signal(signal.SIGTERM, terminating if terminating is not None else signal.SIG_DFL)
+        if collecting:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def _run() -> None:
     options: dict[str, object] = {}  # filled by the group: --debug and --quiet
     try:
         cli.main(standalone_mode=False, obj=options)

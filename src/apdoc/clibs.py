@@ -4,10 +4,10 @@ without starting processes for every name it tries.
 weasyprint asks cffi for each of its C libraries under several names (Windows' and macOS' among
 them), and cffi asks `ctypes.util.find_library` for each name. On Linux that function runs
 /sbin/ldconfig for every name and, for a name ldconfig does not list, gcc and ld as well (ctypes'
-documentation says so): importing weasyprint on a machine with a compiler started about sixty
-processes, 0.2 s of the PDF's critical path (its worker imports weasyprint while the plan is laid
-out: 0.49 s → 0.29 s). `import_module` answers those lookups from one ldconfig listing, as
-find_library's own first step does. Where gcc and ld could find more than ldconfig lists (with
+documentation says so): importing weasyprint on a machine with a compiler starts about sixty
+processes, on the PDF's critical path (its process imports weasyprint while the plan is laid
+out). `import_module` answers those lookups from one ldconfig listing, as find_library's own
+first step does. Where gcc and ld could find more than ldconfig lists (with
 LD_LIBRARY_PATH or LIBRARY_PATH set), or elsewhere than on Linux, the import is the usual one.
 """
 

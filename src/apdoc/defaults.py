@@ -20,6 +20,12 @@ _IN_CHECKOUT = Path(__file__).resolve().parents[2] / "templates"  # src/apdoc/ â
 PACKAGED_TEMPLATES = _IN_WHEEL if _IN_WHEEL.is_dir() else _IN_CHECKOUT
 
 
+def templates_folder(plan_dir: Path, given: Path | None = None) -> Path:
+    """The templates folder a command reads: the one given (--templates), else `templates/`
+    beside the plan folder. Worked out here only (a build's request holds the answer)."""
+    return given if given is not None else templates_beside(plan_dir)
+
+
 def templates_beside(plan_root: Path) -> Path:
     """The templates folder used when --templates is not given: `templates/` beside the plan folder."""
     return plan_root.resolve().parent / "templates"

@@ -26,14 +26,24 @@ class PlanError(Exception):
     """Raised with every problem found, so they can all be reported at once."""
 
     def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("\n".join(str(d) for d in diagnostics))
         self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+    def __reduce__(self) -> tuple[type[PlanError], tuple[list[Diagnostic]]]:
+        # Pickled as made (a forked process raises it here): by default the message would be
+        # passed back in as if it were the diagnostics.
+        return type(self), (self.diagnostics,)
+
+
+def display_path(path: Path) -> str:
+    """The path as the editor would type it: relative to the working folder when inside it."""
+    return _display_path(path, os.getcwd())
 
 
 @lru_cache(maxsize=4096)
-def display_path(path: Path) -> str:
-    """The path as the editor would type it: relative to the working folder when inside it."""
-    cwd = os.getcwd()
+def _display_path(path: Path, cwd: str) -> str:
+    """display_path from the working folder `cwd`: remembered for it (after a chdir, the same
+    path is shown from the new working folder)."""
     folders = _DISPLAY_FOLDERS.setdefault(cwd, {})  # a relative folder's target depends on where we are
     try:
         return str(resolved(path, folders).relative_to(resolved_folder(Path(cwd), folders)))
@@ -47,7 +57,7 @@ _DISPLAY_FOLDERS: dict[str, dict[Path, Path]] = {}
 def forget_resolved_paths() -> None:
     """Forget the folders resolved for display: a new load of the plan (each round of `watch`)
     sees a folder or link that was replaced since as it is now."""
-    display_path.cache_clear()
+    _display_path.cache_clear()
     _DISPLAY_FOLDERS.clear()
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .defaults import PACKAGED_TEMPLATES, templates_beside
+from .defaults import PACKAGED_TEMPLATES
 from .diagnostics import Diagnostic, PlanError, display_path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -47,13 +47,12 @@ class Inputs:
     whole_plan: bool = False  # refuse anything inside a plan folder, not only its plan files
 
     @classmethod
-    def of_build(cls, plan_dir: Path, template_dir: Path | None, compare_to: str | None = None) -> Inputs:
-        """The inputs of a build: the plan, its templates (given, or templates/ beside the plan)
-        and the earlier plan when it is a folder (a git revision is read from git, not from files)."""
+    def of_build(cls, plan_dir: Path, templates: Path, compare_to: str | None = None) -> Inputs:
+        """The inputs of a build: the plan, its templates folder and the earlier plan when it is
+        a folder (a git revision is read from git, not from files)."""
         plans = [plan_dir]
         if compare_to is not None and Path(compare_to).is_dir():
             plans.append(Path(compare_to))
-        templates = template_dir if template_dir is not None else templates_beside(plan_dir)
         return cls(plans=tuple(plans), templates=(templates, PACKAGED_TEMPLATES))
 
 

@@ -69,21 +69,13 @@ def _read_input(path: Path, shown: str) -> bytes:
 
 
 def _from_docx(data: bytes, shown: str) -> tuple[Any, list[str]]:
-    # TODO(lead): the DOCX reader of issue 13 (branch issue13) is apdoc.readers.docx:
-    # read_docx(data: bytes, *, source: str, ...) -> ReadResult (.xhtml an lxml <html>, .warnings
-    # strings), DocxError for a file that is not a safe DOCX. Tried with it in place: the seed's
-    # DOCX imports without a warning and rebuilds to the same text. Without it, DOCX is refused.
-    try:
-        from ..readers.docx import DocxError, read_docx  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        raise PlanError([Diagnostic(shown, 0, 0, "this apdoc cannot read DOCX yet (the DOCX reader is not "
-                                    "installed); give the intermediate XHTML as a .xhtml file")]) from None
+    from ..readers.docx import DocxError, read_docx
+
     try:
         read = read_docx(data, source=shown)
     except DocxError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
-    root = read.xhtml if hasattr(read.xhtml, "tag") else parse_xhtml(str(read.xhtml).encode("utf-8"), shown)
-    return root, [str(w) for w in read.warnings]
+    return read.xhtml, [str(w) for w in read.warnings]
 
 
 def refuse_output(path: Path, out_dir: Path) -> None:

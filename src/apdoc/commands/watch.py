@@ -20,8 +20,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import build_formats
-from ..defaults import templates_beside
+from ..build import BuildRequest, build_formats
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..plan.folder import FOLDERS
 
@@ -43,17 +42,16 @@ class Round:
         return not self.diagnostics
 
 
-def inputs(plan_dir: Path, template_dir: Path | None) -> list[Path]:
+def inputs(request: BuildRequest) -> list[Path]:
     """The folders a build reads: the plan (as load_plan reads it) and the templates."""
-    folders = [plan_dir, *(plan_dir / folder for folder in FOLDERS)]
-    folders.append(template_dir if template_dir is not None else templates_beside(plan_dir))
-    return folders
+    return [request.plan_dir, *(request.plan_dir / folder for folder in FOLDERS), request.templates]
 
 
-def snapshot(plan_dir: Path, template_dir: Path | None, ignore: Collection[Path] = ()) -> Snapshot:
+def snapshot(request: BuildRequest, ignore: Collection[Path] = ()) -> Snapshot:
     """Size, modification time and inode of every input file: any save changes one of them."""
+    plan_dir = request.plan_dir
     found = set()
-    for folder in inputs(plan_dir, template_dir):
+    for folder in inputs(request):
         try:
             entries = list(os.scandir(folder))
         except OSError:  # not there (yet): an absent folder is a state too
@@ -73,16 +71,15 @@ def snapshot(plan_dir: Path, template_dir: Path | None, ignore: Collection[Path]
     return frozenset(found)
 
 
-def rebuild(plan_dir: Path, targets: dict[str, Path | None], template_dir: Path | None = None,
-            folder: Path = Path("build"), force: bool = False) -> Round:
+def rebuild(request: BuildRequest) -> Round:
     """Build every target; a broken plan is a failed round, never an exception."""
     try:
-        return Round(build_formats(plan_dir, targets, template_dir, folder=folder, force=force), [])
+        return Round(build_formats(request), [])
     except PlanError as exc:
         return Round([], exc.diagnostics)
     except Exception as exc:  # an apdoc bug: say so, and keep watching for the next save
         message = f"internal error: {type(exc).__name__}: {exc} (please report it)"
-        return Round([], [Diagnostic(display_path(plan_dir), 0, 0, message)])
+        return Round([], [Diagnostic(display_path(request.plan_dir), 0, 0, message)])
 
 
 def _wakeups(folders: list[Path], stop: threading.Event, interval: float) -> Iterator[None]:
@@ -108,34 +105,30 @@ def _wakeups(folders: list[Path], stop: threading.Event, interval: float) -> Ite
 
 
 def watch(
-    plan_dir: Path,
-    targets: dict[str, Path | None],
-    template_dir: Path | None = None,
+    request: BuildRequest,
     *,
     on_round: Callable[[Round], None],
     stop: threading.Event | None = None,
     rounds: int | None = None,
     interval: float = 0.5,
-    folder: Path = Path("build"),
-    force: bool = False,
 ) -> int:
-    """Build now and after every change, calling `on_round` after each build.
+    """Build what `request` asks now and after every change, calling `on_round` after each build.
 
     Runs until `stop` is set or `rounds` builds are done (for tests); returns the number of builds.
     """
     stop = stop or threading.Event()
-    ignore = {path.resolve() for path in targets.values() if path is not None}
-    last = snapshot(plan_dir, template_dir, ignore)
-    on_round(rebuild(plan_dir, targets, template_dir, folder, force))
+    ignore = {path.resolve() for path in request.targets.values() if path is not None}
+    last = snapshot(request, ignore)
+    on_round(rebuild(request))
     done = 1
     while (rounds is None or done < rounds) and not stop.is_set():
         # Watch the folders as they are now: the templates folder may have appeared since.
-        for _ in _wakeups(inputs(plan_dir, template_dir), stop, interval):
-            now = snapshot(plan_dir, template_dir, ignore)
+        for _ in _wakeups(inputs(request), stop, interval):
+            now = snapshot(request, ignore)
             if now == last:
                 continue
             last = now  # taken before the build: a save during the build triggers the next one
-            on_round(rebuild(plan_dir, targets, template_dir, folder, force))
+            on_round(rebuild(request))
             done += 1
             break  # re-enter: a folder may have appeared or been replaced
     return done

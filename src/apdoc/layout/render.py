@@ -28,7 +28,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .. import __version__
-from ..defaults import FIXED_DATE, PACKAGED_TEMPLATES, packaged_template, templates_beside
+from ..defaults import FIXED_DATE, PACKAGED_TEMPLATES, packaged_template, templates_folder
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..plan.folder import Plan
 from ..plan.models import ActionItem, ActionItemTarget, Chapter, Figure, OneOf
@@ -165,8 +165,8 @@ class _FileLoader(FileSystemLoader):
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, its verdict on each attribute a template reads remembered per
     (type of object, attribute name): the verdict depends on nothing else (the attribute's name,
-    and isinstance checks of the object against fixed types), and asking it anew for every read
-    was a third of a large plan's layout."""
+    and isinstance checks of the object against fixed types), and a large plan's layout reads
+    attributes too often to ask it anew for every read."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -233,8 +233,7 @@ def html_pieces(
     can read the start of the TD while the rest is laid out (apdoc.build). A template's error
     is raised when the piece it would have made is asked for. `source`: the plan's files as a
     base64 ZIP (plan/archive.py), carried in the head for a writer that embeds it (the PDF)."""
-    if template_dir is None:
-        template_dir = templates_beside(plan.root)
+    template_dir = templates_folder(plan.root, template_dir)
     env = _environment(template_dir)
     try:
         template = env.get_template("td.html.j2")

@@ -54,10 +54,11 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         return subprocess.CompletedProcess(args, 1, b"", str(exc).encode())
 
 
-def _repository(plan_dir: Path) -> Path | None:
-    folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
-    result = _git(folder, "rev-parse", "--show-toplevel")
-    return Path(result.stdout.decode().strip()) if result.returncode == 0 else None
+def _in_repository(plan_dir: Path, change: LastChange | None) -> bool:
+    """Whether the plan folder is in a git repository: known from `change` when git was asked already."""
+    if change is not None:
+        return change.in_repository
+    return _git(_folder(plan_dir), "rev-parse", "--show-toplevel").returncode == 0
 
 
 def _refused(ref: str, message: str) -> PlanError:
@@ -71,13 +72,18 @@ def earlier_version(ref: str, plan_dir: Path) -> Iterator[Version]:
     if folder.is_dir():
         yield Version(_load_version(folder, ref, None))
         return
-    repository = _repository(plan_dir)
-    if repository is None:
+    # One process for the repository and the commit: --show-toplevel prints the repository's
+    # folder before the revision is looked at, so a revision unknown there is told apart from a
+    # plan in no repository (nothing printed).
+    found = _git(plan_dir if plan_dir.is_dir() else plan_dir.parent,
+                 "rev-parse", "--show-toplevel", "--verify", "--quiet", f"{ref}^{{commit}}")
+    lines = found.stdout.decode().splitlines()
+    if not lines:
         raise _refused(ref, f"not a plan folder, and {display_path(plan_dir)} is not in a git repository")
-    commit = _git(repository, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    if commit.returncode != 0:
+    repository = Path(lines[0])
+    if found.returncode != 0 or len(lines) != 2:
         raise _refused(ref, f"not a plan folder and not a git revision of the repository at {repository}")
-    sha = commit.stdout.decode().strip()
+    sha = lines[1].strip()
     relative = plan_dir.resolve().relative_to(repository.resolve()).as_posix()
     archive = _git(repository, "archive", "--format=tar", sha, "--", relative)
     if archive.returncode != 0:
@@ -106,11 +112,11 @@ def _load_version(folder: Path, ref: str, extracted: Path | None) -> Plan:
         raise PlanError(renamed) from None
 
 
-def default_author(plan_dir: Path) -> str:
-    """The git user of the plan's repository, else "apdoc"."""
-    repository = _repository(plan_dir)
-    if repository is not None:
-        name = _git(repository, "config", "user.name").stdout.decode().strip()
+def default_author(plan_dir: Path, change: LastChange | None = None) -> str:
+    """The git user of the plan's repository, else "apdoc". `change`: the folder's last_change,
+    when the caller has asked git already (it says whether there is a repository)."""
+    if _in_repository(plan_dir, change):
+        name = _git(_folder(plan_dir), "config", "user.name").stdout.decode().strip()
         if name:
             return name
     return "apdoc"
@@ -133,43 +139,58 @@ def source_date_epoch() -> str | None:
     return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment:%H:%M:%S}Z"
 
 
-def default_date(plan_dir: Path) -> str:
-    """When the plan last changed in git (UTC): the same plan gives the same marks, whatever the
-    clock; SOURCE_DATE_EPOCH when it is set."""
+def default_date(plan_dir: Path, change: LastChange | None = None) -> str:
+    """When the plan last changed in git (UTC), committed or not: the same plan gives the same
+    marks, whatever the clock; SOURCE_DATE_EPOCH when it is set. `change`: the folder's
+    last_change, when the caller has asked git already."""
     fixed = source_date_epoch()
     if fixed is not None:
         return fixed
-    repository = _repository(plan_dir)
-    if repository is not None:
-        stamp = _git(repository, "log", "-1", "--format=%cI", "--", str(plan_dir.resolve())).stdout.decode().strip()
-        if stamp:
-            moment = datetime.fromisoformat(stamp).astimezone(UTC)
-            return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if change is not None and change.date is not None:  # the folder is as committed: git's answer is known
+        return change.date
+    if _in_repository(plan_dir, change):
+        committed = _last_commit(plan_dir)
+        if committed is not None:
+            return committed[1]
     return FIXED_DATE
 
 
 @dataclass(frozen=True)
 class LastChange:
-    """What git says of the plan folder, asked once per build (two git processes): the last commit
-    that touched it and when (UTC), or None for both when the folder has uncommitted changes, is
-    in no git repository, or no commit touches it."""
+    """What git says of the plan folder, asked once per build (two git processes): whether the
+    folder is in a git repository, and the last commit that touched it and when (UTC), or None
+    for both when the folder has uncommitted changes, is in no git repository, or no commit
+    touches it."""
 
     commit: str | None = None
     date: str | None = None
+    in_repository: bool = False
 
 
 def last_change(plan_dir: Path) -> LastChange:
     """The plan folder's last commit and its date, when the folder is as committed (LastChange)."""
-    folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
-    path = str(plan_dir.resolve())
     # `git status` fails outside a repository, as `rev-parse --show-toplevel` would: one process less.
-    status = _git(folder, "status", "--porcelain", "--", path)
-    if status.returncode != 0 or status.stdout.strip():
+    status = _git(_folder(plan_dir), "status", "--porcelain", "--", str(plan_dir.resolve()))
+    if status.returncode != 0:
         return LastChange()
-    commit, _, stamp = _git(folder, "log", "-1", "--format=%H %cI", "--", path).stdout.decode().strip().partition(" ")
+    committed = None if status.stdout.strip() else _last_commit(plan_dir)
+    if committed is None:
+        return LastChange(in_repository=True)
+    return LastChange(*committed, in_repository=True)
+
+
+def _folder(plan_dir: Path) -> Path:
+    """The folder git is run in: the plan folder (or the folder holding what was given)."""
+    return plan_dir if plan_dir.is_dir() else plan_dir.parent
+
+
+def _last_commit(plan_dir: Path) -> tuple[str, str] | None:
+    """The last commit that touched the plan folder, and its date in UTC; None when none has."""
+    found = _git(_folder(plan_dir), "log", "-1", "--format=%H %cI", "--", str(plan_dir.resolve()))
+    commit, _, stamp = found.stdout.decode().strip().partition(" ")
     if not commit:
-        return LastChange()
-    return LastChange(commit, datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        return None
+    return commit, datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def plan_date(plan_dir: Path, change: LastChange | None = None) -> str:

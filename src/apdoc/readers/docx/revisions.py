@@ -54,10 +54,6 @@ class Revision:
     def is_deletion(self) -> bool:
         return self.kind in ("del", "moveFrom", "paragraph-del", "row-del", "cell-del")
 
-    @property
-    def is_formatting(self) -> bool:
-        return self.kind in PROPERTY_CHANGES or self.kind.startswith("numbering-")
-
 
 def _kind(el: etree._Element) -> str | None:
     """The kind of a tracked-change element, from what it is and where it stands."""
