@@ -1,5 +1,5 @@
 """apdoc.background: a result made in a forked process (ForkedCall), told back whole however the
-child ends, and threads through concurrent.futures. (ForkedText: test_build_pipelined.py.)"""
+child ends; and work in a thread (concurrent.futures). (ForkedText: test_build_pipelined.py.)"""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from apdoc.background import ForkedCall, can_fork, in_thread
+from apdoc.background import ForkedCall, ThreadCall, can_fork
 from apdoc.diagnostics import Diagnostic, PlanError
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="no fork or one core: nothing forks")
@@ -107,9 +107,10 @@ def test_a_forked_call_not_wanted_is_ended_and_reaped_at_close() -> None:
     assert reaped(call._pid) and time.monotonic() - started < 30
 
 
-def test_work_in_a_thread_gives_its_value_or_its_exception() -> None:
-    future = in_thread(threading.current_thread)
-    assert future.result() is not threading.current_thread()
-    assert in_thread(pid_and, 2).result() == (os.getpid(), 4)
+def test_work_in_a_thread_gives_its_value_or_its_exception_once_the_thread_has_ended() -> None:
+    call = ThreadCall(threading.current_thread)
+    worker = call.result()
+    assert worker is not threading.current_thread() and not worker.is_alive()  # nothing running at a fork after
+    assert ThreadCall(pid_and, 2).result() == (os.getpid(), 4)
     with pytest.raises(PlanError):
-        in_thread(refuse).result()
+        ThreadCall(refuse).result()

@@ -6,7 +6,7 @@
   while this one reads and lays out the plan, then is sent the layout.
 - `ForkedText`: text made in a forked process and read here as it is made: on two cores a
   large plan's layout runs beside the DOCX writer that reads it, instead of before it.
-- `in_thread`: work that waits on other processes (git), in a thread (concurrent.futures).
+- `ThreadCall`: work that waits on other processes (git), in a thread (concurrent.futures).
 
 A forked process answers in frames: a kind byte, a length, the data. Kinds: text (UTF-8, a
 piece of a ForkedText); value (pickled, a ForkedCall's result); done; error (a PlanError,
@@ -49,16 +49,20 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
 
 
-def in_thread(function: Callable[..., T], *args: Any) -> Future[T]:
-    """`function(*args)` started in a thread of its own; the future gives its result or raises
-    its exception."""
-    from concurrent.futures import ThreadPoolExecutor
+class ThreadCall(Generic[T]):
+    """`function(*args)` in a thread of its own (concurrent.futures), started at once, for work
+    that waits on other processes (git). `result()` waits for it, and for its thread to end (a
+    fork after that copies no running thread), then gives its value or raises its exception."""
 
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"apdoc-{function.__name__}")
-    try:
-        return executor.submit(function, *args)
-    finally:
-        executor.shutdown(wait=False)  # the thread ends once its one task is done
+    def __init__(self, function: Callable[..., T], *args: Any) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"apdoc-{function.__name__}")
+        self._future: Future[T] = self._executor.submit(function, *args)
+
+    def result(self) -> T:
+        self._executor.shutdown(wait=True)
+        return self._future.result()
 
 
 class ForkedCall(Generic[T]):

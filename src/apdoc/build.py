@@ -11,15 +11,13 @@ from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .background import ForkedCall, can_fork, in_thread
+from .background import ForkedCall, ThreadCall, can_fork
 from .defaults import templates_folder
 from .diagnostics import Diagnostic, PlanError, display_path
 from .output import Inputs, refuse_inputs, write_atomic
 from .writers import writer
 
 if TYPE_CHECKING:  # the plan's models and the layout are imported when a build starts (below)
-    from concurrent.futures import Future
-
     from .background import ForkedText
     from .plan.load import Plan
     from .plan.versions import LastChange
@@ -176,7 +174,7 @@ def _build_formats(
     # The earlier version is read in the background while the current one is loaded and laid out.
     earlier = running.enter_context(closing(start_earlier_layout(request))) if request.marked else None
     # The plan's date and commit ask git (two processes, ~6 ms): they run while the plan is read.
-    change: Future[LastChange] = in_thread(last_change, request.plan_dir)
+    change: ThreadCall[LastChange] = ThreadCall(last_change, request.plan_dir)
     plan = load_plan(request.plan_dir)
     paths = {fmt: output if output is not None else default_output(plan, fmt, request.folder, request.marked)
              for fmt, output in request.targets.items()}
