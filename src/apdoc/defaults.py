@@ -23,12 +23,7 @@ PACKAGED_TEMPLATES = _IN_WHEEL if _IN_WHEEL.is_dir() else _IN_CHECKOUT
 def templates_folder(plan_dir: Path, given: Path | None = None) -> Path:
     """The templates folder a command reads: the one given (--templates), else `templates/`
     beside the plan folder. Worked out here only (a build's request holds the answer)."""
-    return given if given is not None else templates_beside(plan_dir)
-
-
-def templates_beside(plan_root: Path) -> Path:
-    """The templates folder used when --templates is not given: `templates/` beside the plan folder."""
-    return plan_root.resolve().parent / "templates"
+    return given if given is not None else plan_dir.resolve().parent / "templates"
 
 
 def packaged_template(name: str) -> Path:

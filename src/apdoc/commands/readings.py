@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..defaults import templates_beside
+from ..defaults import templates_folder
 from ..diagnostics import Diagnostic, PlanError
 from ..layout.render import render_html
 from ..plan.folder import Plan
@@ -141,7 +141,7 @@ def _carried_base(properties: dict[str, str], digest: str | None, shown: str, pl
         return None
     try:
         with carried_version(text, digest, shown) as version:
-            templates = template_dir or templates_beside(plan.root)  # laid out as ours is
+            templates = templates_folder(plan.root, template_dir)  # laid out as ours is
             return plan_reading(version.plan, templates, shown), "the plan the TD carries, which it was built from"
     except PlanError as exc:
         refused += [Diagnostic(d.path, d.line, d.col, d.message, severity="warning") for d in exc.diagnostics]
