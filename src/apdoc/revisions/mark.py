@@ -27,17 +27,18 @@ from itertools import groupby
 from lxml import etree
 
 from ..intermediate import (
+    CELLS,
     INLINE,
     MOVE_ATTRIBUTE,
     PARAGRAPH_MARK_ATTRIBUTE,
     REVISION_ATTRIBUTE,
     REVISION_MARKS,
+    VOID,
     Piece,
     is_inline_container,
     runs_and_blocks,
 )
 
-VOID = {"br", "col", "meta", "img", "hr", "wbr"}
 # Ids that only record a position inside their parent; others name plan content.
 POSITIONAL_ID = re.compile(r"-(?:b|p|i|r|c)\d+$")
 SIMILAR = 0.5  # word-level likeness above which two blocks are compared rather than replaced
@@ -76,7 +77,7 @@ def mark_changes(earlier: str, current: str, *, author: str, date: str) -> str:
 def _merge(old: etree._Element, new: etree._Element) -> list[etree._Element]:
     """One element in both versions → the marked element (or, if they cannot be matched
     cell for cell, the earlier one deleted and the current one inserted)."""
-    if new.get("id") in UNMARKED or new.tag in ("colgroup", "svg") or new.tag.endswith("}svg"):
+    if new.get("id") in UNMARKED or new.tag == "colgroup" or _is_svg(new):
         return [_copy(new)]
     if etree.tostring(old, with_tail=False) == etree.tostring(new, with_tail=False):
         return [_copy(new)]  # the common case, and much cheaper than comparing the parts
@@ -118,7 +119,7 @@ def _drawing(figure: etree._Element) -> bytes:
 
 
 def _cells(tr: etree._Element) -> list[int]:
-    return [int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th")]
+    return [int(c.get("colspan", "1")) for c in tr if c.tag in CELLS]
 
 
 def _items(el: etree._Element) -> list[Item]:

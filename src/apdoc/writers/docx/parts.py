@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .document import HEADING_ABSTRACT, LIST_KINDS
+from .document import LIST_KINDS
 from .look import look, style_fonts
 from .ooxml import CORE, NAMESPACES, REL_TYPE, WORD, add, make
+from .state import HEADING_ABSTRACT
 
 WORD_ML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 # Part name → content type, in the order [Content_Types].xml lists them.
