@@ -9,17 +9,36 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lxml import etree
 
 from ...intermediate import CELLS, ROW_GROUPS, Slot, revision, span, span_rows
+from .look import Caption, Look
 from .ooxml import find, make, qname
-from .state import Context
+from .runs import Annotations, Run
+from .state import Context, Remembered
+from .streaming import BodyXml
 from .xmltext import Block, Fragment, as_text, element, elements_text, empty
 
-if TYPE_CHECKING:
-    from .document import Writer
+
+class Writer(Protocol):
+    """What a table needs of the walk (document.Writer): its look and state, where the body
+    goes, and the walk of a cell's blocks and of a caption's paragraph."""
+
+    look: Look
+    state: Remembered
+    annotations: Annotations
+    body: BodyXml | None
+    top_level: list[Block] | None
+
+    def blocks(self, parent: etree._Element, ctx: Context, out: list[Block]) -> None: ...
+    def anchor(self, el: etree._Element) -> None: ...
+    def style_of(self, element: etree._Element, kind: str) -> str | None: ...
+    def caption_look(self, caption: etree._Element) -> Caption: ...
+    def inline_children(self, el: etree._Element, rev: str | None = None) -> list[Run]: ...
+    def paragraph(self, runs: list[Run], style: str, numbering: tuple[int, int] | None = None,
+                  indent: int | None = None, rev: str | None = None, mark: str | None = None) -> Fragment: ...
 
 Row = tuple[etree._Element, bool, str | None]  # a <tr>, whether it is a header row, its tracked change
 
