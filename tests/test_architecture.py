@@ -7,6 +7,7 @@ to be broken at run time by an import inside a function is still found.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,23 @@ def test_the_tag_set_finder_finds_a_set_of_tag_names(spelling: str) -> None:
 def test_the_tag_set_finder_leaves_other_strings_alone(spelling: str) -> None:
     assert _spelt_tag_sets({"apdoc.writers.example": spelling}) == {}
 
+
+
+def _documented_elements() -> set[str]:
+    """The elements the Blocks and Inline tables of docs/layout-vocabulary.md name (first column)."""
+    text = (ROOT / "docs" / "layout-vocabulary.md").read_text(encoding="utf-8")
+    names: set[str] = set()
+    for section in ("## Blocks", "## Inline"):
+        body = text.split(section, 1)[1].split("\n## ", 1)[0]
+        for row in (line for line in body.splitlines() if line.startswith("| `")):
+            first_cell = row.split(" | ", 1)[0]
+            names.update(span.split()[0] for span in re.findall(r"`([^`]+)`", first_cell))
+    return names - {"svg"}  # the drawing: the SVG namespace's, not the XHTML's
+
+
+def test_every_element_the_vocabulary_page_names_is_in_the_intermediate_module() -> None:
+    from apdoc.intermediate import TAGS
+
+    documented = _documented_elements()
+    assert len(documented) >= 25
+    assert documented - TAGS == set()

@@ -1,5 +1,6 @@
 """The walk of the intermediate XHTML (docs/layout-vocabulary.md) into the body of
-document.xml: blocks, headings, lists, tables, figures, paragraphs, inline content.
+document.xml: blocks, headings, lists, figures, paragraphs, inline content (tables: tables.py;
+the walk's state: state.py).
 
 Which style each element gets comes from the look (look.py), never from here."""
 
@@ -278,7 +279,7 @@ class Writer:
         if pending or not numbered:
             flush(pending)
 
-    # --- tables ---------------------------------------------------------------
+    # --- captions (tables: tables.py) ------------------------------------------
 
     def caption_look(self, caption: etree._Element) -> Caption:
         found = self.look.captions.of(caption.tag)
