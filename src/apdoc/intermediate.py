@@ -1,5 +1,6 @@
 """The intermediate document as code: the vocabulary of docs/layout-vocabulary.md that the layout
-writes and every writer and the revision marks read.
+and the DOCX reader write, and the writers, the revision marks and the layout run backwards
+(unlayout/) read. Its tag names are spelt here and nowhere else (tests/test_architecture.py).
 
 One XHTML document sits between the plan and the output formats (readers → one document →
 writers, as in pandoc). What an element is (inline or block), its classes, its revision mark,
