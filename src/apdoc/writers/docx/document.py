@@ -34,10 +34,11 @@ from ...intermediate import (
     revision,
 )
 from ...links import is_allowed_link
+from ...ooxml import qname
 from . import tables
+from .elements import add, make
 from .figures import SVG, picture, svg_to_png
 from .look import Caption, look, style_kinds
-from .ooxml import add, make, qname
 from .runs import Annotations, Run, runs_xml
 from .state import HEADING_ABSTRACT, HEADING_NUM_ID, Context, Gathered, Remembered
 from .streaming import Blocks, BodyXml, XhtmlStream

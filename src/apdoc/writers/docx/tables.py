@@ -14,8 +14,9 @@ from typing import Protocol
 from lxml import etree
 
 from ...intermediate import CELLS, ROW_GROUPS, Slot, revision, span, span_rows
+from ...ooxml import qname
+from .elements import find, make
 from .look import Caption, Look
-from .ooxml import find, make, qname
 from .runs import Annotations, Run
 from .state import Context, Remembered
 from .streaming import BodyXml
