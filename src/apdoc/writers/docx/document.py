@@ -40,7 +40,7 @@ from .elements import add, make
 from .figures import SVG, picture, svg_to_png
 from .look import Caption, look, style_kinds
 from .runs import Annotations, Run, runs_xml
-from .state import HEADING_ABSTRACT, HEADING_NUM_ID, Context, Gathered, Remembered
+from .state import Context, Gathered, Remembered
 from .streaming import Blocks, BodyXml, XhtmlStream
 from .xmltext import Fragment, as_element, empty
 
@@ -60,7 +60,6 @@ LIST_CLASSES = {"lower-roman": "lowerRoman", "lower-alpha": "lowerLetter", "deci
 # whatever its style.
 NOT_NUMBERED = (0, 0)  # numId 0: a heading style's paragraph that its style must not number
 HEADING_NUMBER = re.compile(r"\d+(?:\.\d+){0,2}")
-__all__ = ["HEADING_ABSTRACT", "HEADING_NUM_ID", "LIST_KINDS", "Writer"]
 
 
 def style_of(element: etree._Element, kind: str) -> str | None:
