@@ -181,8 +181,8 @@ def write_pdf(html: str) -> bytes:
         import_module("weasyprint")  # imported here: it costs a third of a second and only PDF needs it
         from weasyprint import Attachment
 
-        root, is_xml, source = _prepared(html)
         with _collector_paused():
+            root, is_xml, source = _prepared(html)
             document = _weasyprint_document(root, is_xml).render()
             # The plan the TD was built from, as xml2rfc's PDFs carry their source: whoever holds
             # the PDF holds the data (`apdoc import TD.pdf` reads it back, byte for byte).
