@@ -52,6 +52,13 @@ def _prepared(html: str) -> tuple[Any, bool, tuple[str, bytes] | None]:
     return root, is_xml, source
 
 
+def weasyprint_document(html: str) -> tuple[Any, tuple[str, bytes] | None]:
+    """weasyprint's HTML document of the layout, as the PDF writer hands it over, and the plan's
+    files the layout carried (`take_source`)."""
+    root, is_xml, source = _prepared(html)
+    return _weasyprint_document(root, is_xml), source
+
+
 def _weasyprint_document(root: Any, is_xml: bool) -> Any:
     """weasyprint's HTML document of `root`. A tree parsed as XML is handed over as it is (as
     the standard library's ElementTree, which weasyprint reads): written back as HTML, it was
@@ -182,8 +189,8 @@ def write_pdf(html: str) -> bytes:
         from weasyprint import Attachment
 
         with _collector_paused():
-            root, is_xml, source = _prepared(html)
-            document = _weasyprint_document(root, is_xml).render()
+            weasyprint_html, source = weasyprint_document(html)
+            document = weasyprint_html.render()
             # The plan the TD was built from, as xml2rfc's PDFs carry their source: whoever holds
             # the PDF holds the data (`apdoc import TD.pdf` reads it back, byte for byte).
             attachments = [] if source is None else [Attachment(
