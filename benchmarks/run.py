@@ -346,7 +346,7 @@ def peer_comparisons(tmp: Path, plan: Path, times: dict[tuple[str, int], float],
         "doc.write_pdf(pdf_variant=PDF_VARIANT)  # tagged, as the writer writes it\n"
         "t5 = time.perf_counter()\n"
         "print(f'    imports {t1 - t0:.3f} s, plan and layout {t2 - t1:.3f} s, fonts (found and loaded) '\n"
-        "      f'{t3 - t2:.3f} s, weasyprint layout {t4 - t3:.3f} s, writing (font subsets, tags, PDF) {t5 - t4:.3f} s')\n"
+        "      f'{t3 - t2:.3f} s, weasyprint layout {t4 - t3:.3f} s, writing (subsets, tags, PDF) {t5 - t4:.3f} s')\n"
     )
     subprocess.run([PYTHON, "-c", code, str(plan)], check=True, env={**ENV, "SOURCE_DATE_EPOCH": "946684800"})
     return found
