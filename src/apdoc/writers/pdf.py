@@ -209,11 +209,11 @@ def write_pdf(html: str) -> bytes:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector off while weasyprint typesets. weasyprint makes millions of
-    short-lived objects (boxes, styles, text layouts), so the collector ran about 430 times for
-    the seed's PDF and each of its full passes walked every live object: a fifth of the PDF's
-    CPU time. Those objects are freed by their reference counts, not by the collector (the peak
-    memory is the same with it off), so nothing piles up; it is on again afterwards (apdoc watch
-    builds again in the same process)."""
+    short-lived objects (boxes, styles, text layouts), and with the collector on it ran about 430
+    times for the seed's PDF, each full pass over every live object: a fifth of the PDF's CPU time
+    in a process that keeps it on (`apdoc watch`, apdoc used as a library; the one-shot command
+    line runs with it off anyway, cli.main). Those objects are freed by their reference counts
+    (the peak memory is the same with it off), so nothing piles up; it is on again afterwards."""
     enabled = gc.isenabled()
     gc.disable()
     try:
