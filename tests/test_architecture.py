@@ -159,11 +159,7 @@ OOXML_MARK = "OOXML names"
 NOT_THE_XHTML = ("apdoc.plan",)
 # Modules of other work in progress that still spell tag sets, and will import them instead.
 # An entry whose module no longer spells one fails too: take it out then.
-PENDING = {
-    "apdoc.commands.import_td": "('td', 'th'), iter('h1', 'h2', 'h3'): intermediate.CELLS, HEADINGS",
-    "apdoc.commands.not_applied": "('ul', 'ol', 'p'): intermediate.LISTS",
-    "apdoc.writers.pdf": "LANDMARKS: intermediate.HEADINGS, DEEPER_HEADINGS, TABLE_AND_FIGURE (issue 26)",
-}
+PENDING: dict[str, str] = {}
 
 
 def _tag_sets(source: str, tags: frozenset[str]) -> list[tuple[int, list[str]]]:

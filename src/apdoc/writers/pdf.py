@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..defaults import FIXED_EPOCH
+from ..intermediate import DEEPER_HEADINGS, FOOTNOTE, HEADINGS, TABLE_AND_FIGURE, classes
 
 
 def for_weasyprint(html: str) -> str:
@@ -111,7 +112,7 @@ def take_source(root: Any) -> tuple[str, bytes] | None:
 
 # An id of these elements stays a named destination of the PDF (`TD.pdf#ch-introduction`) though
 # no link in the TD points at it: the places a reader links to from outside (and footnotes).
-LANDMARKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "section", "table", "figure"})
+LANDMARKS = frozenset({*HEADINGS, *DEEPER_HEADINGS, *TABLE_AND_FIGURE, "section"})
 # Their ids are their own business: SVG and MathML refer to them (`url(#arrow)`, `<use href>`).
 FOREIGN = frozenset({"svg", "math"})
 
@@ -137,7 +138,7 @@ def _drop_unlinked_ids(root: Any) -> int:
         ident = element.get("id")
         if ident is None or ident in linked or name in LANDMARKS:
             continue
-        if name == "span" and "footnote" in (element.get("class") or "").split():
+        if name == "span" and FOOTNOTE in classes(element):
             continue
         del element.attrib["id"]
         dropped += 1
