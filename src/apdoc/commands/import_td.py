@@ -17,10 +17,11 @@ from typing import Any
 from lxml import etree
 
 from ..diagnostics import Diagnostic, PlanError, display_path
+from ..intermediate import ANNEX, CELLS, HEADINGS, classes, text_of
 from ..output import Inputs, refuse_inputs
 from ..plan.source import unreadable_character
 from ..unlayout import ImportResult, plan_from_xhtml, write_plan
-from ..unlayout.context import Context, local, text_of
+from ..unlayout.context import Context, local
 
 MAX_XHTML_BYTES = 64 * 1024 * 1024
 
@@ -147,7 +148,7 @@ def refuse_unreadable_text(root: Any, shown: str) -> None:
             if named is None or holder is None:
                 continue
             where = ctx.where(holder)
-            cell = " (in a table cell)" if any(local(a) in ("td", "th") for a in holder.iterancestors()) else ""
+            cell = " (in a table cell)" if any(local(a) in CELLS for a in holder.iterancestors()) else ""
             problems.setdefault(where, Diagnostic(shown, 0, 0, f"{where}{cell}: {named} cannot be held in a plan "
                                                   "file: delete it in the document, then import again"))
         if len(problems) >= MAX_REPORTED:
@@ -211,7 +212,7 @@ def _snippet(value: Any) -> str:
 
 def _not_a_td(root: Any) -> str:
     """Why a document gave no chapter: one message instead of a warning per paragraph."""
-    headings = sum(1 for el in root.iter("h1", "h2", "h3") if "annex" not in (el.get("class") or "").split())
+    headings = sum(1 for el in root.iter(*HEADINGS) if ANNEX not in classes(el))
     cover = root.find(".//table[@id='cover']") is not None
     found = ("a cover but " if cover else "no cover and ") + \
         (f"{headings} headings below chapter level" if headings else "no headings")

@@ -12,14 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..intermediate import HEADINGS, LISTS, NUMBER, PARAGRAPHS, classes
 from ..plan.checks.recovered import nearest
 from ..plan.folder import Plan
 from ..plan.locate import label, located, quote, readable
 from ..plan.merge3 import ABSENT, Conflict, merge3
 from ..readers.docx import Revision
 from ..readers.docx.fields import edits_in_field_results
-from ..unlayout.chapters import HEADINGS
-from ..unlayout.context import PARAGRAPHS
 from ..unlayout.places import TablePlace, heading_name, mark_cells, place_of
 from .readings import FOLDERS, Reading, Tree, by_id
 
@@ -158,9 +157,9 @@ def _blocks(xhtml: Any, left_out: set[str] | None = None) -> list[tuple[str, str
 
 
 def _texts(el: Any) -> list[str]:
-    out = [el.text or ""] if not (el.get("class") or "").split().count("number") else []
+    out = [el.text or ""] if NUMBER not in classes(el) else []
     for child in el:
-        if isinstance(child.tag, str) and child.tag not in ("ul", "ol", "p"):
+        if isinstance(child.tag, str) and child.tag not in (*LISTS, "p"):
             out += _texts(child)
         out.append(child.tail or "")
     return out
