@@ -473,7 +473,14 @@ def format_text(text: str, model: type[BaseModel] | None = None, schema: str | N
 def format_tree(data: Any, rt: YAML, model: type[BaseModel] | None = None, schema: str | None = None) -> str:
     """The canonical text of a round-trip tree that `rt` read (and a caller may have edited)."""
     _reorder(data, [model] if model is not None else [], top=True)
-    out = _with_schema(_indent_comments(dump(data, rt)), schema)
+    return finish_text(dump(data, rt), schema)
+
+
+def finish_text(dumped: str, schema: str | None) -> str:
+    """A dumped file's text with its comments indented, its schema line, and no blank lines at the end."""
+    if any(line.lstrip().startswith("#") for line in dumped.split("\n")):
+        dumped = _indent_comments(dumped)
+    out = _with_schema(dumped, schema)
     trimmed = out.rstrip("\n") + "\n"  # blank lines at the end, unless a |+ block keeps them as text
     return trimmed if trimmed != out and _same(trimmed, out) else out
 

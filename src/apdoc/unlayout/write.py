@@ -15,7 +15,8 @@ from ruamel.yaml.scalarstring import PlainScalarString
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..plan.folder import kind_of
 from ..plan.models import FILE_KINDS
-from ..plan.yaml_layout import format_tree, loaded_data, new_yaml, schema_line
+from ..plan.yaml_emit import Unsupported, dump_values
+from ..plan.yaml_layout import finish_text, format_tree, loaded_data, new_yaml, schema_line
 
 
 def _commented(value: Any) -> Any:
@@ -48,13 +49,26 @@ def file_text(relative: str, values: dict[str, Any]) -> str:
     # Laid out straight from the values: fmt chooses every style from the text alone, so writing
     # them, reading that back and laying it out again (format_text) gave these same bytes, in twice
     # the time of the whole import (tests/test_import.py compares the files with fmt's output).
-    text = format_tree(_commented(values), new_yaml(), model, line)
+    text = canonical_text(values, model, line)
     if schema == "chapter":
         text = _spaced(text)
     if loaded_data(text, path) != _as_loaded(values):  # pragma: no cover - a bug in apdoc, not the document's
         raise PlanError([Diagnostic(relative, 0, 0, "cannot write the values read without changing them "
                                                     "(please report this)")])
     return text
+
+
+def canonical_text(values: dict[str, Any], model: Any, line: str | None) -> str:
+    """What format_tree gives the values: written by yaml_emit, ruamel's dump for what it does not cover."""
+    try:
+        return finish_text(dump_values(values, model), line)
+    except Unsupported:
+        return ruamel_text(values, model, line)
+
+
+def ruamel_text(values: dict[str, Any], model: Any, line: str | None) -> str:
+    """The values through ruamel's round-trip writer, as `apdoc fmt` lays a file out."""
+    return format_tree(_commented(values), new_yaml(), model, line)
 
 
 # The matrix's parts, each after a blank line (as plan/chapters/08-considerations.yaml has them).
