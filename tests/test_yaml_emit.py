@@ -102,3 +102,35 @@ def test_import_of_the_seed_td_uses_no_ruamel(td: bytes, tmp_path: Path) -> None
         line = schema_line(path, PLAN, schema) if schema else None
         assert finish_text(dump_values(data, model), line) == ruamel_text(data, model, line), relative
         assert file_text(relative, data).startswith(line or "")
+
+
+def test_import_reads_each_file_back_once(td: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """import verifies each written file against what its validation read, not by a parse of its own."""
+    from apdoc.commands.import_td import import_plan
+    from apdoc.unlayout import write
+
+    seed_td = tmp_path / "td.docx"
+    seed_td.write_bytes(td)
+    parsed: list[str] = []
+    original = write.loaded_data
+    monkeypatch.setattr(write, "loaded_data", lambda text, path: parsed.append(str(path)) or original(text, path))
+    imported = import_plan(seed_td, tmp_path / "plan")
+    assert len(imported.written) > 20
+    assert parsed == []
+
+
+def test_a_file_that_does_not_read_back_is_not_written(td: bytes, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check against the validation's read still refuses a file whose text lost a value."""
+    from apdoc.commands.import_td import import_plan
+    from apdoc.diagnostics import PlanError
+    from apdoc.unlayout import write
+
+    seed_td = tmp_path / "td.docx"
+    seed_td.write_bytes(td)
+    original = write.file_text
+    monkeypatch.setattr(write, "file_text", lambda relative, values, **kw: original(relative, values, **kw).replace(
+        "title: Introduction", "title: Introductions"))
+    with pytest.raises(PlanError, match="without changing them"):
+        import_plan(seed_td, tmp_path / "plan")
+    assert not (tmp_path / "plan").exists()

@@ -813,6 +813,7 @@ class _TablePlace:
     name: str
     matrix: bool
     row_numbers: dict[Any, int]
+    first_cells: dict[Any, str] = field(default_factory=dict)  # a row's first cell's text, by row
 
 
 def _table_place(table: Any) -> _TablePlace:
@@ -836,7 +837,10 @@ def _place(el: Any, clause: str, tables: dict[Any, _TablePlace] | None = None) -
     if table not in tables:
         tables[table] = _table_place(table)
     place = tables[table]
-    first = " ".join("".join(cells(row)[0].itertext()).split()) if cells(row) else ""
+    first = place.first_cells.get(row)
+    if first is None:  # once a row: a block per cell asks again
+        row_cells = cells(row)
+        first = place.first_cells[row] = " ".join("".join(row_cells[0].itertext()).split()) if row_cells else ""
     number = place.row_numbers.get(row, 0)
     if place.matrix:
         return f"{clause}, the consideration matrix, row {first or number}"

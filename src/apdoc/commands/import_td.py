@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..output import Inputs, refuse_inputs
+from ..plan.folder import Plan
 from ..plan.source import unreadable_character
 from ..unlayout import ImportResult, plan_from_xhtml, write_plan
 from ..unlayout.context import Context, local, text_of
@@ -123,11 +124,12 @@ def import_plan(path: Path, out_dir: Path) -> Imported:
         raise PlanError([Diagnostic(shown, 0, 0, _not_a_td(root))])
     imported = Imported(warnings=[*warnings, *result.warnings], result=result)
 
-    def validated(staging: Path) -> None:
+    def validated(staging: Path) -> Plan:
         try:
             imported.plan = load_plan(staging)
         except PlanError as exc:
             raise PlanError(at_paragraphs(exc.diagnostics, staging, root, shown)) from None
+        return imported.plan  # write_plan checks each file against what this load read
 
     imported.written = write_plan(result, out_dir, check=validated)
     return imported
