@@ -134,3 +134,14 @@ def test_a_file_that_does_not_read_back_is_not_written(td: bytes, tmp_path: Path
     with pytest.raises(PlanError, match="without changing them"):
         import_plan(seed_td, tmp_path / "plan")
     assert not (tmp_path / "plan").exists()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(one_line, st.from_regex(r"\A[A-Za-z~.<=0-9+-][A-Za-z0-9_.:+-]{0,7}\Z"),
+                 st.sampled_from(["falsey", "FALSE", "nullx", "yes it", "Off", "OFFx", "Trueish", "y", "~x"])))
+def test_plain_text_reads_as_text_as_the_readers_say(text: str) -> None:
+    """The short cut for text no reader types gives what asking the readers gives."""
+    from apdoc.plan.yaml_emit import _plain_reads_as_text
+    from apdoc.plan.yaml_layout import reads_as_text
+
+    assert _plain_reads_as_text(text) == reads_as_text(text)

@@ -57,8 +57,15 @@ _TYPED_FIRST = frozenset(
                   else reader.yaml_implicit_resolvers))
 
 
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LONGEST_WORD = 5  # the longest typed word (`false`, `FALSE`): every pattern for a letter is a word
+
+
 def _plain_reads_as_text(text: str) -> bool:
-    if text and text[0] not in _TYPED_FIRST and None not in _TYPED_FIRST:
+    """yaml_layout.reads_as_text, for one line of text, without asking the readers what they
+    cannot take for anything but text."""
+    if text and None not in _TYPED_FIRST and (
+            text[0] not in _TYPED_FIRST or (text[0] in _LETTERS and len(text) > _LONGEST_WORD)):
         return True  # no reader has a pattern for this first character, nor do the 1.2/1.1 lists
     return reads_as_text(text)
 
@@ -181,11 +188,20 @@ def _scalar(text: str, indent: int, *, flow: bool = False) -> str:
     return "|" + hints + "".join("\n" + pad + line if line else "\n" for line in lines)
 
 
+_KEYS: dict[str, str] = {}  # the models' field names, mostly: a few dozen, written thousands of times
+_KEYS_KEPT = 4096
+
+
 def _key(key: Any) -> str:
+    written = _KEYS.get(key) if type(key) is str else None
+    if written is not None:
+        return written
     if type(key) is not str or len(key) >= _LONGEST_KEY or _LINE_BREAK.search(key):
         raise Unsupported("a key that is not one short line (ruamel writes `? key`)")
-    style = _style(key, key=True)
-    return _inline(key, style)
+    written = _inline(key, _style(key, key=True))
+    if len(_KEYS) < _KEYS_KEPT:
+        _KEYS[key] = written
+    return written
 
 
 # --- the models' order and types (yaml_layout._reorder and _typed) ---------------------------
