@@ -142,8 +142,8 @@ def refuse_unreadable_text(root: Any, shown: str) -> None:
     """Raise PlanError naming each paragraph whose text holds a character no plan file can hold
     (a control character, mostly): the DOCX's name and the paragraph, not a plan line that
     would never exist."""
-    if unreadable_character("".join(root.itertext())) is None and not any(
-            unreadable_character(e.get("href") or "") for e in root.iter() if isinstance(e.tag, str)):
+    if unreadable_character("".join(root.itertext())) is None and \
+            unreadable_character("\n".join(root.xpath("//@href"))) is None:  # one search, not one an element
         return
     ctx = Context(shown)
     ctx.number_paragraphs(root)
