@@ -199,7 +199,7 @@ def test_the_blocks_compared_are_only_those_between_the_common_start_and_end(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A TD repeats texts (each action item table's labels): SequenceMatcher's time on them grows
     with the square of the repeats, so it is given only what lies between the equal ends."""
-    from apdoc.commands import apply as apply_module
+    from apdoc.commands import not_applied
 
     seen: list[tuple[int, int]] = []
 
@@ -208,11 +208,11 @@ def test_the_blocks_compared_are_only_those_between_the_common_start_and_end(
             seen.append((len(a), len(b)))
             super().__init__(junk, a, b, autojunk=autojunk)
 
-    monkeypatch.setattr(apply_module.difflib, "SequenceMatcher", Recording)
+    monkeypatch.setattr(not_applied.difflib, "SequenceMatcher", Recording)
     texts = ["Key Outcome(s)", "Enablers", "AP#"] * 3000
     edited_texts = [*texts[:4000], "a new paragraph", *texts[4000:]]
-    assert apply_module._changed(edited_texts, texts) == {4000: None}  # added: nothing stands in its place
-    assert apply_module._changed(texts, texts) == {}
+    assert not_applied._changed(edited_texts, texts) == {4000: None}  # added: nothing stands in its place
+    assert not_applied._changed(texts, texts) == {}
     assert seen == [(1, 0)]
 
 

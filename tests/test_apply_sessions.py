@@ -267,12 +267,12 @@ def test_the_advice_after_a_new_action_item_works_when_followed(committed: tuple
 
 
 def test_a_conflict_shows_where_the_values_part_and_nothing_for_a_removed_one() -> None:
-    from apdoc.commands.apply import _differing
+    from apdoc.commands.not_applied import differing
     from apdoc.plan.merge3 import ABSENT
 
     table = {"key_outcomes": "Identified list of value propositions", "enablers": "a b"}
-    shown = _differing(table, ABSENT, {**table, "enablers": "a c"})
+    shown = differing(table, ABSENT, {**table, "enablers": "a c"})
     assert shown == ["“…value propositions; enablers: a b”", "nothing", "“…value propositions; enablers: a c”"]
     long = ["As a starting point, this document considers the following items of the Terms", "one two"]
-    assert _differing(long, [long[0], "one three"], [long[0], "one four"]) == [
+    assert differing(long, [long[0], "one three"], [long[0], "one four"]) == [
         "“…the Terms ¶ one two”", "“…the Terms ¶ one three”", "“…the Terms ¶ one four”"]

@@ -110,6 +110,20 @@ def test_the_pipeline_flows_one_way(module: str, must_not_import: str) -> None:
     assert wrong == []
 
 
+# How an OOXML name is spelt: its namespaces, relationship and content types, Strict's namespaces.
+OOXML_SPELLINGS = ("schemas.openxmlformats.org", "wordprocessingml", "schemas.microsoft.com/office",
+                   "purl.oclc.org/ooxml")
+
+
+def test_only_the_ooxml_module_spells_an_ooxml_name() -> None:
+    """The DOCX reader and writer take their namespaces, parts, relationship and content types
+    from apdoc/ooxml.py: spelt once, the two sides cannot drift apart."""
+    assert "apdoc.ooxml" in MODULES
+    spelt = [(name, spelling) for name, path in MODULES.items() if name != "apdoc.ooxml"
+             for spelling in OOXML_SPELLINGS if spelling in path.read_text(encoding="utf-8")]
+    assert spelt == []
+
+
 def _patterns(schema: object) -> set[str]:
     if isinstance(schema, dict):
         own = {schema["pattern"]} if isinstance(schema.get("pattern"), str) else set()

@@ -15,8 +15,9 @@ import pytest
 from lxml import etree
 
 from apdoc.anchors import PART_LENGTH, AnchorMap, bookmark_name, read_anchor_properties
+from apdoc.ooxml import WORD
 from apdoc.writers.docx import streaming, write_docx
-from apdoc.writers.docx.ooxml import WORD, serialize
+from apdoc.writers.docx.elements import serialize
 from apdoc.writers.docx.package import zip_parts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -10,9 +10,10 @@ from xml.sax.saxutils import escape as xml_escape
 import pytest
 from lxml import etree
 
+from apdoc.ooxml import qname
 from apdoc.writers.docx import write_docx
 from apdoc.writers.docx.document import Writer
-from apdoc.writers.docx.ooxml import make, qname
+from apdoc.writers.docx.elements import make
 from apdoc.writers.docx.runs import Run, run_xml
 from apdoc.writers.docx.xmltext import Fragment, as_element, elements_text, escape, quote
 

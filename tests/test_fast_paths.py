@@ -12,7 +12,7 @@ import pytest
 from apdoc.anchors import NOT_IN_A_NAME, READABLE_LENGTH, bookmark_name
 from apdoc.diagnostics import resolved
 from apdoc.plan.load import link_problem
-from apdoc.writers.docx.ooxml import make
+from apdoc.writers.docx.elements import make
 from apdoc.writers.docx.runs import COLLAPSIBLE, Annotations, Run, collapse_whitespace
 from apdoc.writers.docx.xmltext import elements_text
 

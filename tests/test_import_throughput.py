@@ -41,7 +41,7 @@ def test_a_link_target_the_plan_cannot_hold_is_named(seed_xhtml: etree._Element,
 
 
 def test_apply_reports_where_only_for_the_documents_blocks(seed_xhtml: etree._Element) -> None:
-    from apdoc.commands.apply import _blocks
+    from apdoc.commands.not_applied import _blocks
 
     full = _blocks(seed_xhtml)
     texts = _blocks(seed_xhtml, where=False)

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ...ooxml import WP, W
 from .inline import Piece, RunReader, build_inline, has_drawing, merge_numbers, plain_text, strip_pieces
-from .ns import A, W, val
+from .ns import A, val
 from .numbers import LEVEL, OUTLINE_LEVEL, SIGNED_TWIPS, number
 from .styles import IMPLICIT, Numbering, Styles
 from .tables import colgroup, fill_table
 
-WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 TEXT_NUMBER = re.compile(r"((?:Annex\s+)?[A-Z]?\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\t")
 BULLET_TEXT = re.compile(r"[–\-•·▪o]\t")
 # Elements that a bookmark in their first paragraph may name, innermost first.

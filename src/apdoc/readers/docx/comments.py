@@ -11,10 +11,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .ns import W
+from ...ooxml import W14, W15, W
 
-W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
-W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 QUOTE_LIMIT = 2000  # characters of commented words kept: a comment on a longer passage keeps its start
 DELETED = (W + "del", W + "moveFrom")
 

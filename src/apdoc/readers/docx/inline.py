@@ -10,7 +10,8 @@ from itertools import groupby
 
 from lxml import etree
 
-from .ns import A, W, on, val
+from ...ooxml import W
+from .ns import A, on, val
 from .numbers import SHORT_HEX, number
 from .styles import IMPLICIT, Styles
 

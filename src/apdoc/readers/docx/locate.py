@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .ns import A, W, snippet, text_of
+from ...ooxml import W
+from .ns import A, snippet, text_of
 
 
 def number_part(root: etree._Element) -> None:

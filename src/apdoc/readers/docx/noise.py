@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .ns import MC_NS, A, R, W, remove, unwrap
+from ...ooxml import MC, M, R, W
+from .ns import A, remove, unwrap
 
 WRAPPERS = ("sdt", "smartTag", "customXml", "dir", "bdo")
 WRAPPER_PROPERTIES = ("sdtPr", "sdtEndPr", "smartTagPr", "customXmlPr")
-M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 EMPTY_MARKS = ("proofErr", "lastRenderedPageBreak", "permStart", "permEnd", "noProof")
 
 
@@ -35,8 +35,8 @@ def unwrap_noise(root: etree._Element, warn: Callable[[etree._Element, str], Non
     for el in list(root.iter(*(W + n for n in EMPTY_MARKS))):
         if el.getparent() is not None and el.getparent().tag != W + "rPr":
             remove(el)
-    for el in list(root.iter(f"{{{MC_NS}}}AlternateContent")):
-        choice = el.find(f"{{{MC_NS}}}Choice")
+    for el in list(root.iter(MC + "AlternateContent")):
+        choice = el.find(MC + "Choice")
         for child in [c for c in el if c is not choice]:
             el.remove(child)
         if choice is not None:

@@ -1,17 +1,14 @@
-"""Namespaces and small helpers shared by the DOCX reader's modules."""
+"""The reader's own namespace and small helpers shared by the DOCX reader's modules (the OOXML
+names are apdoc.ooxml's)."""
 
 from __future__ import annotations
 
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+from ...ooxml import W
+
 A_NS = "urn:apdoc:docx-reader"  # our own marks on the parsed tree (paragraph numbers, field results)
-W = f"{{{W_NS}}}"
-R = f"{{{R_NS}}}"
 A = f"{{{A_NS}}}"
-NSMAP = {"w": W_NS, "r": R_NS, "mc": MC_NS}
 FALSE_VALUES = ("0", "false", "off", "none")
 
 

@@ -26,6 +26,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ...ooxml import CONTENT_TYPES_PART, MAIN_PART, OFFICE_DOCUMENT, PACKAGE_RELATIONSHIPS_PART, REL, STRICT
+
 MAX_FILE = 256 * 1024 * 1024  # bytes of the DOCX file itself
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_TOTAL = 200 * 1024 * 1024  # bytes inflated over all the parts read
@@ -34,8 +36,6 @@ MAX_ENTRIES = 10_000
 MAX_RATIO = 200  # inflated / compressed, for parts past RATIO_FLOOR (XML compresses ~10-30 times)
 RATIO_FLOOR = 1024 * 1024
 CHUNK = 64 * 1024
-PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -49,7 +49,7 @@ class Package:
 
     archive: zipfile.ZipFile
     source: str
-    main: str = "word/document.xml"
+    main: str = MAIN_PART
     inflated: int = 0
     parsed: dict[str, etree._Element | None] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # relationships ignored
@@ -97,7 +97,7 @@ class Package:
             return {}
         return {
             rel.get("Id", ""): (rel.get("Type", ""), rel.get("Target", ""), rel.get("TargetMode", "Internal"))
-            for rel in root.iter(f"{{{PACKAGE_RELS_NS}}}Relationship")
+            for rel in root.iter(REL + "Relationship")
         }
 
     def related(self, part: str, kind: str) -> str | None:
@@ -118,7 +118,7 @@ class Package:
             name = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target))
             taken = {found_name: role for (_, role), found_name in self.roles.items() if found_name}
             if name in (part, self.main) or name.startswith("_rels/") or "/_rels/" in name \
-                    or name == "[Content_Types].xml":
+                    or name == CONTENT_TYPES_PART:
                 self._ignored(part, kind, f"leads back to {name}")
             elif name in taken:
                 self._ignored(part, kind, f"leads to {name}, which is the {taken[name]} already")
@@ -152,16 +152,6 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # e.g. a UTF-16 part
         raise DocxError(f"{where}: XML with a DOCTYPE or entity declarations is refused")
     return _transitional(tree.getroot())
-
-
-# Word's "Strict Open XML Document" spells the namespaces otherwise; the vocabulary is the same.
-STRICT = {
-    "http://purl.oclc.org/ooxml/wordprocessingml/main":
-        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships":
-        "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "http://purl.oclc.org/ooxml/officeDocument/math": "http://schemas.openxmlformats.org/officeDocument/2006/math",
-}
 
 
 def _transitional(root: etree._Element) -> etree._Element:
@@ -211,12 +201,12 @@ def open_package(data: bytes, source: str) -> Package:
         if info.flag_bits & 0x1:
             raise DocxError(f"{source}: the zip is encrypted; refused")
     package = Package(archive, source)
-    if not package.has("[Content_Types].xml"):
-        raise DocxError(f"{source}: not a DOCX file (no [Content_Types].xml)")
-    package.xml("[Content_Types].xml")
-    root_rels = package.xml("_rels/.rels")
+    if not package.has(CONTENT_TYPES_PART):
+        raise DocxError(f"{source}: not a DOCX file (no {CONTENT_TYPES_PART})")
+    package.xml(CONTENT_TYPES_PART)
+    root_rels = package.xml(PACKAGE_RELATIONSHIPS_PART)
     if root_rels is not None:
-        for rel in root_rels.iter(f"{{{PACKAGE_RELS_NS}}}Relationship"):
+        for rel in root_rels.iter(REL + "Relationship"):
             if rel.get("Type") == OFFICE_DOCUMENT:
                 package.main = posixpath.normpath(rel.get("Target", "").lstrip("/"))
     if not package.has(package.main):

@@ -7,23 +7,18 @@ from collections.abc import Callable
 from lxml import etree
 
 from ...anchors import AnchorMapError, AnchorNames, read_anchor_properties
+from ...ooxml import CP, CUSTOM, DC, DCTERMS, W
 from .blocks import BlockReader
 from .comments import comment_elements, comment_spans, comment_threads, replies_by_range
 from .inline import RunReader, build_inline, strip_pieces
 from .locate import describe, number_part, paragraph_number, quote_of
 from .noise import keep_bookmarks, link_targets, resolve_fields, resolve_hyperlinks, unwrap_noise
-from .ns import W, snippet, text_of, val
+from .ns import snippet, text_of, val
 from .numbers import TWIPS, Warn, number
 from .package import DocxError, Package
 from .result import Comment, ReadResult
 from .revisions import Revision, apply_view, collect
 from .styles import Numbering, Styles
-
-CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
-DC = "{http://purl.org/dc/elements/1.1/}"
-DCTERMS = "{http://purl.org/dc/terms/}"
-CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
-
 
 # Word's limit on a bookmark's name: a longer link target names no bookmark, and is no anchor.
 NAME_LIMIT = 40

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ...ooxml import W
 from .locate import describe, paragraph_number, paragraph_of
-from .ns import A, W, remove, snippet, text_of, unwrap
+from .ns import A, remove, snippet, text_of, unwrap
 
 INSERTIONS = ("ins", "moveTo")
 DELETIONS = ("del", "moveFrom")

@@ -12,7 +12,8 @@ from typing import TypeVar
 from lxml import etree
 
 from ...defaults import packaged_template
-from .ns import W, val
+from ...ooxml import W
+from .ns import val
 from .numbers import LEVEL, OUTLINE_LEVEL, Warn, number
 
 APDOC_STYLES = packaged_template("styles.xml")

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .ns import W, on, val
+from ...ooxml import W
+from .ns import on, val
 from .numbers import COLUMNS, MAX_COLUMNS, TWIPS, Warn, number
 
 CellFiller = Callable[[list[etree._Element], etree._Element, str], None]  # (blocks, cell, default style)

@@ -25,32 +25,31 @@ from typing import Protocol
 from lxml import etree
 
 from ...anchors import bookmark_name
-from .ooxml import serialize
+from ...ooxml import (
+    COMMENTS_EXTENDED_REL_TYPE,
+    COMMENTS_IDS_REL_TYPE,
+    CT,
+    MC,
+    NAMESPACES,
+    REL,
+    REL_TYPE,
+    W14,
+    W15,
+    W16CID,
+    WORD_ML,
+    XML,
+    W,
+)
+from .elements import serialize
 from .package import zip_parts
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{" + W_NS + "}"
-W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
-W15_NS = "http://schemas.microsoft.com/office/word/2012/wordml"
-W16CID_NS = "http://schemas.microsoft.com/office/word/2016/wordml/cid"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-W14 = "{" + W14_NS + "}"
-W15 = "{" + W15_NS + "}"
-W16CID = "{" + W16CID_NS + "}"
-IGNORABLE = "{" + MC_NS + "}Ignorable"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+IGNORABLE = MC + "Ignorable"
+XML_SPACE = XML + "space"
 PARTS = {  # part → (content type, relationship type, relationship id)
-    "word/comments.xml": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml",
-        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments", "rIdComments"),
-    "word/commentsExtended.xml": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml",
-        "http://schemas.microsoft.com/office/2011/relationships/commentsExtended", "rIdCommentsExtended"),
-    "word/commentsIds.xml": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsIds+xml",
-        "http://schemas.microsoft.com/office/2016/09/relationships/commentsIds", "rIdCommentsIds"),
+    "word/comments.xml": (WORD_ML + "comments+xml", REL_TYPE + "comments", "rIdComments"),
+    "word/commentsExtended.xml": (WORD_ML + "commentsExtended+xml", COMMENTS_EXTENDED_REL_TYPE,
+                                  "rIdCommentsExtended"),
+    "word/commentsIds.xml": (WORD_ML + "commentsIds+xml", COMMENTS_IDS_REL_TYPE, "rIdCommentsIds"),
 }
 # Paragraph and durable ids: counted from here (both below 0x80000000, as Word requires).
 FIRST_PARAGRAPH_ID = 0x10000001
@@ -275,12 +274,12 @@ def _mark(start: tuple[etree._Element, int], end: tuple[etree._Element, int], id
 
 
 def _comment_parts(entries: Iterable[tuple[CommentThread, int]]) -> tuple[bytes, bytes, bytes]:
-    nsmap = {"w": W_NS, "w14": W14_NS, "mc": MC_NS}
+    nsmap = {prefix: NAMESPACES[prefix] for prefix in ("w", "w14", "mc")}
     comments = etree.Element(W + "comments", nsmap=nsmap)
     comments.set(IGNORABLE, "w14")
-    extended = etree.Element(W15 + "commentsEx", nsmap={"w15": W15_NS, "mc": MC_NS})
+    extended = etree.Element(W15 + "commentsEx", nsmap={prefix: NAMESPACES[prefix] for prefix in ("w15", "mc")})
     extended.set(IGNORABLE, "w15")
-    durable = etree.Element(W16CID + "commentsIds", nsmap={"w16cid": W16CID_NS, "mc": MC_NS})
+    durable = etree.Element(W16CID + "commentsIds", nsmap={prefix: NAMESPACES[prefix] for prefix in ("w16cid", "mc")})
     durable.set(IGNORABLE, "w16cid")
     paragraph_id = FIRST_PARAGRAPH_ID
     durable_id = FIRST_DURABLE_ID

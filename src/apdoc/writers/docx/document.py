@@ -15,9 +15,10 @@ from lxml import etree
 from ...anchors import AnchorMap, bookmark_name
 from ...defaults import FIXED_DATE
 from ...links import is_allowed_link
+from ...ooxml import qname
+from .elements import add, find, make
 from .figures import SVG, picture, svg_to_png
 from .look import Caption, look, style_kinds
-from .ooxml import add, find, make, qname
 from .runs import Annotations, Run, runs_xml
 from .streaming import Blocks, BodyXml, XhtmlStream
 from .xmltext import Block, Fragment, as_element, as_text, element, elements_text, empty

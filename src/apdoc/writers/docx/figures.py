@@ -8,13 +8,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from .ooxml import make
+from ...ooxml import NAMESPACES
+from .elements import make
 
 SVG_NS = "http://www.w3.org/2000/svg"
 SVG = f"{{{SVG_NS}}}svg"
 EMU_PER_PX = 9525  # 96 px to the inch
 EMU_PER_TWIP = 635
-PICTURE_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+PICTURE_URI = NAMESPACES["pic"]  # a:graphicData's uri: what the graphic holds
 
 
 def _font_state(cache_base: str) -> bytes:

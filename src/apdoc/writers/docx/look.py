@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ...defaults import PACKAGED_TEMPLATES
 from ...diagnostics import Diagnostic, PlanError, display_path
-from .ooxml import NAMESPACES, qname
+from ...ooxml import NAMESPACES, qname
 
 STYLES_FILE = "styles.xml"
 THEME_FILE = "theme1.xml"

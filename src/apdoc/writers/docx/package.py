@@ -13,8 +13,8 @@ from typing import IO
 from ...anchors import AnchorMap
 from . import parts
 from .document import FIXED_DATE, Writer
+from .elements import serialize
 from .look import styles_part, theme_part
-from .ooxml import serialize
 from .streaming import BodyXml, XhtmlStream
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ...ooxml import CORE, NAMESPACES, PACKAGE_REL_TYPE, REL_TYPE, WORD, WORD_COMPATIBILITY, WORD_ML
 from .document import HEADING_ABSTRACT, LIST_KINDS
+from .elements import add, make
 from .look import look, style_fonts
-from .ooxml import CORE, NAMESPACES, REL_TYPE, WORD, add, make
 
-WORD_ML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 # Part name → content type, in the order [Content_Types].xml lists them.
 CONTENT_TYPES = {
     "/word/document.xml": WORD_ML + "document.main+xml",
@@ -115,7 +115,7 @@ def first_page_header() -> etree._Element:
 
 
 def settings() -> etree._Element:
-    compatibility = {"w:name": "compatibilityMode", "w:uri": "http://schemas.microsoft.com/office/word",
+    compatibility = {"w:name": "compatibilityMode", "w:uri": WORD_COMPATIBILITY,
                      "w:val": 15}
     return make(
         "w:settings", None,
@@ -149,10 +149,9 @@ def _relationships(rels: list[tuple[str, str, str, bool]]) -> etree._Element:
 
 
 def package_relationships() -> etree._Element:
-    package = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
     return _relationships([
         ("rId1", REL_TYPE + "officeDocument", "word/document.xml", False),
-        ("rId2", package + "core-properties", "docProps/core.xml", False),
+        ("rId2", PACKAGE_REL_TYPE + "core-properties", "docProps/core.xml", False),
         ("rId3", REL_TYPE + "extended-properties", "docProps/app.xml", False),
         ("rId4", REL_TYPE + "custom-properties", "docProps/custom.xml", False),
     ])

@@ -11,8 +11,8 @@ from functools import cache
 from lxml import etree
 
 from ...anchors import bookmark_name as bookmark_name  # where the tests name a bookmark from
+from .elements import make
 from .look import look
-from .ooxml import make
 from .xmltext import element, elements_text, empty, escape, quote
 
 # rPr children in schema order; a property is "name" or "name:value".

@@ -14,7 +14,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from .ooxml import WORD, find, make, qname, serialize
+from ...ooxml import WORD, qname
+from .elements import find, make, serialize
 from .xmltext import Block, Fragment, as_text
 
 Blocks = list[Block]

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .ooxml import WORD, make, qname
+from ...ooxml import WORD, qname
+from .elements import make
 
 # What lxml refuses in text or an attribute value (a ValueError): C0 controls other than tab,
 # newline and carriage return, U+FFFE and U+FFFF, and lone surrogates (not UTF-8). The XHTML
