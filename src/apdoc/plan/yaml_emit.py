@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .yaml_layout import _NUMBER, _READERS, _YES_NO, FLOW_LIST_WIDTH, LINE_WIDTH, _flatten, reads_as_text
+from .yaml_layout import FLOW_LIST_WIDTH, LINE_WIDTH, NUMBER, READERS, YES_NO, flatten, reads_as_text
 
 
 class Unsupported(Exception):
@@ -52,7 +52,7 @@ _QUESTION_COLON = re.compile("[?:]")
 # The first characters any of the readers types a plain scalar by: other text is text to them,
 # unless the 1.2 / 1.1 patterns (which start with these characters, or `~<=`) match.
 _TYPED_FIRST = frozenset(
-    first for reader, _ in _READERS
+    first for reader, _ in READERS
     for first in (reader.versioned_resolver if hasattr(reader, "versioned_resolver")
                   else reader.yaml_implicit_resolvers))
 
@@ -155,7 +155,7 @@ def _style(text: str, *, key: bool = False, flow: bool = False) -> str:
     plain = how.flow_plain and not _QUESTION_COLON.search(text) if flow else how.block_plain
     if plain and not how.multiline and _plain_reads_as_text(text):
         return ""
-    if plain and type(text) is _Plain and not key and (_NUMBER.match(text) or _YES_NO.match(text)):
+    if plain and type(text) is _Plain and not key and (NUMBER.match(text) or YES_NO.match(text)):
         return ""
     if ('"' in text or "\\" in text) and "'" not in text and how.single_quoted and not how.multiline:
         return "'"
@@ -215,13 +215,13 @@ def _typed(value: Any, alternatives: list[Any]) -> Any:
     elif not isinstance(value, str):
         raise Unsupported(f"a value of type {type(value).__name__}")
     number = (int in alternatives or float in alternatives) and str not in alternatives
-    if bool in alternatives and str not in alternatives and _YES_NO.match(value):
+    if bool in alternatives and str not in alternatives and YES_NO.match(value):
         return _Plain(value)
-    return _Plain(value) if number and _NUMBER.match(value) else str(value)
+    return _Plain(value) if number and NUMBER.match(value) else str(value)
 
 
 def _alternatives(annotations: list[Any]) -> list[Any]:
-    return [alt for a in annotations for alt in _flatten(a)]
+    return [alt for a in annotations for alt in flatten(a)]
 
 
 def _ordered(node: dict[Any, Any], alternatives: list[Any]) -> list[tuple[Any, Any, list[Any]]]:
