@@ -7,6 +7,7 @@ to be broken at run time by an import inside a function is still found.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,87 @@ def test_validate_loads_no_writer_and_no_layout() -> None:
 
     loaded = {name.split(".")[0] for name in modules_after("validate", "--plan", str(SEED_PLAN))}
     assert loaded & {"lxml", "jinja2", "weasyprint", "cairosvg"} == set()
+
+
+# --- one vocabulary: the intermediate XHTML's tag names are spelt in apdoc.intermediate only ---------
+
+VOCABULARY_HOME = "apdoc.intermediate"
+# Not the XHTML's names although they look it (w:b, w:ins…): a comment saying so on the line.
+OOXML_MARK = "OOXML names"
+# The plan knows nothing of the XHTML: "table" and "figure" there are kinds of plan content.
+NOT_THE_XHTML = ("apdoc.plan",)
+# Modules of other work in progress that still spell tag sets, and will import them instead.
+# An entry whose module no longer spells one fails too: take it out then.
+PENDING = {
+    "apdoc.commands.import_td": "('td', 'th'), iter('h1', 'h2', 'h3'): intermediate.CELLS, HEADINGS",
+    "apdoc.commands.not_applied": "('ul', 'ol', 'p'): intermediate.LISTS",
+    "apdoc.writers.pdf": "LANDMARKS: intermediate.HEADINGS, DEEPER_HEADINGS, TABLE_AND_FIGURE (issue 26)",
+}
+
+
+def _tag_sets(source: str, tags: frozenset[str]) -> list[tuple[int, list[str]]]:
+    """(line, names) of each literal set, tuple or list, and each call's arguments, that spell
+    two or more tag names and nothing else as strings (`("td", "th")`, `root.iter("h1", "h2")`)."""
+    lines = source.splitlines()
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Set | ast.Tuple | ast.List):
+            items = node.elts
+        elif isinstance(node, ast.Call):
+            items = node.args
+        else:
+            continue
+        names = [item.value for item in items if isinstance(item, ast.Constant) and isinstance(item.value, str)]
+        if len(names) >= 2 and all(name in tags for name in names) and OOXML_MARK not in lines[node.lineno - 1]:
+            found.append((node.lineno, names))
+    return found
+
+
+def _spelt_tag_sets(sources: dict[str, str]) -> dict[str, list[tuple[int, list[str]]]]:
+    from apdoc.intermediate import TAGS
+
+    found = {name: _tag_sets(source, TAGS) for name, source in sources.items()
+             if name != VOCABULARY_HOME and not name.startswith(NOT_THE_XHTML)}
+    return {name: sets for name, sets in found.items() if sets}
+
+
+SOURCES = {name: path.read_text(encoding="utf-8") for name, path in MODULES.items()}
+
+
+def test_no_module_but_the_intermediate_spells_a_set_of_tag_names() -> None:
+    spelt = _spelt_tag_sets(SOURCES)
+    assert {name: sets for name, sets in spelt.items() if name not in PENDING} == {}
+    assert sorted(name for name in PENDING if name not in spelt) == []
+
+
+@pytest.mark.parametrize("spelling", ['CELLS = ("td", "th")', 'x = {"ul", "ol", "p"}', 'body.iter("h1", "h2", "h3")',
+                                      "y = [tag for tag in ['h1', 'h2']]", 'frozenset({"strong", "b"})'])
+def test_the_tag_set_finder_finds_a_set_of_tag_names(spelling: str) -> None:
+    assert _spelt_tag_sets({"apdoc.writers.example": spelling}) != {}
+
+
+@pytest.mark.parametrize("spelling", ['KINDS = ("text", "br")', 'PROPS = ("rStyle", "b", "i")', 'one = ("td",)',
+                                      'x = ("b", "i")  # OOXML names: w:b, w:i', 'el.get("class", "p")[0:2]'])
+def test_the_tag_set_finder_leaves_other_strings_alone(spelling: str) -> None:
+    assert _spelt_tag_sets({"apdoc.writers.example": spelling}) == {}
+
+
+
+def _documented_elements() -> set[str]:
+    """The elements the Blocks and Inline tables of docs/layout-vocabulary.md name (first column)."""
+    text = (ROOT / "docs" / "layout-vocabulary.md").read_text(encoding="utf-8")
+    names: set[str] = set()
+    for section in ("## Blocks", "## Inline"):
+        body = text.split(section, 1)[1].split("\n## ", 1)[0]
+        for row in (line for line in body.splitlines() if line.startswith("| `")):
+            first_cell = row.split(" | ", 1)[0]
+            names.update(span.split()[0] for span in re.findall(r"`([^`]+)`", first_cell))
+    return names - {"svg"}  # the drawing: the SVG namespace's, not the XHTML's
+
+
+def test_every_element_the_vocabulary_page_names_is_in_the_intermediate_module() -> None:
+    from apdoc.intermediate import TAGS
+
+    documented = _documented_elements()
+    assert len(documented) >= 25
+    assert documented - TAGS == set()

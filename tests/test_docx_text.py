@@ -15,6 +15,7 @@ from apdoc.writers.docx import write_docx
 from apdoc.writers.docx.document import Writer
 from apdoc.writers.docx.elements import make
 from apdoc.writers.docx.runs import Run, run_xml
+from apdoc.writers.docx.tables import without_mark
 from apdoc.writers.docx.xmltext import Fragment, as_element, elements_text, escape, quote
 
 HOSTILE = ["plain", "{{ x }}", "{% if %}", "<b>", "a & b", "&amp;", "]]>", 'say "so"', "it's", "a\tb", "a\nb",
@@ -91,7 +92,7 @@ def writer() -> Writer:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_a_paragraph_written_as_text_parses_to_what_lxml_writes_back(text: str) -> None:
     made = writer()
-    made.pending_anchors = ["_a_1", "_b_2"]
+    made.state.pending_anchors = ["_a_1", "_b_2"]
     runs = [Run(text), Run(" linked ", link=("anchor", "_x&y")), Run(text, ("b",), rev="ins"),
             Run("out", link=("id", "rIdLink1"), rev="del")]
     paragraph = made.paragraph(runs, "Normal", numbering=(3, 1), rev=None, mark="ins")
@@ -107,10 +108,10 @@ def test_a_paragraph_mark_taken_out_of_the_text_is_taken_out_of_the_element() ->
     paragraph = writer().paragraph([], "Normal", rev="del")
     element = as_element(paragraph)
     assert not paragraph.has_runs and paragraph.mark is not None
-    expected = Writer.without_mark(element)
+    expected = without_mark(element)
     assert elements_text([expected]) == paragraph.unmarked().xml
     assert "w:rPr" not in paragraph.unmarked().xml
-    assert Writer.without_mark(Fragment("<w:p/>")) == Fragment("<w:p/>")
+    assert without_mark(Fragment("<w:p/>")) == Fragment("<w:p/>")
 
 
 def test_hostile_text_comes_back_out_of_the_docx_as_it_went_in() -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..intermediate import CELLS
 from ..plan.models import CommentThread
 from .render import render_template, stylesheet
 
-INSIDE = ("td", "th", "li")  # a thread on these stays in them, after their content
+INSIDE = (*CELLS, "li")  # a thread on these stays in them, after their content
 TEMPLATE = "comments.html.j2"
 STYLESHEET = "comments.css"  # added to the TD's own when it shows a thread: a TD without stays as it was
 

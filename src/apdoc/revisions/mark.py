@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from html import escape
 from itertools import groupby
@@ -27,23 +28,38 @@ from itertools import groupby
 from lxml import etree
 
 from ..intermediate import (
+    CELLS,
     INLINE,
     MOVE_ATTRIBUTE,
     PARAGRAPH_MARK_ATTRIBUTE,
     REVISION_ATTRIBUTE,
     REVISION_MARKS,
+    VOID,
+    Content,
     Piece,
     is_inline_container,
     runs_and_blocks,
 )
 
-VOID = {"br", "col", "meta", "img", "hr", "wbr"}
 # Ids that only record a position inside their parent; others name plan content.
 POSITIONAL_ID = re.compile(r"-(?:b|p|i|r|c)\d+$")
 SIMILAR = 0.5  # word-level likeness above which two blocks are compared rather than replaced
 UNMARKED = {"cover", "action"}  # ids of parts taken from the current version as they are
 
-Item = tuple[str, object]  # ("block", element) or ("inline", [pieces])
+# A step of the merge: an item in both versions (compared), or in one of them only; or
+# paragraphs split or joined, compared as one text.
+Pair = tuple[Content, Content] | tuple[Content, None] | tuple[None, Content]
+
+
+@dataclass
+class Rejoined:
+    """Paragraphs of the earlier version said again in more or fewer paragraphs (split or joined)."""
+
+    old: list[etree._Element]
+    new: list[etree._Element]
+
+
+Step = Pair | Rejoined
 
 
 def mark_changes(earlier: str, current: str, *, author: str, date: str) -> str:
@@ -76,7 +92,7 @@ def mark_changes(earlier: str, current: str, *, author: str, date: str) -> str:
 def _merge(old: etree._Element, new: etree._Element) -> list[etree._Element]:
     """One element in both versions → the marked element (or, if they cannot be matched
     cell for cell, the earlier one deleted and the current one inserted)."""
-    if new.get("id") in UNMARKED or new.tag in ("colgroup", "svg") or new.tag.endswith("}svg"):
+    if new.get("id") in UNMARKED or new.tag == "colgroup" or _is_svg(new):
         return [_copy(new)]
     if etree.tostring(old, with_tail=False) == etree.tostring(new, with_tail=False):
         return [_copy(new)]  # the common case, and much cheaper than comparing the parts
@@ -118,19 +134,18 @@ def _drawing(figure: etree._Element) -> bytes:
 
 
 def _cells(tr: etree._Element) -> list[int]:
-    return [int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th")]
+    return [int(c.get("colspan", "1")) for c in tr if c.tag in CELLS]
 
 
-def _items(el: etree._Element) -> list[Item]:
+def _items(el: etree._Element) -> list[Content]:
     """An element's content as block children and runs of inline content between them."""
     return list(runs_and_blocks(el))
 
 
-def _key(item: Item) -> tuple:
-    kind, value = item
-    if kind == "inline":
-        return ("inline", _text_of(value))
-    el = value
+def _key(item: Content) -> tuple:
+    if item[0] == "inline":
+        return ("inline", _text_of(item[1]))
+    el = item[1]
     element_id = el.get("id")
     if element_id and not POSITIONAL_ID.search(element_id):
         return ("id", element_id)
@@ -149,10 +164,10 @@ def _content(el: etree._Element) -> bytes:
     return etree.tostring(stripped, with_tail=False)
 
 
-def _merge_items(old: list[Item], new: list[Item], out: etree._Element) -> bool:
+def _merge_items(old: list[Content], new: list[Content], out: etree._Element) -> bool:
     """Append the merged content to `out`; True when anything differs."""
     matcher = SequenceMatcher(None, [_key(i) for i in old], [_key(i) for i in new], autojunk=False)
-    steps: list[tuple[Item | None, Item | None] | tuple[list[Item], list[Item]]] = []
+    steps: list[Step] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             steps.extend(zip(old[i1:i2], new[j1:j2], strict=True))
@@ -160,38 +175,51 @@ def _merge_items(old: list[Item], new: list[Item], out: etree._Element) -> bool:
             steps.extend(_changed_stretch(old[i1:i2], new[j1:j2]))
     moves = _moves(steps)
     changed = False
-    for before, after in steps:
-        if isinstance(before, list):
-            changed |= _merge_paragraphs(before, after, out)  # type: ignore[arg-type]
-        elif id(before or after) in moves:
-            _kind, value = before or after  # type: ignore[misc]
-            out.append(_marked(value, "del" if before else "ins", move=moves[id(before or after)]))
+    for step in steps:
+        if isinstance(step, Rejoined):
+            changed |= _merge_paragraphs(step.old, step.new, out)
+            continue
+        moved = step[0] or step[1]
+        if moved is not None and moved[0] == "block" and id(moved) in moves:
+            out.append(_marked(moved[1], "del" if step[0] else "ins", move=moves[id(moved)]))
             changed = True
         else:
-            changed |= _emit(before, after, out)  # type: ignore[arg-type]
+            changed |= _emit(step, out)
     return changed
 
 
-def _moves(steps: list) -> dict[int, str]:
+def _moves(steps: list[Step]) -> dict[int, str]:
     """Paragraphs deleted in one place and inserted unchanged in another of the same container:
     a move ("from" / "to", keyed by the id() of their item). Table rows are not moved: Word
     shows a moved row as that row deleted and inserted."""
-    deleted: dict[tuple, list[Item]] = {}
-    for before, after in steps:
-        if not isinstance(before, list) and before is not None and after is None and _movable(before):
-            deleted.setdefault(_key(before), []).append(before)
+    deleted: dict[tuple, list[Content]] = {}
+    for step in steps:
+        if not isinstance(step, Rejoined) and step[0] is not None and step[1] is None and _movable(step[0]):
+            deleted.setdefault(_key(step[0]), []).append(step[0])
     moves: dict[int, str] = {}
-    for before, after in steps:
-        if not isinstance(before, list) and before is None and after is not None and _movable(after):
-            sources = deleted.get(_key(after))
+    for step in steps:
+        if not isinstance(step, Rejoined) and step[0] is None and step[1] is not None and _movable(step[1]):
+            sources = deleted.get(_key(step[1]))
             if sources:
                 moves[id(sources.pop(0))] = "from"
-                moves[id(after)] = "to"
+                moves[id(step[1])] = "to"
     return moves
 
 
-def _movable(item: Item) -> bool:
-    return item[0] == "block" and item[1].tag == "p" and bool(_words(item[1]))  # type: ignore[union-attr]
+def _movable(item: Content) -> bool:
+    paragraph = _paragraph(item)
+    return paragraph is not None and bool(_words(paragraph))
+
+
+def _paragraph(item: Content) -> etree._Element | None:
+    """The item's element when it is a paragraph (<p>), else None."""
+    return item[1] if item[0] == "block" and item[1].tag == "p" else None
+
+
+def _paragraphs(items: list[Content]) -> list[etree._Element] | None:
+    """The items' elements when every one is a paragraph, else None."""
+    found = [p for p in map(_paragraph, items) if p is not None]
+    return found if len(found) == len(items) else None
 
 
 PARAGRAPH_END: tuple = ("paragraph end",)
@@ -199,22 +227,23 @@ JOINED = 0.8  # word likeness of a stretch of paragraphs, joined, above which it
 SPLIT_SEARCH = 2500  # paragraphs old × new of a changed stretch, up to which a split inside it is looked for
 
 
-def _changed_stretch(old: list[Item], new: list[Item]) -> list:
+def _changed_stretch(old: list[Content], new: list[Content]) -> list[Step]:
     """The steps of a changed stretch: paragraphs split or joined as a whole, or a split or join
     inside it (one paragraph against two adjacent ones) with the rest paired on either side;
     else paired."""
-    if _split_or_joined(old, new):
-        return [(old, new)]
+    whole = _split_or_joined(old, new)
+    if whole is not None:
+        return [whole]
     found = _split_or_join_within(old, new)
     if found is None:
         return list(_pair(old, new))
-    i, k, j, n = found
-    return [*_pair(old[:i], new[:j]), (old[i:i + k], new[j:j + n]), *_changed_stretch(old[i + k:], new[j + n:])]
+    i, k, j, n, rejoined = found
+    return [*_pair(old[:i], new[:j]), rejoined, *_changed_stretch(old[i + k:], new[j + n:])]
 
 
-def _split_or_join_within(old: list[Item], new: list[Item]) -> tuple[int, int, int, int] | None:
+def _split_or_join_within(old: list[Content], new: list[Content]) -> tuple[int, int, int, int, Rejoined] | None:
     """The first paragraph of `old` split into two adjacent ones of `new`, or two adjacent ones
-    joined: (i, 1, j, 2) or (i, 2, j, 1) for old[i:i+1] against new[j:j+2] or the reverse.
+    joined: (i, 1, j, 2) or (i, 2, j, 1) for old[i:i+1] against new[j:j+2] or the reverse, and them.
     Not looked for in a stretch of more than SPLIT_SEARCH pairs of paragraphs (a rewrite,
     whose paragraphs are paired)."""
     if len(old) + len(new) < 4 or len(old) * len(new) > SPLIT_SEARCH:  # 1 against 2: already tried
@@ -223,20 +252,22 @@ def _split_or_join_within(old: list[Item], new: list[Item]) -> tuple[int, int, i
     for i in range(len(old)):
         for j in range(len(new)):
             for k, n in ((1, 2), (2, 1)):
-                parts_before, parts_after = old_words[i:i + k], new_words[j:j + n]
-                if len(parts_before) != k or len(parts_after) != n or None in parts_before + parts_after:
+                parts_before = [words for words in old_words[i:i + k] if words is not None]
+                parts_after = [words for words in new_words[j:j + n] if words is not None]
+                if len(parts_before) != k or len(parts_after) != n:
                     continue  # past the end, or not all paragraphs
-                before, after = sum(map(len, parts_before)), sum(map(len, parts_after))  # type: ignore[arg-type]
+                before, after = sum(map(len, parts_before)), sum(map(len, parts_after))
                 if 2 * min(before, after) < JOINED * (before + after):
                     continue  # too unlike in length to say the same words
                 # Cheap tests first: every paragraph's words mostly among the other side's.
-                set_before = set().union(*parts_before)  # type: ignore[arg-type]
-                set_after = set().union(*parts_after)  # type: ignore[arg-type]
-                if not all(_mostly_among(words, other)  # type: ignore[arg-type]
+                set_before: set[str] = set().union(*parts_before)
+                set_after: set[str] = set().union(*parts_after)
+                if not all(_mostly_among(words, other)
                            for side, other in ((parts_after, set_before), (parts_before, set_after)) for words in side):
                     continue
-                if _split_or_joined(old[i:i + k], new[j:j + n]):
-                    return i, k, j, n
+                rejoined = _split_or_joined(old[i:i + k], new[j:j + n])
+                if rejoined is not None:
+                    return i, k, j, n, rejoined
     return None
 
 
@@ -245,30 +276,33 @@ def _mostly_among(words: list[str], other: set[str]) -> bool:
     return sum(word in other for word in words) >= JOINED * len(words)
 
 
-def _paragraph_words(item: Item) -> list[str] | None:
+def _paragraph_words(item: Content) -> list[str] | None:
     """A paragraph's words; None for anything else, which is never split or joined."""
-    kind, el = item
-    return _words(el) if kind == "block" and el.tag == "p" else None  # type: ignore[union-attr, arg-type]
+    paragraph = _paragraph(item)
+    return _words(paragraph) if paragraph is not None else None
 
 
-def _split_or_joined(old: list[Item], new: list[Item]) -> bool:
-    """Paragraphs that say the same words in more or fewer paragraphs: one split, two joined."""
+def _split_or_joined(old: list[Content], new: list[Content]) -> Rejoined | None:
+    """Paragraphs that say the same words in more or fewer paragraphs (one split, two joined),
+    or None."""
     if not old or not new or len(old) == len(new):
-        return False
-    items = old + new
-    if not all(kind == "block" and el.tag == "p" for kind, el in items):  # type: ignore[union-attr]
-        return False
-    if len({el.get("class") for _kind, el in items}) != 1:  # type: ignore[union-attr]
-        return False
-    old_words = [w for _kind, el in old for w in _words(el)]  # type: ignore[arg-type]
-    new_words = [w for _kind, el in new for w in _words(el)]  # type: ignore[arg-type]
+        return None
+    old_paragraphs, new_paragraphs = _paragraphs(old), _paragraphs(new)
+    if old_paragraphs is None or new_paragraphs is None:
+        return None
+    if len({el.get("class") for el in old_paragraphs + new_paragraphs}) != 1:
+        return None
+    old_words = [w for el in old_paragraphs for w in _words(el)]
+    new_words = [w for el in new_paragraphs for w in _words(el)]
     matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
     if matcher.real_quick_ratio() < JOINED or matcher.ratio() < JOINED:
-        return False
+        return None
     # Every paragraph's words are mostly on the other side too: a paragraph deleted beside
     # one that stays is a deletion, not a join.
-    return all(_mostly_within(_words(el), words)  # type: ignore[arg-type]
-               for side, words in ((old, new_words), (new, old_words)) for _kind, el in side)
+    if all(_mostly_within(_words(el), words)
+           for side, words in ((old_paragraphs, new_words), (new_paragraphs, old_words)) for el in side):
+        return Rejoined(old_paragraphs, new_paragraphs)
+    return None
 
 
 def _mostly_within(words: list[str], other: list[str]) -> bool:
@@ -277,19 +311,20 @@ def _mostly_within(words: list[str], other: list[str]) -> bool:
 
 
 def _pieces(el: etree._Element) -> list[Piece]:
-    return [piece for _kind, run in runs_and_blocks(el, keep_blank=True) for piece in run]  # type: ignore[union-attr]
+    """The inline content of an inline container (a paragraph, a footnote), in order."""
+    return [piece for item in runs_and_blocks(el, keep_blank=True) if item[0] == "inline" for piece in item[1]]
 
 
-def _merge_paragraphs(old: list[Item], new: list[Item], out: etree._Element) -> bool:
+def _merge_paragraphs(old: list[etree._Element], new: list[etree._Element], out: etree._Element) -> bool:
     """Paragraphs split or joined: compared word by word as one text in which each paragraph's
     end is a token, so that only the words that changed and the paragraph ends that are new
     (data-rev-mark="ins") or gone ("del") are marked."""
-    def joined(items: list[Item]) -> list[Token]:
+    def joined(paragraphs: list[etree._Element]) -> list[Token]:
         tokens: list[Token] = []
-        for n, (_kind, p) in enumerate(items):
+        for n, p in enumerate(paragraphs):
             if n:
                 tokens.append((PARAGRAPH_END, "", ()))
-            tokens.extend(_tokens(_pieces(p)))  # type: ignore[arg-type]
+            tokens.extend(_tokens(_pieces(p)))
         return tokens
 
     marked, _changed = _diff_tokens(joined(old), joined(new))
@@ -307,11 +342,11 @@ def _merge_paragraphs(old: list[Item], new: list[Item], out: etree._Element) -> 
     segments.append((current, None))
     index, first_part = 0, True
     for tokens, end in segments:
-        paragraph = new[min(index, len(new) - 1)][1]
-        attributes = dict(paragraph.attrib)  # type: ignore[union-attr]
+        paragraph = new[min(index, len(new) - 1)]
+        attributes = dict(paragraph.attrib)
         if not first_part:
             attributes.pop("id", None)  # the id stays on the paragraph's first part
-        element = etree.SubElement(out, paragraph.tag, attributes)  # type: ignore[union-attr]
+        element = etree.SubElement(out, paragraph.tag, attributes)
         if end is not None:
             element.set(PARAGRAPH_MARK_ATTRIBUTE, end)
         if end is not None or any(mark for mark, token in tokens if token[0] != ("ws",)):
@@ -325,7 +360,7 @@ def _merge_paragraphs(old: list[Item], new: list[Item], out: etree._Element) -> 
     return True
 
 
-def _pair(old: list[Item], new: list[Item]) -> Iterator[tuple[Item | None, Item | None]]:
+def _pair(old: list[Content], new: list[Content]) -> Iterator[Pair]:
     """Changed stretches: like items are compared, the rest deleted and inserted, in order."""
     j = 0
     for before in old:
@@ -341,11 +376,9 @@ def _pair(old: list[Item], new: list[Item]) -> Iterator[tuple[Item | None, Item 
         yield None, new[k]
 
 
-def _pairable(a: Item, b: Item) -> bool:
-    if a[0] != b[0]:
-        return False
-    if a[0] == "inline":
-        return True
+def _pairable(a: Content, b: Content) -> bool:
+    if a[0] == "inline" or b[0] == "inline":
+        return a[0] == b[0]
     old, new = a[1], b[1]
     if old.tag != new.tag:
         return False
@@ -359,27 +392,35 @@ def _pairable(a: Item, b: Item) -> bool:
     return matcher.real_quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
 
 
-def _emit(before: Item | None, after: Item | None, out: etree._Element) -> bool:
-    if before is None or after is None:
-        kind, value = before or after  # type: ignore[misc]
-        mark = "ins" if before is None else "del"
-        if kind == "inline":
-            wrapper = etree.SubElement(out, mark)
-            for piece in value:  # type: ignore[attr-defined]
-                _append_piece(wrapper, _copy(piece) if isinstance(piece, etree._Element) else piece)
-        else:
-            out.append(_marked(value, mark))  # type: ignore[arg-type]
-        return True
-    if before[0] == "inline":
-        if _text_of(before[1]) == _text_of(after[1]):  # type: ignore[arg-type]
-            for piece in after[1]:  # type: ignore[attr-defined]
+def _emit(step: Pair, out: etree._Element) -> bool:
+    if step[0] is None:
+        return _emit_one(step[1], "ins", out)
+    if step[1] is None:
+        return _emit_one(step[0], "del", out)
+    before, after = step
+    if before[0] == "inline" and after[0] == "inline":
+        if _text_of(before[1]) == _text_of(after[1]):
+            for piece in after[1]:
                 _append_piece(out, _copy(piece) if isinstance(piece, etree._Element) else piece)
             return False
-        return _merge_inline(before[1], after[1], out)  # type: ignore[arg-type]
-    merged = _merge(before[1], after[1])  # type: ignore[arg-type]
-    for element in merged:
-        out.append(element)
-    return len(merged) > 1 or _has_marks(merged[0])
+        return _merge_inline(before[1], after[1], out)
+    if before[0] == "block" and after[0] == "block":
+        merged = _merge(before[1], after[1])
+        for element in merged:
+            out.append(element)
+        return len(merged) > 1 or _has_marks(merged[0])
+    raise AssertionError("a run of inline content paired with a block")  # _pair and _key pair like with like
+
+
+def _emit_one(item: Content, mark: str, out: etree._Element) -> bool:
+    """An item of one version only: inserted ("ins") or deleted ("del") as a whole."""
+    if item[0] == "inline":
+        wrapper = etree.SubElement(out, mark)
+        for piece in item[1]:
+            _append_piece(wrapper, _copy(piece) if isinstance(piece, etree._Element) else piece)
+    else:
+        out.append(_marked(item[1], mark))
+    return True
 
 
 def _marked(el: etree._Element, mark: str, move: str | None = None) -> etree._Element:
@@ -389,8 +430,9 @@ def _marked(el: etree._Element, mark: str, move: str | None = None) -> etree._El
         marked.set(MOVE_ATTRIBUTE, move)
     if mark == "del":  # ids stay unique: a deleted element's id may live on in the current version
         for inner in marked.iter():
-            if isinstance(inner.tag, str) and inner.get("id"):
-                inner.set("id", inner.get("id") + "-del")
+            element_id = inner.get("id") if isinstance(inner.tag, str) else None
+            if element_id:
+                inner.set("id", element_id + "-del")
     return marked
 
 
@@ -400,7 +442,7 @@ def _has_marks(el: etree._Element) -> bool:
 
 # --- inline content: word by word ---------------------------------------------
 
-Token = tuple[object, str | etree._Element, tuple]  # (key, text or atomic element, formatting chain)
+Token = tuple[tuple, str | etree._Element, tuple]  # (key, text or atomic element, formatting chain)
 # Words and punctuation apart: "2018)," and "2018" + a footnote + ")," share "2018", ")" and ",".
 # A word is a word as a reader sees it: an action item id (AP1.3), a clause or table number
 # (7.2.1), a date (2024-04-19, 19/04/2024), a document name (TSAG-TD004R1), a decimal (2,5),
@@ -463,9 +505,12 @@ def _diff_tokens(old: list[Token], new: list[Token]) -> tuple[list[tuple[str | N
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
-                if after[0][0] == "footnote" and etree.tostring(before[1]) != etree.tostring(after[1]):  # type: ignore[index, arg-type]
-                    note = etree.Element("span", dict(after[1].attrib))  # type: ignore[union-attr]
-                    _merge_inline(_pieces(before[1]), _pieces(after[1]), note)  # type: ignore[arg-type]
+                earlier, footnote = before[1], after[1]
+                if after[0][0] == "footnote" and isinstance(earlier, etree._Element) \
+                        and isinstance(footnote, etree._Element) \
+                        and etree.tostring(earlier) != etree.tostring(footnote):
+                    note = etree.Element("span", dict(footnote.attrib))
+                    _merge_inline(_pieces(earlier), _pieces(footnote), note)
                     after, changed = (after[0], note, after[2]), True
                 marked.append((None, after))
         else:

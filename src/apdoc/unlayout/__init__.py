@@ -16,6 +16,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..intermediate import WRAPPERS
 from .assemble import action_item_values, chapter_values, document_values
 from .chapters import NotCarried, Reading, Section, read_chapters
 from .context import Context, local
@@ -25,7 +26,7 @@ from .normalise import normalise
 from .write import write_plan
 
 # Wrappers the layout or a reader may put around blocks: their content is read in their place.
-_TRANSPARENT = ("section", "div", "article", "main")
+_TRANSPARENT = (*WRAPPERS, "article", "main")
 
 
 @dataclass

@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .context import Context, classes, local
+from ..intermediate import ANNEX as ANNEX_CLASS
+from ..intermediate import DEEPER_HEADINGS, HEADINGS, NUMBER, PROSE_BLOCKS, REVISION_MARKS, classes
+from .context import Context, local
 from .cover import raw_text
-from .inline import BLOCKS, inline_markdown
+from .inline import inline_markdown
 from .matrix import read_matrix
 from .shapes import (
     caption_of,
@@ -29,7 +31,7 @@ from .shapes import (
     rows,
 )
 
-HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+LEVELS = {tag: level for level, tag in enumerate((*HEADINGS, *DEEPER_HEADINGS), 1)}
 ANNEX = re.compile(r"^\s*Annex\s+([A-Z]+[0-9]*)\s+[–-]\s+(.*?)\s*$", re.S)
 BLOCK_ID = re.compile(r"^ch-(.+)-b(\d+)-[pi]\d+$")
 REFERENCE = re.compile(r"^\s*\[(b-[^\]\[]+)\]\t?\s*")
@@ -120,20 +122,20 @@ def _open(reading: Reading, heading: Any, stack: list[Section]) -> Section:
     text = raw_text(heading)
     annex = ANNEX.match(text) if local(heading) == "h1" else None
     wanted = (heading.get("id") or "").removeprefix("ch-") if (heading.get("id") or "").startswith("ch-") else None
-    if annex or "annex" in classes(heading) or "AnnexNoTitle" in classes(heading):
+    if annex or ANNEX_CLASS in classes(heading) or "AnnexNoTitle" in classes(heading):
         title = annex.group(2) if annex else text.strip()
         section = Section(1, annex.group(1) if annex else "A", {"id": ctx.slug("chapter", wanted, title),
                                                                  "title": title})
         reading.annexes.append(section)
         stack.clear()
         return section
-    first = heading[0] if len(heading) and "number" in classes(heading[0]) else None
+    first = heading[0] if len(heading) and NUMBER in classes(heading[0]) else None
     if first is not None:
         number = raw_text(first).strip()
         title = (first.tail or "").removeprefix(" ") + "".join(raw_text(c) + (c.tail or "") for c in heading[1:])
     else:
         number, title = _typed_number(reading, text.strip(), stack)
-    level = number.count(".") + 1 if number else HEADINGS[local(heading)]
+    level = number.count(".") + 1 if number else LEVELS[local(heading)]
     return Section(level, number, {"id": ctx.slug("chapter", wanted, title), "title": title.strip()})
 
 
@@ -167,7 +169,7 @@ def read_content(reading: Reading, section: Section, elements: list[Any]) -> Non
     key: tuple[str, str] | None = None
     while at < len(elements):
         element = elements[at]
-        if local(element) in BLOCKS and not _generated(element):
+        if local(element) in PROSE_BLOCKS and not _generated(element):
             if _reference(reading, section, element):
                 at += 1
                 continue
@@ -275,7 +277,7 @@ def _reference(reading: Reading, section: Section, p: Any) -> bool:
         # The URL the link shows and the one it opens are one value: an editor changes either in
         # Word (Edit Hyperlink, or typing over the shown text), and the one changed is the new URL.
         shown, target = raw_text(last).strip(), last.get("href") or ""
-        edited_as_text = any(local(e) in ("ins", "del") for e in last.iter())
+        edited_as_text = any(local(e) in REVISION_MARKS for e in last.iter())
         url = shown if edited_as_text or not _is_url(target) else target
         if url != shown:
             reading.ctx.shown_urls[match.group(1)] = shown

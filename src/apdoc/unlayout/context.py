@@ -8,25 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..anchors import ID_LIMIT
+from ..intermediate import DEEPER_HEADINGS, PARAGRAPHS, SVG_NS, text_of
 
 # Elements that are a paragraph in Word: what a warning counts to say where it is.
-PARAGRAPHS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption")
-SVG = "{http://www.w3.org/2000/svg}"
+COUNTED = (*PARAGRAPHS, *DEEPER_HEADINGS)
+SVG = f"{{{SVG_NS}}}"
 
 
 def local(element: Any) -> str:
     """The tag without a namespace ('' for comments and processing instructions)."""
     tag = element.tag  # `{namespace}name` or `name`: QName(tag).localname, without a QName each call (millions)
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
-
-
-def classes(element: Any) -> set[str]:
-    return set((element.get("class") or "").split())
-
-
-def text_of(element: Any) -> str:
-    """The element's text as shown, whitespace runs made one space."""
-    return " ".join("".join(element.itertext()).split())
 
 
 SLUG_LENGTH = 30
@@ -60,7 +52,7 @@ class Context:
     def number_paragraphs(self, root: Any) -> None:
         count = 0
         for element in root.iter():
-            if local(element) in PARAGRAPHS and not element.tag.startswith(SVG):
+            if local(element) in COUNTED and not element.tag.startswith(SVG):
                 count += 1
                 self.order[element] = count
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .context import Context, classes, local
+from ..intermediate import BOLD, CELLS, classes
+from .context import Context, local
 from .inline import block_markdown, inline_markdown
 
 # Paragraph styles of the cells whose text is a field as it stands.
@@ -24,13 +25,13 @@ def raw_text(element: Any) -> str:
 
 
 def is_cover(table: Any) -> bool:
-    return bool({"cover", "CoverTable"} & classes(table)) or any(
+    return bool({"cover", "CoverTable"} & set(classes(table))) or any(
         "".join(p.itertext()).strip() == "INTERNATIONAL TELECOMMUNICATION UNION" for p in table.iter("{*}p", "p")
     )
 
 
 def _cells(row: Any) -> list[Any]:
-    return [c for c in row if local(c) in ("td", "th")]
+    return [c for c in row if local(c) in CELLS]
 
 
 def _paragraphs(cell: Any) -> list[Any]:
@@ -106,7 +107,7 @@ def read_action(ctx: Context, p: Any) -> str | None:
     if not re.match(r"^\s*Action:", "".join(p.itertext())):
         return None
     children = list(p)
-    if children and local(children[0]) in ("strong", "b") and "".join(children[0].itertext()) == "Action:":
+    if children and local(children[0]) in BOLD and "".join(children[0].itertext()) == "Action:":
         rest = children[0].tail or ""
         holder = _shallow(ctx, p, rest.lstrip("\t "), children[1:])
     else:

@@ -16,12 +16,12 @@ from typing import Any
 from lxml import etree
 from markupsafe import escape
 
+from ..intermediate import BOLD, FOOTNOTE, ITALIC, LISTS, PROSE_BLOCKS, TABLE_AND_FIGURE, UNSEEN, classes
 from ..layout.prose import Renderer
 from ..links import markdown_links, url_problem
 from ..plan.refs import FOOTNOTE_REF
-from .context import Context, classes, local
+from .context import Context, local
 
-BLOCKS = ("p", "ul", "ol", "blockquote")
 _CITATION = re.compile(r"(\[b-[^\]\[]+\])")  # plan.refs.CITATION, the whole of it
 _SYNTAX = re.compile(r"([\\`*_\[\]<>!&])")
 _LINE_START = re.compile(r"(?m)^(\s*)([-+#>=~|])")
@@ -68,9 +68,9 @@ class Markdown:
         if not isinstance(child.tag, str):  # a comment, processing instruction or unresolved entity
             return ""
         tag = local(child)
-        if tag in ("strong", "b"):
+        if tag in BOLD:
             return _delimited(delimiter * 2, self.inline(child))
-        if tag in ("em", "i"):
+        if tag in ITALIC:
             return _delimited(delimiter, self.inline(child))
         if tag == "code":
             return _code_span("".join(child.itertext()))
@@ -78,7 +78,7 @@ class Markdown:
             return self.link(child)
         if tag == "br":
             return "\\\n"
-        if tag == "span" and "footnote" in classes(child):
+        if tag == "span" and FOOTNOTE in classes(child):
             return self.footnote(child)
         if tag == "del":  # a deleted passage of a marked TD: not in the current text
             return ""
@@ -88,10 +88,10 @@ class Markdown:
             return ""
         if tag in _UNSAID and self.warn:
             self.ctx.warn(child, f"{_UNSAID[tag]} cannot be written in the plan's Markdown; the text is kept")
-        elif tag in BLOCKS or tag in ("table", "figure"):
+        elif tag in PROSE_BLOCKS or tag in TABLE_AND_FIGURE:
             if self.warn:
                 self.ctx.warn(child, f"a <{tag}> inside a line of text: its text is kept as text")
-            if tag in ("table", "figure"):  # read flat: tables nested in cells (80 deep, say) need no recursion
+            if tag in TABLE_AND_FIGURE:  # read flat: tables nested in cells (80 deep, say) need no recursion
                 return self.text("".join(child.itertext(tag=etree.Element)))
         return self.inline(child)
 
@@ -117,7 +117,7 @@ class Markdown:
 
     def block(self, element: Any) -> str:
         tag = local(element)
-        if tag in ("ul", "ol"):
+        if tag in LISTS:
             return self.listing(element)
         if tag == "blockquote":
             inner = self.blocks(list(element))
@@ -147,14 +147,14 @@ class Markdown:
         inline: list[Any] = []
         blocks: list[Any] = []
         for child in li:
-            (blocks if local(child) in BLOCKS or blocks else inline).append(child)
+            (blocks if local(child) in PROSE_BLOCKS or blocks else inline).append(child)
         first = self.run(li.text, inline).strip()
         rest = self.blocks(blocks)
         loose = any(local(b) == "p" for b in blocks)
         return "\n\n".join(p for p in (first, rest) if p) if loose else "\n".join(p for p in (first, rest) if p)
 
 
-_EMPHASIS = ("strong", "b", "em", "i")
+_EMPHASIS = (*BOLD, *ITALIC)
 
 
 def _delimited(delimiter: str, inner: str) -> str:
@@ -249,9 +249,9 @@ def _canon(element: Any, parts: list[str], own_tag: bool = True) -> None:
     attrs = ""
     if tag == "a":
         attrs = f' href="{escape(element.get("href") or "")}"'
-    elif tag == "span" and "footnote" in classes(element):
+    elif tag == "span" and FOOTNOTE in classes(element):
         attrs = ' class="footnote"'
-    elif tag in ("span", "ins", "div"):
+    elif tag in UNSEEN:
         tag = ""
     elif tag == "ol" and element.get("start") not in (None, "1"):
         attrs = f' start="{element.get("start")}"'

@@ -7,7 +7,8 @@ from typing import Any
 
 from lxml import etree
 
-from .context import Context, classes, local
+from ..intermediate import ITALIC, classes
+from .context import Context, local
 from .cover import raw_text
 from .shapes import AP_ID, cell_markdown, cells, matrix_keys, rows, text_value
 
@@ -66,7 +67,7 @@ def _point(ctx: Context, cell: Any) -> tuple[str, str]:
     note = ""
     if paragraphs and ("editors-note" in classes(paragraphs[-1]) or EDITORS_NOTE.match(raw_text(paragraphs[-1]))):
         last = paragraphs[-1]
-        inner = last[0] if len(last) == 1 and local(last[0]) in ("em", "i") and not (last.text or "").strip() else last
+        inner = last[0] if len(last) == 1 and local(last[0]) in ITALIC and not (last.text or "").strip() else last
         inner = ctx.copy(inner)
         inner.text = re.sub(r"^\s*\[Editor[’']s note:\s*", "", inner.text or "")
         tail_holder = inner[-1] if len(inner) else None

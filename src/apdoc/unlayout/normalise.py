@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .context import classes, local
+from ..intermediate import ANNEX, classes
+from .context import local
 
 
 def _move_content(source: Any, target: Any) -> None:
@@ -114,4 +115,4 @@ def normalise(root: Any) -> None:
             _figure(p)
         elif "AnnexNoTitle" in style:
             p.tag = _same_ns(p, "h1")
-            p.set("class", "annex")
+            p.set("class", ANNEX)

@@ -8,15 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..intermediate import CELLS, NUMBER, classes, text_of
 from ..plan.locate import quote
 from .shapes import cells, is_matrix, matrix_keys, rows
 
 
 def heading_name(heading: Any) -> str:
     """`clause 2.2 “Visualisation of …”`, or `Annex A “…”`, as the heading reads in Word."""
-    text = " ".join("".join(heading.itertext()).split())
-    number = next((" ".join("".join(n.itertext()).split()) for n in heading.iter("span")
-                   if "number" in (n.get("class") or "").split()), "")
+    text = text_of(heading)
+    number = next((text_of(n) for n in heading.iter("span") if NUMBER in classes(n)), "")
     if number and text.startswith(number):
         return f"clause {number} {quote(text[len(number):].strip())}"
     return text if text.startswith("Annex") else quote(text)
@@ -34,7 +34,7 @@ class TablePlace:
 
 def _table_place(table: Any) -> TablePlace:
     caption = table.find("caption")
-    label = " ".join("".join(caption.itertext()).split()) if caption is not None else ""
+    label = text_of(caption) if caption is not None else ""
     return TablePlace(quote(label) if label else "a table", is_matrix(table),
                       {row: n for n, row in enumerate(rows(table), 1)})
 
@@ -42,7 +42,7 @@ def _table_place(table: Any) -> TablePlace:
 def place_of(el: Any, clause: str, tables: dict[Any, TablePlace] | None = None) -> str:
     """Where a block stands, for an editor looking in Word: the clause, and in a table the table's
     caption (or the matrix) and the row. `tables`: what is known of the tables already."""
-    cell = next((a for a in el.iterancestors("td", "th")), None)
+    cell = next((a for a in el.iterancestors(*CELLS)), None)
     if cell is None:
         return clause
     table = next(cell.iterancestors("table"), None)
@@ -56,7 +56,7 @@ def place_of(el: Any, clause: str, tables: dict[Any, TablePlace] | None = None) 
     first = place.first_cells.get(row)
     if first is None:  # once a row: a block per cell asks again
         row_cells = cells(row)
-        first = place.first_cells[row] = " ".join("".join(row_cells[0].itertext()).split()) if row_cells else ""
+        first = place.first_cells[row] = text_of(row_cells[0]) if row_cells else ""
     number = place.row_numbers.get(row, 0)
     if place.matrix:
         return f"{clause}, the consideration matrix, row {first or number}"

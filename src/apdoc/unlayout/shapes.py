@@ -8,8 +8,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..intermediate import (
+    CAPTIONS,
+    CELLS,
+    DRAWING_HEADING,
+    LOWER_ROMAN,
+    PILLAR_ITEM,
+    PILLAR_NAME,
+    PROSE_BLOCKS,
+    ROW_GROUPS,
+    classes,
+    text_of,
+)
+from ..intermediate import PILLAR as PILLAR_CLASS
 from ..plan.models import TABLE_FIELDS
-from .context import SVG, Context, classes, local, text_of
+from .context import SVG, Context, local
 from .cover import raw_text
 from .inline import block_markdown, canonical, inline_markdown
 
@@ -33,18 +46,18 @@ def rows(table: Any) -> list[Any]:
     for child in table:
         if local(child) == "tr":
             own.append(child)
-        elif local(child) in ("thead", "tbody", "tfoot"):
+        elif local(child) in ROW_GROUPS or local(child) == "tfoot":
             own.extend(r for r in child if local(r) == "tr")
     return own
 
 
 def cells(row: Any) -> list[Any]:
-    return [c for c in row if local(c) in ("td", "th")]
+    return [c for c in row if local(c) in CELLS]
 
 
 def caption_of(table: Any) -> tuple[str, str] | None:
     """(Table or Figure, the title) from a caption or figcaption."""
-    caption = next((c for c in table if local(c) in ("caption", "figcaption")), None)
+    caption = next((c for c in table if local(c) in CAPTIONS), None)
     match = CAPTION.match(raw_text(caption)) if caption is not None else None
     kind = "Figure" if caption is not None and local(caption) == "figcaption" else "Table"
     return (kind, match.group(1)) if match else None
@@ -113,11 +126,11 @@ def read_svg_figure(svg: Any) -> tuple[str, list[dict[str, Any]]]:
     heading = ""
     pillars = []
     for element in svg:
-        if local(element) == "text" and (not heading or "heading" in classes(element)):
+        if local(element) == "text" and (not heading or DRAWING_HEADING in classes(element)):
             heading = raw_text(element)
-        elif local(element) == "g" and "pillar" in classes(element):
-            name = " ".join(raw_text(t) for t in element if local(t) == "text" and "name" in classes(t))
-            ids = [raw_text(t) for t in element if local(t) == "text" and "item" in classes(t)]
+        elif local(element) == "g" and PILLAR_CLASS in classes(element):
+            name = " ".join(raw_text(t) for t in element if local(t) == "text" and PILLAR_NAME in classes(t))
+            ids = [raw_text(t) for t in element if local(t) == "text" and PILLAR_ITEM in classes(t)]
             pillars.append({"name": name, "action_items": ids})
     return heading, pillars
 
@@ -198,18 +211,18 @@ def _empty_paragraph(element: Any) -> bool:
 def _bare_list(element: Any) -> bool:
     """A YAML list's bullets: written by the renderer with no line break after <ul> (Markdown has one);
     a list from Word has no layout whitespace at all, and is read as a YAML list too."""
-    return not (element.text or "").strip("\t ") or (local(element) == "ol" and "lower-roman" in classes(element))
+    return not (element.text or "").strip("\t ") or (local(element) == "ol" and LOWER_ROMAN in classes(element))
 
 
 def _item_value(ctx: Context, li: Any) -> str:
-    if any(local(c) in ("p", "ul", "ol", "blockquote") for c in li):
+    if any(local(c) in PROSE_BLOCKS for c in li):
         return multiline(block_markdown(ctx, [c for c in li if isinstance(c.tag, str)]))
     return inline_markdown(ctx, li)
 
 
 def cell_markdown(ctx: Context, cell: Any) -> str:
     blocks = [e for e in cell if isinstance(e.tag, str)]
-    if blocks and all(local(b) in ("p", "ul", "ol", "blockquote") for b in blocks) and not (cell.text or "").strip():
+    if blocks and all(local(b) in PROSE_BLOCKS for b in blocks) and not (cell.text or "").strip():
         return multiline(block_markdown(ctx, blocks))
     return inline_markdown(ctx, cell)
 

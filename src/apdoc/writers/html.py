@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..intermediate import classes, revision
+from ..intermediate import FOOTNOTE, HEADINGS, classes, revision, text_of
 from ..links import defuse_links
 from .pdf import take_source
-
-
-def _text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 def write_html(html: str) -> bytes:
@@ -46,7 +42,7 @@ def _revision(element: etree._Element) -> str | None:
 
 
 def _table_of_contents(body: etree._Element) -> None:
-    headings = [h for h in body.iter("h1", "h2", "h3") if h.get("id")]
+    headings = [h for h in body.iter(*HEADINGS) if h.get("id")]
     if not headings:
         return
     nav = etree.Element("nav", {"class": "toc", "id": "contents"})
@@ -64,9 +60,9 @@ def _table_of_contents(body: etree._Element) -> None:
         link = etree.SubElement(item, "a", {"href": f"#{heading.get('id')}"})
         rev = _revision(heading)
         if rev is None:
-            link.text = _text(heading)
+            link.text = text_of(heading)
         else:  # a heading inserted or deleted since the earlier version: so in the contents too
-            etree.SubElement(link, rev).text = _text(heading)
+            etree.SubElement(link, rev).text = text_of(heading)
         last_item[level] = item
         for deeper in [k for k in lists if k > level]:
             del lists[deeper]
@@ -75,7 +71,7 @@ def _table_of_contents(body: etree._Element) -> None:
 
 
 def _footnotes(body: etree._Element) -> None:
-    notes = [span for span in body.iter("span") if "footnote" in classes(span)]
+    notes = [span for span in body.iter("span") if FOOTNOTE in classes(span)]
     if not notes:
         return
     section = etree.SubElement(body, "section", {"class": "footnotes", "id": "footnotes"})

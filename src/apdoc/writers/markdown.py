@@ -13,7 +13,25 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from ..intermediate import SVG_NS, Piece, classes, runs_and_blocks, span_grid
+from ..intermediate import (
+    ANNEX,
+    BOLD,
+    FOOTNOTE,
+    HEADINGS,
+    ITALIC,
+    LISTS,
+    LOWER_ROMAN,
+    NUMBER,
+    PILLAR,
+    PILLAR_ITEM,
+    PILLAR_NAME,
+    ROW_GROUPS,
+    SVG_NS,
+    Piece,
+    classes,
+    runs_and_blocks,
+    span_grid,
+)
 from ..links import is_allowed_link
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -52,19 +70,19 @@ class _Writer:
             return "<br>" if in_cell else "\\\n"
         if tag == "del":  # Markdown shows no revision marks (apdoc diff does): the current text only
             return ""
-        if tag == "span" and "footnote" in classes(el):
+        if tag == "span" and FOOTNOTE in classes(el):
             self.footnotes.append(_collapse(self.inline(el)))
             return f"[^{len(self.footnotes)}]"
         inner = self.inline(el, in_cell)
-        if tag in ("strong", "b"):
+        if tag in BOLD:
             return f"**{inner.strip()}**" if inner.strip() else inner
-        if tag in ("em", "i"):
+        if tag in ITALIC:
             return f"*{inner.strip()}*" if inner.strip() else inner
         if tag == "code":
             return f"`{''.join(el.itertext())}`"
         if tag == "a" and el.get("href") and is_allowed_link(el.get("href")):  # others stay plain text
             return f"[{inner}]({_destination(el.get('href'))})"
-        if tag == "span" and "number" in classes(el):
+        if tag == "span" and NUMBER in classes(el):
             return inner + " "
         return inner
 
@@ -86,14 +104,14 @@ class _Writer:
 
     def block(self, el: etree._Element, out: list[str], indent: str = "") -> None:
         tag = el.tag
-        if tag in ("h1", "h2", "h3"):
-            level = 1 if "annex" in classes(el) else int(tag[1])
+        if tag in HEADINGS:
+            level = 1 if ANNEX in classes(el) else int(tag[1])
             out.append("#" * level + " " + _collapse(self.inline(el)))
         elif tag == "p":
             text = _collapse(self.inline(el))
             if text:
                 out.append(indent + _LINE_START.sub(r"\1\\\2", text))
-        elif tag in ("ul", "ol"):
+        elif tag in LISTS:
             out.append(self.list_md(el, indent))
         elif tag == "blockquote":
             inner: list[str] = []
@@ -115,7 +133,7 @@ class _Writer:
         svg = figure.find(f"{{{SVG_NS}}}svg")
         if svg is None:
             return []
-        groups = [g for g in svg.iter(f"{{{SVG_NS}}}g") if "pillar" in classes(g)]
+        groups = [g for g in svg.iter(f"{{{SVG_NS}}}g") if PILLAR in classes(g)]
         if not groups:
             return []
 
@@ -124,7 +142,7 @@ class _Writer:
                     for t in parent.iter(f"{{{SVG_NS}}}text") if cls in classes(t)]
 
         top = [_escape(_collapse("".join(t.itertext()))) for t in svg.iterfind(f"{{{SVG_NS}}}text")]
-        lines = [f"- {' '.join(texts(g, 'name'))}: {', '.join(texts(g, 'item'))}" for g in groups]
+        lines = [f"- {' '.join(texts(g, PILLAR_NAME))}: {', '.join(texts(g, PILLAR_ITEM))}" for g in groups]
         return [*top, "\n".join(lines)]
 
     def list_md(self, el: etree._Element, indent: str) -> str:
@@ -147,9 +165,9 @@ class _Writer:
         for kind, content in runs_and_blocks(cell):
             if kind == "inline":
                 parts.append(_collapse(self.run(content, in_cell=True)))
-            elif content.tag in ("ul", "ol"):
+            elif content.tag in LISTS:
                 for n, li in enumerate(content.iterfind("li"), 1):
-                    number = _roman(n) if "lower-roman" in classes(content) else n
+                    number = _roman(n) if LOWER_ROMAN in classes(content) else n
                     parts.append(f"{'•' if content.tag == 'ul' else f'{number}.'} {_collapse(self.cell(li))}")
             elif content.tag == "blockquote":
                 parts.append(_collapse(self.cell(content)))
@@ -159,7 +177,7 @@ class _Writer:
 
     def table(self, el: etree._Element) -> str:
         caption = el.find("caption")
-        trs = [(tr, section.tag == "thead") for section in el if section.tag in ("thead", "tbody")
+        trs = [(tr, section.tag == "thead") for section in el if section.tag in ROW_GROUPS
                for tr in section.iterfind("tr")]
         # A merged cell's text stands in its first place; the places it covers stay empty.
         rows = [([self.cell(slot.cell) if slot.origin else "" for slot in places], head)

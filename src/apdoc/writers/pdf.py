@@ -8,8 +8,11 @@ for a tagged PDF (PDF/UA-1), and hands weasyprint a document it typesets faster 
 
 from __future__ import annotations
 
+import gc
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,21 +25,68 @@ def for_weasyprint(html: str) -> str:
     would be slow to carry (`_drop_unlinked_ids`). Parsed as XML, as the other writers read it;
     as HTML if a template's is not. Written back as HTML (with its doctype, if any), which
     weasyprint's HTML parser reads as the same tree: written as XML, an empty `<p/>` would take
-    in what follows it and each `>` of the stylesheet would become `&gt;`."""
+    in what follows it and each `>` of the stylesheet would become `&gt;`. (The PDF writer hands
+    weasyprint the tree itself when it can: `_weasyprint_document`.)"""
+    from lxml import html as lxml_html
+
+    root, _, _ = _prepared(html)
+    return lxml_html.tostring(root.getroottree(), encoding="unicode", method="html")
+
+
+def _prepared(html: str) -> tuple[Any, bool, tuple[str, bytes] | None]:
+    """The document parsed once, as `for_weasyprint` describes; whether it parsed as XML; and
+    the plan's files it carried (`take_source`)."""
     from lxml import etree
     from lxml import html as lxml_html
 
     from ..links import defuse_links
 
     try:
-        root = etree.fromstring(html.encode("utf-8"))
+        root, is_xml = etree.fromstring(html.encode("utf-8")), True
     except etree.XMLSyntaxError:
-        root = lxml_html.document_fromstring(html)
-    take_source(root)
+        root, is_xml = lxml_html.document_fromstring(html), False
+    source = take_source(root)
     defuse_links(root)
     if not _selects_by_id(root):
         _drop_unlinked_ids(root)
-    return lxml_html.tostring(root.getroottree(), encoding="unicode", method="html")
+    return root, is_xml, source
+
+
+def weasyprint_document(html: str) -> tuple[Any, tuple[str, bytes] | None]:
+    """weasyprint's HTML document of the layout, as the PDF writer hands it over, and the plan's
+    files the layout carried (`take_source`)."""
+    root, is_xml, source = _prepared(html)
+    return _weasyprint_document(root, is_xml), source
+
+
+def _weasyprint_document(root: Any, is_xml: bool) -> Any:
+    """weasyprint's HTML document of `root`. A tree parsed as XML is handed over as it is (as
+    the standard library's ElementTree, which weasyprint reads): written back as HTML, it was
+    parsed again by weasyprint's HTML5 parser, in pure Python (0.06-0.1 s of the seed's PDF),
+    into the same tree (the seed's PDF is the same, byte for byte: a test). Written back as HTML
+    (`for_weasyprint`) when that parser would read something else into it: a document that was
+    not XML, or one with XHTML's namespace, namespaced attributes on HTML elements (`xml:lang`),
+    comments or processing instructions, or a base URL for its links."""
+    import xml.etree.ElementTree as ElementTree
+
+    import cssselect2
+    from lxml import etree
+    from lxml import html as lxml_html
+    from weasyprint import HTML
+
+    if not is_xml or root.xpath(NOT_AS_PARSED, xhtml=XHTML):
+        return HTML(string=lxml_html.tostring(root.getroottree(), encoding="unicode", method="html"))
+    document = HTML(string="")  # weasyprint's own URL fetcher and media type; the tree is ours
+    tree = cssselect2.ElementWrapper.from_html_root(ElementTree.fromstring(etree.tostring(root)),
+                                                    content_language=None)
+    document.wrapper_element, document.etree_element = tree, tree.etree_element
+    return document
+
+
+XHTML = "http://www.w3.org/1999/xhtml"
+# What an HTML5 parser reads otherwise than an XML parser, in a well-formed document.
+NOT_AS_PARSED = ("boolean(//comment() | //processing-instruction() | //base | //*[namespace-uri() = $xhtml]"
+                 " | //*[namespace-uri() = '']/@*[namespace-uri() != ''])")
 
 
 SOURCE_ID = "apdoc-plan-source"  # the layout's <script> that carries the plan's files (a base64 ZIP)
@@ -136,37 +186,41 @@ def write_pdf(html: str) -> bytes:
         os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
     try:
         import_module("weasyprint")  # imported here: it costs a third of a second and only PDF needs it
-        from weasyprint import HTML, Attachment
+        from weasyprint import Attachment
 
-        source = _source_of(html)
-        document = HTML(string=for_weasyprint(html)).render()
-        # The plan the TD was built from, as xml2rfc's PDFs carry their source: whoever holds the
-        # PDF holds the data (`apdoc import TD.pdf` reads it back, byte for byte).
-        attachments = [] if source is None else [Attachment(
-            file_obj=io.BytesIO(source[1]), name=source[0], relationship="Source",
-            description="The apdoc plan (YAML) this TD was built from",
-            created=_fixed_moment(), modified=_fixed_moment())]
-        # PDF/UA-1: a tagged PDF (headings, tables with their header cells, lists, the figure's
-        # alternative text from its SVG title, the document's language) for screen readers and
-        # for text extraction that follows the reading order.
-        return document.write_pdf(uncompressed_pdf=False, pdf_variant=PDF_VARIANT, attachments=attachments)
+        with _collector_paused():
+            weasyprint_html, source = weasyprint_document(html)
+            document = weasyprint_html.render()
+            # The plan the TD was built from, as xml2rfc's PDFs carry their source: whoever holds
+            # the PDF holds the data (`apdoc import TD.pdf` reads it back, byte for byte).
+            attachments = [] if source is None else [Attachment(
+                file_obj=io.BytesIO(source[1]), name=source[0], relationship="Source",
+                description="The apdoc plan (YAML) this TD was built from",
+                created=_fixed_moment(), modified=_fixed_moment())]
+            # PDF/UA-1: a tagged PDF (headings, tables with their header cells, lists, the
+            # figure's alternative text from its SVG title, the document's language) for screen
+            # readers and for text extraction that follows the reading order.
+            return document.write_pdf(uncompressed_pdf=False, pdf_variant=PDF_VARIANT, attachments=attachments)
     finally:
         if told:
             del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def _source_of(html: str) -> tuple[str, bytes] | None:
-    """The carried plan, found without parsing the document twice when it carries none."""
-    if SOURCE_ID not in html:
-        return None
-    from lxml import etree
-    from lxml import html as lxml_html
-
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while weasyprint typesets. weasyprint makes millions of
+    short-lived objects (boxes, styles, text layouts), and with the collector on it ran about 430
+    times for the seed's PDF, each full pass over every live object: a fifth of the PDF's CPU time
+    in a process that keeps it on (`apdoc watch`, apdoc used as a library; the one-shot command
+    line runs with it off anyway, cli.main). Those objects are freed by their reference counts
+    (the peak memory is the same with it off), so nothing piles up; it is on again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        root = etree.fromstring(html.encode("utf-8"))
-    except etree.XMLSyntaxError:
-        root = lxml_html.document_fromstring(html)
-    return take_source(root)
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _fixed_moment() -> datetime:

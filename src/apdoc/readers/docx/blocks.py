@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ...intermediate import ANNEX, BOOKMARKED, LISTS, NUMBER, text_of
 from ...ooxml import WP, W
 from .inline import Piece, RunReader, build_inline, has_drawing, merge_numbers, plain_text, strip_pieces
 from .ns import A, val
@@ -25,8 +26,6 @@ from .tables import colgroup, fill_table
 
 TEXT_NUMBER = re.compile(r"((?:Annex\s+)?[A-Z]?\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\t")
 BULLET_TEXT = re.compile(r"[–\-•·▪o]\t")
-# Elements that a bookmark in their first paragraph may name, innermost first.
-ID_HOLDERS = {"p", "li", "ul", "ol", "td", "th", "tr", "table", "figure", "section", "blockquote", "h1", "h2", "h3"}
 # What comes before an element's first paragraph without giving one: a table's column widths.
 NO_PARAGRAPH = {"colgroup"}
 
@@ -169,7 +168,7 @@ class BlockReader:
         chain = []
         node: etree._Element | None = element
         while node is not None and node.tag != "body":
-            if node.tag in ID_HOLDERS:
+            if node.tag in BOOKMARKED:
                 chain.append(node)
             parent = node.getparent()
             if parent is None or not _opens(parent, node):
@@ -250,7 +249,7 @@ class BlockReader:
         if li.find("p") is None:
             first = etree.Element("p")
             first.text, li.text = li.text, None
-            for child in [c for c in li if c.tag not in ("ul", "ol")]:
+            for child in [c for c in li if c.tag not in LISTS]:
                 first.append(child)
             li.insert(0, first)
         self.paragraph_element(para, li)
@@ -259,7 +258,7 @@ class BlockReader:
         level = 1 if para.annex else min(para.heading, 3)
         if para.heading > 3:
             self.warn(para.el, f"a heading of level {para.heading}: read as a level 3 heading")
-        element = etree.SubElement(out, f"h{level}", {"class": "annex"} if para.annex else {})
+        element = etree.SubElement(out, f"h{level}", {"class": ANNEX} if para.annex else {})
         pieces = strip_pieces(para.pieces)
         number = None
         if para.numbered and not para.annex:
@@ -274,7 +273,7 @@ class BlockReader:
                 number = match.group(1)
                 pieces = strip_pieces(_drop_prefix(pieces, match.end()))
         if number is not None:
-            span = etree.SubElement(element, "span", {"class": "number"})
+            span = etree.SubElement(element, "span", {"class": NUMBER})
             span.text = number
             span.tail = " "
         build_inline(element, pieces, self.footnote, self.link)
@@ -344,7 +343,7 @@ def _opens(parent: etree._Element, child: etree._Element) -> bool:
 
 
 def _is_cover(table: etree._Element) -> bool:
-    text = " ".join("".join(table.itertext()).split()).upper()
+    text = text_of(table).upper()
     return "CoverTable" in (table.get("class") or "") or "INTERNATIONAL TELECOMMUNICATION UNION" in text
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ...intermediate import CELLS, LISTS, PARAGRAPHS
 from ...ooxml import W14, W15, W
 
 QUOTE_LIMIT = 2000  # characters of commented words kept: a comment on a longer passage keeps its start
@@ -83,8 +84,7 @@ def _words(text: str, start: int, end: int) -> str:
 
 # The elements a paragraph's bookmarks may name, innermost first: a comment is on the innermost
 # (the paragraph, not the cell, row or table it starts).
-NESTING = {tag: rank for rank, tags in enumerate((("p", "li", "h1", "h2", "h3", "caption", "figcaption", "span"),
-                                                  ("td", "th"), ("tr",), ("ul", "ol", "blockquote")))
+NESTING = {tag: rank for rank, tags in enumerate(((*PARAGRAPHS, "span"), CELLS, ("tr",), (*LISTS, "blockquote")))
            for tag in tags}
 
 

@@ -6,7 +6,9 @@ styles part we ship. The mapping from the vocabulary (docs/layout-vocabulary.md)
 fixed; its look (styles, indents, page, caption sequences) is read by `look.py` from the
 folder `look.parts_dir()`.
 
-- `document.py`: the walk of the XHTML (blocks, lists, tables, figures, paragraphs)
+- `document.py`: the walk of the XHTML (blocks, lists, figures, paragraphs)
+- `state.py`: the walk's state as records: where it stands, what it gathers, what it remembers
+- `tables.py`: tables, written row by row on the intermediate's span grid
 - `runs.py`: inline runs, whitespace, hyperlinks, tracked changes, bookmarks
 - `xmltext.py`: paragraphs, runs and rows written as text (lxml's bytes, its escaping)
 - `figures.py`: SVG → PNG (cached) and the picture's w:drawing

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from ...intermediate import DRAWING_HEADING, SVG_NS, classes, text_of
 from ...ooxml import NAMESPACES
 from .elements import make
 
-SVG_NS = "http://www.w3.org/2000/svg"
 SVG = f"{{{SVG_NS}}}svg"
 EMU_PER_PX = 9525  # 96 px to the inch
 EMU_PER_TWIP = 635
@@ -63,8 +63,7 @@ def picture(svg: etree._Element, number: int, text_width: int) -> etree._Element
     name = svg.findtext(f"{{{SVG_NS}}}title") or f"Figure {number}"
     # The drawing's heading is only pixels in the PNG: the picture's description (alt text that Word
     # and LibreOffice keep) carries it, so that `apdoc import` gives the figure its heading back.
-    heading = next((" ".join("".join(t.itertext()).split()) for t in svg.iter(f"{{{SVG_NS}}}text")
-                    if "heading" in (t.get("class") or "").split()), "")
+    heading = next((text_of(t) for t in svg.iter(f"{{{SVG_NS}}}text") if DRAWING_HEADING in classes(t)), "")
     size = {"cx": cx, "cy": cy}
     pic = make(
         "pic:pic", None,

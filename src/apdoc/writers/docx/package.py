@@ -45,7 +45,7 @@ def package_parts(writer: Writer, document: IO[bytes]) -> list[tuple[str, bytes 
         ("docProps/core.xml", serialize(core)),
         ("docProps/app.xml", serialize(parts.app_properties())),
         ("docProps/custom.xml", serialize(parts.custom_properties(
-            build_facts(meta, writer.anchor_map)))),
+            build_facts(meta, doc.anchor_map)))),
         ("word/document.xml", document),
         ("word/_rels/document.xml.rels", serialize(parts.document_relationships(doc.links, len(doc.images)))),
         ("word/styles.xml", styles_part()),

@@ -6,9 +6,10 @@ from __future__ import annotations
 from lxml import etree
 
 from ...ooxml import CORE, NAMESPACES, PACKAGE_REL_TYPE, REL_TYPE, WORD, WORD_COMPATIBILITY, WORD_ML
-from .document import HEADING_ABSTRACT, LIST_KINDS
+from .document import LIST_KINDS
 from .elements import add, make
 from .look import look, style_fonts
+from .state import HEADING_ABSTRACT
 
 # Part name → content type, in the order [Content_Types].xml lists them.
 CONTENT_TYPES = {

@@ -11,6 +11,7 @@ from functools import cache
 from lxml import etree
 
 from ...anchors import bookmark_name as bookmark_name  # where the tests name a bookmark from
+from ...intermediate import REVISION_MARKS
 from .elements import make
 from .look import look
 from .xmltext import element, elements_text, empty, escape, quote
@@ -78,7 +79,7 @@ def run_properties(props: tuple[str, ...]) -> str:
             parts.append(empty("w:rStyle", {"w:val": value}))
         elif name == "rFonts":
             parts.append(empty("w:rFonts", {"w:ascii": value, "w:hAnsi": value, "w:cs": value}))
-        elif name in ("b", "i"):
+        elif name in ("b", "i"):  # OOXML names: w:b, w:i
             parts.append(f"<w:{name}/><w:{name}Cs/>")
         elif name == "u":
             parts.append(empty("w:u", {"w:val": "single"}))
@@ -98,7 +99,7 @@ def collapse_whitespace(runs: list[Run], joins: str | None = None) -> list[tuple
     pieces: list[tuple[Run, str]] = []
     space = {"ins": True, "del": True}  # at paragraph start, leading spaces vanish
     for run in runs:
-        views = ("ins", "del") if run.rev is None else (run.rev,)
+        views = REVISION_MARKS if run.rev is None else (run.rev,)
         if run.kind != "text":
             pieces.append((run, ""))
             for view in views:
