@@ -19,6 +19,7 @@ from lxml import etree
 from ..diagnostics import Diagnostic, PlanError, display_path
 from ..intermediate import ANNEX, CELLS, HEADINGS, classes, text_of
 from ..output import Inputs, refuse_inputs
+from ..plan.folder import Plan
 from ..plan.source import unreadable_character
 from ..unlayout import ImportResult, plan_from_xhtml, write_plan
 from ..unlayout.context import Context, local
@@ -116,11 +117,12 @@ def import_plan(path: Path, out_dir: Path) -> Imported:
         raise PlanError([Diagnostic(shown, 0, 0, _not_a_td(root))])
     imported = Imported(warnings=[*warnings, *result.warnings], result=result)
 
-    def validated(staging: Path) -> None:
+    def validated(staging: Path) -> Plan:
         try:
             imported.plan = load_plan(staging)
         except PlanError as exc:
             raise PlanError(at_paragraphs(exc.diagnostics, staging, root, shown)) from None
+        return imported.plan  # write_plan checks each file against what this load read
 
     imported.written = write_plan(result, out_dir, check=validated)
     return imported
@@ -133,8 +135,8 @@ def refuse_unreadable_text(root: Any, shown: str) -> None:
     """Raise PlanError naming each paragraph whose text holds a character no plan file can hold
     (a control character, mostly): the DOCX's name and the paragraph, not a plan line that
     would never exist."""
-    if unreadable_character("".join(root.itertext())) is None and not any(
-            unreadable_character(e.get("href") or "") for e in root.iter() if isinstance(e.tag, str)):
+    if unreadable_character("".join(root.itertext())) is None and \
+            unreadable_character("\n".join(root.xpath("//@href"))) is None:  # one search, not one an element
         return
     ctx = Context(shown)
     ctx.number_paragraphs(root)

@@ -132,10 +132,10 @@ def whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
     return found
 
 
-def _blocks(xhtml: Any, left_out: set[str] | None = None) -> list[tuple[str, str]]:
+def _blocks(xhtml: Any, left_out: set[str] | None = None, where: bool = True) -> list[tuple[str, str]]:
     """(text, where it stands: its clause, table and row, as Word shows them) of each block of text
     in a reading, numbers aside; none inside an element whose id is in `left_out` (nor its
-    `-statement`)."""
+    `-statement`). `where=False`: the texts alone (where is "")."""
     found = []
     cover = set(xhtml.xpath('//*[@id="cover"]//*'))  # the cover's note on revision marks is the build's
     for ident in left_out or ():
@@ -152,7 +152,7 @@ def _blocks(xhtml: Any, left_out: set[str] | None = None) -> list[tuple[str, str
         if text and el.getparent() in marks:
             text = "x"  # any mark in a Session Source cell is the source's: "X" and "✓" read as "x"
         if text:
-            found.append((text, place_of(el, clause, tables)))
+            found.append((text, place_of(el, clause, tables) if where else ""))
     return found
 
 
@@ -171,8 +171,11 @@ def unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading,
     those a problem above already names: a conflict's, a refused cell's: `explained`)."""
     theirs_blocks = _blocks(theirs.xhtml, left_out)
     texts = [text for text, _ in theirs_blocks]
-    edited = _changed(texts, [text for text, _ in _blocks(base.xhtml, left_out)])
-    missing = _changed(texts, [text for text, _ in _blocks(merged.xhtml, left_out)])
+    base_texts = [text for text, _ in _blocks(base.xhtml, left_out, where=False)]
+    merged_texts = base_texts if merged.xhtml is base.xhtml else \
+        [text for text, _ in _blocks(merged.xhtml, left_out, where=False)]  # (no edit: both are ours)
+    edited = _changed(texts, base_texts)
+    missing = _changed(texts, merged_texts)
     # A block the merge made of the document's edit and the plan's own (two edits in one
     # paragraph) differs from the document's text and still holds its edit: that edit is applied.
     missing = {i: now for i, now in missing.items()

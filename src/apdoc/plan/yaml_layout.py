@@ -98,11 +98,11 @@ _YAML_1_1 = re.compile(r"""^(?:
 )$""", re.X)
 # A number as a number field (a table's widths) holds it: the schema says integer, so
 # editors want it plain. Only decimal forms every YAML reads alike.
-_NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
-_YES_NO = re.compile(r"^(?:true|false)$")  # a yes/no field's value, as every YAML reads it
+NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
+YES_NO = re.compile(r"^(?:true|false)$")  # a yes/no field's value, as every YAML reads it
 # The readers at hand, which stray from the specification in corners (ruamel takes `-_` for a
 # number, and then fails to read it).
-_READERS = ((VersionedResolver(version=(1, 1)), ScalarNode), (VersionedResolver(version=(1, 2)), ScalarNode),
+READERS = ((VersionedResolver(version=(1, 1)), ScalarNode), (VersionedResolver(version=(1, 2)), ScalarNode),
             (yaml.resolver.Resolver(), yaml.ScalarNode))
 
 
@@ -110,7 +110,7 @@ def reads_as_text(text: str) -> bool:
     """Whether `text`, written plain, is that text to YAML 1.2 and 1.1 readers alike."""
     if not text or _YAML_1_2.match(text) or _YAML_1_1.match(text):
         return False
-    return all(str(reader.resolve(node, text, (True, False))) == _STR for reader, node in _READERS)
+    return all(str(reader.resolve(node, text, (True, False))) == _STR for reader, node in READERS)
 
 
 class _Constructor(RoundTripConstructor):
@@ -122,7 +122,7 @@ class _Constructor(RoundTripConstructor):
 
     def construct_yaml_str(self, node: Any) -> Any:
         value = super().construct_yaml_str(node)
-        if node.style is None and type(value) is str and _NUMBER.match(value):
+        if node.style is None and type(value) is str and NUMBER.match(value):
             return PlainScalarString(value)
         return value
 
@@ -148,7 +148,7 @@ class _Emitter(Emitter):
         plain = how.allow_flow_plain and not re.search("[?:]", text) if self.flow_level else how.allow_block_plain
         if plain and not how.multiline and reads_as_text(text):
             return ""
-        if plain and event.style == "" and not self.simple_key_context and (_NUMBER.match(text) or _YES_NO.match(text)):
+        if plain and event.style == "" and not self.simple_key_context and (NUMBER.match(text) or YES_NO.match(text)):
             return ""  # a number or a yes/no (PlainScalarString), not text
         if ('"' in text or "\\" in text) and "'" not in text and how.allow_single_quoted and not how.multiline:
             return "'"  # no escapes needed, where double quotes would need some
@@ -184,7 +184,7 @@ def schema_line(path: Path, root: Path, schema: str) -> str:
 _FLATTENED: dict[int, tuple[Any, list[Any]]] = {}
 
 
-def _flatten(annotation: Any) -> list[Any]:
+def flatten(annotation: Any) -> list[Any]:
     """The alternatives of a field's type: Annotated and unions unwrapped (once per annotation:
     a list of 200,000 items asked it twice per item)."""
     known = _FLATTENED.get(id(annotation))
@@ -198,9 +198,9 @@ def _flatten(annotation: Any) -> list[Any]:
 def _unwrap(annotation: Any) -> list[Any]:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _flatten(typing.get_args(annotation)[0])
+        return flatten(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
-        return [alt for arg in typing.get_args(annotation) for alt in _flatten(arg)]
+        return [alt for arg in typing.get_args(annotation) for alt in flatten(arg)]
     return [annotation]
 
 
@@ -266,11 +266,11 @@ def _typed(value: Any, annotations: list[Any]) -> Any:
     """A scalar as the model types it: a number in a number field, else text (quoted by its content)."""
     if not isinstance(value, str) or _is_block_scalar(value):
         return value
-    alternatives = [alt for a in annotations for alt in _flatten(a)]
+    alternatives = [alt for a in annotations for alt in flatten(a)]
     number = any(alt in (int, float) for alt in alternatives) and str not in alternatives
-    if bool in alternatives and str not in alternatives and _YES_NO.match(value):
+    if bool in alternatives and str not in alternatives and YES_NO.match(value):
         return PlainScalarString(value)  # a yes/no field (comments.yaml's resolved): plain, as typed
-    return PlainScalarString(value) if number and _NUMBER.match(value) else str(value)
+    return PlainScalarString(value) if number and NUMBER.match(value) else str(value)
 
 
 def _set(node: CommentedMap, key: Any, value: Any) -> None:
@@ -281,7 +281,7 @@ def _set(node: CommentedMap, key: Any, value: Any) -> None:
 def _reorder(node: Any, annotations: list[Any], top: bool = False) -> None:
     """Put the keys of every mapping in model order, recursively, comments moving with keys;
     type every scalar as the model does (_typed)."""
-    alternatives = [alt for a in annotations for alt in _flatten(a)]
+    alternatives = [alt for a in annotations for alt in flatten(a)]
     if isinstance(node, CommentedSeq):
         items = [arg for alt in alternatives if typing.get_origin(alt) is list for arg in typing.get_args(alt)]
         for n, value in enumerate(node):
@@ -473,7 +473,14 @@ def format_text(text: str, model: type[BaseModel] | None = None, schema: str | N
 def format_tree(data: Any, rt: YAML, model: type[BaseModel] | None = None, schema: str | None = None) -> str:
     """The canonical text of a round-trip tree that `rt` read (and a caller may have edited)."""
     _reorder(data, [model] if model is not None else [], top=True)
-    out = _with_schema(_indent_comments(dump(data, rt)), schema)
+    return finish_text(dump(data, rt), schema)
+
+
+def finish_text(dumped: str, schema: str | None) -> str:
+    """A dumped file's text with its comments indented, its schema line, and no blank lines at the end."""
+    if any(line.lstrip().startswith("#") for line in dumped.split("\n")):
+        dumped = _indent_comments(dumped)
+    out = _with_schema(dumped, schema)
     trimmed = out.rstrip("\n") + "\n"  # blank lines at the end, unless a |+ block keeps them as text
     return trimmed if trimmed != out and _same(trimmed, out) else out
 

@@ -7,8 +7,6 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 from ..anchors import ID_LIMIT
 from ..intermediate import DEEPER_HEADINGS, PARAGRAPHS, SVG_NS, text_of
 
@@ -19,8 +17,8 @@ SVG = f"{{{SVG_NS}}}"
 
 def local(element: Any) -> str:
     """The tag without a namespace ('' for comments and processing instructions)."""
-    tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    tag = element.tag  # `{namespace}name` or `name`: QName(tag).localname, without a QName each call (millions)
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 SLUG_LENGTH = 30

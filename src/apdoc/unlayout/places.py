@@ -5,7 +5,7 @@ matrix) and the row. The TD's shapes are unlayout/shapes.py's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..intermediate import CELLS, NUMBER, classes, text_of
@@ -29,6 +29,7 @@ class TablePlace:
     name: str
     matrix: bool
     row_numbers: dict[Any, int]
+    first_cells: dict[Any, str] = field(default_factory=dict)  # a row's first cell's text, by row
 
 
 def _table_place(table: Any) -> TablePlace:
@@ -52,7 +53,10 @@ def place_of(el: Any, clause: str, tables: dict[Any, TablePlace] | None = None) 
     if table not in tables:
         tables[table] = _table_place(table)
     place = tables[table]
-    first = text_of(cells(row)[0]) if cells(row) else ""
+    first = place.first_cells.get(row)
+    if first is None:  # once a row: a block per cell asks again
+        row_cells = cells(row)
+        first = place.first_cells[row] = text_of(row_cells[0]) if row_cells else ""
     number = place.row_numbers.get(row, 0)
     if place.matrix:
         return f"{clause}, the consideration matrix, row {first or number}"

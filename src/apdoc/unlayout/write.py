@@ -13,9 +13,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import PlainScalarString
 
 from ..diagnostics import Diagnostic, PlanError, display_path
-from ..plan.folder import kind_of
+from ..plan.folder import Plan, kind_of
 from ..plan.models import FILE_KINDS
-from ..plan.yaml_layout import format_tree, loaded_data, new_yaml, schema_line
+from ..plan.yaml_emit import Unsupported, dump_values
+from ..plan.yaml_layout import finish_text, format_tree, loaded_data, new_yaml, schema_line
 
 
 def _commented(value: Any) -> Any:
@@ -38,8 +39,9 @@ def _as_loaded(value: Any) -> Any:
     return str(value) if isinstance(value, int | float) else value
 
 
-def file_text(relative: str, values: dict[str, Any]) -> str:
-    """One plan file's text: the schema line, then the values in the canonical layout."""
+def file_text(relative: str, values: dict[str, Any], *, verify: bool = True) -> str:
+    """One plan file's text: the schema line, then the values in the canonical layout. `verify`:
+    read it back and raise PlanError unless it holds the values (write_plan verifies on its own)."""
     root = Path("/plan")
     path = root / relative
     schema = kind_of(path, root)
@@ -48,13 +50,31 @@ def file_text(relative: str, values: dict[str, Any]) -> str:
     # Laid out straight from the values: fmt chooses every style from the text alone, so writing
     # them, reading that back and laying it out again (format_text) gave these same bytes, in twice
     # the time of the whole import (tests/test_import.py compares the files with fmt's output).
-    text = format_tree(_commented(values), new_yaml(), model, line)
+    text = canonical_text(values, model, line)
     if schema == "chapter":
         text = _spaced(text)
-    if loaded_data(text, path) != _as_loaded(values):  # pragma: no cover - a bug in apdoc, not the document's
+    if verify:
+        _verify(relative, loaded_data(text, path), values)
+    return text
+
+
+def _verify(relative: str, read_back: Any, values: dict[str, Any]) -> None:
+    if read_back != _as_loaded(values):  # pragma: no cover - a bug in apdoc, not the document's
         raise PlanError([Diagnostic(relative, 0, 0, "cannot write the values read without changing them "
                                                     "(please report this)")])
-    return text
+
+
+def canonical_text(values: dict[str, Any], model: Any, line: str | None) -> str:
+    """What format_tree gives the values: written by yaml_emit, ruamel's dump for what it does not cover."""
+    try:
+        return finish_text(dump_values(values, model), line)
+    except Unsupported:
+        return ruamel_text(values, model, line)
+
+
+def ruamel_text(values: dict[str, Any], model: Any, line: str | None) -> str:
+    """The values through ruamel's round-trip writer, as `apdoc fmt` lays a file out."""
+    return format_tree(_commented(values), new_yaml(), model, line)
 
 
 # The matrix's parts, each after a blank line (as plan/chapters/08-considerations.yaml has them).
@@ -88,15 +108,26 @@ def _spaced(text: str) -> str:
     return "\n".join(out)
 
 
-def write_plan(result: Any, out_dir: Path, check: Callable[[Path], None] | None = None) -> list[Path]:
+def write_plan(result: Any, out_dir: Path, check: Callable[[Path], Plan | None] | None = None) -> list[Path]:
     """Write every file of `result` (an ImportResult) under `out_dir`, which must not hold anything yet.
 
     The files are written into a new folder beside it, which is then renamed to `out_dir`: an
     error or an interruption part-way leaves no plan folder at all. `check` is called with that
-    folder before the rename (it raises PlanError to write nothing). Returns the paths written.
+    folder before the rename (it raises PlanError to write nothing); when it returns the plan it
+    loaded from there, each file is verified against what that load read, instead of read twice.
+    Every file must read back as its values, or nothing is written. Returns the paths written.
     """
-    texts = {relative: file_text(relative, values) for relative, values in result.files.items()}
-    return write_files({relative: text.encode("utf-8") for relative, text in texts.items()}, out_dir, check)
+    texts = {relative: file_text(relative, values, verify=False) for relative, values in result.files.items()}
+
+    def verified(staging: Path) -> None:
+        plan = check(staging) if check is not None else None
+        read = {} if plan is None else {str(loaded.source.path): loaded.source.data for loaded in
+                                        [*plan.files, *([plan.comments] if plan.comments else [])]}
+        for relative, values in result.files.items():
+            where = str(staging / relative)
+            _verify(relative, read[where] if where in read else loaded_data(texts[relative], Path(where)), values)
+
+    return write_files({relative: text.encode("utf-8") for relative, text in texts.items()}, out_dir, verified)
 
 
 def write_files(files: dict[str, bytes], out_dir: Path, check: Callable[[Path], None] | None = None) -> list[Path]:
