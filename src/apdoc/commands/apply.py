@@ -30,7 +30,15 @@ from ..plan.yaml_layout import format_tree, new_yaml, schema_line
 from ..plan.yamledit import update
 from .contribution import is_whole
 from .diff import diff_plans, units
-from .not_applied import conflict_problem, field_edit_problems, unknown_entities, unmapped, whole_items
+from .not_applied import (
+    Block,
+    blocks_of,
+    conflict_problem,
+    field_edit_problems,
+    unknown_entities,
+    unmapped,
+    whole_items,
+)
 from .readings import (
     FOLDERS,
     Reading,
@@ -73,9 +81,12 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     read = file_stamps(plan_dir)  # before the plan is read: a file written after this is never replaced
     ours_plan = load_plan(plan_dir)
     theirs = docx_reading(data, shown)
+    theirs_blocks = _blocks_only(theirs)  # its tree goes before the next reading's is made
     ours = plan_reading(ours_plan, template_dir, shown)
+    ours_blocks = _blocks_only(ours, where=False)
     base_refused: list[Diagnostic] = []
     base, how = base_reading(data, shown, theirs, ours, ours_plan, base_ref, template_dir, base_refused)
+    base_blocks = ours_blocks if base is ours else _blocks_only(base, where=False)
     kept = keep_not_carried(shown, theirs, base)
     if theirs.held is None or theirs.held.cover:  # a whole TD, not a part of one a contribution holds
         ids_from_base(theirs, base)
@@ -98,18 +109,29 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
         out.changes = on_changed_lines(located_changes(changes, keys, new_plan, texts), texts)
         out.files = {path: text.encode("utf-8") for path, text in texts.items()}
         out.written = written_lines(out.changes, texts)
-        merged_reading = plan_reading(new_plan, template_dir, shown, values=False)  # its text only
+        merged_blocks = _blocks_only(plan_reading(new_plan, template_dir, shown, values=False), where=False)
     else:
-        merged_reading = ours
+        merged_blocks = ours_blocks
     _apply_comments(out, ours_plan, theirs, shown)
     out.notes += kept
     out.notes += base_refused
     read_otherwise = theirs.held.notes if theirs.held else []  # an empty list item left out, say
     out.notes += [Diagnostic(shown, 0, 0, note, severity="warning") for note in read_otherwise]
     explained += [c.theirs for c in merged.conflicts] + list(added_items.values())
-    out.problems += unmapped(shown, base, theirs, merged_reading, explained, {f"ap-{i}" for i in added_items})
+    out.problems += unmapped(shown, base_blocks, theirs_blocks, merged_blocks, explained,
+                             {f"ap-{i}" for i in added_items})
     out.problems += field_edit_problems(data, shown, is_build_mark(theirs.result.properties if theirs.result else {}))
     return out
+
+
+def _blocks_only(reading: Reading, where: bool = True) -> list[Block]:
+    """A reading's blocks of text (not_applied.blocks_of), its XHTML let go: what apply still
+    needs of it is its values, and a large TD's tree is hundreds of MB."""
+    blocks = blocks_of(reading.xhtml, where)
+    reading.xhtml = None
+    if reading.result is not None:
+        reading.result.xhtml = None
+    return blocks
 
 
 def write_applied(applied: Applied) -> None:

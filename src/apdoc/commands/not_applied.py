@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic
@@ -20,7 +21,7 @@ from ..plan.merge3 import ABSENT, Conflict, merge3
 from ..readers.docx import Revision
 from ..readers.docx.fields import edits_in_field_results
 from ..unlayout.places import TablePlace, heading_name, mark_cells, place_of
-from .readings import FOLDERS, Reading, Tree, by_id
+from .readings import FOLDERS, Tree, by_id
 
 
 def conflict_problem(conflict: Conflict, plan: Plan) -> Diagnostic:
@@ -132,17 +133,25 @@ def whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
     return found
 
 
-def _blocks(xhtml: Any, left_out: set[str] | None = None, where: bool = True) -> list[tuple[str, str]]:
-    """(text, where it stands: its clause, table and row, as Word shows them) of each block of text
-    in a reading, numbers aside; none inside an element whose id is in `left_out` (nor its
-    `-statement`). `where=False`: the texts alone (where is "")."""
+@dataclass(frozen=True)
+class Block:
+    """A block of text of a reading, where it stands (its clause, table and row, as Word shows
+    them; "" when not asked for), and the ids of the elements it stands in (itself included)."""
+
+    text: str
+    where: str
+    within: frozenset[str]
+
+
+def blocks_of(xhtml: Any, where: bool = True) -> list[Block]:
+    """Each block of text in a reading (numbers aside, the cover's aside), kept so that the
+    reading's tree can go (a large TD's is hundreds of MB) before the next reading is made."""
     found = []
     cover = set(xhtml.xpath('//*[@id="cover"]//*'))  # the cover's note on revision marks is the build's
-    for ident in left_out or ():
-        cover.update(xhtml.xpath(f'//*[@id="{ident}" or @id="{ident}-statement"]/descendant-or-self::*'))
     marks = mark_cells(xhtml)
     clause = "the cover"
     tables: dict[Any, TablePlace] = {}  # each table looked at once: a block per cell asks again
+    ids: dict[Any, frozenset[str]] = {}  # an element's ids and its ancestors', each container once
     for el in xhtml.iter(*PARAGRAPHS):
         if el.tag in HEADINGS:
             clause = heading_name(el)
@@ -152,8 +161,38 @@ def _blocks(xhtml: Any, left_out: set[str] | None = None, where: bool = True) ->
         if text and el.getparent() in marks:
             text = "x"  # any mark in a Session Source cell is the source's: "X" and "✓" read as "x"
         if text:
-            found.append((text, place_of(el, clause, tables) if where else ""))
+            own = el.get("id")
+            within = _ids_within(el.getparent(), ids)
+            found.append(Block(text, place_of(el, clause, tables) if where else "",
+                               within | {own} if own else within))
     return found
+
+
+def _ids_within(el: Any, known: dict[Any, frozenset[str]]) -> frozenset[str]:
+    """The ids of `el` and its ancestors (`known`: those already worked out, by element)."""
+    chain = []
+    while el is not None and el not in known:
+        chain.append(el)
+        el = el.getparent()
+    ids = known[el] if el is not None else frozenset()
+    for step in reversed(chain):
+        own = step.get("id")
+        ids = known[step] = ids | {own} if own else ids
+    return ids
+
+
+def _left_out(blocks: list[Block], left_out: set[str] | None) -> list[Block]:
+    """The blocks but those inside an element whose id is in `left_out` (or its `-statement`)."""
+    if not left_out:
+        return blocks
+    out = left_out | {f"{ident}-statement" for ident in left_out}
+    return [block for block in blocks if not block.within & out]
+
+
+def _blocks(xhtml: Any, left_out: set[str] | None = None, where: bool = True) -> list[tuple[str, str]]:
+    """(text, where it stands) of each block of text in a reading (blocks_of), none inside an
+    element whose id is in `left_out` (nor its `-statement`). `where=False`: where is ""."""
+    return [(block.text, block.where) for block in _left_out(blocks_of(xhtml, where), left_out)]
 
 
 def _texts(el: Any) -> list[str]:
@@ -165,15 +204,16 @@ def _texts(el: Any) -> list[str]:
     return out
 
 
-def unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading,
+def unmapped(shown: str, base: list[Block], theirs: list[Block], merged: list[Block],
              explained: list[Any] | None = None, left_out: set[str] | None = None) -> list[Diagnostic]:
     """Blocks the document changed that the plan, after the merge, still does not say (but for
-    those a problem above already names: a conflict's, a refused cell's: `explained`)."""
-    theirs_blocks = _blocks(theirs.xhtml, left_out)
-    texts = [text for text, _ in theirs_blocks]
-    base_texts = [text for text, _ in _blocks(base.xhtml, left_out, where=False)]
-    merged_texts = base_texts if merged.xhtml is base.xhtml else \
-        [text for text, _ in _blocks(merged.xhtml, left_out, where=False)]  # (no edit: both are ours)
+    those a problem above already names: a conflict's, a refused cell's: `explained`). Each
+    reading's blocks as blocks_of gives them."""
+    theirs_blocks = _left_out(theirs, left_out)
+    texts = [block.text for block in theirs_blocks]
+    base_texts = [block.text for block in _left_out(base, left_out)]
+    merged_texts = base_texts if merged is base else \
+        [block.text for block in _left_out(merged, left_out)]  # (no edit: both are ours)
     edited = _changed(texts, base_texts)
     missing = _changed(texts, merged_texts)
     # A block the merge made of the document's edit and the plan's own (two edits in one
@@ -181,7 +221,7 @@ def unmapped(shown: str, base: Reading, theirs: Reading, merged: Reading,
     missing = {i: now for i, now in missing.items()
                if i not in edited or not _holds_edit(edited[i], now, texts[i])}
     said = [_letters(readable(value)) for value in explained or []]
-    return [Diagnostic(shown, 0, 0, f"{theirs_blocks[i][1]}: {quote(texts[i])}: not applied: "
+    return [Diagnostic(shown, 0, 0, f"{theirs_blocks[i].where}: {quote(texts[i])}: not applied: "
                        "this edit has no place in the plan (generated text, such as a number or Figure 1); "
                        "make it in the plan's YAML", severity="warning")
             for i in sorted(set(edited) & set(missing)) if not any(_letters(texts[i]) in text for text in said)]

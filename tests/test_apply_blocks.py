@@ -1,0 +1,69 @@
+"""apply's not-applied check keeps each reading's blocks of text and lets the reading's tree go
+(a large TD's is hundreds of MB): the blocks it keeps, and those it leaves out later (the
+paragraphs of an action item the document adds), are the ones the tree itself gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from apdoc.commands.not_applied import _blocks, _texts, blocks_of
+from apdoc.intermediate import HEADINGS, PARAGRAPHS
+from apdoc.readers.docx import read_docx
+from apdoc.unlayout.places import TablePlace, heading_name, mark_cells, place_of
+
+
+def _blocks_from_the_tree(xhtml: Any, left_out: set[str], where: bool) -> list[tuple[str, str]]:
+    """The rule as it was asked of the tree itself, with XPath, once `left_out` was known."""
+    found = []
+    skipped = set(xhtml.xpath('//*[@id="cover"]//*'))
+    for ident in left_out:
+        skipped.update(xhtml.xpath(f'//*[@id="{ident}" or @id="{ident}-statement"]/descendant-or-self::*'))
+    marks = mark_cells(xhtml)
+    clause = "the cover"
+    tables: dict[Any, TablePlace] = {}
+    for el in xhtml.iter(*PARAGRAPHS):
+        if el.tag in HEADINGS:
+            clause = heading_name(el)
+        if (el.tag == "li" and el.find("p") is not None) or el in skipped:
+            continue
+        text = " ".join("".join(_texts(el)).split())
+        if text and el.getparent() in marks:
+            text = "x"
+        if text:
+            found.append((text, place_of(el, clause, tables) if where else ""))
+    return found
+
+
+@pytest.fixture(scope="module")
+def seed_reading(td: bytes) -> etree._Element:
+    return read_docx(td, source="TD.docx").xhtml
+
+
+@pytest.fixture(scope="module")
+def ids(seed_reading: etree._Element) -> list[str]:
+    found = sorted({str(i) for i in seed_reading.xpath("//@id")})
+    assert any(i.startswith("ap-") for i in found) and any(i.endswith("-statement") for i in found)
+    return found
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), where=st.booleans())
+def test_the_blocks_kept_are_the_trees_whatever_is_left_out(seed_reading: etree._Element, ids: list[str],
+                                                              data: st.DataObject, where: bool) -> None:
+    left_out = set(data.draw(st.lists(st.sampled_from([i for i in ids if not i.endswith("-statement")]),
+                                      max_size=3)))
+    expected = _blocks_from_the_tree(seed_reading, left_out, where)
+    assert _blocks(seed_reading, left_out, where) == expected
+
+
+def test_leaving_out_an_added_action_item_leaves_out_its_paragraphs(seed_reading: etree._Element) -> None:
+    kept = blocks_of(seed_reading)
+    item = next(i for i in seed_reading.xpath("//@id") if str(i).startswith("ap-"))
+    fewer = _blocks(seed_reading, {str(item)})
+    assert 0 < len(fewer) < len(kept)
+    assert [(b.text, b.where) for b in kept if str(item) not in b.within] == fewer
