@@ -9,8 +9,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+from lxml import etree
 
 from ..diagnostics import Diagnostic
 from ..intermediate import HEADINGS, LISTS, NUMBER, PARAGRAPHS, classes
@@ -133,8 +134,7 @@ def whole_items(base: Tree, ours: Tree, merged: Tree) -> list[Diagnostic]:
     return found
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """A block of text of a reading, where it stands (its clause, table and row, as Word shows
     them; "" when not asked for), and the ids of the elements it stands in (itself included)."""
 
@@ -151,7 +151,7 @@ def blocks_of(xhtml: Any, where: bool = True) -> list[Block]:
     marks = mark_cells(xhtml)
     clause = "the cover"
     tables: dict[Any, TablePlace] = {}  # each table looked at once: a block per cell asks again
-    ids: dict[Any, frozenset[str]] = {}  # an element's ids and its ancestors', each container once
+    ids = _ids_within(xhtml)
     for el in xhtml.iter(*PARAGRAPHS):
         if el.tag in HEADINGS:
             clause = heading_name(el)
@@ -161,24 +161,25 @@ def blocks_of(xhtml: Any, where: bool = True) -> list[Block]:
         if text and el.getparent() in marks:
             text = "x"  # any mark in a Session Source cell is the source's: "X" and "✓" read as "x"
         if text:
-            own = el.get("id")
-            within = _ids_within(el.getparent(), ids)
-            found.append(Block(text, place_of(el, clause, tables) if where else "",
-                               within | {own} if own else within))
+            found.append(Block(text, place_of(el, clause, tables) if where else "", ids[el]))
     return found
 
 
-def _ids_within(el: Any, known: dict[Any, frozenset[str]]) -> frozenset[str]:
-    """The ids of `el` and its ancestors (`known`: those already worked out, by element)."""
-    chain = []
-    while el is not None and el not in known:
-        chain.append(el)
-        el = el.getparent()
-    ids = known[el] if el is not None else frozenset()
-    for step in reversed(chain):
-        own = step.get("id")
-        ids = known[step] = ids | {own} if own else ids
-    return ids
+def _ids_within(xhtml: Any) -> dict[Any, frozenset[str]]:
+    """Each block element's ids and its ancestors', from one walk down the tree (not one walk
+    up per block)."""
+    blocks = set(PARAGRAPHS)
+    found: dict[Any, frozenset[str]] = {}
+    stack: list[frozenset[str]] = [frozenset()]
+    for event, el in etree.iterwalk(xhtml, events=("start", "end")):
+        if event == "end":
+            stack.pop()
+            continue
+        own = el.get("id") if isinstance(el.tag, str) else None
+        stack.append(stack[-1] | {own} if own else stack[-1])
+        if el.tag in blocks:
+            found[el] = stack[-1]
+    return found
 
 
 def _left_out(blocks: list[Block], left_out: set[str] | None) -> list[Block]:
