@@ -15,7 +15,7 @@ from lxml import etree
 from apdoc.ooxml import W
 from apdoc.readers.docx.inline import Format, Piece, strip_pieces
 from apdoc.readers.docx.noise import keep_bookmarks
-from apdoc.readers.docx.ns import child, remove
+from apdoc.readers.docx.ns import child, localname, remove
 from apdoc.unlayout.inline import _BLOCK_TAG, _first_group, canonical
 
 OTHER = "{urn:other}"
@@ -155,3 +155,10 @@ def test_block_tags_collapsed_as_the_template_did(parts: list[str]) -> None:
 def test_canonical_of_blocks() -> None:
     div = etree.fromstring("<div><p> a  <strong>b</strong>\n</p><ul><li>c<br/>d</li></ul></div>")
     assert canonical(list(div)) == "<p>a <strong>b</strong></p><ul><li>c<br/>d</li></ul>"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"\A[a-zA-Z_][a-zA-Z0-9_.-]{0,12}\Z"), st.sampled_from(["", "urn:x", W[1:-1]]))
+def test_localname_is_the_qnames(name: str, namespace: str) -> None:
+    element = etree.Element(f"{{{namespace}}}{name}" if namespace else name)
+    assert localname(element) == etree.QName(element).localname

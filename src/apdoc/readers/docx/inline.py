@@ -11,7 +11,7 @@ from itertools import groupby
 from lxml import etree
 
 from ...ooxml import W
-from .ns import A, child, on, val
+from .ns import A, child, localname, on, val
 from .numbers import SHORT_HEX, number
 from .styles import IMPLICIT, Styles
 
@@ -66,7 +66,7 @@ class RunReader:
                 yield from self._child(node, fmt, kind)
 
     def _child(self, child: etree._Element, fmt: Format, kind: str) -> Iterator[Piece]:
-        tag = etree.QName(child).localname
+        tag = localname(child)
         if tag in ("t", "delText"):
             if child.text:
                 yield Piece(kind, child.text, fmt)

@@ -29,6 +29,12 @@ def child(el: etree._Element, tag: str) -> etree._Element | None:
     return next(el.iterchildren(tag), None)
 
 
+def localname(el: etree._Element) -> str:
+    """`etree.QName(el).localname`, without a QName object for every element of every run."""
+    tag = el.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else etree.QName(el).localname
+
+
 def on(el: etree._Element | None) -> bool:
     """A toggle property (w:b, w:i, w:tblHeader…): present and not switched off."""
     return el is not None and (val(el) or "1").lower() not in FALSE_VALUES
