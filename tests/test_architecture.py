@@ -97,6 +97,9 @@ def test_no_private_name_is_imported_from_another_module() -> None:
     ("apdoc.revisions", "apdoc.commands"),
     ("apdoc.writers", "apdoc.commands"),
     ("apdoc.readers", "apdoc.commands"),
+    ("apdoc.readers", "apdoc.plan"),  # a reader makes the intermediate document, nothing more
+    ("apdoc.readers", "apdoc.unlayout"),
+    ("apdoc.readers", "apdoc.layout"),
     ("apdoc.layout", "apdoc.writers"),
     ("apdoc.writers", "apdoc.plan"),  # writers read only the intermediate document
     ("apdoc.writers", "apdoc.layout"),

@@ -114,7 +114,7 @@ def test_the_td_carrying_its_plan_is_valid_ooxml(td: bytes, tmp_path: Path) -> N
 def test_other_formats_do_not_carry_the_packed_values(tmp_path: Path) -> None:
     """The HTML drops them; the PDF's plan archive holds the files themselves, and its manifest
     the digest, not the packed values."""
-    from apdoc.readers.pdf_source import plan_of_pdf
+    from apdoc.plan.pdf_source import plan_of_pdf
 
     shutil.copytree(SEED_PLAN, tmp_path / "plan")
     code, _out, err = run_cli("build", "--plan", str(tmp_path / "plan"), "--format", "all", "-o", str(tmp_path) + "/")

@@ -401,6 +401,17 @@ def test_two_emphasis_runs_side_by_side_read_back_apart(tmp_path: Path) -> None:
     assert render_html(load_plan(tmp_path / "back")) == html
 
 
+def test_a_statement_that_shows_only_a_space_reads_back_in_the_list(tmp_path: Path) -> None:
+    """`AP2 – <code> </code>`: its text trimmed reads `AP2 –`, which is no statement; the list
+    was then read as two lists around a paragraph, and the plan had two inserts of it (found by
+    the property test above)."""
+    write_random_plan(tmp_path / "plan", ["One", "Two", "Three"], [")!", "` `", "<+.&-&<"], "note")
+    html = render_html(load_plan(tmp_path / "plan"))
+    assert "– <code> </code></p>" in html
+    imported(etree.fromstring(html.encode("utf-8")), tmp_path / "back")
+    assert render_html(load_plan(tmp_path / "back")) == html
+
+
 # --- (4) what cannot be mapped ------------------------------------------------------------
 
 

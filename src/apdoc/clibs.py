@@ -23,6 +23,8 @@ import sys
 from collections.abc import Callable
 from types import ModuleType
 
+from .deferred_imports import defer_rarely_needed
+
 LDCONFIG = "/sbin/ldconfig"
 # ldconfig's name for this machine's ABI, as ctypes.util reads its listing.
 _ABI = {"x86_64": "libc6,x86-64", "ppc64": "libc6,64bit", "sparc64": "libc6,64bit", "s390x": "libc6,64bit",
@@ -30,9 +32,11 @@ _ABI = {"x86_64": "libc6,x86-64", "ppc64": "libc6,64bit", "sparc64": "libc6,64bi
 
 
 def import_module(name: str) -> ModuleType:
-    """`importlib.import_module(name)`, with C libraries found from one ldconfig listing."""
+    """`importlib.import_module(name)`, with C libraries found from one ldconfig listing, and
+    what the library imports but rarely needs put off until used (apdoc.deferred_imports)."""
     if name in sys.modules:
         return sys.modules[name]
+    defer_rarely_needed(name)
     finder = _listed_library_finder()
     if finder is None:
         return importlib.import_module(name)

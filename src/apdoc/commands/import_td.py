@@ -226,8 +226,8 @@ def _import_pdf(path: Path, out_dir: Path) -> Imported:
     """The plan an apdoc PDF carries, written back byte for byte; a warning when its files are
     not the plan whose digest the PDF records (edited after the build, or another plan's)."""
     from ..plan.load import load_plan
+    from ..plan.pdf_source import plan_of_pdf
     from ..plan.versions import plan_digest
-    from ..readers.pdf_source import plan_of_pdf
     from ..unlayout.write import write_files
 
     shown = display_path(path)

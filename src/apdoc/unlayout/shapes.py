@@ -67,7 +67,9 @@ def caption_of(table: Any) -> tuple[str, str] | None:
 
 
 def is_statement(element: Any) -> bool:
-    return local(element) == "p" and bool(STATEMENT.match(text_of(element)))
+    """`AP1.2 – statement`. Its text is matched untrimmed: a statement that shows only a space
+    (inline code of one, `` ` ` ``) still follows the dash."""
+    return local(element) == "p" and bool(STATEMENT.match(re.sub(r"\s+", " ", "".join(element.itertext()))))
 
 
 def read_statement(ctx: Context, p: Any) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import io
 import logging
 
 from ..diagnostics import Diagnostic, PlanError
-from ..plan.archive import ARCHIVE_NAME, ArchiveError, PlanArchive, read_plan_archive
+from .archive import ARCHIVE_NAME, ArchiveError, PlanArchive, read_plan_archive
 
 MAX_PDF_BYTES = 256 * 1024 * 1024
 
