@@ -228,6 +228,7 @@ def _reads_back(ctx: Context, markdown: str, elements: list[Any], block: bool) -
     return canonical([again], own_tag=False) == canonical(elements, own_tag=False)
 
 
+_SPACES = re.compile(r"\s+")
 _BLOCK_TAG = re.compile(r"\s*(</?(?:p|ul|ol|li|blockquote|div)\b[^>]*>|<br/>)\s*")
 
 
@@ -239,8 +240,13 @@ def canonical(elements: list[Any], *, own_tag: bool = True) -> str:
     for element in elements:
         if isinstance(element.tag, str):
             _canon(element, parts, own_tag)
-    joined = re.sub(r"\s+", " ", "".join(parts))
-    return _BLOCK_TAG.sub(r"\1", joined).strip()
+    joined = _SPACES.sub(" ", "".join(parts))
+    # A function, not the template r"\1": Python 3.11 expands a template in Python at every match.
+    return _BLOCK_TAG.sub(_first_group, joined).strip()
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 def _canon(element: Any, parts: list[str], own_tag: bool = True) -> None:

@@ -19,7 +19,7 @@ from lxml import etree
 from ...intermediate import ANNEX, BOOKMARKED, LISTS, NUMBER, text_of
 from ...ooxml import WP, W
 from .inline import Piece, RunReader, build_inline, has_drawing, merge_numbers, plain_text, strip_pieces
-from .ns import A, val
+from .ns import A, child, val
 from .numbers import LEVEL, OUTLINE_LEVEL, SIGNED_TWIPS, number
 from .styles import IMPLICIT, Numbering, Styles
 from .tables import colgroup, fill_table
@@ -115,29 +115,29 @@ class BlockReader:
     # --- one paragraph -------------------------------------------------------------------
 
     def paragraph(self, el: etree._Element) -> Para:
-        ppr = el.find(W + "pPr")
-        style = val(ppr.find(W + "pStyle")) if ppr is not None else None
+        ppr = child(el, W + "pPr")
+        style = val(child(ppr, W + "pStyle")) if ppr is not None else None
         style = style or self.styles.defaults.get("paragraph")
         para = Para(el, int(el.get(A + "n", "0")), style, self.styles.apdoc_id(style),
                     merge_numbers(list(self.runs.pieces(el))), drawing=has_drawing(el))
         para.bookmarks = [b.get(W + "name", "") for b in el.iter(W + "bookmarkStart")]
-        own_level = number(ppr.find(f"{W}outlineLvl"), W + "val", OUTLINE_LEVEL, self.warn) \
+        own_level = number(child(ppr, W + "outlineLvl"), W + "val", OUTLINE_LEVEL, self.warn) \
             if ppr is not None else None
         para.heading = own_level + 1 if own_level is not None and own_level < 9 else \
             self.styles.heading_level(style)
         para.annex = para.apdoc == "AnnexNoTitle"
         para.caption = self.styles.caption_kind(style)
-        num_pr = ppr.find(W + "numPr") if ppr is not None else None
-        if num_pr is None or num_pr.find(W + "numId") is None:
+        num_pr = child(ppr, W + "numPr") if ppr is not None else None
+        if num_pr is None or child(num_pr, W + "numId") is None:
             num_pr = self.styles.first(style, "w:pPr/w:numPr")
-        num_id = val(num_pr.find(W + "numId")) if num_pr is not None else None
-        level = number(num_pr.find(W + "ilvl"), W + "val", LEVEL, self.warn, 0) if num_pr is not None else 0
+        num_id = val(child(num_pr, W + "numId")) if num_pr is not None else None
+        level = number(child(num_pr, W + "ilvl"), W + "val", LEVEL, self.warn, 0) if num_pr is not None else 0
         para.numbered = bool(num_id and num_id != "0")
         if para.numbered and not para.heading and not para.annex:
             kind = self.numbering.list_kind(num_id or "", level)
             if kind is not None:
                 para.listing = (kind[0], kind[1], level, num_id or "")
-        ind = ppr.find(W + "ind") if ppr is not None else None
+        ind = child(ppr, W + "ind") if ppr is not None else None
         indent = number(ind, W + "left", SIGNED_TWIPS, self.warn) if ind is not None and ind.get(W + "left") \
             else number(ind, W + "start", SIGNED_TWIPS, self.warn)
         para.indented = (indent or 0) > 0
@@ -160,6 +160,8 @@ class BlockReader:
         the paragraph's number in the file goes on what it became."""
         if self.positions and para.number and element.get("data-paragraph") is None:
             element.set("data-paragraph", str(para.number))
+        if not para.bookmarks:
+            return  # most paragraphs: nothing to name
         # LibreOffice writes a bookmark in an empty paragraph twice; an id names one element.
         ids = list(dict.fromkeys(self.anchor_ids[name] for name in para.bookmarks
                                  if name in self.anchor_ids and self.anchor_ids[name] not in self.placed))

@@ -11,7 +11,7 @@ from itertools import groupby
 from lxml import etree
 
 from ...ooxml import W
-from .ns import A, on, val
+from .ns import A, child, localname, on, val
 from .numbers import SHORT_HEX, number
 from .styles import IMPLICIT, Styles
 
@@ -44,9 +44,9 @@ class RunReader:
     warn: Callable[[etree._Element, str], None]
 
     def run_format(self, run: etree._Element) -> Format:
-        rpr = run.find(W + "rPr")
+        rpr = child(run, W + "rPr")
         fmt = Format(link=run.get(A + "link") or "")
-        style_id = val(rpr.find(W + "rStyle")) if rpr is not None else None
+        style_id = val(child(rpr, W + "rStyle")) if rpr is not None else None
         apdoc = self.styles.apdoc_id(style_id) if style_id else None
         if apdoc and apdoc not in SILENT_CHARACTER_STYLES and apdoc not in IMPLICIT:
             fmt = replace(fmt, style=apdoc)
@@ -62,11 +62,11 @@ class RunReader:
                 continue  # a paragraph nested in this one (never after normalisation, but safe)
             fmt = self.run_format(run)
             kind = "number" if run.get(A + "seq") else "text"
-            for child in run:
-                yield from self._child(child, fmt, kind)
+            for node in run:
+                yield from self._child(node, fmt, kind)
 
     def _child(self, child: etree._Element, fmt: Format, kind: str) -> Iterator[Piece]:
-        tag = etree.QName(child).localname
+        tag = localname(child)
         if tag in ("t", "delText"):
             if child.text:
                 yield Piece(kind, child.text, fmt)
@@ -101,19 +101,19 @@ def _xml_char(char: str) -> bool:
 def _apply(fmt: Format, props: etree._Element) -> Format:
     changes: dict[str, object] = {}
     for tag, name in (("b", "bold"), ("i", "italic")):
-        el = props.find(W + tag)
+        el = child(props, W + tag)
         if el is not None:
             changes[name] = on(el)
-    u = props.find(W + "u")
+    u = child(props, W + "u")
     if u is not None:
         changes["underline"] = (val(u) or "single") != "none"
-    vert = val(props.find(W + "vertAlign"))
+    vert = val(child(props, W + "vertAlign"))
     if vert is not None:
         changes["vert"] = {"superscript": "sup", "subscript": "sub"}.get(vert, "")
-    fonts = props.find(W + "rFonts")
+    fonts = child(props, W + "rFonts")
     if fonts is not None:
         changes["code"] = "courier" in (val(fonts, "ascii") or val(fonts, "hAnsi") or "").lower()
-    return replace(fmt, **changes)  # type: ignore[arg-type]
+    return replace(fmt, **changes) if changes else fmt  # type: ignore[arg-type]
 
 
 def has_drawing(paragraph: etree._Element) -> bool:
@@ -190,11 +190,12 @@ def strip_pieces(pieces: list[Piece]) -> list[Piece]:
     out = list(pieces)
     while out and out[0].kind == "text" and not out[0].text.strip(" \t\n"):
         out.pop(0)
-    if out and out[0].kind == "text":
+    # A new piece only where the text changes: most paragraphs have no white space to strip.
+    if out and out[0].kind == "text" and out[0].text[0] in " \n":
         out[0] = replace(out[0], text=out[0].text.lstrip(" \n"))
     while out and out[-1].kind == "text" and not out[-1].text.strip(" \t\n"):
         out.pop()
-    if out and out[-1].kind == "text":
+    if out and out[-1].kind == "text" and out[-1].text[-1] in " \n":
         out[-1] = replace(out[-1], text=out[-1].text.rstrip(" \n"))
     return out
 

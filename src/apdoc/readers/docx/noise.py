@@ -53,23 +53,28 @@ def unwrap_noise(root: etree._Element, warn: Callable[[etree._Element, str], Non
         warn(where, f"{what} is not read")
 
 
+_BETWEEN_BLOCKS = (W + "body", W + "tc", W + "tbl", W + "tr", W + "footnote")
+
+
 def keep_bookmarks(root: etree._Element, keep: Collection[str]) -> None:
     """Only anchors stay; a bookmark that starts between blocks moves into the next paragraph."""
-    kept_ids = set()
-    for el in list(root.iter(W + "bookmarkStart")):
+    # One walk for both kinds: an end goes when it is reached. A start only moves forward, into a
+    # later paragraph, so that paragraph still holds its ends then, as when the ends went last.
+    end = W + "bookmarkEnd"
+    for el in list(root.iter(W + "bookmarkStart", end)):
+        if el.tag == end:
+            remove(el)  # a bookmark names where it starts; its end can land anywhere after editing
+            continue
         if el.get(W + "name") not in keep:
             remove(el)
             continue
-        kept_ids.add(el.get(W + "id"))
-        if el.getparent().tag in (W + "body", W + "tc", W + "tbl", W + "tr", W + "footnote"):
+        if el.getparent().tag in _BETWEEN_BLOCKS:
             following = next(el.itersiblings(W + "p", W + "tbl", W + "tr", W + "tc"), None)
             target = following if following is None or following.tag == W + "p" else \
                 next(following.iter(W + "p"), None)
             if target is not None:
                 ppr = target.find(W + "pPr")
                 target.insert(1 if ppr is not None else 0, el)
-    for el in list(root.iter(W + "bookmarkEnd")):
-        remove(el)  # a bookmark names where it starts; its end can land anywhere after editing
 
 
 @dataclass

@@ -152,7 +152,8 @@ class Styles:
 
     def generated(self, sid: str | None) -> bool:
         """A style of what Word generates (tables of contents, of figures, indexes): not content."""
-        return bool(GENERATED_NAME.fullmatch(style_key(self.name(sid)))) if sid else False
+        return self._memo("generated", sid, lambda: bool(GENERATED_NAME.fullmatch(style_key(self.name(sid))))) \
+            if sid else False
 
     def caption_kind(self, sid: str | None) -> str | None:
         """"table", "figure" or "either" for a caption style, else None."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ...ooxml import W
-from .ns import on, val
+from .ns import child, on, val
 from .numbers import COLUMNS, MAX_COLUMNS, TWIPS, Warn, number
 
 CellFiller = Callable[[list[etree._Element], etree._Element, str], None]  # (blocks, cell, default style)
@@ -62,9 +62,9 @@ def fill_table(table: etree._Element, tbl: etree._Element, fill: CellFiller, war
         out_rows.append(row)
         column = number(tr.find(f"{W}trPr/{W}gridBefore"), W + "val", COLUMNS, warn, 0)
         for tc in _cells(tr):
-            tc_pr = tc.find(W + "tcPr")
-            span = max(1, number(tc_pr.find(W + "gridSpan"), W + "val", COLUMNS, warn, 1)) if tc_pr is not None else 1
-            merge = tc_pr.find(W + "vMerge") if tc_pr is not None else None
+            tc_pr = child(tc, W + "tcPr")
+            span = max(1, number(child(tc_pr, W + "gridSpan"), W + "val", COLUMNS, warn, 1)) if tc_pr is not None else 1
+            merge = child(tc_pr, W + "vMerge") if tc_pr is not None else None
             if merge is not None and (val(merge) or "continue") == "continue" and column in above:
                 above[column].rowspan += 1
                 above[column].element.set("rowspan", str(above[column].rowspan))
