@@ -41,6 +41,7 @@ from .not_applied import (
 )
 from .readings import (
     FOLDERS,
+    ApplyRequest,
     Reading,
     Tree,
     base_reading,
@@ -85,7 +86,8 @@ def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
     ours = plan_reading(ours_plan, template_dir, shown)
     ours_blocks = _blocks_only(ours, where=False)
     base_refused: list[Diagnostic] = []
-    base, how = base_reading(data, shown, theirs, ours, ours_plan, base_ref, template_dir, base_refused)
+    request = ApplyRequest(data, shown, ours_plan, template_dir, base_ref)
+    base, how = base_reading(request, theirs, ours, base_refused)
     base_blocks = ours_blocks if base is ours else _blocks_only(base, where=False)
     kept = keep_not_carried(shown, theirs, base)
     if theirs.held is None or theirs.held.cover:  # a whole TD, not a part of one a contribution holds

@@ -51,6 +51,18 @@ class Reading:
     shown_urls: dict[str, str] = field(default_factory=dict)  # readers/unlayout ImportResult's
 
 
+@dataclass(frozen=True)
+class ApplyRequest:
+    """What apply reads: the TD (its bytes, named as the user gave it), the plan on disk, the
+    templates given (--templates) and the base asked for (--base)."""
+
+    data: bytes
+    shown: str
+    plan: Plan
+    template_dir: Path | None
+    base_ref: str | None
+
+
 def read_bytes(document: Path, shown: str) -> bytes:
     try:
         return read_file(document, shown)  # a pipe or a device is refused before it is opened
@@ -101,9 +113,11 @@ def is_build_mark(properties: dict[str, str]) -> Callable[[Revision], bool]:
     return lambda r: author is not None and r.author == author and r.date == date
 
 
-def base_reading(data: bytes, shown: str, theirs: Reading, ours: Reading, plan: Plan, base_ref: str | None,
-                 template_dir: Path | None, refused: list[Diagnostic] | None = None) -> tuple[Reading, str]:
+def base_reading(request: ApplyRequest, theirs: Reading, ours: Reading,
+                 refused: list[Diagnostic] | None = None) -> tuple[Reading, str]:
     """What the TD said before the meeting, and how that was found (for the report's first line)."""
+    data, shown, plan, base_ref = request.data, request.shown, request.plan, request.base_ref
+    template_dir = request.template_dir
     refused = [] if refused is None else refused  # why the plan the TD carries was not used
     if base_ref is not None:
         with earlier_version(base_ref, plan.root) as version:
@@ -120,7 +134,7 @@ def base_reading(data: bytes, shown: str, theirs: Reading, ours: Reading, plan: 
                                                                            "which the TD was built from"
         except PlanError:
             pass  # not in this repository (a clone without that history): the plan the TD carries
-    carried = _carried_base(properties, digest, shown, plan, template_dir, refused)
+    carried = _carried_base(request, properties, digest, refused)
     if carried is not None:
         return carried
     build_mark = is_build_mark(properties)
@@ -132,10 +146,11 @@ def base_reading(data: bytes, shown: str, theirs: Reading, ours: Reading, plan: 
                                 "of the plan it was built from)")])
 
 
-def _carried_base(properties: dict[str, str], digest: str | None, shown: str, plan: Plan,
-                  template_dir: Path | None, refused: list[Diagnostic]) -> tuple[Reading, str] | None:
+def _carried_base(request: ApplyRequest, properties: dict[str, str], digest: str | None,
+                  refused: list[Diagnostic]) -> tuple[Reading, str] | None:
     """The plan the TD carries (apdoc-plan-base), read as base; None when it carries none. One it
     carries that is damaged or altered is refused with a warning: the marks are base then."""
+    shown, plan, template_dir = request.shown, request.plan, request.template_dir
     text = carried_text(properties)
     if text is None:
         return None

@@ -9,6 +9,7 @@ import types
 import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +51,10 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
     """
     forget_resolved_paths()
     require_folder(root)
-    problems: list[Diagnostic] = []
-    failed: list[Failed] = []
-    document = _load(root / DOCUMENT_FILE, Document, "document", root, problems, failed, required=True)
-    comments = _load(root / COMMENTS_FILE, Comments, "comments", root, problems, failed)
+    loading = _Loading(root)
+    problems, failed = loading.problems, loading.failed
+    document = _load(loading, root / DOCUMENT_FILE, Document, "document", required=True)
+    comments = _load(loading, root / COMMENTS_FILE, Comments, "comments")
     for extra in sorted(root.glob("*.y*ml")):
         if extra.name not in (DOCUMENT_FILE, COMMENTS_FILE):
             problems.append(
@@ -62,7 +63,6 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
             )
     problems += shape_problems(root)
     loaded: dict[str, list[Loaded]] = {}
-    folders: dict[Path, Path] = {}  # resolved once for all the files in them (link_problem)
     for folder, kind in FOLDERS.items():
         model = FILE_KINDS[kind]
         files = sorted((root / folder).glob("*"), key=natural_key) if (root / folder).is_dir() else []
@@ -72,7 +72,7 @@ def load_plan(root: Path, *, check: bool = True, strict: bool = False) -> Plan:
                 problems.append(Diagnostic(display_path(path), 0, 0, "name plan files *.yaml, not *.yml"))
             if path.suffix != ".yaml":
                 continue
-            item = _load(path, model, folder, root, problems, failed, folders=folders)
+            item = _load(loading, path, model, folder)
             if item is not None:
                 loaded[folder].append(item)
     plan = Plan(
@@ -153,8 +153,19 @@ def link_problem(path: Path, root: Path, folders: dict[Path, Path] | None = None
     return Diagnostic(str(Path(display_path(root)) / path.relative_to(root)), 0, 0, problem)
 
 
-def _load(path: Path, model: type[PlanModel], folder: str, root: Path, problems: list[Diagnostic],
-          failed: list[Failed], required: bool = False, folders: dict[Path, Path] | None = None) -> Loaded | None:
+@dataclass
+class _Loading:
+    """One load of a plan: its folder, the problems and the files that failed so far, and the
+    folders resolved once for all the files in them (link_problem)."""
+
+    root: Path
+    problems: list[Diagnostic] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
+    folders: dict[Path, Path] = field(default_factory=dict)
+
+
+def _load(loading: _Loading, path: Path, model: type[PlanModel], folder: str, required: bool = False) -> Loaded | None:
+    root, problems, failed, folders = loading.root, loading.problems, loading.failed, loading.folders
     # Not exists() alone, which is False for a broken link: that is an error, not a missing file.
     present = path.is_symlink() or path.exists()
     problem = link_problem(path, root, folders) if present else None
