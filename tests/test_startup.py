@@ -177,9 +177,14 @@ def test_no_cache_where_none_can_be_written(mini_plan: Path, tmp_path: Path, mon
 
 def collector_during(*argv: str) -> str:
     """Whether the cycle collector is on while `apdoc ARGV` runs, run as the `apdoc` command runs
-    (cli.main): asked when it ends, or when watch would start watching."""
-    probe = ("import gc, sys\nimport apdoc.commands.watch as watching\n"
+    (cli.main): asked when the plan is loaded, when watch would start watching, and after main
+    returns (which puts back the setting it found: a caller in-process keeps its own)."""
+    probe = ("import gc, sys\nimport apdoc.commands.watch as watching\nimport apdoc.plan.load as loading\n"
              "watching.watch = lambda *args, **kwargs: print('watching', gc.isenabled())\n"
+             "stock = loading.load_plan\n"
+             "def load_plan(*args, **kwargs):\n    print('loading', gc.isenabled())\n"
+             "    return stock(*args, **kwargs)\n"
+             "loading.load_plan = load_plan\n"
              "from apdoc.cli import main\n"
              f"sys.argv = ['apdoc', '-q', *{list(argv)!r}]\n"
              "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
@@ -190,7 +195,7 @@ def collector_during(*argv: str) -> str:
 
 
 def test_a_one_shot_run_does_without_the_cycle_collector_and_watch_with_it(tmp_path: Path) -> None:
-    assert collector_during("validate", "--plan", str(SEED_PLAN)) == "ended False"
+    assert collector_during("validate", "--plan", str(SEED_PLAN)) == "loading False ended True"
     watched = collector_during("watch", "--plan", str(SEED_PLAN), "-o", str(tmp_path / "td.html"))
     assert watched == "watching True ended True"
 
@@ -200,5 +205,5 @@ def test_reading_a_docx_runs_with_the_cycle_collector(tmp_path: Path) -> None:
     td = tmp_path / "TD.docx"
     subprocess.run([sys.executable, "-m", "apdoc", "-q", "build", "--format", "docx", "--plan", str(SEED_PLAN),
                     "-o", str(td)], check=True, timeout=120)
-    assert collector_during("import", str(td), "-o", str(tmp_path / "imported")) == "ended True"
-    assert collector_during("apply", str(td), "--plan", str(SEED_PLAN), "--dry-run") == "ended True"
+    assert collector_during("import", str(td), "-o", str(tmp_path / "imported")) == "loading True ended True"
+    assert collector_during("apply", str(td), "--plan", str(SEED_PLAN), "--dry-run") == "loading True ended True"
