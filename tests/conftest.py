@@ -116,3 +116,14 @@ def modules_after(*argv: str) -> set[str]:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return set(done.stdout.split())
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work beside the build is forked even where `can_fork` would say no (one core): slower
+    there, but forking is what the tests that ask for this fixture are about, so they never skip."""
+    import apdoc.background
+    import apdoc.build
+
+    for module in (apdoc.background, apdoc.build):
+        monkeypatch.setattr(module, "can_fork", lambda: True)

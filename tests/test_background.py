@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 import pytest
 
-from apdoc.background import ForkedCall, ThreadCall, can_fork
+from apdoc.background import ForkedCall, ThreadCall
 from apdoc.diagnostics import Diagnostic, PlanError
 
-needs_fork = pytest.mark.skipif(not can_fork(), reason="no fork or one core: nothing forks")
+needs_fork = pytest.mark.usefixtures("forking")  # forks on one core too: never skipped
 
 PROBLEMS = [Diagnostic("plan/document.yaml", 4, 3, "unknown field 'titel'"), Diagnostic("plan/a.yaml", 0, 0, "empty")]
 

@@ -12,13 +12,13 @@ import pytest
 
 import apdoc.background
 import apdoc.build
-from apdoc.background import CHUNK, ForkedText, can_fork
+from apdoc.background import CHUNK, ForkedText
 from apdoc.build import BuildRequest, build_formats
 from apdoc.diagnostics import Diagnostic, PlanError
 from apdoc.writers import Writer
 from conftest import MINI_PLAN
 
-needs_fork = pytest.mark.skipif(not can_fork(), reason="no fork or one core: no pipeline")
+needs_fork = pytest.mark.usefixtures("forking")  # forks on one core too: never skipped
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 import apdoc.build
-from apdoc.background import ForkedCall, can_fork
+from apdoc.background import ForkedCall
 from apdoc.build import BuildRequest, build_formats
 from apdoc.diagnostics import PlanError
 from apdoc.writers import WRITERS, Writer, register
 from conftest import MINI_PLAN
 
-needs_fork = pytest.mark.skipif(not can_fork(), reason="no fork or one core: no worker")
+needs_fork = pytest.mark.usefixtures("forking")  # forks on one core too: never skipped
 
 
 def write_pid(html: str) -> bytes:
