@@ -46,6 +46,7 @@ from .readings import (
     Tree,
     base_reading,
     by_id,
+    collected_after_readings,
     docx_reading,
     held_trees,
     ids_from_base,
@@ -77,6 +78,11 @@ class Applied:
 def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
                    template_dir: Path | None = None) -> Applied:
     """Work out the edits of `document` to the plan in `plan_dir`; nothing is written here."""
+    with collected_after_readings():
+        return _apply(document, plan_dir, base_ref, template_dir)
+
+
+def _apply(document: Path, plan_dir: Path, base_ref: str | None, template_dir: Path | None) -> Applied:
     shown = display_path(document)
     data = read_bytes(document, shown)
     read = file_stamps(plan_dir)  # before the plan is read: a file written after this is never replaced

@@ -11,8 +11,6 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from lxml import etree
-
 from ..diagnostics import Diagnostic
 from ..intermediate import HEADINGS, LISTS, NUMBER, PARAGRAPHS, classes
 from ..plan.checks.recovered import nearest
@@ -147,39 +145,51 @@ def blocks_of(xhtml: Any, where: bool = True) -> list[Block]:
     """Each block of text in a reading (numbers aside, the cover's aside), kept so that the
     reading's tree can go (a large TD's is hundreds of MB) before the next reading is made."""
     found = []
-    cover = set(xhtml.xpath('//*[@id="cover"]//*'))  # the cover's note on revision marks is the build's
+    # The cover's blocks (its note on revision marks is the build's).
+    cover = {el for top in xhtml.xpath('//*[@id="cover"]') for el in top.iter(*PARAGRAPHS) if el is not top}
     marks = mark_cells(xhtml)
     clause = "the cover"
     tables: dict[Any, TablePlace] = {}  # each table looked at once: a block per cell asks again
-    ids = _ids_within(xhtml)
+    ids = _IdsWithin()
     for el in xhtml.iter(*PARAGRAPHS):
         if el.tag in HEADINGS:
             clause = heading_name(el)
         if (el.tag == "li" and el.find("p") is not None) or el in cover:
             continue
-        text = " ".join("".join(t for t in _texts(el)).split())
+        text = " ".join(_block_text(el).split())
         if text and el.getparent() in marks:
             text = "x"  # any mark in a Session Source cell is the source's: "X" and "✓" read as "x"
         if text:
-            found.append(Block(text, place_of(el, clause, tables) if where else "", ids[el]))
+            found.append(Block(text, place_of(el, clause, tables) if where else "", ids.of(el)))
     return found
 
 
-def _ids_within(xhtml: Any) -> dict[Any, frozenset[str]]:
-    """Each block element's ids and its ancestors', from one walk down the tree (not one walk
-    up per block)."""
-    blocks = set(PARAGRAPHS)
-    found: dict[Any, frozenset[str]] = {}
-    stack: list[frozenset[str]] = [frozenset()]
-    for event, el in etree.iterwalk(xhtml, events=("start", "end")):
-        if event == "end":
-            stack.pop()
-            continue
-        own = el.get("id") if isinstance(el.tag, str) else None
-        stack.append(stack[-1] | {own} if own else stack[-1])
-        if el.tag in blocks:
-            found[el] = stack[-1]
-    return found
+class _IdsWithin:
+    """Each block element's ids and its ancestors': an element's are its parent's and its own,
+    each container's found once (the blocks of a cell, a row, a table ask for the same)."""
+
+    def __init__(self) -> None:
+        self.known: dict[Any, frozenset[str]] = {}
+
+    def of(self, el: Any) -> frozenset[str]:
+        chain = []
+        while el is not None and el not in self.known:
+            chain.append(el)
+            el = el.getparent()
+        ids = self.known[el] if el is not None else frozenset()
+        for node in reversed(chain):
+            own = node.get("id")
+            if own:
+                ids = ids | {own}
+            self.known[node] = ids
+        return ids
+
+
+def _block_text(el: Any) -> str:
+    """The text of a block as _texts gives it, from lxml itself for one without children."""
+    if len(el):
+        return "".join(_texts(el))
+    return el.text or "" if NUMBER not in classes(el) else ""
 
 
 def _left_out(blocks: list[Block], left_out: set[str] | None) -> list[Block]:
