@@ -4,15 +4,19 @@ an edit is looked for in the document part itself."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ...ooxml import MAIN_PART, W
-from .package import open_package
+from .package import open_package, parse_xml
 from .revisions import Revision
 
 TRACKED = {W + "ins", W + "del", W + "moveFrom", W + "moveTo"}
+# A start tag of one of TRACKED's names, whatever its prefix: a part with none has no tracked
+# edit, and is not parsed again (a large TD's document part: a second or more, tens of MB).
+_TRACKED_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:ins|del|moveFrom|moveTo)[\s/>]")
 
 
 @dataclass(frozen=True)
@@ -27,9 +31,17 @@ class FieldEdit:
 def edits_in_field_results(data: bytes, source: str, is_build_mark: Callable[[Revision], bool]) -> list[FieldEdit]:
     """Each paragraph with a tracked edit (not one the build made: `is_build_mark`) in the shown
     result of a complex field (between its `separate` and `end`) or of a simple one, once."""
-    root = open_package(data, source).xml(MAIN_PART)
+    package = open_package(data, source)
+    part = package.read(MAIN_PART) if package.has(MAIN_PART) else b""
+    if not _may_track(part):
+        return []
+    return edits_in(parse_xml(part, f"{source}: {MAIN_PART}"), is_build_mark)
+
+
+def edits_in(root: Any, is_build_mark: Callable[[Revision], bool]) -> list[FieldEdit]:
+    """edits_in_field_results of a document part parsed."""
     found: list[FieldEdit] = []
-    for number, paragraph in enumerate(root.iter(W + "p") if root is not None else [], 1):
+    for number, paragraph in enumerate(root.iter(W + "p"), 1):
         fields: list[list[Any]] = []  # open complex fields: [instruction, showing its result]
         for el in paragraph.iter():
             if el.tag == W + "fldChar":
@@ -52,3 +64,12 @@ def edits_in_field_results(data: bytes, source: str, is_build_mark: Callable[[Re
                 found.append(FieldEdit(number, instruction[0]))
                 break
     return found
+
+
+def _may_track(part: bytes) -> bool:
+    """Whether an XML part may hold a tracked edit: any part whose tags are not in ASCII
+    bytes (UTF-16) may; one in UTF-8 (or another encoding of ASCII) only with such a tag."""
+    head = part[:4]
+    if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return _TRACKED_TAG.search(part) is not None
