@@ -138,15 +138,13 @@ class Block(NamedTuple):
 
     text: str
     where: str
-    within: frozenset[str]
+    within: tuple[str, ...]  # (a tuple, not a set: a large TD has tens of thousands of blocks)
 
 
 def blocks_of(xhtml: Any, where: bool = True) -> list[Block]:
     """Each block of text in a reading (numbers aside, the cover's aside), kept so that the
     reading's tree can go (a large TD's is hundreds of MB) before the next reading is made."""
     found = []
-    # The cover's blocks (its note on revision marks is the build's).
-    cover = {el for top in xhtml.xpath('//*[@id="cover"]') for el in top.iter(*PARAGRAPHS) if el is not top}
     marks = mark_cells(xhtml)
     clause = "the cover"
     tables: dict[Any, TablePlace] = {}  # each table looked at once: a block per cell asks again
@@ -154,33 +152,36 @@ def blocks_of(xhtml: Any, where: bool = True) -> list[Block]:
     for el in xhtml.iter(*PARAGRAPHS):
         if el.tag in HEADINGS:
             clause = heading_name(el)
-        if (el.tag == "li" and el.find("p") is not None) or el in cover:
+        within = ids.of(el)
+        # (in the cover: its note on revision marks is the build's)
+        if (el.tag == "li" and el.find("p") is not None) or "cover" in ids.of(el.getparent()):
             continue
         text = " ".join(_block_text(el).split())
         if text and el.getparent() in marks:
             text = "x"  # any mark in a Session Source cell is the source's: "X" and "✓" read as "x"
         if text:
-            found.append(Block(text, place_of(el, clause, tables) if where else "", ids.of(el)))
+            found.append(Block(text, place_of(el, clause, tables) if where else "", within))
     return found
 
 
 class _IdsWithin:
-    """Each block element's ids and its ancestors': an element's are its parent's and its own,
-    each container's found once (the blocks of a cell, a row, a table ask for the same)."""
+    """Each block element's ids and its ancestors', outermost first: an element's are its
+    parent's and its own, each container's found once (the blocks of a cell, a row, a table ask
+    for the same, and share them)."""
 
     def __init__(self) -> None:
-        self.known: dict[Any, frozenset[str]] = {}
+        self.known: dict[Any, tuple[str, ...]] = {}
 
-    def of(self, el: Any) -> frozenset[str]:
+    def of(self, el: Any) -> tuple[str, ...]:
         chain = []
         while el is not None and el not in self.known:
             chain.append(el)
             el = el.getparent()
-        ids = self.known[el] if el is not None else frozenset()
+        ids = self.known[el] if el is not None else ()
         for node in reversed(chain):
             own = node.get("id")
             if own:
-                ids = ids | {own}
+                ids = (*ids, own)
             self.known[node] = ids
         return ids
 
@@ -197,7 +198,7 @@ def _left_out(blocks: list[Block], left_out: set[str] | None) -> list[Block]:
     if not left_out:
         return blocks
     out = left_out | {f"{ident}-statement" for ident in left_out}
-    return [block for block in blocks if not block.within & out]
+    return [block for block in blocks if out.isdisjoint(block.within)]
 
 
 def _blocks(xhtml: Any, left_out: set[str] | None = None, where: bool = True) -> list[tuple[str, str]]:
