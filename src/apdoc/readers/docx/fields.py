@@ -30,7 +30,8 @@ class FieldEdit:
 
 def edits_in_field_results(data: bytes, source: str, is_build_mark: Callable[[Revision], bool]) -> list[FieldEdit]:
     """Each paragraph with a tracked edit (not one the build made: `is_build_mark`) in the shown
-    result of a complex field (between its `separate` and `end`) or of a simple one, once."""
+    result of a complex field (between its `separate` and `end`) or of a simple one, once. (The
+    reader has read the document part already: a part it refuses never comes here.)"""
     package = open_package(data, source)
     part = package.read(MAIN_PART) if package.has(MAIN_PART) else b""
     if not _may_track(part):
@@ -39,9 +40,10 @@ def edits_in_field_results(data: bytes, source: str, is_build_mark: Callable[[Re
 
 
 def edits_in(root: Any, is_build_mark: Callable[[Revision], bool]) -> list[FieldEdit]:
-    """edits_in_field_results of a document part parsed."""
+    """edits_in_field_results of a document part parsed. Only a paragraph holding a tracked edit
+    (itself, or a paragraph inside it: a text box's) can have one: only those are looked through."""
     found: list[FieldEdit] = []
-    for number, paragraph in enumerate(root.iter(W + "p"), 1):
+    for number, paragraph in _holding_tracked(root):
         fields: list[list[Any]] = []  # open complex fields: [instruction, showing its result]
         for el in paragraph.iter():
             if el.tag == W + "fldChar":
@@ -64,6 +66,18 @@ def edits_in(root: Any, is_build_mark: Callable[[Revision], bool]) -> list[Field
                 found.append(FieldEdit(number, instruction[0]))
                 break
     return found
+
+
+def _holding_tracked(root: Any) -> list[tuple[int, Any]]:
+    """(number, paragraph) of each paragraph holding a tracked edit, in order; numbers count every
+    paragraph of the part from 1."""
+    holding = {paragraph: 0 for el in root.iter(*TRACKED) for paragraph in el.iterancestors(W + "p")}
+    if not holding:
+        return []
+    for number, paragraph in enumerate(root.iter(W + "p"), 1):
+        if paragraph in holding:
+            holding[paragraph] = number
+    return sorted(((number, paragraph) for paragraph, number in holding.items()), key=lambda pair: pair[0])
 
 
 def _may_track(part: bytes) -> bool:
