@@ -78,21 +78,21 @@ class Applied:
 def apply_document(document: Path, plan_dir: Path, base_ref: str | None = None,
                    template_dir: Path | None = None) -> Applied:
     """Work out the edits of `document` to the plan in `plan_dir`; nothing is written here."""
-    with collected_after_readings():
-        return _apply(document, plan_dir, base_ref, template_dir)
-
-
-def _apply(document: Path, plan_dir: Path, base_ref: str | None, template_dir: Path | None) -> Applied:
     shown = display_path(document)
     data = read_bytes(document, shown)
     read = file_stamps(plan_dir)  # before the plan is read: a file written after this is never replaced
     ours_plan = load_plan(plan_dir)
+    with collected_after_readings():  # the plan just loaded is set aside from the passes
+        return _apply(ApplyRequest(data, shown, ours_plan, template_dir, base_ref), plan_dir, read)
+
+
+def _apply(request: ApplyRequest, plan_dir: Path, read: dict[Path, FileStamp]) -> Applied:
+    data, shown, ours_plan, template_dir = request.data, request.shown, request.plan, request.template_dir
     theirs = docx_reading(data, shown)
     theirs_blocks = _blocks_only(theirs)  # its tree goes before the next reading's is made
     ours = plan_reading(ours_plan, template_dir, shown)
     ours_blocks = _blocks_only(ours, where=False)
     base_refused: list[Diagnostic] = []
-    request = ApplyRequest(data, shown, ours_plan, template_dir, base_ref)
     base, how = base_reading(request, theirs, ours, base_refused)
     base_blocks = ours_blocks if base is ours else _blocks_only(base, where=False)
     kept = keep_not_carried(shown, theirs, base)

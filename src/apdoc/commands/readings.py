@@ -80,8 +80,8 @@ def collected_after_readings() -> Iterator[None]:
     (docx_reading), where the reader leaves its cyclic garbage (which holds parsed parts, so it
     must not wait). Left on, its automatic passes go over everything alive again and again (the
     plan's models, the readings' trees and values): a sixth of the 100× TD's apply. The objects
-    alive when it starts (the modules, the plan loaded) are set aside from those passes
-    (gc.freeze) until it ends. The collector's setting is put back as it was found."""
+    alive when it starts (the modules, the plan loaded) live to its end: they are set aside from
+    those passes (gc.freeze) until then. The collector's setting is put back as it was found."""
     collecting = gc.isenabled()
     gc.disable()
     gc.freeze()
