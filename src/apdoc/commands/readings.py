@@ -81,14 +81,17 @@ def collected_after_readings() -> Iterator[None]:
     must not wait). Left on, its automatic passes go over everything alive again and again (the
     plan's models, the readings' trees and values): a sixth of the 100× TD's apply. The objects
     alive when it starts (the modules, the plan loaded) live to its end: they are set aside from
-    those passes (gc.freeze) until then. The collector's setting is put back as it was found."""
-    collecting = gc.isenabled()
+    those passes (gc.freeze) until then. The collector's setting is put back as it was found
+    (and nothing frozen by another is thawed: then nothing is frozen here)."""
+    collecting, freezing = gc.isenabled(), gc.get_freeze_count() == 0
     gc.disable()
-    gc.freeze()
+    if freezing:
+        gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if freezing:
+            gc.unfreeze()
         if collecting:
             gc.enable()
 
