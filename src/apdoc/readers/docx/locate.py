@@ -7,22 +7,33 @@ and a tracked change name the same paragraph whichever view is read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lxml import etree
 
 from ...ooxml import W
 from .ns import A, snippet, text_of
 
 
-def number_part(root: etree._Element) -> None:
-    """Mark every paragraph, table, row and cell with its position (attributes in our namespace)."""
-    paragraphs = tables = 0
+@dataclass
+class Counted:
+    """Paragraphs and tables numbered so far in a part (the body comes a chunk at a time)."""
+
+    paragraphs: int = 0
+    tables: int = 0
+
+
+def number_part(root: etree._Element, counted: Counted | None = None) -> None:
+    """Mark every paragraph, table, row and cell with its position (attributes in our namespace),
+    counting on from `counted`."""
+    counted = counted if counted is not None else Counted()
     for el in root.iter(W + "p", W + "tbl"):
         if el.tag == W + "p":
-            paragraphs += 1
-            el.set(A + "n", str(paragraphs))
+            counted.paragraphs += 1
+            el.set(A + "n", str(counted.paragraphs))
         else:
-            tables += 1
-            el.set(A + "t", str(tables))
+            counted.tables += 1
+            el.set(A + "t", str(counted.tables))
             rows = [tr for tr in el.iter(W + "tr") if _table_of(tr) is el]
             for r, tr in enumerate(rows, 1):
                 tr.set(A + "r", str(r))

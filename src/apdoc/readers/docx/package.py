@@ -137,21 +137,42 @@ def snippet_of(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                          huge_tree=False, remove_comments=True, remove_pis=True)
+# No DTD loaded, no entity resolved, nothing fetched; iterparse (readers/docx/body.py) takes the same.
+PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "dtd_validation": False,
+                  "huge_tree": False, "remove_comments": True, "remove_pis": True}
+_PARSER = etree.XMLParser(**PARSER_OPTIONS)
+
+
+def refuse_declarations(data: bytes, where: str) -> None:
+    """Any DOCTYPE or entity declaration is refused before the part is parsed (in UTF-8)."""
+    if _DOCTYPE.search(data[:4096]) or b"<!ENTITY" in data:
+        raise DocxError(f"{where}: XML with a DOCTYPE or entity declarations is refused")
+
+
+def refuse_declared(tree: etree._ElementTree, where: str) -> None:
+    """… and after (a part in UTF-16 shows its DOCTYPE only to the parser)."""
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise DocxError(f"{where}: XML with a DOCTYPE or entity declarations is refused")
+
+
+def not_well_formed(exc: etree.XMLSyntaxError, where: str) -> DocxError:
+    return DocxError(f"{where}: not well-formed XML: {exc}")
 
 
 def parse_xml(data: bytes, where: str) -> etree._Element:
     """Parse one XML part; any DOCTYPE or entity declaration is refused, never resolved."""
-    if _DOCTYPE.search(data[:4096]) or b"<!ENTITY" in data:
-        raise DocxError(f"{where}: XML with a DOCTYPE or entity declarations is refused")
+    refuse_declarations(data, where)
     try:
         tree = etree.parse(io.BytesIO(data), _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise DocxError(f"{where}: not well-formed XML: {exc}") from None
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # e.g. a UTF-16 part
-        raise DocxError(f"{where}: XML with a DOCTYPE or entity declarations is refused")
+        raise not_well_formed(exc, where) from None
+    refuse_declared(tree, where)
     return _transitional(tree.getroot())
+
+
+def is_strict(data: bytes) -> bool:
+    """Whether a part names a Strict namespace anywhere (then it is parsed whole, and renamed)."""
+    return any(uri.encode() in data for uri in STRICT)
 
 
 def _transitional(root: etree._Element) -> etree._Element:
