@@ -3,10 +3,11 @@
 The 100× TD's document.xml (29 MB) is a tree of ~300 MB when parsed whole; read a chunk at a
 time, the reader holds one chunk of it and what it has made (issue 20: import within 400 MB).
 
-The parser is fed the part a slice at a time, each slice ending where a paragraph or a table
-starts; when the body's last element is complete and, with those before it, makes a chunk, the
-part's root is handed on: it holds that chunk (and the one or two elements of the chunk before
-that the reader still holds: it deletes them first), and every pass walks it as it walks a
+The parser is fed the part a slice at a time (the part's bytes are let go of as they are fed),
+each slice ending where a paragraph or a table starts; when the body's last element is complete
+and, with those before it, makes a chunk, the part's root is handed on: it holds that chunk (and
+the one or two elements of the chunk before that the reader still holds: it deletes them
+first), and every pass walks it as it walks a
 whole part. A chunk holds what a pass must see together: a paragraph whose mark a tracked change
 inserted or deleted stays with the paragraph after it (hidden, it merges with it); a bookmark
 between blocks is in the chunk of the block it moves into. What does span chunks — a field, a
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -48,12 +50,30 @@ LARGE = 5_000  # elements: a block the reader may still hold when a chunk ends i
 _BLOCK_START = re.compile(rb"<(?:[\w.-]+:)?(?:p|tbl)[\s/>]")
 
 
-def body_chunks(data: bytes, where: str) -> Iterator[etree._Element]:
-    """The part's root holding a chunk of its body, chunk after chunk; DocxError for a part that is
-    unsafe, not well-formed or has no body (raised when met: after the chunks before it)."""
+@dataclass
+class Looked:
+    """What the bytes of document.xml say before it is parsed."""
+
+    landscape: list[bool]  # each section's, a guess (predicted_orientations)
+    whole: bool  # parsed whole: a Strict part, or one not in an ASCII-compatible encoding
+
+
+def look(pieces: list[bytes], where: str) -> Looked:
+    """DocxError for a DOCTYPE or entity declaration; the sections' guessed orientations; whether
+    the part is parsed whole. The part is one string only here, for a moment."""
+    data = b"".join(pieces)
     refuse_declarations(data, where)
-    if is_strict(data) or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"<":
-        root = parse_xml(data, where)
+    return Looked(predicted_orientations(data),
+                  is_strict(data) or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"<")
+
+
+def body_chunks(pieces: list[bytes], whole: bool, where: str) -> Iterator[etree._Element]:
+    """The part's root holding a chunk of its body, chunk after chunk; DocxError for a part that is
+    not well-formed or has no body (raised when met: after the chunks before it). `pieces` (its
+    bytes, as inflated: Package.read_pieces) are let go of as they are fed to the parser."""
+    if whole:
+        root = parse_xml(b"".join(pieces), where)
+        pieces.clear()
         if root.find(W + "body") is None:
             raise DocxError(f"{where} has no body")
         yield root
@@ -63,13 +83,17 @@ def body_chunks(data: bytes, where: str) -> Iterator[etree._Element]:
     checked = False
     blocks = 0
     last: list[etree._Element] = []  # the body's last two blocks
-    at = 0
+    pending = b""  # bytes not fed yet
+    pieces.reverse()  # taken from the end: each piece goes as it is fed
     try:
-        while at < len(data):
-            cut = _BLOCK_START.search(data, at + SLICE)
-            end = cut.start() if cut is not None else len(data)
-            parser.feed(data[at:end])
-            at = end
+        while pieces or pending:
+            start = _BLOCK_START.search(pending, SLICE)
+            if start is None and pieces:
+                pending += pieces.pop()
+                continue
+            cut = start.start() if start is not None else len(pending)
+            parser.feed(pending[:cut])
+            pending = pending[cut:]
             for _event, el in parser.read_events():
                 if not checked:
                     refuse_declared(el.getroottree(), where)

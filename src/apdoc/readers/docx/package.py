@@ -60,26 +60,33 @@ class Package:
 
     def read(self, name: str) -> bytes:
         """The bytes of one part, counted as they are inflated."""
+        return b"".join(self.read_pieces(name))
+
+    def read_pieces(self, name: str) -> list[bytes]:
+        """The bytes of one part in the pieces they were inflated in (a large part is never one
+        string: body.py feeds them to the parser and lets each go), counted as they come."""
         info = self.archive.getinfo(name)
         limit = min(MAX_ENTRY, MAX_TOTAL - self.inflated)
-        out = bytearray()
+        pieces: list[bytes] = []
         try:
-            self._inflate(info, limit, out)
+            self._inflate(info, limit, pieces)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
             raise DocxError(f"{self.source}: the part {name} cannot be read (a damaged zip: {exc})") from None
-        self.inflated += len(out)
-        return bytes(out)
+        self.inflated += sum(map(len, pieces))
+        return pieces
 
-    def _inflate(self, info: zipfile.ZipInfo, limit: int, out: bytearray) -> None:
-        """Inflate one entry into `out`, counting the bytes as they come (zipfile also stops at the
-        size the header declares, and checks the CRC at the end)."""
+    def _inflate(self, info: zipfile.ZipInfo, limit: int, pieces: list[bytes]) -> None:
+        """Inflate one entry into `pieces`, counting the bytes as they come (zipfile also stops at
+        the size the header declares, and checks the CRC at the end)."""
         name = info.filename
+        size = 0
         with self.archive.open(info) as stream:
             while chunk := stream.read(CHUNK):
-                out += chunk
-                if len(out) > limit:
+                pieces.append(chunk)
+                size += len(chunk)
+                if size > limit:
                     raise DocxError(f"{self.source}: the part {name} inflates past {limit:,} bytes (a zip bomb?)")
-                if len(out) > RATIO_FLOOR and len(out) > MAX_RATIO * max(info.compress_size, 1):
+                if size > RATIO_FLOOR and size > MAX_RATIO * max(info.compress_size, 1):
                     raise DocxError(f"{self.source}: the part {name} is compressed more than {MAX_RATIO} times "
                                     "(a zip bomb?)")
 

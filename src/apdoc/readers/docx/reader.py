@@ -11,7 +11,7 @@ from lxml import etree
 from ...anchors import AnchorMapError, read_anchor_properties
 from ...ooxml import CP, CUSTOM, DC, DCTERMS, W
 from .blocks import BlockReader
-from .body import body_chunks, predicted_orientations
+from .body import body_chunks, look
 from .comments import CommentElements, CommentSpans, Span, comment_threads, replies_by_range
 from .inline import RunReader, build_inline, strip_pieces
 from .locate import Counted, number_part, paragraph_number, quote_of
@@ -110,8 +110,10 @@ class Reader:
         numbering = Numbering.read(self._related(main, "numbering"), styles, self._part_warn(numbering_part))
         self.link_targets = {rid: target for rid, (kind, target, _mode) in self.package.rels(main).items()
                              if kind.endswith("/hyperlink")}
-        data = self.package.read(main)
-        self.guessed_landscape = self.known.landscape if self.known is not None else predicted_orientations(data)
+        pieces = self.package.read_pieces(main)
+        where = f"{self.package.source}: {main}"
+        looked = look(pieces, where)
+        self.guessed_landscape = self.known.landscape if self.known is not None else looked.landscape
         self.anchors = Anchors(self.bookmark_ids, self.known)
         notes = self._related(main, "footnotes")
         comments = self._related(main, "comments")
@@ -132,8 +134,7 @@ class Reader:
                                   self._link, self.warn, positions=self.positions)
         self.warnings = self.warning_lists["body"]
         self._head()
-        chunks = self._chunks(body_chunks(data, f"{self.package.source}: {main}"), spans, elements)
-        del data
+        chunks = self._chunks(body_chunks(pieces, looked.whole, where), spans, elements)
         self._body(chunks)
         self.result.revisions += notes_revisions
         if comments is not None and spans is not None and elements is not None:
