@@ -59,13 +59,7 @@ _BETWEEN_BLOCKS = (W + "body", W + "tc", W + "tbl", W + "tr", W + "footnote")
 def keep_bookmarks(root: etree._Element, keep: Callable[[str], bool], dropped: set[str] | None = None) -> None:
     """Only anchors stay (`keep(name)`; the names of those that go are added to `dropped`); a
     bookmark that starts between blocks moves into the next paragraph."""
-    # One walk for both kinds: an end goes when it is reached. A start only moves forward, into a
-    # later paragraph, so that paragraph still holds its ends then, as when the ends went last.
-    end = W + "bookmarkEnd"
-    for el in list(root.iter(W + "bookmarkStart", end)):
-        if el.tag == end:
-            remove(el)  # a bookmark names where it starts; its end can land anywhere after editing
-            continue
+    for el in list(root.iter(W + "bookmarkStart")):
         name = el.get(W + "name")
         if not keep(name or ""):
             if dropped is not None and name:
@@ -79,6 +73,9 @@ def keep_bookmarks(root: etree._Element, keep: Callable[[str], bool], dropped: s
             if target is not None:
                 ppr = target.find(W + "pPr")
                 target.insert(1 if ppr is not None else 0, el)
+    # A bookmark names where it starts; its end can land anywhere after editing. The ends go
+    # last (a start moved into a paragraph lands where it would among them), in one call.
+    etree.strip_elements(root, W + "bookmarkEnd")
 
 
 @dataclass

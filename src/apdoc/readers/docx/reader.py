@@ -173,9 +173,10 @@ class Reader:
             self.warnings = self.warning_lists["document"]
             self.result.revisions += self._prepare(root, "document", "")
             self.warnings = self.warning_lists["body"]
-            read = len(body)
-            for n in range(read):
-                yield body[n]
+            items = list(body)
+            read = len(items)
+            yield from items
+            del items  # held, they would be moved out of the tree, not freed, at the next chunk
 
     def _related(self, part: str, kind: str) -> etree._Element | None:
         name = self.package.related(part, kind)
