@@ -13,11 +13,15 @@ import copy
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from apdoc.readers.docx import ReadResult, read_docx
 from apdoc.readers.docx import body as chunking
 from apdoc.readers.docx import reader as reading
+from apdoc.readers.docx.locate import number_part
+from apdoc.readers.docx.ns import A
 from apply_edits import AUTHOR, DATE, Docx, W, add_comment, delete_paragraph_mark, replace_words
 
 VIEWS = {"accept all": None, "reject all": lambda _revision: False}
@@ -203,3 +207,42 @@ def test_an_error_late_in_the_part_is_the_whole_parts_error(td: bytes, monkeypat
             read_docx(data, source="TD.docx")
         messages.append(str(raised.value))
     assert messages[0] == messages[1] and "not well-formed XML" in messages[0]
+
+
+def _number_by_walking_up(root: etree._Element) -> None:
+    """number_part's rows and cells as they were numbered before: each row's table and each
+    cell's row found by walking up from it."""
+    for table in root.iter(W + "tbl"):
+        rows = [tr for tr in table.iter(W + "tr") if next(tr.iterancestors(W + "tbl"), None) is table]
+        for r, tr in enumerate(rows, 1):
+            tr.set(A + "r", str(r))
+            cells = [tc for tc in tr.iter(W + "tc") if next(tc.iterancestors(W + "tr"), None) is tr]
+            for c, tc in enumerate(cells, 1):
+                tc.set(A + "c", str(c))
+
+
+@st.composite
+def _tables(draw: st.DrawFn, depth: int = 3) -> etree._Element:
+    table = etree.Element(W + "tbl")
+    for _row in range(draw(st.integers(0, 3))):
+        tr = etree.SubElement(table, W + "tr")
+        for _cell in range(draw(st.integers(0, 3))):
+            tc = etree.SubElement(tr, W + "tc")
+            etree.SubElement(tc, W + "p")
+            if depth and draw(st.booleans()):
+                tc.append(draw(_tables(depth - 1)))
+    return table
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_tables(), min_size=1, max_size=3))
+def test_rows_and_cells_are_numbered_as_by_walking_up(tables: list[etree._Element]) -> None:
+    body = etree.Element(W + "body")
+    body.extend(tables)
+    reference = copy.deepcopy(body)
+    _number_by_walking_up(reference)
+    number_part(body)
+    rows_and_cells = ("r", "c")
+    assert [(el.tag, {k: v for k, v in el.attrib.items() if k[len(A):] in rows_and_cells})
+            for el in body.iter()] == \
+        [(el.tag, dict(el.attrib)) for el in reference.iter()]

@@ -34,10 +34,13 @@ def number_part(root: etree._Element, counted: Counted | None = None) -> None:
         else:
             counted.tables += 1
             el.set(A + "t", str(counted.tables))
-            rows = [tr for tr in el.iter(W + "tr") if _table_of(tr) is el]
+            # Without a table in it, every row under it is its own, and every cell under a row
+            # the row's: no walk up from each (most tables; 83k rows and cells in the 100× TD).
+            nested = el.find(f".//{W}tbl") is not None
+            rows = [tr for tr in el.iter(W + "tr") if not nested or _table_of(tr) is el]
             for r, tr in enumerate(rows, 1):
                 tr.set(A + "r", str(r))
-                cells = [tc for tc in tr.iter(W + "tc") if _row_of(tc) is tr]
+                cells = [tc for tc in tr.iter(W + "tc") if not nested or _row_of(tc) is tr]
                 for c, tc in enumerate(cells, 1):
                     tc.set(A + "c", str(c))
 
