@@ -48,6 +48,8 @@ class Context:
     titled: dict[str, set[str]] = field(default_factory=dict)  # kind → slugs made from a title (no anchor)
     notes: list[str] = field(default_factory=list)  # what was read otherwise than it stands: `apply` says so
     shown_urls: dict[str, str] = field(default_factory=dict)  # reference key → its link's shown URL
+    # (Markdown, block?) → canonical() of its rendering: the read-back check's memory (inline.py)
+    rendered: dict[tuple[str, bool], str | None] = field(default_factory=dict)
 
     def number_paragraphs(self, root: Any) -> None:
         count = 0

@@ -1,0 +1,109 @@
+"""The short cuts of import's unlayout and plan writing (issue 20) give what the long way gives."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from apdoc.layout.prose import Renderer
+from apdoc.unlayout.context import Context
+from apdoc.unlayout.inline import _BLOCK_TAG, _first_group, _plain_text_of, _reads_back, canonical
+
+# Text with the whitespace Word and XML give (\r, no-break and ideographic spaces, U+2028) and
+# the characters Markdown reads as syntax, so that both sides of every short cut are met.
+_CHARS = st.sampled_from([*"ab1 .-#*_[]<>&!`\\", "\t", "\n", "\r", "\xa0", "\u2028", "\u3000", "é", "1."])
+_TEXTS = st.lists(_CHARS, max_size=14).map("".join)
+
+
+def _long_way(markdown: str, elements: list[etree._Element], block: bool, footnotes: dict[str, str]) -> bool:
+    """The read-back check as it was before its short cuts: render, parse, compare."""
+    renderer = Renderer(footnotes)
+    html = str(renderer.block(markdown) if block else renderer.inline(markdown))
+    try:
+        again = etree.fromstring(f"<div>{html}</div>")
+    except etree.XMLSyntaxError:
+        return False
+    if block:
+        return _old_canonical(list(again)) == _old_canonical(elements)
+    return _old_canonical([again], own_tag=False) == _old_canonical(elements, own_tag=False)
+
+
+def _old_canonical(elements: list[etree._Element], *, own_tag: bool = True) -> str:
+    """canonical() with the whitespace collapsed by the regular expression it used."""
+    from apdoc.unlayout.inline import _canon
+
+    parts: list[str] = []
+    for element in elements:
+        _canon(element, parts, own_tag)
+    return _BLOCK_TAG.sub(_first_group, re.sub(r"\s+", " ", "".join(parts))).strip()
+
+
+def _element(tag: str, text: str) -> etree._Element:
+    element = etree.Element(tag)
+    element.text = text
+    return element
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXTS, st.sampled_from(["p", "td", "li", "div"]), st.booleans(), st.booleans())
+def test_plain_text_reads_back_as_the_long_way_says(text: str, tag: str, block: bool, as_typed: bool) -> None:
+    element = _element(tag, text)
+    markdown = text.strip() if as_typed else text  # what the plain pass writes, or any other text
+    if _plain_text_of(markdown, [element], block):
+        assert _long_way(markdown, [element], block, {})
+    assert _reads_back(Context("x"), markdown, [element], block) == _long_way(markdown, [element], block, {})
+
+
+def test_the_short_cut_is_taken_for_plain_text_only() -> None:
+    assert _plain_text_of("Plain words, 12 of them", [_element("p", " Plain words, 12 of them\n")], True)
+    assert _plain_text_of("In a cell", [_element("td", "In a cell")], False)
+    assert not _plain_text_of("A *b*", [_element("p", "A *b*")], True)  # Markdown: rendered
+    assert not _plain_text_of("Words", [_element("td", "Words")], True)  # a block that is no p
+    assert not _plain_text_of("", [_element("p", "")], True)  # nothing: the block renders no p
+    parent = _element("p", "A ")
+    etree.SubElement(parent, "b").text = "b"
+    assert not _plain_text_of("A", [parent], True)  # children: the long way
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_TEXTS, st.sampled_from(["p", "td"]), st.booleans()), min_size=1, max_size=8))
+def test_remembered_renderings_answer_as_fresh_ones(cases: list[tuple[str, str, bool]]) -> None:
+    """One context remembers what each text renders as; every answer is the one a fresh check gives,
+    whatever element the same text is compared with next."""
+    ctx = Context("x")
+    for text, tag, block in [*cases, *reversed(cases)]:
+        for markdown in (text, text.strip(), "x"):
+            element = _element(tag, text)
+            assert _reads_back(ctx, markdown, [element], block) == _long_way(markdown, [element], block, {})
+
+
+def test_a_footnote_reference_is_rendered_with_the_footnotes_of_its_chapter() -> None:
+    """`[^a]` renders its footnote's text, which differs between chapters: never remembered."""
+    ctx = Context("x")
+    paragraph = etree.fromstring('<p>A<span class="footnote" id="fn-a">one</span></p>')
+    ctx.footnotes = {"a": "one"}
+    assert _reads_back(ctx, "A[^a]", [paragraph], True)
+    ctx.footnotes = {"a": "two"}
+    assert not _reads_back(ctx, "A[^a]", [paragraph], True)
+    assert _long_way("A[^a]", [paragraph], True, {"a": "one"}) and not _long_way("A[^a]", [paragraph], True,
+                                                                                    {"a": "two"})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["<p>", "</p>", "<li>", "<br/>", "<strong>", "a", " ", "\n", "\r", "\t", "\xa0",
+                                 "\u2028", "\u3000", "\x85", "\u200b"]), max_size=14).map("".join))
+def test_whitespace_collapsed_as_the_regular_expression_did(text: str) -> None:
+    div = etree.Element("div")
+    div.text = text.replace("<", "{")  # the same whitespace in an element's text
+    assert canonical([div]) == _old_canonical([div])
+    collapsed = _BLOCK_TAG.sub(_first_group, " ".join(text.split())).strip()
+    assert collapsed == _BLOCK_TAG.sub(_first_group, re.sub(r"\s+", " ", text)).strip()
+
+
+def test_split_and_the_regular_expression_agree_on_every_character() -> None:
+    """str.split() splits at str.isspace(); `\\s` matches the same characters, all of them."""
+    spaces = re.compile(r"\s")
+    assert [c for c in map(chr, range(0x110000)) if bool(spaces.match(c)) != c.isspace()] == []
