@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 from hypothesis import given, settings
@@ -107,3 +108,75 @@ def test_split_and_the_regular_expression_agree_on_every_character() -> None:
     """str.split() splits at str.isspace(); `\\s` matches the same characters, all of them."""
     spaces = re.compile(r"\s")
     assert [c for c in map(chr, range(0x110000)) if bool(spaces.match(c)) != c.isspace()] == []
+
+
+# --- the walks of the whole tree: only the elements wanted, picked out by lxml ------------------
+
+_TAGS = ["p", "li", "h1", "h4", "td", "caption", "span", "del", "ins", "img", "{urn:x}p", "{urn:x}del",
+         "{http://www.w3.org/2000/svg}p", "{http://www.w3.org/1999/xhtml}ins"]
+
+
+@st.composite
+def _trees(draw: st.DrawFn) -> etree._Element:
+    root = etree.Element("body")
+    parents = [root]
+    for _ in range(draw(st.integers(1, 25))):
+        parent = draw(st.sampled_from(parents))
+        if draw(st.integers(0, 9)) == 0:
+            parent.append(etree.Comment("c"))
+            continue
+        child = etree.SubElement(parent, draw(st.sampled_from(_TAGS)))
+        child.text, child.tail = draw(st.sampled_from([None, "a", " b "])), draw(st.sampled_from([None, "t"]))
+        rev = draw(st.sampled_from([None, "del", "ins"]))
+        if rev:
+            child.set("data-rev", rev)
+        child.set("class", draw(st.sampled_from(["", "TableNotitle", "Figure", "FigureNotitle", "AnnexNoTitle"])))
+        parents.append(child)
+    return root
+
+
+def _old_number_paragraphs(ctx: Context, root: etree._Element) -> None:
+    from apdoc.unlayout.context import COUNTED, SVG, local
+
+    count = 0
+    for element in root.iter():
+        if local(element) in COUNTED and not element.tag.startswith(SVG):
+            count += 1
+            ctx.order[element] = count
+
+
+def _old_normalise(root: etree._Element) -> None:
+    from apdoc.intermediate import ANNEX, classes
+    module = importlib.import_module("apdoc.unlayout.normalise")  # the package names its function so
+    from apdoc.unlayout.context import local
+
+    for element in [e for e in root.iter() if isinstance(e.tag, str)]:
+        if element.get("data-rev") == "del" or local(element) == "del":
+            module._remove_keeping_tail(element)
+        elif local(element) == "ins":
+            module._unwrap(element)
+        element.attrib.pop("data-rev", None)
+    for p in [e for e in root.iter() if isinstance(e.tag, str) and local(e) == "p"]:
+        style = classes(p)
+        if "TableNotitle" in style:
+            module._table_caption(p)
+        elif "Figure" in style or (len(p) == 1 and local(p[0]) == "img" and not (p.text or "").strip()):
+            module._figure(p)
+        elif "AnnexNoTitle" in style:
+            p.tag = module._same_ns(p, "h1")
+            p.set("class", ANNEX)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_trees())
+def test_paragraphs_numbered_and_revisions_accepted_as_by_the_whole_walk(root: etree._Element) -> None:
+    from apdoc.unlayout.normalise import normalise
+
+    new, old = Context("x"), Context("x")
+    new.number_paragraphs(root)
+    _old_number_paragraphs(old, root)
+    assert new.order == old.order
+    copy = etree.fromstring(etree.tostring(root))
+    normalise(root)
+    _old_normalise(copy)
+    assert etree.tostring(root) == etree.tostring(copy)
