@@ -180,3 +180,33 @@ def test_paragraphs_numbered_and_revisions_accepted_as_by_the_whole_walk(root: e
     normalise(root)
     _old_normalise(copy)
     assert etree.tostring(root) == etree.tostring(copy)
+
+
+# --- yaml_emit: the styles of texts and the order of mappings, remembered ---------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["1", "01", "yes", "no", "a: b", "- x", "x\ny", "'q'", '"', "", " ", "#", "1.5",
+                                 "null", "é", "[a]", "a" * 1001]), min_size=1, max_size=6),
+       st.booleans(), st.booleans())
+def test_remembered_styles_are_the_styles(texts: list[str], key: bool, flow: bool) -> None:
+    """A number field's `1` (written plain) and a text's `1` (quoted) are one key to a plain
+    dict: the memory tells them apart, in either order."""
+    from apdoc.plan.yaml_emit import _Plain, _style, _style_of
+
+    for text in [*texts, *reversed(texts)]:
+        for value in (text, _Plain(text)):
+            assert _style(value, key=key, flow=flow) == _style_of(text, key, flow, isinstance(value, _Plain))
+    assert _style("1") == '"' and _style(_Plain("1")) == "" and _style("1") == '"'
+
+
+def test_mappings_ordered_by_their_model_whatever_came_before() -> None:
+    from apdoc.plan.models import ActionItem, Document
+    from apdoc.plan.yaml_emit import _ordered
+
+    for _ in range(2):
+        for model in (ActionItem, Document):
+            fields = list(model.model_fields)[:4]
+            node = {"zz-extra": "x", **{key: "1" for key in reversed(fields)}}
+            assert [key for key, _, _ in _ordered(node, [ActionItem, Document])] == [*fields, "zz-extra"]
+        assert [key for key, _, _ in _ordered({"b": "1", "a": "2"}, [ActionItem])] == ["b", "a"]
