@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -210,3 +211,29 @@ def test_mappings_ordered_by_their_model_whatever_came_before() -> None:
             node = {"zz-extra": "x", **{key: "1" for key in reversed(fields)}}
             assert [key for key, _, _ in _ordered(node, [ActionItem, Document])] == [*fields, "zz-extra"]
         assert [key for key, _, _ in _ordered({"b": "1", "a": "2"}, [ActionItem])] == ["b", "a"]
+
+
+# --- unlayout on the caller's tree itself (import), or on a copy (apply) ------------------------
+
+
+def test_the_tree_rewritten_in_place_gives_the_plan_its_copy_gives(td: bytes, tmp_path: Path) -> None:
+    from apdoc.commands.import_td import read_document
+    from apdoc.unlayout import plan_from_xhtml
+
+    path = tmp_path / "td.docx"
+    path.write_bytes(td)
+    root = read_document(path)[0]
+    paragraphs = [p for p in root.iter("p") if (p.text or "").strip()]
+    deleted = etree.SubElement(paragraphs[40], "del")  # revision marks, which normalise accepts
+    deleted.text, deleted.tail = "gone", " kept"
+    inserted = etree.SubElement(paragraphs[60], "ins")
+    inserted.text = " added"
+    paragraphs[80].set("data-rev", "del")
+    shown = etree.tostring(root)
+    copied = plan_from_xhtml(root, source="td.docx")
+    assert etree.tostring(root) == shown  # the caller's tree as it was
+    in_place = plan_from_xhtml(root, source="td.docx", in_place=True)
+    assert etree.tostring(root) != shown  # rewritten: the revisions accepted
+    assert b"gone" in shown and b"gone" not in etree.tostring(root)
+    assert (in_place.files, in_place.warnings, in_place.held, in_place.shown_urls, in_place.titled) == \
+        (copied.files, copied.warnings, copied.held, copied.shown_urls, copied.titled)
