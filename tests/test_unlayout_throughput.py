@@ -237,3 +237,54 @@ def test_the_tree_rewritten_in_place_gives_the_plan_its_copy_gives(td: bytes, tm
     assert b"gone" in shown and b"gone" not in etree.tostring(root)
     assert (in_place.files, in_place.warnings, in_place.held, in_place.shown_urls, in_place.titled) == \
         (copied.files, copied.warnings, copied.held, copied.shown_urls, copied.titled)
+
+
+# --- the footnotes a pass adds, taken back without a copy of them all before each value -----------
+
+
+def _old_verified(ctx: Context, elements: list[etree._Element], convert: object, *, block: bool) -> str:
+    """inline._verified as it was: a copy of every footnote and id before each value."""
+    from apdoc.unlayout import inline
+
+    def state() -> tuple[dict[str, str], set[str]]:
+        return dict(ctx.footnotes), set(ctx.used_ids.get("footnote", ()))
+
+    saved = state()
+    plain = convert(inline.Markdown(ctx))  # type: ignore[operator]
+    if inline._reads_back(ctx, plain, elements, block):
+        return plain
+    after_plain = state()
+    inline._restore_footnotes(ctx, saved)
+    escaped = convert(inline.Markdown(ctx, escape_text=True, warn=False))  # type: ignore[operator]
+    if inline._reads_back(ctx, escaped, elements, block):
+        return escaped
+    inline._restore_footnotes(ctx, after_plain)
+    return plain
+
+
+_NOTE_TEXTS = st.sampled_from(["a note", "*not emphasis*", "[x](javascript:y)", "[^z] typed", "two  words", "1. one"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["plain", "*starred*", "- dash", "a_b_", ""]),
+                          st.lists(st.tuples(st.sampled_from(["fn-a", "fn-b", "", "fn-a"]), _NOTE_TEXTS), max_size=3)),
+                min_size=1, max_size=5))
+def test_footnotes_taken_back_as_the_copies_did(paragraphs: list[tuple[str, list[tuple[str, str]]]]) -> None:
+    from apdoc.unlayout import inline
+
+    def run(verified: object) -> tuple[list[str], dict[str, str], set[str]]:
+        ctx = Context("x")
+        original, inline._verified = inline._verified, verified  # type: ignore[assignment]
+        try:
+            out = []
+            for text, notes in paragraphs:
+                p = _element("p", text)
+                for note_id, note in notes:
+                    span = etree.SubElement(p, "span", {"class": "footnote", **({"id": note_id} if note_id else {})})
+                    span.text, span.tail = note, " then"
+                out.append(inline.block_markdown(ctx, [p]))
+            return out, ctx.footnotes, set(ctx.used_ids.get("footnote", ()))
+        finally:
+            inline._verified = original  # type: ignore[assignment]
+
+    assert run(inline._verified) == run(_old_verified)

@@ -186,12 +186,14 @@ def inline_markdown(ctx: Context, element: Any) -> str:
 
 
 def _verified(ctx: Context, elements: list[Any], convert: Any, *, block: bool) -> str:
-    saved = _footnote_state(ctx)
+    # A pass only adds footnotes (each under an id it hands out): what was there before it is
+    # the first `known` of them, taken back only when the plain pass does not read back.
+    known = len(ctx.footnotes)
     plain = convert(Markdown(ctx))
     if _reads_back(ctx, plain, elements, block):
         return plain
     after_plain = _footnote_state(ctx)
-    _restore_footnotes(ctx, saved)  # the escaped pass hands out the same footnote ids again
+    _restore_footnotes(ctx, _before(after_plain, known))  # the escaped pass hands out the same ids again
     escaped = convert(Markdown(ctx, escape_text=True, warn=False))
     if _reads_back(ctx, escaped, elements, block):
         return escaped
@@ -201,6 +203,13 @@ def _verified(ctx: Context, elements: list[Any], convert: Any, *, block: bool) -
 
 def _footnote_state(ctx: Context) -> tuple[dict[str, str], set[str]]:
     return dict(ctx.footnotes), set(ctx.used_ids.get("footnote", ()))
+
+
+def _before(state: tuple[dict[str, str], set[str]], known: int) -> tuple[dict[str, str], set[str]]:
+    """The footnote state before a pass that left `state`, when `known` footnotes were there."""
+    footnotes, used = state
+    added = list(footnotes)[known:]
+    return dict(list(footnotes.items())[:known]), used.difference(added)
 
 
 def _restore_footnotes(ctx: Context, state: tuple[dict[str, str], set[str]]) -> None:
