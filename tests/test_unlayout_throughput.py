@@ -288,3 +288,46 @@ def test_footnotes_taken_back_as_the_copies_did(paragraphs: list[tuple[str, list
             inline._verified = original  # type: ignore[assignment]
 
     assert run(inline._verified) == run(_old_verified)
+
+
+# --- raw_text by itertext where it reads the same -----------------------------------------------
+
+
+def _old_raw_text(element: etree._Element) -> str:
+    from apdoc.unlayout.context import local
+
+    parts = [element.text or ""]
+    for child in element:
+        parts.append("\n" if local(child) == "br" else _old_raw_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+@st.composite
+def _inline_trees(draw: st.DrawFn) -> etree._Element:
+    root = etree.Element("td")
+    root.text = draw(st.sampled_from([None, "a", " b\n"]))
+    parents = [root]
+    for _ in range(draw(st.integers(0, 12))):
+        parent = draw(st.sampled_from(parents))
+        kind = draw(st.sampled_from(["p", "b", "br", "{urn:x}br", "span", "comment", "pi"]))
+        if kind == "comment":
+            child = etree.Comment("said")
+        elif kind == "pi":
+            child = etree.ProcessingInstruction("x", "y")
+        else:
+            child = etree.Element(kind)
+            child.text = draw(st.sampled_from([None, "t", "u v"]))
+            parents.append(child)
+        parent.append(child)
+        child.tail = draw(st.sampled_from([None, "w", "\n"]))
+    return root
+
+
+@settings(max_examples=500, deadline=None)
+@given(_inline_trees())
+def test_raw_text_reads_as_the_walk_did(root: etree._Element) -> None:
+    from apdoc.unlayout.cover import raw_text
+
+    for element in root.iter():
+        assert raw_text(element) == _old_raw_text(element)
