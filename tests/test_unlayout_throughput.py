@@ -6,7 +6,6 @@ import importlib
 import re
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -332,38 +331,3 @@ def test_raw_text_reads_as_the_walk_did(root: etree._Element) -> None:
 
     for element in root.iter():
         assert raw_text(element) == _old_raw_text(element)
-
-
-# --- the cycle collector paused while the plan is written and loaded back ------------------------
-
-
-def test_the_collector_is_paused_while_the_plan_is_written_and_on_again_after(
-        td: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import gc
-
-    from apdoc.commands import import_td
-    from apdoc.diagnostics import PlanError
-
-    path = tmp_path / "td.docx"
-    path.write_bytes(td)
-    seen: list[bool] = []
-    write_plan = import_td.write_plan
-
-    def watched(*args: object, **kwargs: object) -> object:
-        seen.append(gc.isenabled())
-        return write_plan(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(import_td, "write_plan", watched)
-    enabled = gc.isenabled()
-    gc.enable()
-    try:
-        import_td.import_plan(path, tmp_path / "plan")
-        assert seen == [False] and gc.isenabled()
-        with pytest.raises(PlanError):  # a folder that is not empty: nothing written, the collector on
-            import_td.import_plan(path, tmp_path / "plan")
-        assert seen == [False, False] and gc.isenabled()
-        gc.disable()
-        import_td.import_plan(path, tmp_path / "again")
-        assert not gc.isenabled()  # as it was found
-    finally:
-        gc.enable() if enabled else gc.disable()

@@ -8,10 +8,8 @@ folder in `apdoc fmt`'s layout. A `.xhtml` file is read as the intermediate form
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,24 +127,8 @@ def import_plan(path: Path, out_dir: Path) -> Imported:
             raise PlanError(at_paragraphs(exc.diagnostics, staging, read_document(path)[0], shown)) from None
         return imported.plan  # write_plan checks each file against what this load read
 
-    with _collector_paused():
-        imported.written = write_plan(result, out_dir, check=validated)
+    imported.written = write_plan(result, out_dir, check=validated)
     return imported
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the plan is written and loaded back. What is made then
-    (the files' texts, the plan loaded: its values, their positions, its models) lives until the
-    import ends and makes no cycles to speak of, and the collector's four full passes over all of
-    it while the 100x TD's plan loaded were a tenth of the time after the read. On again after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 MAX_REPORTED = 20
