@@ -10,6 +10,8 @@ bytes guess wrong."""
 from __future__ import annotations
 
 import copy
+import gc
+import weakref
 from collections.abc import Callable
 
 import pytest
@@ -246,3 +248,25 @@ def test_rows_and_cells_are_numbered_as_by_walking_up(tables: list[etree._Elemen
     assert [(el.tag, {k: v for k, v in el.attrib.items() if k[len(A):] in rows_and_cells})
             for el in body.iter()] == \
         [(el.tag, dict(el.attrib)) for el in reference.iter()]
+
+
+def test_what_was_read_is_freed_without_the_collector(td: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The structure reader's callbacks refer back to the reader: read_docx breaks that cycle, so
+    the parsed parts go when it returns, not at the cycle collector's next pass (then its heap
+    pages are given back)."""
+    readers: list[weakref.ref] = []
+    made = reading.Reader.__init__
+
+    def recorded(self: reading.Reader, *args: object, **options: object) -> None:
+        made(self, *args, **options)
+        readers.append(weakref.ref(self))
+
+    monkeypatch.setattr(reading.Reader, "__init__", recorded)
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        read_docx(td, source="TD.docx")
+        assert readers and all(ref() is None for ref in readers)
+    finally:
+        if was_on:
+            gc.enable()

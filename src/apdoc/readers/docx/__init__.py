@@ -44,13 +44,14 @@ def read_docx(data: bytes, *, source: str, accept: Callable[[Revision], bool] | 
                         positions, known)
         try:
             result = reader.read()
+            known = reader.learnt()
         finally:
-            # The parsed parts go now, not at the collector's next pass (the reader's objects refer
-            # to each other).
+            # What was read goes now, not at the collector's next pass: the structure reader
+            # refers back to the reader (its callbacks), and the parsed parts to nothing else.
             package.parsed.clear()
-        known = reader.learnt()
+            reader.close()
         if known is None:
             break
     del package, reader
-    give_back_memory()
+    give_back_memory()  # the freed trees' pages: what comes next would grow on top of them
     return result

@@ -142,6 +142,11 @@ class Reader:
         self.result.warnings = [*self.package.warnings, *itertools.chain(*self.warning_lists.values())]
         return self.result
 
+    def close(self) -> None:
+        """Let go of the structure reader: its callbacks refer back to this reader, a cycle that
+        would keep everything read until the collector's next pass."""
+        vars(self).pop("blocks", None)
+
     def learnt(self) -> Known | None:
         """What this reading learnt of the whole DOCX, when a guess made before it was wrong (the
         DOCX is then read again, knowing: names.Known); None when every guess was right."""
