@@ -56,17 +56,25 @@ class Para:
 
     @property
     def empty(self) -> bool:
-        return not self.text.strip() and not any(p.kind in ("footnote", "br") for p in self.pieces) \
-            and not self.drawing
+        """No text but white space, no footnote, line break or drawing."""
+        if self.drawing:
+            return False
+        for piece in self.pieces:  # (text of white space only, joined, is white space only)
+            kind = piece.kind
+            if kind in ("footnote", "br") or (kind in ("text", "number") and piece.text and
+                                                not piece.text.isspace()):
+                return False
+        return True
 
 
-@dataclass(frozen=True)
+@dataclass
 class _StyleFacts:
-    """What a paragraph's style says of it, asked once per style (none of it warns)."""
+    """What a paragraph's style says of it, asked once per style."""
 
     apdoc: str | None
     caption: str | None
     num_pr: etree._Element | None  # the style's numbering (w:pPr/w:numPr along its chain)
+    heading: int | None = None  # Styles.heading_level, once a paragraph without its own level asks
 
 
 @dataclass
@@ -159,30 +167,33 @@ class BlockReader:
                 bookmarks.append(node.get(_NAME, ""))
             else:
                 drawing = True
-        para = Para(el, int(el.get(_NUMBER, "0")), style, facts.apdoc,
-                    merge_numbers(self.runs.run_pieces(el, runs)), drawing=drawing)
-        para.bookmarks = bookmarks
+        apdoc = facts.apdoc
+        pieces = merge_numbers(self.runs.run_pieces(el, runs))
         own_level = number(outline, _VAL, OUTLINE_LEVEL, self.warn)
-        para.heading = own_level + 1 if own_level is not None and own_level < 9 else \
-            self.styles.heading_level(style)
-        para.annex = para.apdoc == "AnnexNoTitle"
-        para.caption = facts.caption
+        if own_level is not None and own_level < 9:
+            heading = own_level + 1
+        else:
+            if facts.heading is None:  # asked when first needed: a style's bad outline level warns then
+                facts.heading = self.styles.heading_level(style)
+            heading = facts.heading
+        annex = apdoc == "AnnexNoTitle"
         if num_pr is None or child(num_pr, _NUM_ID) is None:
             num_pr = facts.num_pr
         num_id = val(child(num_pr, _NUM_ID)) if num_pr is not None else None
         level = number(child(num_pr, _ILVL), _VAL, LEVEL, self.warn, 0) if num_pr is not None else 0
-        para.numbered = bool(num_id and num_id != "0")
-        if para.numbered and not para.heading and not para.annex:
+        numbered = bool(num_id and num_id != "0")
+        listing = None
+        if numbered and not heading and not annex:
             kind = self.numbering.list_kind(num_id or "", level)
             if kind is not None:
-                para.listing = (kind[0], kind[1], level, num_id or "")
+                listing = (kind[0], kind[1], level, num_id or "")
         indent = number(ind, _LEFT, SIGNED_TWIPS, self.warn) if ind is not None and ind.get(_LEFT) \
             else number(ind, _START, SIGNED_TWIPS, self.warn)
-        para.indented = (indent or 0) > 0
-        if para.listing is None and para.apdoc in ("enumlev1", "enumlev2") and BULLET_TEXT.match(para.text):
-            para.listing = ("ul", "", int(para.apdoc[-1]) - 1, "typed")  # ITU style: "–<tab>" typed
-            para.pieces = _drop_prefix(para.pieces, 2)
-        return para
+        if listing is None and apdoc in ("enumlev1", "enumlev2") and BULLET_TEXT.match(plain_text(pieces)):
+            listing = ("ul", "", int(apdoc[-1]) - 1, "typed")  # ITU style: "–<tab>" typed
+            pieces = _drop_prefix(pieces, 2)
+        return Para(el, int(el.get(_NUMBER, "0")), style, apdoc, pieces, heading, annex, facts.caption, drawing,
+                    listing, numbered, (indent or 0) > 0, bookmarks)
 
     def paragraph_element(self, para: Para, parent: etree._Element, tag: str = "p",
                           cell_default: str | None = None) -> etree._Element:

@@ -130,23 +130,33 @@ def _xml_char(char: str) -> bool:
     return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
 
 
+_FORMAT_TAGS = {W + "b": 0, W + "i": 1, W + "u": 2, W + "vertAlign": 3, W + "rFonts": 4}
+
+
 def _changes(props: etree._Element) -> tuple[tuple[str, object], ...]:
-    """What a properties element (a run's `w:rPr`, a style's) sets of a Format, in field order."""
-    changes: dict[str, object] = {}
-    for tag, name in (("b", "bold"), ("i", "italic")):
-        el = child(props, W + tag)
-        if el is not None:
-            changes[name] = on(el)
-    u = child(props, W + "u")
+    """What a properties element (a run's `w:rPr`, a style's) sets of a Format, in field order
+    (the first of each element counts; one pass over the properties)."""
+    found: list[etree._Element | None] = [None] * 5
+    for node in props:
+        index = _FORMAT_TAGS.get(node.tag)
+        if index is not None and found[index] is None:
+            found[index] = node
+    bold, italic, u, vert_el, fonts = found
+    if bold is None and italic is None and u is None and vert_el is None and fonts is None:
+        return ()
+    changes: list[tuple[str, object]] = []
+    if bold is not None:
+        changes.append(("bold", on(bold)))
+    if italic is not None:
+        changes.append(("italic", on(italic)))
     if u is not None:
-        changes["underline"] = (val(u) or "single") != "none"
-    vert = val(child(props, W + "vertAlign"))
+        changes.append(("underline", (val(u) or "single") != "none"))
+    vert = val(vert_el)
     if vert is not None:
-        changes["vert"] = {"superscript": "sup", "subscript": "sub"}.get(vert, "")
-    fonts = child(props, W + "rFonts")
+        changes.append(("vert", {"superscript": "sup", "subscript": "sub"}.get(vert, "")))
     if fonts is not None:
-        changes["code"] = "courier" in (val(fonts, "ascii") or val(fonts, "hAnsi") or "").lower()
-    return tuple(changes.items())
+        changes.append(("code", "courier" in (val(fonts, "ascii") or val(fonts, "hAnsi") or "").lower()))
+    return tuple(changes)
 
 
 def has_drawing(paragraph: etree._Element) -> bool:
