@@ -27,6 +27,7 @@ from apdoc.readers.docx.inline import (
     build_inline,
     merge_numbers,
 )
+from apdoc.readers.docx.noise import field_meaning, link_targets
 from apdoc.readers.docx.ns import A, child, grandchild, localname, on, val
 from apdoc.readers.docx.numbers import (
     COLUMNS,
@@ -35,7 +36,7 @@ from apdoc.readers.docx.numbers import (
     SIGNED_TWIPS,
     number,
 )
-from apdoc.readers.docx.styles import Numbering, Styles
+from apdoc.readers.docx.styles import GENERATED_NAME, Numbering, Styles, style_key
 from apdoc.readers.docx.tables import fill_table
 
 OTHER = "{urn:other}"
@@ -121,6 +122,21 @@ def _old_paragraph(reader: BlockReader, runs: _OldRuns, el: etree._Element) -> P
         para.listing = ("ul", "", int(para.apdoc[-1]) - 1, "typed")
         para.pieces = _drop_prefix(para.pieces, 2)
     return para
+
+
+def _old_generated(styles: Styles, sid: str | None) -> bool:
+    return bool(GENERATED_NAME.fullmatch(style_key(styles.name(sid)))) if sid else False
+
+
+def _old_link_targets(root: etree._Element) -> set[str]:
+    names = {el.get(W + "anchor") for el in root.iter(W + "hyperlink") if el.get(W + "anchor")}
+    instructions = [node.text or "" for node in root.iter(W + "instrText")]
+    instructions += [node.get(W + "instr", "") for node in root.iter(W + "fldSimple")]
+    for instruction in instructions:
+        link, _sequence = field_meaning(instruction)
+        if link and link.startswith("#"):
+            names.add(link[1:])
+    return names
 
 
 def _old_empty(para: Para) -> bool:
@@ -251,6 +267,7 @@ STYLES_XML = f"""<w:styles xmlns:w="{W[1:-1]}">
   <w:style w:type="paragraph" w:styleId="Cap"><w:name w:val="Table_No &amp; title"/></w:style>
   <w:style w:type="paragraph" w:styleId="Enum"><w:name w:val="enumlev1"/></w:style>
   <w:style w:type="paragraph" w:styleId="Annex"><w:name w:val="Annex_No &amp; title"/></w:style>
+  <w:style w:type="paragraph" w:styleId="Toc"><w:name w:val="TOC 1"/></w:style>
   <w:style w:type="character" w:styleId="Strong"><w:name w:val="Strong"/><w:rPr><w:b/><w:i w:val="0"/></w:rPr></w:style>
   <w:style w:type="character" w:styleId="Code"><w:name w:val="Code"/><w:basedOn w:val="Strong"/>
     <w:rPr><w:rFonts w:ascii="Courier New"/><w:vertAlign w:val="superscript"/></w:rPr></w:style>
@@ -323,7 +340,7 @@ def paragraphs(draw: st.DrawFn, depth: int = 1) -> etree._Element:
         for el in draw(elements(PPR_TAGS, PPR_ATTRS)):
             if el.tag == W + "pStyle":
                 el.set(W + "val", draw(st.sampled_from(["Normal", "H1", "Odd", "Listed", "Cap", "Enum", "Annex",
-                                                        "Missing", ""])))
+                                                        "Toc", "Missing", ""])))
             if el.tag == W + "numPr":
                 for inner in draw(elements([W + "numId", W + "ilvl"], [W + "val"])):
                     if inner.tag == W + "numId":
@@ -370,6 +387,9 @@ def test_paragraphs_are_read_as_before(ps: list[etree._Element]) -> None:
         para, reference = new.paragraph(p), _old_paragraph(old, old_runs, p)
         assert para == reference
         assert para.empty == _old_empty(reference)
+        for sid in (para.style, para.style, None, ""):  # asked twice: the second answer from the memo
+            assert new.styles.generated(sid) == _old_generated(old.styles, sid)
+            assert new.styles.apdoc_id(sid) == old.styles._apdoc_id(sid)
     assert new_warnings == old_warnings
 
 
@@ -530,3 +550,21 @@ def test_white_space_is_what_strip_takes() -> None:
     """Para.empty asks str.isspace() of each piece where the old code stripped their join."""
     assert all((chr(c).strip() == "") == chr(c).isspace() for c in range(0x110000))
 
+
+
+instructions = st.lists(st.sampled_from([' SEQ Table \\* ARABIC ', ' HYPERLINK \\l "b1" ', 'HYPERLINK "http://x"',
+                                         ' REF b2 \\h ', 'REF b3', ' HYPERLINK \\l "b1" \\o "tip"', '"', '']),
+                        max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(instructions, instructions, st.lists(st.sampled_from(["", "a", "b1"]), max_size=3))
+def test_link_targets_as_before(texts: list[str], simple: list[str], anchors: list[str]) -> None:
+    root = etree.Element(W + "body")
+    for text in texts:
+        etree.SubElement(etree.SubElement(root, W + "r"), W + "instrText").text = text
+    for instr in simple:
+        etree.SubElement(root, W + "fldSimple", {W + "instr": instr})
+    for anchor in anchors:
+        etree.SubElement(root, W + "hyperlink", {W + "anchor": anchor})
+    assert link_targets(root) == _old_link_targets(root)
