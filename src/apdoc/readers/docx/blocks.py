@@ -199,7 +199,8 @@ class BlockReader:
                           cell_default: str | None = None) -> etree._Element:
         cls = para.apdoc
         implicit = cls in IMPLICIT if cell_default is None else cls in (cell_default, "Normal", None)
-        element = etree.SubElement(parent, tag, {"class": cls} if cls and not implicit else {})
+        element = etree.SubElement(parent, tag, {"class": cls}) if cls and not implicit else \
+            etree.SubElement(parent, tag)  # (no attribute dict to read: most paragraphs)
         build_inline(element, strip_pieces(para.pieces), self.footnote, self.link)
         self.place_ids(para, element)
         return element
@@ -234,8 +235,14 @@ class BlockReader:
             node = parent
         for element_id in reversed(ids):
             wanted = self.element_tags.get(element_id)
-            target = next((c for c in free if c.tag == wanted), None) if wanted else None
-            target = target if target is not None else (free[0] if free else None)
+            target = None
+            if wanted:
+                for candidate in free:
+                    if candidate.tag == wanted:
+                        target = candidate
+                        break
+            if target is None and free:
+                target = free[0]
             if target is None:
                 self.warn(para.el, f"the anchor of {element_id!r} has no element left to name")
                 continue
