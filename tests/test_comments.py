@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -189,17 +188,16 @@ def test_comment_ranges_that_never_close_cost_memory_linear_in_their_number(td: 
     in a process of its own (its peak memory), as `apdoc apply --dry-run` would read it."""
     document = tmp_path / "unclosed.docx"
     document.write_bytes(_unclosed_ranges(td, 20_000))
-    probe = ("import resource, sys\nfrom pathlib import Path\nfrom apdoc.readers.docx import read_docx\n"
+    # VmHWM, the process's own peak: ru_maxrss keeps, across exec, the peak of the process that
+    # started it (this test run's, hundreds of MB after many tests).
+    probe = ("import sys\nfrom pathlib import Path\nfrom apdoc.readers.docx import read_docx\n"
              "comments = read_docx(Path(sys.argv[1]).read_bytes(), source='unclosed.docx').comments\n"
              "assert len(comments) == 20_000 and not any(c.quote for c in comments)\n"
-             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    started = time.perf_counter()
+             "print(Path('/proc/self/status').read_text().split('VmHWM:')[1].split()[0])")
     result = subprocess.run([sys.executable, "-c", probe, str(document)], capture_output=True, text=True, timeout=120)
-    spent = time.perf_counter() - started
     assert result.returncode == 0, result.stderr
-    peak_mb = int(result.stdout) >> 10  # ru_maxrss is in kilobytes on Linux
+    peak_mb = int(result.stdout) >> 10  # kB
     assert peak_mb < 500, f"{peak_mb} MB"
-    assert spent < 60
 
 
 # --- apply -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ LD_LIBRARY_PATH or LIBRARY_PATH set), or elsewhere than on Linux, the import is 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import importlib
 import io
 import os
@@ -73,3 +74,16 @@ def _listed_library_finder() -> Callable[[str], str | None] | None:
         return os.fsdecode(found.group(1)) if found else None
 
     return find_library
+
+
+def give_back_memory() -> None:
+    """Return the C heap's free pages to the system (glibc's malloc_trim; elsewhere nothing).
+    After a large tree is freed (a DOCX's document part), its memory sits in the C heap's free
+    lists, where Python's own objects (allocated in arenas of their own) cannot take it: what
+    comes after the read grows the process on top of it."""
+    try:
+        libc = ctypes.CDLL(None)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)

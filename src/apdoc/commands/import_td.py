@@ -110,18 +110,21 @@ def import_plan(path: Path, out_dir: Path) -> Imported:
     shown = display_path(path)
     refuse_unreadable_text(root, shown)
     try:
-        result = plan_from_xhtml(root, source=shown)
+        result = plan_from_xhtml(root, source=shown, in_place=True)
     except RecursionError:  # elements nested thousands deep (an .xhtml file; a DOCX reader bounds its own)
         raise PlanError([Diagnostic(shown, 0, 0, "its elements are nested too deeply to read: not imported")]) from None
+    # The tree was rewritten by unlayout and is not kept while the plan is written (its memory):
+    # a message that names paragraphs reads the document again, as it stands.
+    del root
     if not any(name.startswith("chapters/") for name in result.files):
-        raise PlanError([Diagnostic(shown, 0, 0, _not_a_td(root))])
+        raise PlanError([Diagnostic(shown, 0, 0, _not_a_td(read_document(path)[0]))])
     imported = Imported(warnings=[*warnings, *result.warnings], result=result)
 
     def validated(staging: Path) -> Plan:
         try:
             imported.plan = load_plan(staging)
         except PlanError as exc:
-            raise PlanError(at_paragraphs(exc.diagnostics, staging, root, shown)) from None
+            raise PlanError(at_paragraphs(exc.diagnostics, staging, read_document(path)[0], shown)) from None
         return imported.plan  # write_plan checks each file against what this load read
 
     imported.written = write_plan(result, out_dir, check=validated)

@@ -27,6 +27,11 @@ _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>!&]|\n\s*\n|(?:^|\n)\s*(?:[-+*>#]|\d
 FootnoteLookup = Callable[[str], str]
 
 
+def holds_markdown(text: str) -> bool:
+    """Whether `text` may hold Markdown syntax: if not, the renderer writes it as it stands (escaped)."""
+    return _MARKDOWN_SYNTAX.search(text) is not None
+
+
 def _footnote_rule(state: StateInline, silent: bool) -> bool:
     match = FOOTNOTE_REF.match(state.src, state.pos)
     if match is None:

@@ -16,6 +16,7 @@ caller writes that file through ruamel instead.
 
 from __future__ import annotations
 
+import functools
 import re
 import typing
 from typing import Any
@@ -149,17 +150,32 @@ class _Plain(str):
 
 def _style(text: str, *, key: bool = False, flow: bool = False) -> str:
     """yaml_layout._Emitter.choose_scalar_style: '' plain, "'", '"' or '|'."""
+    style_of = _remembered_style_of if len(text) <= _LONGEST_KEPT else _style_of
+    return style_of(str(text), key, flow, type(text) is _Plain)
+
+
+# A plan says the same texts many times (the 100x import: 52,009 scalars, a few thousand texts):
+# the style of each short one is remembered (at most _STYLES_KEPT texts of _LONGEST_KEPT characters).
+_STYLES_KEPT = 4096
+_LONGEST_KEPT = 1000
+
+
+def _style_of(text: str, key: bool, flow: bool, number_field: bool) -> str:
+    """_style of `text`; `number_field`: it is a _Plain (a number or yes/no in a field of that type)."""
     how = _analyse(text)
     if "\n" in text and not (key or flow) and how.block and not _NOT_LITERAL.search(text):
         return "|"
     plain = how.flow_plain and not _QUESTION_COLON.search(text) if flow else how.block_plain
     if plain and not how.multiline and _plain_reads_as_text(text):
         return ""
-    if plain and type(text) is _Plain and not key and (NUMBER.match(text) or YES_NO.match(text)):
+    if plain and number_field and not key and (NUMBER.match(text) or YES_NO.match(text)):
         return ""
     if ('"' in text or "\\" in text) and "'" not in text and how.single_quoted and not how.multiline:
         return "'"
     return '"'
+
+
+_remembered_style_of = functools.lru_cache(maxsize=_STYLES_KEPT)(_style_of)
 
 
 def _inline(text: str, style: str) -> str:
@@ -226,20 +242,35 @@ def _alternatives(annotations: list[Any]) -> list[Any]:
 
 def _ordered(node: dict[Any, Any], alternatives: list[Any]) -> list[tuple[Any, Any, list[Any]]]:
     """(key, typed value, the value's alternatives) in the models' order."""
-    models = [alt for alt in alternatives if isinstance(alt, type) and issubclass(alt, BaseModel)]
-    keys = list(node)
-    model = max(models, key=lambda m: sum(k in m.model_fields for k in keys), default=None)
-    if model is None or not any(k in model.model_fields for k in keys):
+    models = tuple(alt for alt in alternatives if isinstance(alt, type) and issubclass(alt, BaseModel))
+    keys = tuple(node)
+    model = _model_of(models, keys)
+    if model is None:
         values = _alternatives([arg for alt in alternatives if typing.get_origin(alt) is dict
                                 for arg in typing.get_args(alt)[1:]])
         return [(key, _typed(node[key], values), values) for key in keys]
+    return [(key, _typed(node[key], alts), alts) for key, alts in _model_order(model, keys)]
+
+
+# The shapes of a plan's mappings: a few dozen (model, keys), met thousands of times.
+_SHAPES_KEPT = 1024
+
+
+@functools.lru_cache(maxsize=_SHAPES_KEPT)
+def _model_of(models: tuple[type[BaseModel], ...], keys: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model with most of `keys` among its fields, or None when none has any."""
+    model = max(models, key=lambda m: sum(k in m.model_fields for k in keys), default=None)
+    if model is None or not any(k in model.model_fields for k in keys):
+        return None
+    return model
+
+
+@functools.lru_cache(maxsize=_SHAPES_KEPT)
+def _model_order(model: type[BaseModel], keys: tuple[Any, ...]) -> tuple[tuple[Any, list[Any]], ...]:
+    """`keys` in the model's order (the others after, as they come), each with its alternatives."""
     fields = model.model_fields
-    order = [k for k in fields if k in node] + [k for k in keys if k not in fields]
-    out = []
-    for key in order:
-        alts = _alternatives([fields[key].annotation]) if key in fields else []
-        out.append((key, _typed(node[key], alts), alts))
-    return out
+    order = [k for k in fields if k in keys] + [k for k in keys if k not in fields]
+    return tuple((key, _alternatives([fields[key].annotation]) if key in fields else []) for key in order)
 
 
 def _items(alternatives: list[Any]) -> list[Any]:

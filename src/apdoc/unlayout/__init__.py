@@ -56,13 +56,17 @@ def _flatten(parent: Any) -> list[Any]:
     return out
 
 
-def plan_from_xhtml(root: Any, *, source: str, loose: bool = False) -> ImportResult:
+def plan_from_xhtml(root: Any, *, source: str, loose: bool = False, in_place: bool = False) -> ImportResult:
     """The plan's files from an intermediate XHTML document (an lxml element: <html> or <body>).
 
     `loose`: read what stands before the first heading too (action item tables, matrix rows: a
-    contribution holding part of a TD); `held` then says which parts the document holds."""
+    contribution holding part of a TD); `held` then says which parts the document holds.
+    `in_place`: `root` itself is rewritten (Word's captions and figures, revisions accepted), not a
+    copy of it: for a caller that has no more use for the tree as it was (a copy of the 100x TD's
+    is some 60 MB)."""
     ctx = Context(source)
-    root = deepcopy(root)  # rewritten by normalise; the caller's tree stays as it is
+    if not in_place:
+        root = deepcopy(root)  # rewritten by normalise; the caller's tree stays as it is
     ctx.number_paragraphs(root)
     normalise(root)
     body = next((e for e in root.iter() if isinstance(e.tag, str) and local(e) == "body"), root)

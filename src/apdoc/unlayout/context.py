@@ -13,6 +13,8 @@ from ..intermediate import DEEPER_HEADINGS, PARAGRAPHS, SVG_NS, text_of
 # Elements that are a paragraph in Word: what a warning counts to say where it is.
 COUNTED = (*PARAGRAPHS, *DEEPER_HEADINGS)
 SVG = f"{{{SVG_NS}}}"
+# The counted tags in any namespace or none: lxml picks them out in C, not local() on each element.
+_COUNTED_ANYWHERE = tuple(f"{{*}}{tag}" for tag in COUNTED)
 
 
 def local(element: Any) -> str:
@@ -48,11 +50,13 @@ class Context:
     titled: dict[str, set[str]] = field(default_factory=dict)  # kind → slugs made from a title (no anchor)
     notes: list[str] = field(default_factory=list)  # what was read otherwise than it stands: `apply` says so
     shown_urls: dict[str, str] = field(default_factory=dict)  # reference key → its link's shown URL
+    # (Markdown, block?) → canonical() of its rendering: the read-back check's memory (inline.py)
+    rendered: dict[tuple[str, bool], str | None] = field(default_factory=dict)
 
     def number_paragraphs(self, root: Any) -> None:
         count = 0
-        for element in root.iter():
-            if local(element) in COUNTED and not element.tag.startswith(SVG):
+        for element in root.iter(*_COUNTED_ANYWHERE):  # in document order, as root.iter() and a test
+            if not element.tag.startswith(SVG):
                 count += 1
                 self.order[element] = count
 

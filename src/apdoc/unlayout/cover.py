@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml import etree
+
 from ..intermediate import BOLD, CELLS, classes
 from .context import Context, local
 from .inline import block_markdown, inline_markdown
@@ -15,8 +17,15 @@ _LABELS = {"Question(s):": "questions", "Source:": "source", "Title:": "title", 
            "Keywords:": "keywords", "Abstract:": "abstract", "Contact:": "contact", "Revision marks:": "revision"}
 
 
+# What raw_text reads otherwise than itertext() does: a line break, and the text of a comment,
+# a processing instruction or an entity (itertext leaves the first two out).
+_NOT_AS_ITERTEXT = ("{*}br", etree.Comment, etree.ProcessingInstruction, etree.Entity)
+
+
 def raw_text(element: Any) -> str:
     """The text as the template wrote it (a title, a name): not Markdown, line breaks as newlines."""
+    if isinstance(element.tag, str) and next(element.iter(*_NOT_AS_ITERTEXT), None) is None:
+        return "".join(element.itertext())  # in lxml, not a call a descendant
     parts = [element.text or ""]
     for child in element:
         parts.append("\n" if local(child) == "br" else raw_text(child))

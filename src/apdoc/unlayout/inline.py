@@ -17,7 +17,7 @@ from lxml import etree
 from markupsafe import escape
 
 from ..intermediate import BOLD, FOOTNOTE, ITALIC, LISTS, PROSE_BLOCKS, TABLE_AND_FIGURE, UNSEEN, classes
-from ..layout.prose import Renderer
+from ..layout.prose import Renderer, holds_markdown
 from ..links import markdown_links, url_problem
 from ..plan.refs import FOOTNOTE_REF
 from .context import Context, local
@@ -186,12 +186,14 @@ def inline_markdown(ctx: Context, element: Any) -> str:
 
 
 def _verified(ctx: Context, elements: list[Any], convert: Any, *, block: bool) -> str:
-    saved = _footnote_state(ctx)
+    # A pass only adds footnotes (each under an id it hands out): what was there before it is
+    # the first `known` of them, taken back only when the plain pass does not read back.
+    known = len(ctx.footnotes)
     plain = convert(Markdown(ctx))
     if _reads_back(ctx, plain, elements, block):
         return plain
     after_plain = _footnote_state(ctx)
-    _restore_footnotes(ctx, saved)  # the escaped pass hands out the same footnote ids again
+    _restore_footnotes(ctx, _before(after_plain, known))  # the escaped pass hands out the same ids again
     escaped = convert(Markdown(ctx, escape_text=True, warn=False))
     if _reads_back(ctx, escaped, elements, block):
         return escaped
@@ -201,6 +203,13 @@ def _verified(ctx: Context, elements: list[Any], convert: Any, *, block: bool) -
 
 def _footnote_state(ctx: Context) -> tuple[dict[str, str], set[str]]:
     return dict(ctx.footnotes), set(ctx.used_ids.get("footnote", ()))
+
+
+def _before(state: tuple[dict[str, str], set[str]], known: int) -> tuple[dict[str, str], set[str]]:
+    """The footnote state before a pass that left `state`, when `known` footnotes were there."""
+    footnotes, used = state
+    added = list(footnotes)[known:]
+    return dict(list(footnotes.items())[:known]), used.difference(added)
 
 
 def _restore_footnotes(ctx: Context, state: tuple[dict[str, str], set[str]]) -> None:
@@ -217,18 +226,45 @@ def _reads_back(ctx: Context, markdown: str, elements: list[Any], block: bool) -
         return False
     if any(FOOTNOTE_REF.search(text) for text in ctx.footnotes.values()):  # `[^x]` typed in a footnote: text
         return False
+    if _plain_text_of(markdown, elements, block):
+        return True
+    again = _rendered(ctx, markdown, block)
+    return again is not None and again == canonical(elements, own_tag=block)
+
+
+def _plain_text_of(markdown: str, elements: list[Any], block: bool) -> bool:
+    """Whether `markdown` is the whole text of one element with no children (a `p` of a block),
+    and holds no Markdown: the renderer then writes that text as it stands (in a `p`), which reads
+    as the element does — the long way's answer without the rendering, as
+    tests/test_unlayout_throughput.py shows against it."""
+    if len(elements) != 1 or not markdown or holds_markdown(markdown):
+        return False
+    element = elements[0]
+    return (not block or local(element) == "p") and not len(element) and (element.text or "").strip() == markdown
+
+
+def _rendered(ctx: Context, markdown: str, block: bool) -> str | None:
+    """canonical() of what the renderer makes of `markdown`, or None when that is no XHTML.
+
+    Remembered for the import: a TD says the same texts many times (the 100x TD's 27,603 values
+    are 1,538 texts). Without a footnote reference the renderer's output is the text's alone;
+    with one it holds the footnote's text too, which changes from chapter to chapter."""
+    remembered = "[^" not in markdown
+    if remembered and (markdown, block) in ctx.rendered:
+        return ctx.rendered[(markdown, block)]
     renderer = Renderer(ctx.footnotes)
     html = str(renderer.block(markdown) if block else renderer.inline(markdown))
     try:
         again = etree.fromstring(f"<div>{html}</div>")
     except etree.XMLSyntaxError:
-        return False
-    if block:
-        return canonical(list(again)) == canonical(elements)
-    return canonical([again], own_tag=False) == canonical(elements, own_tag=False)
+        made = None
+    else:
+        made = canonical(list(again)) if block else canonical([again], own_tag=False)
+    if remembered:
+        ctx.rendered[(markdown, block)] = made
+    return made
 
 
-_SPACES = re.compile(r"\s+")
 _BLOCK_TAG = re.compile(r"\s*(</?(?:p|ul|ol|li|blockquote|div)\b[^>]*>|<br/>)\s*")
 
 
@@ -240,7 +276,8 @@ def canonical(elements: list[Any], *, own_tag: bool = True) -> str:
     for element in elements:
         if isinstance(element.tag, str):
             _canon(element, parts, own_tag)
-    joined = _SPACES.sub(" ", "".join(parts))
+    # str.split() splits at what `\s` matches (str.isspace), in a tenth of the regular expression's time
+    joined = " ".join("".join(parts).split())
     # A function, not the template r"\1": Python 3.11 expands a template in Python at every match.
     return _BLOCK_TAG.sub(_first_group, joined).strip()
 

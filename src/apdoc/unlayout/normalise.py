@@ -62,7 +62,8 @@ def _same_ns(element: Any, name: str) -> str:
 def accept_revisions(root: Any) -> None:
     """A TD with revision marks (`apdoc build --compare-to`) read as its current text: what is
     deleted goes, what is inserted stays."""
-    for element in [e for e in root.iter() if isinstance(e.tag, str)]:
+    # Only the elements this changes, in document order: most of a TD is none of them.
+    for element in root.xpath("descendant-or-self::*[@data-rev or local-name()='del' or local-name()='ins']"):
         if element.get("data-rev") == "del" or local(element) == "del":
             _remove_keeping_tail(element)
         elif local(element) == "ins":
@@ -107,7 +108,7 @@ def _unwrap(element: Any) -> None:
 def normalise(root: Any) -> None:
     """Rewrite, in place, Word's paragraphs of caption, figure and annex styles (see above)."""
     accept_revisions(root)
-    for p in [e for e in root.iter() if isinstance(e.tag, str) and local(e) == "p"]:
+    for p in list(root.iter("{*}p")):
         style = classes(p)
         if "TableNotitle" in style:
             _table_caption(p)

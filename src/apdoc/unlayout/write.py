@@ -146,9 +146,12 @@ def write_files(files: dict[str, bytes], out_dir: Path, check: Callable[[Path], 
     except OSError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, f"cannot write: {exc.strerror or exc}")]) from None
     try:
+        made = {staging}
         for relative, data in files.items():
             target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:  # a plan's thousands of files are in three folders
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_bytes(data)
         if check is not None:
             check(staging)

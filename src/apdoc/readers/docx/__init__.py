@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from ...clibs import give_back_memory
 from .package import DocxError, open_package
 from .reader import Reader
 from .result import Comment, ReadResult
@@ -36,14 +37,20 @@ def read_docx(data: bytes, *, source: str, accept: Callable[[Revision], bool] | 
     them) on every element made from a paragraph, so that a later stage can say where it was.
     Raises DocxError for a file that is not a DOCX or is not safe to read.
     """
-    package = open_package(data, source)
-    reader = Reader(package, accept or (lambda _r: True), dict(bookmark_ids or {}), dict(element_tags or {}),
-                    positions)
-    try:
-        return reader.read()
-    finally:
-        # The parsed parts go now, not at the collector's next pass (the reader's objects refer to
-        # each other): the 100× TD's document tree is ~90 MB of the import's peak.
-        package.parsed.clear()
-
-
+    known = None
+    for _attempt in range(2):  # a second reading only when a guess the first made was wrong (names.py)
+        package = open_package(data, source)
+        reader = Reader(package, accept or (lambda _r: True), dict(bookmark_ids or {}), dict(element_tags or {}),
+                        positions, known)
+        try:
+            result = reader.read()
+        finally:
+            # The parsed parts go now, not at the collector's next pass (the reader's objects refer
+            # to each other).
+            package.parsed.clear()
+        known = reader.learnt()
+        if known is None:
+            break
+    del package, reader
+    give_back_memory()
+    return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -252,14 +252,16 @@ class BlockReader:
 
     # --- a sequence of blocks (the body of a section, a cell) ------------------------------
 
-    def blocks(self, items: list[etree._Element], out: etree._Element, cell_default: str | None = None) -> None:
+    def blocks(self, items: Iterable[etree._Element], out: etree._Element, cell_default: str | None = None) -> None:
+        """`items` may be a stream (the body comes a chunk at a time): each is looked at once,
+        with the one after it (a caption's table, a drawing's caption) and never further."""
         lists = Lists(out)
         caption: Para | None = None
         quote: etree._Element | None = None
-        index = 0
-        while index < len(items):
-            item = items[index]
-            index += 1
+        stream = iter(items)
+        following = next(stream, None)
+        while following is not None:
+            item, following = following, next(stream, None)
             if item.tag == W + "tbl":
                 lists.close()
                 quote = None
@@ -272,14 +274,14 @@ class BlockReader:
             if caption is not None:  # a caption not followed by its table: a paragraph after all
                 self.paragraph_element(caption, out, cell_default=cell_default)
                 caption = None
-            following = items[index] if index < len(items) else None
             if para.caption in ("table", "either") and following is not None and following.tag == W + "tbl":
                 caption = para
                 continue
             if para.drawing and not para.text.strip():
                 lists.close()
                 quote = None
-                index += self.figure(para, items[index:], out)
+                if self.figure(para, following, out):
+                    following = next(stream, None)
                 continue
             if (para.empty and cell_default is None and not para.bookmarks) or self.styles.generated(para.style):
                 continue  # empty, or a table of contents that Word generated
@@ -345,22 +347,22 @@ class BlockReader:
             element.set("class", " ".join(filter(None, [element.get("class"), para.apdoc])))
         self.place_ids(para, element)
 
-    def figure(self, para: Para, rest: list[etree._Element], out: etree._Element) -> int:
-        """A drawing paragraph → `figure`, with the caption paragraph below it; returns how many
-        of `rest` it used."""
+    def figure(self, para: Para, following: etree._Element | None, out: etree._Element) -> bool:
+        """A drawing paragraph → `figure`, with the caption paragraph below it (`following`);
+        returns whether it took that paragraph."""
         figure = etree.SubElement(out, "figure")
         heading = next((d.get("descr") for d in para.el.iter(WP + "docPr") if d.get("descr")), None)
         if heading:  # the alt text: an apdoc-built picture's says the heading its drawing shows
             figure.set("data-description", heading)
-        following = self.paragraph(rest[0]) if rest and rest[0].tag == W + "p" else None
-        if following is not None and following.caption in ("figure", "either"):
+        below = self.paragraph(following) if following is not None and following.tag == W + "p" else None
+        if below is not None and below.caption in ("figure", "either"):
             caption = etree.SubElement(figure, "figcaption")
-            build_inline(caption, strip_pieces(following.pieces), self.footnote, self.link)
-            self.place_ids(following, caption)
+            build_inline(caption, strip_pieces(below.pieces), self.footnote, self.link)
+            self.place_ids(below, caption)
             self.place_ids(para, figure)
-            return 1
+            return True
         self.place_ids(para, figure)
-        return 0
+        return False
 
     def table(self, tbl: etree._Element, out: etree._Element, caption: Para | None) -> None:
         if tbl.find(W + "tr") is None:  # every row deleted in this view: no table (as in Word)

@@ -11,7 +11,7 @@ their runs. Runs split by rsid need nothing here: the inline reader merges runs 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -56,16 +56,14 @@ def unwrap_noise(root: etree._Element, warn: Callable[[etree._Element, str], Non
 _BETWEEN_BLOCKS = (W + "body", W + "tc", W + "tbl", W + "tr", W + "footnote")
 
 
-def keep_bookmarks(root: etree._Element, keep: Collection[str]) -> None:
-    """Only anchors stay; a bookmark that starts between blocks moves into the next paragraph."""
-    # One walk for both kinds: an end goes when it is reached. A start only moves forward, into a
-    # later paragraph, so that paragraph still holds its ends then, as when the ends went last.
-    end = W + "bookmarkEnd"
-    for el in list(root.iter(W + "bookmarkStart", end)):
-        if el.tag == end:
-            remove(el)  # a bookmark names where it starts; its end can land anywhere after editing
-            continue
-        if el.get(W + "name") not in keep:
+def keep_bookmarks(root: etree._Element, keep: Callable[[str], bool], dropped: set[str] | None = None) -> None:
+    """Only anchors stay (`keep(name)`; the names of those that go are added to `dropped`); a
+    bookmark that starts between blocks moves into the next paragraph."""
+    for el in list(root.iter(W + "bookmarkStart")):
+        name = el.get(W + "name")
+        if not keep(name or ""):
+            if dropped is not None and name:
+                dropped.add(name)
             remove(el)
             continue
         if el.getparent().tag in _BETWEEN_BLOCKS:
@@ -75,6 +73,9 @@ def keep_bookmarks(root: etree._Element, keep: Collection[str]) -> None:
             if target is not None:
                 ppr = target.find(W + "pPr")
                 target.insert(1 if ppr is not None else 0, el)
+    # A bookmark names where it starts; its end can land anywhere after editing. The ends go
+    # last (a start moved into a paragraph lands where it would among them), in one call.
+    etree.strip_elements(root, W + "bookmarkEnd")
 
 
 @dataclass
@@ -121,9 +122,11 @@ def _mark_run(run: etree._Element, link: str | None, sequence: str | None) -> No
         run.set(A + "seq", sequence)
 
 
-def resolve_fields(root: etree._Element) -> None:
-    """Complex and simple fields → their shown result; the instructions and field chars go."""
-    stack: list[_Field] = []
+def resolve_fields(root: etree._Element, stack: list[_Field] | None = None) -> None:
+    """Complex and simple fields → their shown result; the instructions and field chars go.
+    `stack`: the complex fields still open at the end of the previous chunk of the part (a field
+    may span paragraphs); it is carried on in place."""
+    stack = stack if stack is not None else []
     for run in list(root.iter(W + "r")):
         for child in list(run):
             tag = child.tag

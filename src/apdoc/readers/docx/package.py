@@ -60,26 +60,33 @@ class Package:
 
     def read(self, name: str) -> bytes:
         """The bytes of one part, counted as they are inflated."""
+        return b"".join(self.read_pieces(name))
+
+    def read_pieces(self, name: str) -> list[bytes]:
+        """The bytes of one part in the pieces they were inflated in (a large part is never one
+        string: body.py feeds them to the parser and lets each go), counted as they come."""
         info = self.archive.getinfo(name)
         limit = min(MAX_ENTRY, MAX_TOTAL - self.inflated)
-        out = bytearray()
+        pieces: list[bytes] = []
         try:
-            self._inflate(info, limit, out)
+            self._inflate(info, limit, pieces)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
             raise DocxError(f"{self.source}: the part {name} cannot be read (a damaged zip: {exc})") from None
-        self.inflated += len(out)
-        return bytes(out)
+        self.inflated += sum(map(len, pieces))
+        return pieces
 
-    def _inflate(self, info: zipfile.ZipInfo, limit: int, out: bytearray) -> None:
-        """Inflate one entry into `out`, counting the bytes as they come (zipfile also stops at the
-        size the header declares, and checks the CRC at the end)."""
+    def _inflate(self, info: zipfile.ZipInfo, limit: int, pieces: list[bytes]) -> None:
+        """Inflate one entry into `pieces`, counting the bytes as they come (zipfile also stops at
+        the size the header declares, and checks the CRC at the end)."""
         name = info.filename
+        size = 0
         with self.archive.open(info) as stream:
             while chunk := stream.read(CHUNK):
-                out += chunk
-                if len(out) > limit:
+                pieces.append(chunk)
+                size += len(chunk)
+                if size > limit:
                     raise DocxError(f"{self.source}: the part {name} inflates past {limit:,} bytes (a zip bomb?)")
-                if len(out) > RATIO_FLOOR and len(out) > MAX_RATIO * max(info.compress_size, 1):
+                if size > RATIO_FLOOR and size > MAX_RATIO * max(info.compress_size, 1):
                     raise DocxError(f"{self.source}: the part {name} is compressed more than {MAX_RATIO} times "
                                     "(a zip bomb?)")
 
@@ -137,21 +144,42 @@ def snippet_of(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                          huge_tree=False, remove_comments=True, remove_pis=True)
+# No DTD loaded, no entity resolved, nothing fetched; iterparse (readers/docx/body.py) takes the same.
+PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "dtd_validation": False,
+                  "huge_tree": False, "remove_comments": True, "remove_pis": True}
+_PARSER = etree.XMLParser(**PARSER_OPTIONS)
+
+
+def refuse_declarations(data: bytes, where: str) -> None:
+    """Any DOCTYPE or entity declaration is refused before the part is parsed (in UTF-8)."""
+    if _DOCTYPE.search(data[:4096]) or b"<!ENTITY" in data:
+        raise DocxError(f"{where}: XML with a DOCTYPE or entity declarations is refused")
+
+
+def refuse_declared(tree: etree._ElementTree, where: str) -> None:
+    """… and after (a part in UTF-16 shows its DOCTYPE only to the parser)."""
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise DocxError(f"{where}: XML with a DOCTYPE or entity declarations is refused")
+
+
+def not_well_formed(exc: etree.XMLSyntaxError, where: str) -> DocxError:
+    return DocxError(f"{where}: not well-formed XML: {exc}")
 
 
 def parse_xml(data: bytes, where: str) -> etree._Element:
     """Parse one XML part; any DOCTYPE or entity declaration is refused, never resolved."""
-    if _DOCTYPE.search(data[:4096]) or b"<!ENTITY" in data:
-        raise DocxError(f"{where}: XML with a DOCTYPE or entity declarations is refused")
+    refuse_declarations(data, where)
     try:
         tree = etree.parse(io.BytesIO(data), _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise DocxError(f"{where}: not well-formed XML: {exc}") from None
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # e.g. a UTF-16 part
-        raise DocxError(f"{where}: XML with a DOCTYPE or entity declarations is refused")
+        raise not_well_formed(exc, where) from None
+    refuse_declared(tree, where)
     return _transitional(tree.getroot())
+
+
+def is_strict(data: bytes) -> bool:
+    """Whether a part names a Strict namespace anywhere (then it is parsed whole, and renamed)."""
+    return any(uri.encode() in data for uri in STRICT)
 
 
 def _transitional(root: etree._Element) -> etree._Element:

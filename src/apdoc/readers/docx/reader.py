@@ -1,17 +1,21 @@
-"""The steps of reading one DOCX, in order: parts → noise → views → structure → XHTML."""
+"""The steps of reading one DOCX, in order: parts → noise → views → structure → XHTML; the
+body a chunk at a time (body.py), each chunk through every step before the next is parsed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from ...anchors import AnchorMapError, AnchorNames, read_anchor_properties
+from ...anchors import AnchorMapError, read_anchor_properties
 from ...ooxml import CP, CUSTOM, DC, DCTERMS, W
 from .blocks import BlockReader
-from .comments import comment_elements, comment_spans, comment_threads, replies_by_range
+from .body import body_chunks, look
+from .comments import CommentElements, CommentSpans, Span, comment_threads, replies_by_range
 from .inline import RunReader, build_inline, strip_pieces
-from .locate import describe, number_part, paragraph_number, quote_of
+from .locate import Counted, number_part, paragraph_number, quote_of
+from .names import Anchors, Known
 from .noise import keep_bookmarks, link_targets, resolve_fields, resolve_hyperlinks, unwrap_noise
 from .ns import snippet, text_of, val
 from .numbers import TWIPS, Warn, number
@@ -20,40 +24,57 @@ from .result import Comment, ReadResult
 from .revisions import Revision, apply_view, collect
 from .styles import Numbering, Styles
 
-# Word's limit on a bookmark's name: a longer link target names no bookmark, and is no anchor.
-NAME_LIMIT = 40
+
+def _bookmark_names(root: etree._Element) -> set[str]:
+    return {el.get(W + "name", "") for el in root.iter(W + "bookmarkStart")}
 
 
-def _renamed(document: etree._Element, notes: etree._Element | None, ids: dict[str, str],
-             targets: set[str]) -> dict[str, str]:
-    """Bookmarks (and links to them) whose names an editor changed after the key
-    (anchors.AnchorNames: LibreOffice's `_Copy_1` on every save, cut at 40 characters) → the
-    ids their original names anchor."""
-    names = AnchorNames(ids)
-    found: dict[str, str] = {}
-    starts = (start.get(W + "name", "") for root in (document, notes) if root is not None
-              for start in root.iter(W + "bookmarkStart"))
-    for name in [*starts, *sorted(targets)]:
-        if name not in ids and name not in found:
-            original = names.original(name)
-            if original is not None:
-                found[name] = ids[original]
-    return found
+class _Section:
+    """One section's elements, taken from the body's stream as they are read: a section ends with
+    a paragraph whose mark holds its properties, the last with the body's own properties."""
+
+    def __init__(self, stream: Iterator[etree._Element]) -> None:
+        self.stream = stream
+        self.count = 0
+        self.properties: etree._Element | None = None
+        self.last = False
+
+    def __iter__(self) -> Iterator[etree._Element]:
+        for child in self.stream:
+            if child.tag == W + "sectPr":
+                self.properties, self.last = child, True
+                return
+            self.count += 1
+            yield child
+            properties = child.find(f"{W}pPr/{W}sectPr") if child.tag == W + "p" else None
+            if properties is not None:
+                self.properties = properties
+                return
+        self.last = True
 
 
 class Reader:
     def __init__(self, package: Package, accept: Callable[[Revision], bool], bookmark_ids: dict[str, str],
-                 element_tags: dict[str, str], positions: bool = True):
+                 element_tags: dict[str, str], positions: bool = True, known: Known | None = None):
         self.package = package
         self.accept = accept
         self.bookmark_ids = bookmark_ids
         self.element_tags = element_tags
         self.positions = positions
+        self.known = known  # what an earlier reading of this DOCX learnt of it (names.Known)
         self.result = ReadResult(etree.Element("html", {"lang": "en"}))
         self.footnotes: dict[str, etree._Element] = {}
         self.link_targets: dict[str, str] = {}  # relationship id → external target
         self.part_prefix = ""
+        # Warnings in the order of the passes over the whole file (the body is read a chunk at a
+        # time: each pass of a chunk adds to its own list): the parts read first, the document's
+        # normalisation, the footnotes', then the structure.
+        self.warning_lists: dict[str, list[str]] = {"parts": [], "document": [], "footnotes": [], "body": []}
+        self.warnings = self.warning_lists["parts"]
         self.seen_warnings: set[str] = set()
+        self.landscape: list[bool] = []  # each section's, as read
+        self.guessed_landscape: list[bool] = []
+        self.fields: list = []  # the document's complex fields open at the end of a chunk
 
     def warn(self, el: etree._Element, message: str) -> None:
         number = paragraph_number(el)
@@ -65,7 +86,7 @@ class Reader:
         """A warning, once (a bad value in a style is met at every paragraph of that style)."""
         if warning not in self.seen_warnings:
             self.seen_warnings.add(warning)
-            self.result.warnings.append(warning)
+            self.warnings.append(warning)
 
     def _part_warn(self, part: str | None) -> Warn:
         """Warnings about a part without paragraphs (styles, numbering): they name the part."""
@@ -82,45 +103,88 @@ class Reader:
         self.bookmark_ids = {**ids, **self.bookmark_ids}
         self.element_tags = {**tags, **self.element_tags}
         main = self.package.main
-        document = self.package.xml(main)
-        body = document.find(W + "body") if document is not None else None
-        if body is None:
+        if not self.package.has(main):
             raise DocxError(f"{self.package.source}: {main} has no body")
         styles_part, numbering_part = self.package.related(main, "styles"), self.package.related(main, "numbering")
         styles = Styles.read(self._related(main, "styles"), self._part_warn(styles_part))
         numbering = Numbering.read(self._related(main, "numbering"), styles, self._part_warn(numbering_part))
         self.link_targets = {rid: target for rid, (kind, target, _mode) in self.package.rels(main).items()
                              if kind.endswith("/hyperlink")}
-        targets = link_targets(document)
+        pieces = self.package.read_pieces(main)
+        where = f"{self.package.source}: {main}"
+        looked = look(pieces, where)
+        self.guessed_landscape = self.known.landscape if self.known is not None else looked.landscape
+        self.anchors = Anchors(self.bookmark_ids, self.known)
         notes = self._related(main, "footnotes")
-        if notes is not None:
-            targets |= link_targets(notes)
-        renamed = _renamed(document, notes, self.bookmark_ids, targets)
-        anchors = {name: name for name in targets if len(name) <= NAME_LIMIT} | self.bookmark_ids | renamed
-        number_part(document)
-        if notes is not None:
-            number_part(notes)
         comments = self._related(main, "comments")
         extended = self._related(main, "commentsExtended") if comments is not None else None
-        self._comments(document, comments, extended, {**self.bookmark_ids, **renamed})
-        self._prepare(document, "document", "", set(anchors))
+        spans = CommentSpans() if comments is not None else None
+        elements = CommentElements(self.anchors.bookmark_id, self.element_tags) if comments is not None else None
+        notes_revisions: list[Revision] = []
         if notes is not None:
-            self._prepare(notes, "footnotes", "footnote ", set(anchors))
+            # The footnotes first, whole: the body's references read them.
+            self.anchors.add_targets(link_targets(notes))
+            self.anchors.starts |= _bookmark_names(notes)
+            number_part(notes)
+            self.warnings = self.warning_lists["footnotes"]
+            notes_revisions = self._prepare(notes, "footnotes", "footnote ")
             self.footnotes = {n.get(W + "id", ""): n for n in notes.iter(W + "footnote")}
         runs = RunReader(styles, self.warn)
-        self.blocks = BlockReader(styles, numbering, runs, anchors, self.element_tags, self._footnote,
-                                  self._link(anchors), self.warn, positions=self.positions)
+        self.blocks = BlockReader(styles, numbering, runs, self.anchors, self.element_tags, self._footnote,
+                                  self._link, self.warn, positions=self.positions)
+        self.warnings = self.warning_lists["body"]
         self._head()
-        self._body(body)
-        self.result.warnings[:0] = self.package.warnings
+        chunks = self._chunks(body_chunks(pieces, looked.whole, where), spans, elements)
+        self._body(chunks)
+        self.result.revisions += notes_revisions
+        if comments is not None and spans is not None and elements is not None:
+            self._comments(comments, extended, spans.spans(), elements.elements())
+        self.result.warnings = [*self.package.warnings, *itertools.chain(*self.warning_lists.values())]
         return self.result
+
+    def learnt(self) -> Known | None:
+        """What this reading learnt of the whole DOCX, when a guess made before it was wrong (the
+        DOCX is then read again, knowing: names.Known); None when every guess was right."""
+        landscape_right = all(found == (self.guessed_landscape[n] if n < len(self.guessed_landscape) else False)
+                              for n, found in enumerate(self.landscape))
+        if landscape_right and not self.anchors.guessed_wrong():
+            return None
+        return Known(set(self.anchors.targets), set(self.anchors.starts), list(self.landscape))
+
+    def _chunks(self, chunks: Iterator[etree._Element], spans: CommentSpans | None,
+                elements: CommentElements | None) -> Iterator[etree._Element]:
+        """The body's elements, normalised and in the chosen view, a chunk at a time (body.py):
+        each chunk numbered, its comments' ranges and links noted, then prepared. What has been
+        read is deleted first (the one or two elements the caller still holds go out of the tree
+        with it, the others are freed)."""
+        counted = Counted()
+        read = 0
+        for root in chunks:
+            body = root.find(W + "body")
+            if body is None:
+                continue
+            del body[:read]
+            number_part(root, counted)
+            if spans is not None and elements is not None:
+                spans.feed(root)
+                elements.feed(root)
+            self.anchors.add_targets(link_targets(root))
+            self.anchors.starts |= _bookmark_names(root)
+            self.warnings = self.warning_lists["document"]
+            self.result.revisions += self._prepare(root, "document", "")
+            self.warnings = self.warning_lists["body"]
+            items = list(body)
+            read = len(items)
+            yield from items
+            del items  # held, they would be moved out of the tree, not freed, at the next chunk
 
     def _related(self, part: str, kind: str) -> etree._Element | None:
         name = self.package.related(part, kind)
         return self.package.xml(name) if name and self.package.has(name) else None
 
-    def _prepare(self, root: etree._Element, part: str, prefix: str, keep: set[str]) -> None:
-        """Normalise, record and resolve the tracked changes, reduce fields and links."""
+    def _prepare(self, root: etree._Element, part: str, prefix: str) -> list[Revision]:
+        """Normalise, record and resolve the tracked changes, reduce fields and links; the
+        changes found, in order."""
         self.part_prefix = "footnotes, " if part == "footnotes" else ""
         unwrap_noise(root, self.warn)
         self.part_prefix = ""
@@ -130,45 +194,36 @@ class Reader:
                 marks += collect(note, part, f"footnote {note.get(W + 'id')}, ")
         else:
             marks = collect(root, part)
-        self.result.revisions += [revision for _el, revision in marks]
         apply_view(root, marks, self.accept)
-        keep_bookmarks(root, keep)
-        resolve_fields(root)
+        keep_bookmarks(root, self.anchors.keep, self.anchors.dropped)
+        resolve_fields(root, self.fields if part == "document" else None)
         resolve_hyperlinks(root, self.link_targets)
         for el in list(root.iter(W + "commentRangeStart", W + "commentRangeEnd", W + "commentReference")):
             el.getparent().remove(el)
+        return [revision for _el, revision in marks]
 
-    def _comments(self, document: etree._Element, comments: etree._Element | None,
-                  extended: etree._Element | None, anchors: dict[str, str]) -> None:
-        if comments is None:
-            return
-        spans = comment_spans(document)
-        elements = comment_elements(document, anchors, self.element_tags)
+    def _comments(self, comments: etree._Element, extended: etree._Element | None, spans: dict[str, Span],
+                  elements: dict[str, str]) -> None:
         threads = comment_threads(comments, extended)
         listed = [(c.get(W + "id", ""), c.get(W + "date", "")) for c in comments.iter(W + "comment")]
         implied = replies_by_range(listed, spans, threads)
         for comment in comments.iter(W + "comment"):
             cid = comment.get(W + "id", "")
             span = spans.get(cid)
-            start = span.start if span is not None else None
             text = "\n".join(text_of(p) for p in comment.iter(W + "p"))
             parent, resolved = threads.get(cid, (implied.get(cid, ""), False))
             self.result.comments.append(Comment(
                 id=cid, author=comment.get(W + "author", ""), date=comment.get(W + "date", ""), text=text,
                 anchor=snippet(span.file_text if span is not None else "", 200),
-                paragraph=paragraph_number(start) if start is not None else 0,
-                where=describe(start) if start is not None else "",
+                paragraph=span.paragraph if span is not None else 0,
+                where=span.where if span is not None else "",
                 element=elements.get(cid, ""),
                 quote=span.quote if span is not None else "",
                 parent=parent, resolved=resolved,
             ))
 
-    def _link(self, anchors: dict[str, str]) -> Callable[[str], str]:
-        def link(href: str) -> str:
-            if href.startswith("#"):
-                return "#" + anchors.get(href[1:], href[1:])
-            return href
-        return link
+    def _link(self, href: str) -> str:
+        return "#" + self.anchors.link(href[1:]) if href.startswith("#") else href
 
     def _footnote(self, parent: etree._Element, note_id: str) -> None:
         """A footnote reference → `<span class="footnote">` holding the footnote's text."""
@@ -204,35 +259,44 @@ class Reader:
                 if value:
                     etree.SubElement(head, "meta", {"name": name, "content": value})
 
-    def _body(self, body: etree._Element) -> None:
+    def _body(self, items: Iterator[etree._Element]) -> None:
+        """The body's elements, section by section; what follows the body's own properties is
+        not read (but parsed, to the end: every chunk's changes and warnings, a late XML error)."""
         out = etree.SubElement(self.result.xhtml, "body")
-        section: list[etree._Element] = []
-        for child in body:
-            if child.tag == W + "sectPr":
+        stream = iter(items)
+        while True:
+            section = _Section(stream)
+            self._section(section, out)
+            if section.last:
                 break
-            section.append(child)
-            sect_pr = child.find(f"{W}pPr/{W}sectPr") if child.tag == W + "p" else None
-            if sect_pr is not None:
-                self._section(section, sect_pr, out)
-                section = []
-        self._section(section, body.find(W + "sectPr"), out)
+        for _rest in stream:
+            pass
         number = out.find(".//p[@class='CoverDocNumber']")
         if number is not None:
             head = self.result.xhtml.find("head")
             etree.SubElement(head, "meta", {"name": "document-number", "content": "".join(number.itertext())})
 
-    def _section(self, items: list[etree._Element], sect_pr: etree._Element | None, out: etree._Element) -> None:
-        if not items:
-            return
-        size = sect_pr.find(W + "pgSz") if sect_pr is not None else None
-        landscape = size is not None and (val(size, "orient") == "landscape" or
-                                          number(size, W + "w", TWIPS, self.warn, 0) >
-                                          number(size, W + "h", TWIPS, self.warn, 0))
-        if landscape:
-            out = etree.SubElement(out, "section", {"class": "landscape"})
-        self.blocks.blocks(items, out)
-        if landscape and not len(out):
-            out.getparent().remove(out)
+    def _section(self, section: _Section, out: etree._Element) -> None:
+        """One section's blocks, read into a landscape `section` if it is one. Its properties
+        come at its end: the blocks are read into what the guess (or an earlier reading) says, and
+        what the properties say is noted (Reader.learnt)."""
+        n = len(self.landscape)
+        guessed = self.guessed_landscape[n] if n < len(self.guessed_landscape) else False
+        into = etree.SubElement(out, "section", {"class": "landscape"}) if guessed else out
+        at = len(self.warnings)
+        self.blocks.blocks(section, into)
+        if not section.count:
+            self.landscape.append(guessed)  # nothing read, nothing to say
+        else:
+            said, self.warnings = self.warnings, []  # its size is read first: its warnings come first
+            size = section.properties.find(W + "pgSz") if section.properties is not None else None
+            self.landscape.append(size is not None and (
+                val(size, "orient") == "landscape" or
+                number(size, W + "w", TWIPS, self.warn, 0) > number(size, W + "h", TWIPS, self.warn, 0)))
+            said[at:at] = self.warnings
+            self.warnings = said
+        if guessed and not len(into):
+            out.remove(into)
 
     def _custom_properties(self) -> dict[str, str]:
         name = "docProps/custom.xml"

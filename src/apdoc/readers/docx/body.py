@@ -1,0 +1,165 @@
+"""document.xml's body a chunk of blocks at a time, so that the whole part is never one tree.
+
+The 100× TD's document.xml (29 MB) is a tree of ~300 MB when parsed whole; read a chunk at a
+time, the reader holds one chunk of it and what it has made (issue 20: import within 400 MB).
+
+The parser is fed the part a slice at a time (the part's bytes are let go of as they are fed),
+each slice ending where a paragraph or a table starts; when the body's last element is complete
+and, with those before it, makes a chunk, the part's root is handed on: it holds that chunk (and
+the one or two elements of the chunk before that the reader still holds: it deletes them
+first), and every pass walks it as it walks a
+whole part. A chunk holds what a pass must see together: a paragraph whose mark a tracked change
+inserted or deleted stays with the paragraph after it (hidden, it merges with it); a bookmark
+between blocks is in the chunk of the block it moves into. What does span chunks — a field, a
+comment's range, the paragraphs' numbers — the passes carry over themselves.
+
+Elements are deleted, never moved out of the tree: lxml's cost to move an element Python refers
+to is quadratic in its size (the 100× TD's matrix, 354k elements, took 70 s); a chunk never ends
+with a large one, so that those the reader still holds when the next chunk comes are small.
+
+A Strict part, or one not in an ASCII-compatible encoding, is parsed whole (as every other part):
+one chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ...ooxml import W
+from .package import (
+    PARSER_OPTIONS,
+    DocxError,
+    is_strict,
+    not_well_formed,
+    parse_xml,
+    refuse_declarations,
+    refuse_declared,
+)
+
+_ENDS = (W + "p", W + "tbl", W + "sectPr")
+_MARK_CHANGES = (W + "ins", W + "del", W + "moveFrom", W + "moveTo")
+# Blocks of the body a chunk holds at least, and the bytes fed at a time: each pass walks each
+# chunk once; fewer, larger chunks cost fewer walks, more memory.
+CHUNK_BLOCKS = 200
+SLICE = 64 * 1024
+LARGE = 5_000  # elements: a block the reader may still hold when a chunk ends is smaller
+_BLOCK_START = re.compile(rb"<(?:[\w.-]+:)?(?:p|tbl)[\s/>]")
+
+
+@dataclass
+class Looked:
+    """What the bytes of document.xml say before it is parsed."""
+
+    landscape: list[bool]  # each section's, a guess (predicted_orientations)
+    whole: bool  # parsed whole: a Strict part, or one not in an ASCII-compatible encoding
+
+
+def look(pieces: list[bytes], where: str) -> Looked:
+    """DocxError for a DOCTYPE or entity declaration; the sections' guessed orientations; whether
+    the part is parsed whole. The part is one string only here, for a moment."""
+    data = b"".join(pieces)
+    refuse_declarations(data, where)
+    return Looked(predicted_orientations(data),
+                  is_strict(data) or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"<")
+
+
+def body_chunks(pieces: list[bytes], whole: bool, where: str) -> Iterator[etree._Element]:
+    """The part's root holding a chunk of its body, chunk after chunk; DocxError for a part that is
+    not well-formed or has no body (raised when met: after the chunks before it). `pieces` (its
+    bytes, as inflated: Package.read_pieces) are let go of as they are fed to the parser."""
+    if whole:
+        root = parse_xml(b"".join(pieces), where)
+        pieces.clear()
+        if root.find(W + "body") is None:
+            raise DocxError(f"{where} has no body")
+        yield root
+        return
+    parser = etree.XMLPullParser(events=("end",), tag=_ENDS, **PARSER_OPTIONS)
+    body: etree._Element | None = None
+    checked = False
+    blocks = 0
+    last: list[etree._Element] = []  # the body's last two blocks
+    pending = b""  # bytes not fed yet
+    pieces.reverse()  # taken from the end: each piece goes as it is fed
+    try:
+        while pieces or pending:
+            start = _BLOCK_START.search(pending, SLICE)
+            if start is None and pieces:
+                pending += pieces.pop()
+                continue
+            cut = start.start() if start is not None else len(pending)
+            parser.feed(pending[:cut])
+            pending = pending[cut:]
+            for _event, el in parser.read_events():
+                if not checked:
+                    refuse_declared(el.getroottree(), where)
+                    checked = True
+                parent = el.getparent()
+                if parent is None or parent.tag != W + "body":
+                    continue
+                body = parent
+                blocks += 1
+                last = [*last[-1:], el]
+            if body is None or blocks < CHUNK_BLOCKS or body[-1] is not last[-1] or \
+                    (last[-1].tag == W + "p" and _mark_changed(last[-1])) or any(_large(el) for el in last):
+                continue  # the last is half built, or merges with the next, or is large
+            blocks = 0
+            last = []
+            yield body.getparent()
+        root = parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise not_well_formed(exc, where) from None
+    if not checked:
+        refuse_declared(root.getroottree(), where)
+    if root.find(W + "body") is None:
+        raise DocxError(f"{where} has no body")
+    yield root
+
+
+def _large(el: etree._Element) -> bool:
+    return el.tag == W + "tbl" and el.xpath("count(.//*)") > LARGE
+
+
+def _mark_changed(p: etree._Element) -> bool:
+    ppr = p.find(W + "pPr")
+    mark = ppr.find(W + "rPr") if ppr is not None else None
+    return mark is not None and any(child.tag in _MARK_CHANGES for child in mark)
+
+
+_SECTION = re.compile(rb"<(?:[\w.-]+:)?sectPr\b([^>]*?)(/>|>)")
+_SECTION_END = re.compile(rb"</(?:[\w.-]+:)?sectPr\s*>")
+_PAGE_SIZE = re.compile(rb"<(?:[\w.-]+:)?pgSz\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""(?:[\w.-]+:)?(w|h|orient)\s*=\s*["']([^"']*)["']""")
+
+
+def predicted_orientations(data: bytes) -> list[bool]:
+    """Whether each section is landscape, from the bytes, before the body is read: a section's
+    blocks are read into its `section` (whose bookmark its first paragraph holds) before its
+    properties, at its end, are reached. A guess: tracked changes to a section's properties and
+    unusual files can make it wrong, and the reader then reads the part again knowing
+    (reader.Reader.read)."""
+    found = []
+    at = 0
+    while (start := _SECTION.search(data, at)) is not None:
+        if start.group(2) == b"/>":
+            found.append(False)
+            at = start.end()
+            continue
+        end = _SECTION_END.search(data, start.end())
+        stop = end.start() if end is not None else len(data)
+        size = _PAGE_SIZE.search(data, start.end(), stop)
+        values = dict(_ATTRIBUTE.findall(size.group(1))) if size is not None else {}
+        found.append(values.get(b"orient") == b"landscape" or _twips(values.get(b"w")) > _twips(values.get(b"h")))
+        at = end.end() if end is not None else len(data)
+    return found
+
+
+def _twips(value: bytes | None) -> int:
+    try:
+        return int(value or b"0")
+    except ValueError:
+        return 0
