@@ -18,7 +18,7 @@ from lxml import etree
 
 from ...intermediate import ANNEX, BOOKMARKED, LISTS, NUMBER, text_of
 from ...ooxml import WP, W
-from .inline import Piece, RunReader, build_inline, has_drawing, merge_numbers, plain_text, strip_pieces
+from .inline import DRAWINGS, Piece, RunReader, build_inline, merge_numbers, plain_text, strip_pieces
 from .ns import A, child, val
 from .numbers import LEVEL, OUTLINE_LEVEL, SIGNED_TWIPS, number
 from .styles import IMPLICIT, Numbering, Styles
@@ -26,6 +26,10 @@ from .tables import colgroup, fill_table
 
 TEXT_NUMBER = re.compile(r"((?:Annex\s+)?[A-Z]?\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\t")
 BULLET_TEXT = re.compile(r"[–\-•·▪o]\t")
+_PPR, _PSTYLE, _OUTLINE_LEVEL, _NUM_PR, _IND = W + "pPr", W + "pStyle", W + "outlineLvl", W + "numPr", W + "ind"
+_NUM_ID, _ILVL, _VAL, _LEFT, _START, _NAME = W + "numId", W + "ilvl", W + "val", W + "left", W + "start", W + "name"
+_RUN, _BOOKMARK_START, _NUMBER = W + "r", W + "bookmarkStart", A + "n"
+_PARAGRAPH_PARTS = (_RUN, _BOOKMARK_START, *DRAWINGS)
 # What comes before an element's first paragraph without giving one: a table's column widths.
 NO_PARAGRAPH = {"colgroup"}
 
@@ -52,8 +56,25 @@ class Para:
 
     @property
     def empty(self) -> bool:
-        return not self.text.strip() and not any(p.kind in ("footnote", "br") for p in self.pieces) \
-            and not self.drawing
+        """No text but white space, no footnote, line break or drawing."""
+        if self.drawing:
+            return False
+        for piece in self.pieces:  # (text of white space only, joined, is white space only)
+            kind = piece.kind
+            if kind in ("footnote", "br") or (kind in ("text", "number") and piece.text and
+                                                not piece.text.isspace()):
+                return False
+        return True
+
+
+@dataclass
+class _StyleFacts:
+    """What a paragraph's style says of it, asked once per style."""
+
+    apdoc: str | None
+    caption: str | None
+    num_pr: etree._Element | None  # the style's numbering (w:pPr/w:numPr along its chain)
+    heading: int | None = None  # Styles.heading_level, once a paragraph without its own level asks
 
 
 @dataclass
@@ -111,46 +132,75 @@ class BlockReader:
     counters: list[int] = field(default_factory=lambda: [0] * 9)
     tables: int = 0
     placed: set[str] = field(default_factory=set)  # ids already on an element
+    _style_facts: dict[str | None, _StyleFacts] = field(default_factory=dict, repr=False)  # per paragraph style
 
     # --- one paragraph -------------------------------------------------------------------
 
     def paragraph(self, el: etree._Element) -> Para:
-        ppr = child(el, W + "pPr")
-        style = val(child(ppr, W + "pStyle")) if ppr is not None else None
-        style = style or self.styles.defaults.get("paragraph")
-        para = Para(el, int(el.get(A + "n", "0")), style, self.styles.apdoc_id(style),
-                    merge_numbers(list(self.runs.pieces(el))), drawing=has_drawing(el))
-        para.bookmarks = [b.get(W + "name", "") for b in el.iter(W + "bookmarkStart")]
-        own_level = number(child(ppr, W + "outlineLvl"), W + "val", OUTLINE_LEVEL, self.warn) \
-            if ppr is not None else None
-        para.heading = own_level + 1 if own_level is not None and own_level < 9 else \
-            self.styles.heading_level(style)
-        para.annex = para.apdoc == "AnnexNoTitle"
-        para.caption = self.styles.caption_kind(style)
-        num_pr = child(ppr, W + "numPr") if ppr is not None else None
-        if num_pr is None or child(num_pr, W + "numId") is None:
-            num_pr = self.styles.first(style, "w:pPr/w:numPr")
-        num_id = val(child(num_pr, W + "numId")) if num_pr is not None else None
-        level = number(child(num_pr, W + "ilvl"), W + "val", LEVEL, self.warn, 0) if num_pr is not None else 0
-        para.numbered = bool(num_id and num_id != "0")
-        if para.numbered and not para.heading and not para.annex:
+        ppr = child(el, _PPR)
+        style_el = outline = num_pr = ind = None
+        if ppr is not None:  # the first of each, in one pass over the properties
+            for node in ppr:
+                tag = node.tag
+                if tag == _PSTYLE:
+                    style_el = node if style_el is None else style_el
+                elif tag == _OUTLINE_LEVEL:
+                    outline = node if outline is None else outline
+                elif tag == _NUM_PR:
+                    num_pr = node if num_pr is None else num_pr
+                elif tag == _IND:
+                    ind = node if ind is None else ind
+        style = val(style_el) or self.styles.defaults.get("paragraph")
+        facts = self._style_facts.get(style)
+        if facts is None:
+            facts = self._style_facts[style] = _StyleFacts(
+                self.styles.apdoc_id(style), self.styles.caption_kind(style),
+                self.styles.first(style, "w:pPr/w:numPr"))
+        runs: list[etree._Element] = []
+        bookmarks: list[str] = []
+        drawing = False
+        for node in el.iter(*_PARAGRAPH_PARTS):  # one walk for runs, bookmarks and drawings
+            tag = node.tag
+            if tag == _RUN:
+                runs.append(node)
+            elif tag == _BOOKMARK_START:
+                bookmarks.append(node.get(_NAME, ""))
+            else:
+                drawing = True
+        apdoc = facts.apdoc
+        pieces = merge_numbers(self.runs.run_pieces(el, runs))
+        own_level = number(outline, _VAL, OUTLINE_LEVEL, self.warn)
+        if own_level is not None and own_level < 9:
+            heading = own_level + 1
+        else:
+            if facts.heading is None:  # asked when first needed: a style's bad outline level warns then
+                facts.heading = self.styles.heading_level(style)
+            heading = facts.heading
+        annex = apdoc == "AnnexNoTitle"
+        if num_pr is None or child(num_pr, _NUM_ID) is None:
+            num_pr = facts.num_pr
+        num_id = val(child(num_pr, _NUM_ID)) if num_pr is not None else None
+        level = number(child(num_pr, _ILVL), _VAL, LEVEL, self.warn, 0) if num_pr is not None else 0
+        numbered = bool(num_id and num_id != "0")
+        listing = None
+        if numbered and not heading and not annex:
             kind = self.numbering.list_kind(num_id or "", level)
             if kind is not None:
-                para.listing = (kind[0], kind[1], level, num_id or "")
-        ind = child(ppr, W + "ind") if ppr is not None else None
-        indent = number(ind, W + "left", SIGNED_TWIPS, self.warn) if ind is not None and ind.get(W + "left") \
-            else number(ind, W + "start", SIGNED_TWIPS, self.warn)
-        para.indented = (indent or 0) > 0
-        if para.listing is None and para.apdoc in ("enumlev1", "enumlev2") and BULLET_TEXT.match(para.text):
-            para.listing = ("ul", "", int(para.apdoc[-1]) - 1, "typed")  # ITU style: "–<tab>" typed
-            para.pieces = _drop_prefix(para.pieces, 2)
-        return para
+                listing = (kind[0], kind[1], level, num_id or "")
+        indent = number(ind, _LEFT, SIGNED_TWIPS, self.warn) if ind is not None and ind.get(_LEFT) \
+            else number(ind, _START, SIGNED_TWIPS, self.warn)
+        if listing is None and apdoc in ("enumlev1", "enumlev2") and BULLET_TEXT.match(plain_text(pieces)):
+            listing = ("ul", "", int(apdoc[-1]) - 1, "typed")  # ITU style: "–<tab>" typed
+            pieces = _drop_prefix(pieces, 2)
+        return Para(el, int(el.get(_NUMBER, "0")), style, apdoc, pieces, heading, annex, facts.caption, drawing,
+                    listing, numbered, (indent or 0) > 0, bookmarks)
 
     def paragraph_element(self, para: Para, parent: etree._Element, tag: str = "p",
                           cell_default: str | None = None) -> etree._Element:
         cls = para.apdoc
         implicit = cls in IMPLICIT if cell_default is None else cls in (cell_default, "Normal", None)
-        element = etree.SubElement(parent, tag, {"class": cls} if cls and not implicit else {})
+        element = etree.SubElement(parent, tag, {"class": cls}) if cls and not implicit else \
+            etree.SubElement(parent, tag)  # (no attribute dict to read: most paragraphs)
         build_inline(element, strip_pieces(para.pieces), self.footnote, self.link)
         self.place_ids(para, element)
         return element
@@ -163,24 +213,36 @@ class BlockReader:
         if not para.bookmarks:
             return  # most paragraphs: nothing to name
         # LibreOffice writes a bookmark in an empty paragraph twice; an id names one element.
-        ids = list(dict.fromkeys(self.anchor_ids[name] for name in para.bookmarks
-                                 if name in self.anchor_ids and self.anchor_ids[name] not in self.placed))
+        anchor_ids, placed = self.anchor_ids, self.placed
+        ids: list[str] = []
+        for name in para.bookmarks:
+            element_id = anchor_ids.get(name)
+            if element_id is not None and element_id not in placed and element_id not in ids:
+                ids.append(element_id)
         if not ids:
             return
-        chain = []
+        free = []  # the elements the paragraph opens, innermost first, that have no id yet
         node: etree._Element | None = element
-        while node is not None and node.tag != "body":
-            if node.tag in BOOKMARKED:
-                chain.append(node)
+        while node is not None:
+            tag = node.tag
+            if tag == "body":
+                break
+            if tag in BOOKMARKED and node.get("id") is None:
+                free.append(node)
             parent = node.getparent()
             if parent is None or not _opens(parent, node):
                 break
             node = parent
-        free = [c for c in chain if c.get("id") is None]
         for element_id in reversed(ids):
             wanted = self.element_tags.get(element_id)
-            target = next((c for c in free if c.tag == wanted), None) if wanted else None
-            target = target if target is not None else (free[0] if free else None)
+            target = None
+            if wanted:
+                for candidate in free:
+                    if candidate.tag == wanted:
+                        target = candidate
+                        break
+            if target is None and free:
+                target = free[0]
             if target is None:
                 self.warn(para.el, f"the anchor of {element_id!r} has no element left to name")
                 continue
@@ -340,10 +402,12 @@ class BlockReader:
 def _opens(parent: etree._Element, child: etree._Element) -> bool:
     """Whether `child` holds the first paragraph of `parent` (so a bookmark there may name it):
     nothing with text comes before it; a table's caption opens the table."""
-    if (parent.text or "").strip():
+    if parent.text and parent.text.strip():
         return False
-    first = next((c for c in parent if c.tag not in NO_PARAGRAPH), None)
-    return first is child
+    for node in parent:
+        if node.tag not in NO_PARAGRAPH:
+            return node is child
+    return False
 
 
 def _is_cover(table: etree._Element) -> bool:

@@ -4,7 +4,7 @@ every rsid, LibreOffice at other places); the nesting order of the tags is fixed
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
@@ -15,6 +15,9 @@ from .ns import A, child, localname, on, val
 from .numbers import SHORT_HEX, number
 from .styles import IMPLICIT, Styles
 
+_RUN, _RPR, _RSTYLE, _TEXT, _PARAGRAPH = W + "r", W + "rPr", W + "rStyle", W + "t", W + "p"
+_LINK, _SEQ = A + "link", A + "seq"
+DRAWINGS = (W + "drawing", W + "pict", W + "object")
 # Character styles that say nothing the structure does not already say.
 SILENT_CHARACTER_STYLES = {"Hyperlink", "FootnoteReference", "DefaultParagraphFont"}
 
@@ -42,28 +45,57 @@ class Piece:
 class RunReader:
     styles: Styles
     warn: Callable[[etree._Element, str], None]
+    _plain: dict[str, Format] = field(default_factory=dict, repr=False)  # link → the Format of a plain run
+    _applied: dict[tuple[Format, tuple[tuple[str, object], ...]], Format] = field(default_factory=dict, repr=False)
 
     def run_format(self, run: etree._Element) -> Format:
-        rpr = child(run, W + "rPr")
-        fmt = Format(link=run.get(A + "link") or "")
-        style_id = val(child(rpr, W + "rStyle")) if rpr is not None else None
-        apdoc = self.styles.apdoc_id(style_id) if style_id else None
+        rpr = child(run, _RPR)
+        link = run.get(_LINK) or ""
+        fmt = self._plain.get(link)
+        if fmt is None:  # one Format per link: formats are values, and most runs have no other
+            fmt = self._plain[link] = Format(link=link)
+        style_id = val(child(rpr, _RSTYLE)) if rpr is not None else None
+        if not style_id:
+            return self._apply(fmt, rpr) if rpr is not None else fmt
+        apdoc = self.styles.apdoc_id(style_id)
         if apdoc and apdoc not in SILENT_CHARACTER_STYLES and apdoc not in IMPLICIT:
             fmt = replace(fmt, style=apdoc)
-        sources = [s.find(W + "rPr") for s in self.styles.chain(style_id)] if style_id and not apdoc else []
+        sources = [s.find(_RPR) for s in self.styles.chain(style_id)] if not apdoc else []
         for props in [*reversed(sources), rpr]:  # the run's own properties override its style's
             if props is not None:
-                fmt = _apply(fmt, props)
+                fmt = self._apply(fmt, props)
         return fmt
 
+    def _apply(self, fmt: Format, props: etree._Element) -> Format:
+        """`fmt` with what `props` sets; one Format per outcome (a dataclass replace() is dear)."""
+        changes = _changes(props)
+        if not changes:
+            return fmt
+        key = (fmt, changes)
+        found = self._applied.get(key)
+        if found is None:
+            found = self._applied[key] = replace(fmt, **dict(changes))  # type: ignore[arg-type]
+        return found
+
     def pieces(self, paragraph: etree._Element) -> Iterator[Piece]:
-        for run in paragraph.iter(W + "r"):
-            if next(run.iterancestors(W + "p"), None) is not paragraph:
+        return iter(self.run_pieces(paragraph, paragraph.iter(_RUN)))
+
+    def run_pieces(self, paragraph: etree._Element, runs: Iterable[etree._Element]) -> list[Piece]:
+        """The pieces of `runs`, those of `paragraph` in document order (runs of a paragraph
+        nested in it are left out)."""
+        out: list[Piece] = []
+        for run in runs:
+            if run.getparent() is not paragraph and next(run.iterancestors(_PARAGRAPH), None) is not paragraph:
                 continue  # a paragraph nested in this one (never after normalisation, but safe)
             fmt = self.run_format(run)
-            kind = "number" if run.get(A + "seq") else "text"
+            kind = "number" if run.get(_SEQ) else "text"
             for node in run:
-                yield from self._child(node, fmt, kind)
+                if node.tag == _TEXT:  # most children: the rest by local name, as _child reads them
+                    if node.text:
+                        out.append(Piece(kind, node.text, fmt))
+                elif node.tag != _RPR:
+                    out.extend(self._child(node, fmt, kind))
+        return out
 
     def _child(self, child: etree._Element, fmt: Format, kind: str) -> Iterator[Piece]:
         tag = localname(child)
@@ -98,26 +130,37 @@ def _xml_char(char: str) -> bool:
     return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
 
 
-def _apply(fmt: Format, props: etree._Element) -> Format:
-    changes: dict[str, object] = {}
-    for tag, name in (("b", "bold"), ("i", "italic")):
-        el = child(props, W + tag)
-        if el is not None:
-            changes[name] = on(el)
-    u = child(props, W + "u")
+_FORMAT_TAGS = {W + "b": 0, W + "i": 1, W + "u": 2, W + "vertAlign": 3, W + "rFonts": 4}
+
+
+def _changes(props: etree._Element) -> tuple[tuple[str, object], ...]:
+    """What a properties element (a run's `w:rPr`, a style's) sets of a Format, in field order
+    (the first of each element counts; one pass over the properties)."""
+    found: list[etree._Element | None] = [None] * 5
+    for node in props:
+        index = _FORMAT_TAGS.get(node.tag)
+        if index is not None and found[index] is None:
+            found[index] = node
+    bold, italic, u, vert_el, fonts = found
+    if bold is None and italic is None and u is None and vert_el is None and fonts is None:
+        return ()
+    changes: list[tuple[str, object]] = []
+    if bold is not None:
+        changes.append(("bold", on(bold)))
+    if italic is not None:
+        changes.append(("italic", on(italic)))
     if u is not None:
-        changes["underline"] = (val(u) or "single") != "none"
-    vert = val(child(props, W + "vertAlign"))
+        changes.append(("underline", (val(u) or "single") != "none"))
+    vert = val(vert_el)
     if vert is not None:
-        changes["vert"] = {"superscript": "sup", "subscript": "sub"}.get(vert, "")
-    fonts = child(props, W + "rFonts")
+        changes.append(("vert", {"superscript": "sup", "subscript": "sub"}.get(vert, "")))
     if fonts is not None:
-        changes["code"] = "courier" in (val(fonts, "ascii") or val(fonts, "hAnsi") or "").lower()
-    return replace(fmt, **changes) if changes else fmt  # type: ignore[arg-type]
+        changes.append(("code", "courier" in (val(fonts, "ascii") or val(fonts, "hAnsi") or "").lower()))
+    return tuple(changes)
 
 
 def has_drawing(paragraph: etree._Element) -> bool:
-    return any(True for _ in paragraph.iter(W + "drawing", W + "pict", W + "object"))
+    return next(paragraph.iter(*DRAWINGS), None) is not None
 
 
 # --- pieces → XHTML --------------------------------------------------------------------------
@@ -127,6 +170,11 @@ LAYERS: list[tuple[str, Callable[[Format], object]]] = [
     ("em", lambda f: f.italic), ("u", lambda f: f.underline), ("vert", lambda f: f.vert),
     ("code", lambda f: f.code),
 ]
+
+
+def _plain(fmt: Format) -> bool:
+    """Whether no layer has a value in this format (what the layers' keys read, in one test)."""
+    return not (fmt.link or fmt.style or fmt.bold or fmt.italic or fmt.underline or fmt.vert or fmt.code)
 
 
 def append_text(parent: etree._Element, text: str) -> None:
@@ -142,20 +190,31 @@ def build_inline(parent: etree._Element, pieces: list[Piece],
                  footnote: Callable[[etree._Element, str], None], link: Callable[[str], str],
                  layer: int = 0) -> None:
     """Append pieces to `parent`, one element per maximal stretch of equal format (per layer)."""
+    if not layer and all(_plain(p.fmt) for p in pieces):
+        layer = len(LAYERS)  # no piece has any layer's format (most paragraphs): no grouping to do
     while layer < len(LAYERS) and not any(LAYERS[layer][1](p.fmt) for p in pieces):
         layer += 1  # no piece has this layer's format (plain text mostly): no grouping to do
     if layer == len(LAYERS):
+        text: list[str] = []  # text since the last element: appended at once, where it would go
         for piece in pieces:
-            if piece.kind in ("text", "number"):
-                if piece.kind == "number":
-                    number = etree.SubElement(parent, "span", {"class": "number"})
-                    number.text = piece.text
-                else:
-                    append_text(parent, piece.text)
-            elif piece.kind == "br":
+            kind = piece.kind
+            if kind == "text":
+                text.append(piece.text)
+                continue
+            if kind not in ("number", "br", "footnote"):
+                continue
+            if text:
+                append_text(parent, "".join(text))
+                text = []
+            if kind == "number":
+                number = etree.SubElement(parent, "span", {"class": "number"})
+                number.text = piece.text
+            elif kind == "br":
                 etree.SubElement(parent, "br")
-            elif piece.kind == "footnote":
+            else:
                 footnote(parent, piece.note)
+        if text:
+            append_text(parent, "".join(text))
         return
     name, key = LAYERS[layer]
     for value, group in groupby(pieces, key=lambda p: key(p.fmt)):

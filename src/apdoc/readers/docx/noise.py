@@ -179,7 +179,7 @@ def link_targets(root: etree._Element) -> set[str]:
     names = {el.get(W + "anchor") for el in root.iter(W + "hyperlink") if el.get(W + "anchor")}
     instructions = [node.text or "" for node in root.iter(W + "instrText")]
     instructions += [node.get(W + "instr", "") for node in root.iter(W + "fldSimple")]
-    for instruction in instructions:
+    for instruction in set(instructions):  # a set of names: each instruction read once (SEQs repeat)
         link, _sequence = field_meaning(instruction)
         if link and link.startswith("#"):
             names.add(link[1:])

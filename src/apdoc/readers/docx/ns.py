@@ -33,6 +33,17 @@ def child(el: etree._Element, tag: str) -> etree._Element | None:
     return None
 
 
+def grandchild(el: etree._Element, tag: str, inner: str) -> etree._Element | None:
+    """`el.find(f"{tag}/{inner}")` (the first `inner` child of any `tag` child, in document order),
+    without ElementPath."""
+    for node in el:
+        if node.tag == tag:
+            for below in node:
+                if below.tag == inner:
+                    return below
+    return None
+
+
 def localname(el: etree._Element) -> str:
     """`etree.QName(el).localname`, without a QName object for every element of every run."""
     tag = el.tag

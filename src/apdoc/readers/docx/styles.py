@@ -25,6 +25,7 @@ CAPTION_NAMES = {"table_no & title": "table", "figure_no & title": "figure", "ca
 T = TypeVar("T")
 GENERATED_NAME = re.compile(r"toc \d|toc heading|table of figures|index \d|index heading")
 HEADING_NAME = re.compile(r"heading\s*([1-9])")
+_UNKNOWN = object()  # not in the memo yet
 
 
 def style_key(name: str) -> str:
@@ -116,6 +117,9 @@ class Styles:
 
     def apdoc_id(self, sid: str | None) -> str | None:
         """The apdoc style id with the same name as this style (or one it is based on)."""
+        known = self.memo.get(("apdoc", sid, ""), _UNKNOWN)  # asked of every styled run: no lambda then
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
         return self._memo("apdoc", sid, lambda: self._apdoc_id(sid))
 
     def _apdoc_id(self, sid: str | None) -> str | None:
@@ -152,8 +156,12 @@ class Styles:
 
     def generated(self, sid: str | None) -> bool:
         """A style of what Word generates (tables of contents, of figures, indexes): not content."""
-        return self._memo("generated", sid, lambda: bool(GENERATED_NAME.fullmatch(style_key(self.name(sid))))) \
-            if sid else False
+        if not sid:
+            return False
+        known = self.memo.get(("generated", sid, ""), _UNKNOWN)  # asked of every paragraph: no lambda then
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
+        return self._memo("generated", sid, lambda: bool(GENERATED_NAME.fullmatch(style_key(self.name(sid)))))
 
     def caption_kind(self, sid: str | None) -> str | None:
         """"table", "figure" or "either" for a caption style, else None."""

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ...ooxml import W
-from .ns import child, on, val
+from .ns import child, grandchild, on, val
 from .numbers import COLUMNS, MAX_COLUMNS, TWIPS, Warn, number
 
+_TR_PR, _TBL_HEADER, _GRID_BEFORE, _VAL = W + "trPr", W + "tblHeader", W + "gridBefore", W + "val"
+_TC, _TC_PR, _GRID_SPAN, _V_MERGE = W + "tc", W + "tcPr", W + "gridSpan", W + "vMerge"
 CellFiller = Callable[[list[etree._Element], etree._Element, str], None]  # (blocks, cell, default style)
 
 
@@ -38,16 +40,12 @@ def _rows(tbl: etree._Element) -> list[etree._Element]:
     return [tr for tr in tbl if tr.tag == W + "tr"]
 
 
-def _cells(tr: etree._Element) -> list[etree._Element]:
-    return [tc for tc in tr if tc.tag == W + "tc"]
-
-
 def fill_table(table: etree._Element, tbl: etree._Element, fill: CellFiller, warn: Warn) -> list[etree._Element]:
     """Rows and cells of `tbl` into `table`; returns the `tr` elements in order."""
     rows = _rows(tbl)
     header_count = 0
     for tr in rows:
-        if not on(tr.find(f"{W}trPr/{W}tblHeader")):
+        if not on(grandchild(tr, _TR_PR, _TBL_HEADER)):
             break
         header_count += 1
     if header_count == len(rows):
@@ -60,11 +58,11 @@ def fill_table(table: etree._Element, tbl: etree._Element, fill: CellFiller, war
         header = n < header_count
         row = etree.SubElement(sections["thead" if header else "tbody"], "tr")
         out_rows.append(row)
-        column = number(tr.find(f"{W}trPr/{W}gridBefore"), W + "val", COLUMNS, warn, 0)
-        for tc in _cells(tr):
-            tc_pr = child(tc, W + "tcPr")
-            span = max(1, number(child(tc_pr, W + "gridSpan"), W + "val", COLUMNS, warn, 1)) if tc_pr is not None else 1
-            merge = child(tc_pr, W + "vMerge") if tc_pr is not None else None
+        column = number(grandchild(tr, _TR_PR, _GRID_BEFORE), _VAL, COLUMNS, warn, 0)
+        for tc in [tc for tc in tr if tc.tag == _TC]:
+            tc_pr = child(tc, _TC_PR)
+            span = max(1, number(child(tc_pr, _GRID_SPAN), _VAL, COLUMNS, warn, 1)) if tc_pr is not None else 1
+            merge = child(tc_pr, _V_MERGE) if tc_pr is not None else None
             if merge is not None and (val(merge) or "continue") == "continue" and column in above:
                 above[column].rowspan += 1
                 above[column].element.set("rowspan", str(above[column].rowspan))
@@ -73,11 +71,12 @@ def fill_table(table: etree._Element, tbl: etree._Element, fill: CellFiller, war
             cell = etree.SubElement(row, "th" if header else "td")
             if span > 1:
                 cell.set("colspan", str(span))
-            for col in range(column, column + span):
-                above.pop(col, None)
+            if above:
+                for col in range(column, column + span):
+                    above.pop(col, None)
             if merge is not None:
                 above[column] = _Cell(cell)
-            fill([c for c in tc if c.tag != W + "tcPr"], cell, "Tablehead" if header else "Tabletext")
+            fill([c for c in tc if c.tag != _TC_PR], cell, "Tablehead" if header else "Tabletext")
             column += span
     if not len(sections["tbody"]):
         table.remove(sections["tbody"])
