@@ -121,12 +121,21 @@ def _section_guessed_wrong(td: bytes) -> bytes:
     return doc.data()
 
 
+def _long_paragraph(td: bytes) -> bytes:
+    """A paragraph of a megabyte of text: no block starts in it where a slice could end."""
+    doc = Docx(td)
+    paragraph = _top_paragraphs(doc.xml())[8]
+    paragraph.append(_run("many words " * 100_000))
+    return doc.data()
+
+
 EDITS = {
     "as built": lambda td: td,
     "tracked changes and a hidden mark": _tracked,
     "a field and a comment across paragraphs": _spanning_field_and_comment,
     "a link after its bookmark": _link_after_bookmark,
     "a section the bytes guess wrong": _section_guessed_wrong,
+    "a paragraph of a megabyte": _long_paragraph,
 }
 
 
@@ -270,3 +279,14 @@ def test_what_was_read_is_freed_without_the_collector(td: bytes, monkeypatch: py
     finally:
         if was_on:
             gc.enable()
+
+
+def test_section_guesses_from_the_bytes() -> None:
+    """Each sectPr in order, landscape by its orientation or its width; one never closed ends the
+    scan (a part like that does not parse: nothing after it could be a section), so a part of
+    many such starts is scanned once, not once a start."""
+    landscape = b'<w:sectPr><w:pgSz w:w="16838" w:h="11906"/></w:sectPr>'
+    portrait = b'<w:sectPr w:rsidR="1"><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1"/></w:sectPr>'
+    turned = b"<q:sectPr><q:pgSz q:orient='landscape' q:w='x'/></q:sectPr>"
+    assert chunking.predicted_orientations(landscape + portrait + turned + b"<w:sectPr/>") == [True, False, True, False]
+    assert chunking.predicted_orientations(portrait + b"<w:sectPr>" * 100_000) == [False, False]

@@ -86,12 +86,17 @@ def body_chunks(pieces: list[bytes], whole: bool, where: str) -> Iterator[etree.
     pending = b""  # bytes not fed yet
     pieces.reverse()  # taken from the end: each piece goes as it is fed
     try:
+        searched = SLICE  # where the search for a block start goes on from: each byte looked at once
         while pieces or pending:
-            start = _BLOCK_START.search(pending, SLICE)
-            if start is None and pieces:
+            start = _BLOCK_START.search(pending, searched)
+            if start is None and pieces and len(pending) < 4 * SLICE:
+                searched = max(SLICE, len(pending) - 256)  # a tag cut at the piece's end is found whole
                 pending += pieces.pop()
                 continue
+            # Cut where a block starts, or anywhere in a long stretch without one (a parser can be
+            # fed any cut; only a chunk's end waits for a block's).
             cut = start.start() if start is not None else len(pending)
+            searched = SLICE
             parser.feed(pending[:cut])
             pending = pending[cut:]
             for _event, el in parser.read_events():
@@ -141,7 +146,7 @@ def predicted_orientations(data: bytes) -> list[bool]:
     blocks are read into its `section` (whose bookmark its first paragraph holds) before its
     properties, at its end, are reached. A guess: tracked changes to a section's properties and
     unusual files can make it wrong, and the reader then reads the part again knowing
-    (reader.Reader.read)."""
+    (reader.Reader.learnt)."""
     found = []
     at = 0
     while (start := _SECTION.search(data, at)) is not None:
@@ -150,11 +155,14 @@ def predicted_orientations(data: bytes) -> list[bool]:
             at = start.end()
             continue
         end = _SECTION_END.search(data, start.end())
-        stop = end.start() if end is not None else len(data)
+        if end is None:  # nor any after it: the scan ends (and the parser will say what is wrong)
+            found.append(False)
+            break
+        stop = end.start()
         size = _PAGE_SIZE.search(data, start.end(), stop)
         values = dict(_ATTRIBUTE.findall(size.group(1))) if size is not None else {}
         found.append(values.get(b"orient") == b"landscape" or _twips(values.get(b"w")) > _twips(values.get(b"h")))
-        at = end.end() if end is not None else len(data)
+        at = end.end()
     return found
 
 
