@@ -4,14 +4,16 @@ The 100× TD's document.xml (29 MB) is a tree of ~300 MB when parsed whole; read
 time, the reader holds one chunk of it and what it has made (issue 20: import within 400 MB).
 
 The parser is fed the part a slice at a time (the part's bytes are let go of as they are fed),
-each slice ending where a paragraph or a table starts; when the body's last element is complete
+each slice ending where a paragraph or a table starts. When the body's last element is complete
 and, with those before it, makes a chunk, the part's root is handed on: it holds that chunk (and
 the one or two elements of the chunk before that the reader still holds: it deletes them
-first), and every pass walks it as it walks a
-whole part. A chunk holds what a pass must see together: a paragraph whose mark a tracked change
-inserted or deleted stays with the paragraph after it (hidden, it merges with it); a bookmark
-between blocks is in the chunk of the block it moves into. What does span chunks — a field, a
-comment's range, the paragraphs' numbers — the passes carry over themselves.
+first), and every pass walks it as it walks a whole part. A chunk holds what a pass must see
+together: a paragraph whose mark a tracked change inserted or deleted stays with the paragraph
+after it (hidden, it merges with it); a bookmark between blocks is in the chunk of the block it
+moves into. What does span chunks — a field, a comment's range, the paragraphs' numbers — the
+passes carry over themselves. What only the whole part could say before its body is read (a
+link further on to a bookmark read already, each section's orientation) is guessed and checked:
+names.py.
 
 Elements are deleted, never moved out of the tree: lxml's cost to move an element Python refers
 to is quadratic in its size (the 100× TD's matrix, 354k elements, took 70 s); a chunk never ends
