@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -56,30 +55,8 @@ TRACKED_IN_FIELDS = {"a table's number, tracked", "a figure's number, tracked"}
 
 def _every_paragraph_scanned(root: etree._Element, is_build_mark: Callable[[Revision], bool]) -> list[FieldEdit]:
     """The rule as it was first written: every paragraph of the part looked through."""
-    found = []
-    for number, paragraph in enumerate(root.iter(W + "p"), 1):
-        fields_open: list[list[Any]] = []
-        for el in paragraph.iter():
-            if el.tag == W + "fldChar":
-                kind = el.get(W + "fldCharType")
-                if kind == "begin":
-                    fields_open.append(["", False])
-                elif kind == "separate" and fields_open:
-                    fields_open[-1][1] = True
-                elif kind == "end" and fields_open:
-                    fields_open.pop()
-            elif el.tag == W + "instrText" and fields_open:
-                fields_open[-1][0] += el.text or ""
-            elif el.tag in fields.TRACKED and (any(showing for _, showing in fields_open)
-                                               or any(a.tag == W + "fldSimple" for a in el.iterancestors())):
-                mark = Revision(el.tag.removeprefix(W), el.get(W + "id", ""), el.get(W + "author", ""),
-                                el.get(W + "date", ""), "document", number, "", "")
-                if is_build_mark(mark):
-                    continue
-                instruction = next((i for i, showing in reversed(fields_open) if showing), "").split() or ["a field"]
-                found.append(FieldEdit(number, instruction[0]))
-                break
-    return found
+    found = (fields.edit_in(number, paragraph, is_build_mark) for number, paragraph in enumerate(root.iter(W + "p"), 1))
+    return [edit for edit in found if edit is not None]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -42,30 +42,34 @@ def edits_in_field_results(data: bytes, source: str, is_build_mark: Callable[[Re
 def edits_in(root: Any, is_build_mark: Callable[[Revision], bool]) -> list[FieldEdit]:
     """edits_in_field_results of a document part parsed. Only a paragraph holding a tracked edit
     (itself, or a paragraph inside it: a text box's) can have one: only those are looked through."""
-    found: list[FieldEdit] = []
-    for number, paragraph in _holding_tracked(root):
-        fields: list[list[Any]] = []  # open complex fields: [instruction, showing its result]
-        for el in paragraph.iter():
-            if el.tag == W + "fldChar":
-                kind = el.get(W + "fldCharType")
-                if kind == "begin":
-                    fields.append(["", False])
-                elif kind == "separate" and fields:
-                    fields[-1][1] = True
-                elif kind == "end" and fields:
-                    fields.pop()
-            elif el.tag == W + "instrText" and fields:
-                fields[-1][0] += el.text or ""
-            elif el.tag in TRACKED and (any(showing for _, showing in fields)
-                                        or any(a.tag == W + "fldSimple" for a in el.iterancestors())):
-                mark = Revision(el.tag.removeprefix(W), el.get(W + "id", ""), el.get(W + "author", ""),
-                                el.get(W + "date", ""), "document", number, "", "")
-                if is_build_mark(mark):
-                    continue
-                instruction = next((i for i, showing in reversed(fields) if showing), "").split() or ["a field"]
-                found.append(FieldEdit(number, instruction[0]))
-                break
-    return found
+    found = (edit_in(number, paragraph, is_build_mark) for number, paragraph in _holding_tracked(root))
+    return [edit for edit in found if edit is not None]
+
+
+def edit_in(number: int, paragraph: Any, is_build_mark: Callable[[Revision], bool]) -> FieldEdit | None:
+    """The first tracked edit (not the build's) in a field's shown result in one paragraph (its
+    `number` in the part), if there is one."""
+    fields: list[list[Any]] = []  # open complex fields: [instruction, showing its result]
+    for el in paragraph.iter():
+        if el.tag == W + "fldChar":
+            kind = el.get(W + "fldCharType")
+            if kind == "begin":
+                fields.append(["", False])
+            elif kind == "separate" and fields:
+                fields[-1][1] = True
+            elif kind == "end" and fields:
+                fields.pop()
+        elif el.tag == W + "instrText" and fields:
+            fields[-1][0] += el.text or ""
+        elif el.tag in TRACKED and (any(showing for _, showing in fields)
+                                    or any(a.tag == W + "fldSimple" for a in el.iterancestors())):
+            mark = Revision(el.tag.removeprefix(W), el.get(W + "id", ""), el.get(W + "author", ""),
+                            el.get(W + "date", ""), "document", number, "", "")
+            if is_build_mark(mark):
+                continue
+            instruction = next((i for i, showing in reversed(fields) if showing), "").split() or ["a field"]
+            return FieldEdit(number, instruction[0])
+    return None
 
 
 def _holding_tracked(root: Any) -> list[tuple[int, Any]]:
