@@ -42,19 +42,19 @@ class Anchors(dict[str, str]):
         self.starts: set[str] = set(known.starts) if known is not None else set()
         self.dropped: set[str] = set()  # bookmarks removed as no anchor
         self.unsure: set[str] = set()  # links read as their own name: a renamed bookmark not seen yet
-        self._by_map: dict[str, str | None] = dict(ids)  # bookmark_id's answers (the map does not change)
+        self._renamed: dict[str, str | None] = {}  # bookmark_id's answers for names not in the map
         if known is not None:
             self.add_targets(known.targets)
 
     def bookmark_id(self, name: str) -> str | None:
         """The id a bookmark names by the map alone (links aside): its own entry, or the entry of
         the name it was made from."""
-        try:
-            return self._by_map[name]
-        except KeyError:
+        if name in self.ids:
+            return self.ids[name]
+        if name not in self._renamed:
             original = self.names.original(name)
-            found = self._by_map[name] = self.ids[original] if original is not None else None
-            return found
+            self._renamed[name] = self.ids[original] if original is not None else None
+        return self._renamed[name]
 
     def add_targets(self, names: set[str]) -> None:
         for name in names - self.targets:
@@ -79,7 +79,7 @@ class Anchors(dict[str, str]):
             return self.ids[name]
         if name in self.starts or name in self.targets:
             return self.bookmark_id(name) or name
-        if self.names.original(name) is not None:
+        if self.bookmark_id(name) is not None:
             self.unsure.add(name)
         return name
 

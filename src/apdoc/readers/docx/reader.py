@@ -102,9 +102,7 @@ class Reader:
             raise DocxError(f"{self.package.source}: {exc}") from None
         self.bookmark_ids = {**ids, **self.bookmark_ids}
         self.element_tags = {**tags, **self.element_tags}
-        main = self.package.main
-        if not self.package.has(main):
-            raise DocxError(f"{self.package.source}: {main} has no body")
+        main = self.package.main  # open_package made sure the package has it
         styles_part, numbering_part = self.package.related(main, "styles"), self.package.related(main, "numbering")
         styles = Styles.read(self._related(main, "styles"), self._part_warn(styles_part))
         numbering = Numbering.read(self._related(main, "numbering"), styles, self._part_warn(numbering_part))
@@ -118,8 +116,8 @@ class Reader:
         notes = self._related(main, "footnotes")
         comments = self._related(main, "comments")
         extended = self._related(main, "commentsExtended") if comments is not None else None
-        spans = CommentSpans() if comments is not None else None
-        elements = CommentElements(self.anchors.bookmark_id, self.element_tags) if comments is not None else None
+        walks = (CommentSpans(), CommentElements(self.anchors.bookmark_id, self.element_tags)) \
+            if comments is not None else None
         notes_revisions: list[Revision] = []
         if notes is not None:
             # The footnotes first, whole: the body's references read them.
@@ -134,11 +132,10 @@ class Reader:
                                   self._link, self.warn, positions=self.positions)
         self.warnings = self.warning_lists["body"]
         self._head()
-        chunks = self._chunks(body_chunks(pieces, looked.whole, where), spans, elements)
-        self._body(chunks)
+        self._body(self._chunks(body_chunks(pieces, looked.whole, where), walks))
         self.result.revisions += notes_revisions
-        if comments is not None and spans is not None and elements is not None:
-            self._comments(comments, extended, spans.spans(), elements.elements())
+        if comments is not None and walks is not None:
+            self._comments(comments, extended, walks[0].spans(), walks[1].elements())
         self.result.warnings = [*self.package.warnings, *itertools.chain(*self.warning_lists.values())]
         return self.result
 
@@ -150,14 +147,17 @@ class Reader:
     def learnt(self) -> Known | None:
         """What this reading learnt of the whole DOCX, when a guess made before it was wrong (the
         DOCX is then read again, knowing: names.Known); None when every guess was right."""
-        landscape_right = all(found == (self.guessed_landscape[n] if n < len(self.guessed_landscape) else False)
-                              for n, found in enumerate(self.landscape))
+        landscape_right = all(found == self._guessed(n) for n, found in enumerate(self.landscape))
         if landscape_right and not self.anchors.guessed_wrong():
             return None
         return Known(set(self.anchors.targets), set(self.anchors.starts), list(self.landscape))
 
-    def _chunks(self, chunks: Iterator[etree._Element], spans: CommentSpans | None,
-                elements: CommentElements | None) -> Iterator[etree._Element]:
+    def _guessed(self, section: int) -> bool:
+        """Whether a section was guessed landscape (one the bytes did not show: no)."""
+        return section < len(self.guessed_landscape) and self.guessed_landscape[section]
+
+    def _chunks(self, chunks: Iterator[etree._Element],
+                walks: tuple[CommentSpans, CommentElements] | None) -> Iterator[etree._Element]:
         """The body's elements, normalised and in the chosen view, a chunk at a time (body.py):
         each chunk numbered, its comments' ranges and links noted, then prepared. What has been
         read is deleted first (the one or two elements the caller still holds go out of the tree
@@ -165,14 +165,11 @@ class Reader:
         counted = Counted()
         read = 0
         for root in chunks:
-            body = root.find(W + "body")
-            if body is None:
-                continue
+            body = root.find(W + "body")  # body_chunks made sure there is one
             del body[:read]
             number_part(root, counted)
-            if spans is not None and elements is not None:
-                spans.feed(root)
-                elements.feed(root)
+            for walk in walks or ():
+                walk.feed(root)
             self.anchors.add_targets(link_targets(root))
             self.anchors.starts |= _bookmark_names(root)
             self.warnings = self.warning_lists["document"]
@@ -285,8 +282,7 @@ class Reader:
         """One section's blocks, read into a landscape `section` if it is one. Its properties
         come at its end: the blocks are read into what the guess (or an earlier reading) says, and
         what the properties say is noted (Reader.learnt)."""
-        n = len(self.landscape)
-        guessed = self.guessed_landscape[n] if n < len(self.guessed_landscape) else False
+        guessed = self._guessed(len(self.landscape))
         into = etree.SubElement(out, "section", {"class": "landscape"}) if guessed else out
         at = len(self.warnings)
         self.blocks.blocks(section, into)
