@@ -45,10 +45,10 @@ def test_child_is_find(root: etree._Element, tag: str) -> None:
     assert child(root, tag) is root.find(tag)
 
 
-# --- bookmarks: one walk for starts and ends -------------------------------------------------
+# --- bookmarks: the ends stripped in one call (etree.strip_elements), after the starts ---------
 
 def _keep_bookmarks_two_walks(root: etree._Element, keep: set[str]) -> None:
-    """keep_bookmarks as it was: the starts first, then every end."""
+    """keep_bookmarks as it was: the starts first, then every end removed one by one."""
     for el in list(root.iter(W + "bookmarkStart")):
         if el.get(W + "name") not in keep:
             remove(el)
@@ -108,7 +108,7 @@ def bodies(draw: st.DrawFn) -> etree._Element:
 
 @settings(max_examples=300, deadline=None)
 @given(bodies(), st.sets(st.sampled_from(["b0", "b1", "b2", "b3"])))
-def test_bookmarks_kept_in_one_walk_as_in_two(body: etree._Element, keep: set[str]) -> None:
+def test_bookmark_ends_stripped_at_once_as_one_by_one(body: etree._Element, keep: set[str]) -> None:
     reference = copy.deepcopy(body)
     _keep_bookmarks_two_walks(reference, keep)
     keep_bookmarks(body, keep.__contains__)
