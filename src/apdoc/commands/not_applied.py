@@ -11,15 +11,17 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from lxml import etree
+
 from ..diagnostics import Diagnostic
-from ..intermediate import HEADINGS, LISTS, NUMBER, PARAGRAPHS, classes
+from ..intermediate import CELLS, HEADINGS, LISTS, NUMBER, PARAGRAPHS, classes
 from ..plan.checks.recovered import nearest
 from ..plan.folder import Plan
 from ..plan.locate import label, located, quote, readable
 from ..plan.merge3 import ABSENT, Conflict, merge3
 from ..readers.docx import Revision
 from ..readers.docx.fields import edits_in_field_results
-from ..unlayout.places import TablePlace, heading_name, mark_cells, place_of
+from ..unlayout.places import TablePlace, cell_place, heading_name, mark_cells
 from .readings import FOLDERS, Tree, by_id
 
 
@@ -148,42 +150,45 @@ def blocks_of(xhtml: Any, where: bool = True) -> list[Block]:
     marks = mark_cells(xhtml)
     clause = "the cover"
     tables: dict[Any, TablePlace] = {}  # each table looked at once: a block per cell asks again
-    ids = _IdsWithin()
-    for el in xhtml.iter(*PARAGRAPHS):
-        if el.tag in HEADINGS:
+    # One walk of the tree, each element passing on to those in it what a block asks of its
+    # ancestors (not a look up from each of 80k blocks): the ids of the element and of those
+    # around it, outermost first; the nearest cell and the nearest table around that cell; the
+    # nearest table. What stands around the tree itself (a body in its html) counts too.
+    outer = list(xhtml.iterancestors())[::-1]
+    ids: tuple[str, ...] = tuple(i for i in (node.get("id") for node in outer) if i)
+    cell = next((node for node in reversed(outer) if node.tag in CELLS), None)
+    table = next((node for node in reversed(outer) if node.tag == "table"), None)
+    cell_table = next(cell.iterancestors("table"), None) if cell is not None else None
+    stack = [(ids, cell, cell_table, table)]  # what the next element's parent passes on
+    for event, el in etree.iterwalk(xhtml, events=("start", "end")):
+        if event == "end":
+            stack.pop()
+            continue
+        outside = stack[-1]
+        ids, cell, cell_table, table = outside
+        own = el.get("id")
+        within = (*ids, own) if own else ids
+        tag = el.tag
+        if tag in CELLS:
+            stack.append((within, el, table, table))
+        elif tag == "table":
+            stack.append((within, cell, cell_table, el))
+        else:
+            stack.append((within, cell, cell_table, table) if own else outside)
+        if tag not in PARAGRAPHS:
+            continue
+        if tag in HEADINGS:
             clause = heading_name(el)
-        within = ids.of(el)
         # (in the cover: its note on revision marks is the build's)
-        if (el.tag == "li" and el.find("p") is not None) or "cover" in ids.of(el.getparent()):
+        if (tag == "li" and el.find("p") is not None) or "cover" in ids:
             continue
         text = " ".join(_block_text(el).split())
         if text and el.getparent() in marks:
             text = "x"  # any mark in a Session Source cell is the source's: "X" and "✓" read as "x"
         if text:
-            found.append(Block(text, place_of(el, clause, tables) if where else "", within))
+            place = "" if not where else clause if cell is None else cell_place(cell, cell_table, clause, tables)
+            found.append(Block(text, place, within))
     return found
-
-
-class _IdsWithin:
-    """Each block element's ids and its ancestors', outermost first: an element's are its
-    parent's and its own, each container's found once (the blocks of a cell, a row, a table ask
-    for the same, and share them)."""
-
-    def __init__(self) -> None:
-        self.known: dict[Any, tuple[str, ...]] = {}
-
-    def of(self, el: Any) -> tuple[str, ...]:
-        chain = []
-        while el is not None and el not in self.known:
-            chain.append(el)
-            el = el.getparent()
-        ids = self.known[el] if el is not None else ()
-        for node in reversed(chain):
-            own = node.get("id")
-            if own:
-                ids = (*ids, own)
-            self.known[node] = ids
-        return ids
 
 
 def _block_text(el: Any) -> str:

@@ -29,7 +29,7 @@ class TablePlace:
     name: str
     matrix: bool
     row_numbers: dict[Any, int]
-    first_cells: dict[Any, str] = field(default_factory=dict)  # a row's first cell's text, by row
+    row_places: dict[Any, str] = field(default_factory=dict)  # by row: what follows the clause
 
 
 def _table_place(table: Any) -> TablePlace:
@@ -42,25 +42,29 @@ def _table_place(table: Any) -> TablePlace:
 def place_of(el: Any, clause: str, tables: dict[Any, TablePlace] | None = None) -> str:
     """Where a block stands, for an editor looking in Word: the clause, and in a table the table's
     caption (or the matrix) and the row. `tables`: what is known of the tables already."""
-    cell = next((a for a in el.iterancestors(*CELLS)), None)
+    cell = next(el.iterancestors(*CELLS), None)
     if cell is None:
         return clause
-    table = next(cell.iterancestors("table"), None)
+    return cell_place(cell, next(cell.iterancestors("table"), None), clause, {} if tables is None else tables)
+
+
+def cell_place(cell: Any, table: Any, clause: str, tables: dict[Any, TablePlace]) -> str:
+    """`place_of` a block whose nearest cell is `cell`, `table` the nearest table around that cell
+    (None: none), for a caller that knows them already (a walk of the whole tree)."""
     row = cell.getparent()
     if table is None or row is None:
         return clause
-    tables = {} if tables is None else tables
     if table not in tables:
         tables[table] = _table_place(table)
     place = tables[table]
-    first = place.first_cells.get(row)
-    if first is None:  # once a row: a block per cell asks again
+    row_place = place.row_places.get(row)
+    if row_place is None:  # once a row: a block per cell asks again
         row_cells = cells(row)
-        first = place.first_cells[row] = text_of(row_cells[0]) if row_cells else ""
-    number = place.row_numbers.get(row, 0)
-    if place.matrix:
-        return f"{clause}, the consideration matrix, row {first or number}"
-    return f"{clause}, {place.name}, row {number}" + (f" ({quote(first)})" if first else "")
+        first = text_of(row_cells[0]) if row_cells else ""
+        number = place.row_numbers.get(row, 0)
+        row_place = place.row_places[row] = f", the consideration matrix, row {first or number}" if place.matrix \
+            else f", {place.name}, row {number}" + (f" ({quote(first)})" if first else "")
+    return clause + row_place
 
 
 def mark_cells(xhtml: Any) -> set[Any]:
