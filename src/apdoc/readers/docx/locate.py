@@ -34,6 +34,8 @@ def number_part(root: etree._Element, counted: Counted | None = None) -> None:
         else:
             counted.tables += 1
             el.set(A + "t", str(counted.tables))
+            if _number_plain_table(el):
+                continue
             # Without a table in it, every row under it is its own, and every cell under a row
             # the row's: no walk up from each (most tables; 83k rows and cells in the 100× TD).
             nested = el.find(f".//{W}tbl") is not None
@@ -43,6 +45,30 @@ def number_part(root: etree._Element, counted: Counted | None = None) -> None:
                 cells = [tc for tc in tr.iter(W + "tc") if not nested or _row_of(tc) is tr]
                 for c, tc in enumerate(cells, 1):
                     tc.set(A + "c", str(c))
+
+
+_TR, _TC = W + "tr", W + "tc"
+
+
+def _number_plain_table(tbl: etree._Element) -> bool:
+    """Number the rows and cells of a table whose rows are its children and whose cells are its
+    rows' children (most tables), in one walk; False, and the walk stops, at anything else (a
+    row or a cell of a table in it, a content control around a cell): the long way then numbers
+    it all again, the same up to there."""
+    row, rows, cells = None, 0, 0
+    for node in tbl.iter(_TR, _TC):
+        if node.tag == _TR:
+            if node.getparent() is not tbl:
+                return False
+            rows += 1
+            node.set(A + "r", str(rows))
+            row, cells = node, 0
+        else:
+            if row is None or node.getparent() is not row:
+                return False
+            cells += 1
+            node.set(A + "c", str(cells))
+    return True
 
 
 def _table_of(el: etree._Element) -> etree._Element | None:
