@@ -122,20 +122,12 @@ def _mark_run(run: etree._Element, link: str | None, sequence: str | None) -> No
         run.set(A + "seq", sequence)
 
 
-_FIELD_PARTS = (W + "fldChar", W + "instrText", W + "delInstrText")
-
-
 def resolve_fields(root: etree._Element, stack: list[_Field] | None = None) -> None:
     """Complex and simple fields → their shown result; the instructions and field chars go.
     `stack`: the complex fields still open at the end of the previous chunk of the part (a field
     may span paragraphs); it is carried on in place."""
     stack = stack if stack is not None else []
-    # Outside every field a run changes only if a field char or instruction is one of its own
-    # children (most runs of a TD: no look at their children).
-    with_field_parts = {node.getparent() for node in root.iter(*_FIELD_PARTS)}
-    for run in list(root.iter(W + "r")) if stack or with_field_parts else ():
-        if not stack and run not in with_field_parts:
-            continue
+    for run in list(root.iter(W + "r")):
         for child in list(run):
             tag = child.tag
             if tag == W + "fldChar":
