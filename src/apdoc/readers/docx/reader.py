@@ -25,10 +25,6 @@ from .revisions import Revision, apply_view, collect
 from .styles import Numbering, Styles
 
 
-def _bookmark_names(root: etree._Element) -> set[str]:
-    return {el.get(W + "name", "") for el in root.iter(W + "bookmarkStart")}
-
-
 class _Section:
     """One section's elements, taken from the body's stream as they are read: a section ends with
     a paragraph whose mark holds its properties, the last with the body's own properties."""
@@ -122,8 +118,7 @@ class Reader:
         if notes is not None:
             # The footnotes first, whole: the body's references read them.
             self.anchors.add_targets(link_targets(notes))
-            self.anchors.starts |= _bookmark_names(notes)
-            number_part(notes)
+            number_part(notes, bookmarks=self.anchors.starts)
             self.warnings = self.warning_lists["footnotes"]
             notes_revisions = self._prepare(notes, "footnotes", "footnote ")
             self.footnotes = {n.get(W + "id", ""): n for n in notes.iter(W + "footnote")}
@@ -167,11 +162,10 @@ class Reader:
         for root in chunks:
             body = root.find(W + "body")  # body_chunks made sure there is one
             del body[:read]
-            number_part(root, counted)
+            number_part(root, counted, self.anchors.starts)
             for walk in walks or ():
                 walk.feed(root)
             self.anchors.add_targets(link_targets(root))
-            self.anchors.starts |= _bookmark_names(root)
             self.warnings = self.warning_lists["document"]
             self.result.revisions += self._prepare(root, "document", "")
             self.warnings = self.warning_lists["body"]
