@@ -137,11 +137,7 @@ class BlockReader:
     # --- one paragraph -------------------------------------------------------------------
 
     def paragraph(self, el: etree._Element) -> Para:
-        ppr = None
-        for node in el:  # child(el, _PPR), without a call: 80k paragraphs
-            if node.tag == _PPR:
-                ppr = node
-                break
+        ppr = child(el, _PPR)
         style_el = outline = num_pr = ind = None
         if ppr is not None:  # the first of each, in one pass over the properties
             for node in ppr:
@@ -173,7 +169,7 @@ class BlockReader:
                 drawing = True
         apdoc = facts.apdoc
         pieces = merge_numbers(self.runs.run_pieces(el, runs))
-        own_level = number(outline, _VAL, OUTLINE_LEVEL, self.warn) if outline is not None else None
+        own_level = number(outline, _VAL, OUTLINE_LEVEL, self.warn)
         if own_level is not None and own_level < 9:
             heading = own_level + 1
         else:
@@ -181,11 +177,9 @@ class BlockReader:
                 facts.heading = self.styles.heading_level(style)
             heading = facts.heading
         annex = apdoc == "AnnexNoTitle"
-        num_id_el = child(num_pr, _NUM_ID) if num_pr is not None else None
-        if num_id_el is None:
+        if num_pr is None or child(num_pr, _NUM_ID) is None:
             num_pr = facts.num_pr
-            num_id_el = child(num_pr, _NUM_ID) if num_pr is not None else None
-        num_id = val(num_id_el) if num_pr is not None else None
+        num_id = val(child(num_pr, _NUM_ID)) if num_pr is not None else None
         level = number(child(num_pr, _ILVL), _VAL, LEVEL, self.warn, 0) if num_pr is not None else 0
         numbered = bool(num_id and num_id != "0")
         listing = None
@@ -193,7 +187,7 @@ class BlockReader:
             kind = self.numbering.list_kind(num_id or "", level)
             if kind is not None:
                 listing = (kind[0], kind[1], level, num_id or "")
-        indent = None if ind is None else number(ind, _LEFT, SIGNED_TWIPS, self.warn) if ind.get(_LEFT) \
+        indent = number(ind, _LEFT, SIGNED_TWIPS, self.warn) if ind is not None and ind.get(_LEFT) \
             else number(ind, _START, SIGNED_TWIPS, self.warn)
         if listing is None and apdoc in ("enumlev1", "enumlev2") and BULLET_TEXT.match(plain_text(pieces)):
             listing = ("ul", "", int(apdoc[-1]) - 1, "typed")  # ITU style: "–<tab>" typed
