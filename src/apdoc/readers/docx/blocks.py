@@ -221,37 +221,33 @@ class BlockReader:
                 ids.append(element_id)
         if not ids:
             return
-        # The elements the paragraph opens, innermost first, that have no id yet: looked for up
-        # the tree only as far as an id needs (most name the paragraph or its cell).
-        free: list[etree._Element] = []
-        node: etree._Element | None = element  # the next to look at; None: no more
-        element_tags = self.element_tags
+        free = []  # the elements the paragraph opens, innermost first, that have no id yet
+        node: etree._Element | None = element
+        while node is not None:
+            tag = node.tag
+            if tag == "body":
+                break
+            if tag in BOOKMARKED and node.get("id") is None:
+                free.append(node)
+            parent = node.getparent()
+            if parent is None or not _opens(parent, node):
+                break
+            node = parent
         for element_id in reversed(ids):
-            wanted = element_tags.get(element_id)
+            wanted = self.element_tags.get(element_id)
             target = None
             if wanted:
                 for candidate in free:
                     if candidate.tag == wanted:
                         target = candidate
                         break
-            while target is None and node is not None and (wanted or not free):
-                tag = node.tag
-                if tag == "body":
-                    node = None
-                    break
-                if tag in BOOKMARKED and node.get("id") is None:
-                    free.append(node)
-                    if tag == wanted:
-                        target = node
-                parent = node.getparent()
-                node = parent if parent is not None and _opens(parent, node) else None
             if target is None and free:
                 target = free[0]
             if target is None:
                 self.warn(para.el, f"the anchor of {element_id!r} has no element left to name")
                 continue
             target.set("id", element_id)
-            placed.add(element_id)
+            self.placed.add(element_id)
             free.remove(target)
 
     # --- a sequence of blocks (the body of a section, a cell) ------------------------------
