@@ -170,10 +170,10 @@ def test_the_body_is_never_held_whole(td: bytes, monkeypatch: pytest.MonkeyPatch
     seen: list[int] = []
     numbered = reading.number_part
 
-    def spy(root: etree._Element, counted: object = None) -> None:
+    def spy(root: etree._Element, counted: object = None, bookmarks: set[str] | None = None) -> None:
         if root.tag == W + "document":
             seen.append(len(root.find(W + "body")))
-        numbered(root, counted)
+        numbered(root, counted, bookmarks)
 
     monkeypatch.setattr(reading, "number_part", spy)
     monkeypatch.setattr(chunking, "CHUNK_BLOCKS", 5)
