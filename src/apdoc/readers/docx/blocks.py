@@ -132,6 +132,8 @@ class BlockReader:
     counters: list[int] = field(default_factory=lambda: [0] * 9)
     tables: int = 0
     placed: set[str] = field(default_factory=set)  # ids already on an element
+    # A top-level table's rows after the first group, for one read a group at a time (reader.py)
+    rows_after: Callable[[etree._Element], Iterable[object]] = field(default=lambda _tbl: (), repr=False)
     _style_facts: dict[str | None, _StyleFacts] = field(default_factory=dict, repr=False)  # per paragraph style
 
     # --- one paragraph -------------------------------------------------------------------
@@ -261,13 +263,15 @@ class BlockReader:
         stream = iter(items)
         following = next(stream, None)
         while following is not None:
-            item, following = following, next(stream, None)
-            if item.tag == W + "tbl":
+            item = following
+            if item.tag == W + "tbl":  # read before the next is taken: its rows may still be coming
                 lists.close()
                 quote = None
                 self.table(item, out, caption)
                 caption = None
+                following = next(stream, None)
                 continue
+            following = next(stream, None)
             if item.tag != W + "p":
                 continue
             para = self.paragraph(item)
@@ -382,7 +386,7 @@ class BlockReader:
         group = colgroup(tbl, self.warn)
         if group is not None:
             table.append(group)
-        fill_table(table, tbl, self.cell, self.warn)
+        fill_table(table, tbl, self.cell, self.warn, self.rows_after(tbl))
         if self.tables == 1 and table.get("id") is None and _is_cover(table):
             table.set("id", "cover")
 

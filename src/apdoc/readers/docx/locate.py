@@ -21,6 +21,11 @@ class Counted:
 
     paragraphs: int = 0
     tables: int = 0
+    # A table read a group of rows at a time (body.py): the one whose rows go on from the last
+    # chunk (`rows` of them numbered), and the one whose rows go on in the next.
+    continued: etree._Element | None = None
+    opened: etree._Element | None = None
+    rows: int = 0
 
 
 def number_part(root: etree._Element, counted: Counted | None = None) -> None:
@@ -32,17 +37,22 @@ def number_part(root: etree._Element, counted: Counted | None = None) -> None:
             counted.paragraphs += 1
             el.set(A + "n", str(counted.paragraphs))
         else:
-            counted.tables += 1
-            el.set(A + "t", str(counted.tables))
+            continued = el is counted.continued
+            if not continued:
+                counted.tables += 1
+                el.set(A + "t", str(counted.tables))
+            first = counted.rows if continued else 0
             # Without a table in it, every row under it is its own, and every cell under a row
             # the row's: no walk up from each (most tables; 83k rows and cells in the 100× TD).
             nested = el.find(f".//{W}tbl") is not None
             rows = [tr for tr in el.iter(W + "tr") if not nested or _table_of(tr) is el]
-            for r, tr in enumerate(rows, 1):
+            for r, tr in enumerate(rows, first + 1):
                 tr.set(A + "r", str(r))
                 cells = [tc for tc in tr.iter(W + "tc") if not nested or _row_of(tc) is tr]
                 for c, tc in enumerate(cells, 1):
                     tc.set(A + "c", str(c))
+            if el is counted.opened:
+                counted.rows = first + len(rows)
 
 
 def _table_of(el: etree._Element) -> etree._Element | None:
