@@ -181,7 +181,7 @@ class _Rows:
 
     def ended(self, row: etree._Element) -> None:
         self.last = row
-        self.size += int(row.xpath("count(.//*)")) + 1
+        self.size += int(_count(row)) + 1
         self.sure = self.sure or _sure_row(row)
 
     def large(self) -> bool:
@@ -205,8 +205,11 @@ def _mark_changed_row(tr: etree._Element) -> bool:
     return properties is not None and any(child.tag in _MARK_CHANGES for child in properties)
 
 
+_count = etree.XPath("count(.//*)")  # elements under one
+
+
 def _large(el: etree._Element) -> bool:
-    return el.tag == W + "tbl" and el.xpath("count(.//*)") > LARGE
+    return el.tag == W + "tbl" and _count(el) > LARGE
 
 
 def _mark_changed(p: etree._Element) -> bool:
