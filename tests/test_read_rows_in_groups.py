@@ -296,6 +296,23 @@ def test_the_edits_reach_what_the_reader_returns(edited: dict[str, bytes]) -> No
     assert only_headers.find("thead") is None  # a table of header rows only is read as a body
 
 
+def test_an_error_inside_a_table_read_in_groups_is_the_whole_parts_error(
+        td: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """XML that breaks in the matrix's last row, after many of its groups were read, is refused as
+    a whole part would be: the same message, nothing returned."""
+    doc = Docx(td)
+    root = etree.fromstring(doc.parts["word/document.xml"])  # (not doc.xml(): data() would write it back)
+    _first_paragraph(_matrix(root).findall(W + "tr")[-1]).append(etree.Element(W + "broken"))
+    doc.parts["word/document.xml"] = etree.tostring(root).replace(b"<w:broken/>", b"<w:r></w:p>", 1)
+    data = doc.data()
+    messages = []
+    for grouping in (WHOLE, GROUPINGS[0]):
+        with pytest.raises(Exception) as raised:
+            _read(data, monkeypatch, grouping, None)
+        messages.append(str(raised.value))
+    assert messages[0] == messages[1] and "not well-formed XML" in messages[0]
+
+
 # --- any table: rows drawn, in a TD of that table alone ------------------------------------------
 
 HEADER, INSERTED, DELETED, WAS_HEADER = "header", "inserted", "deleted", "was a header"

@@ -256,7 +256,8 @@ class BlockReader:
 
     def blocks(self, items: Iterable[etree._Element], out: etree._Element, cell_default: str | None = None) -> None:
         """`items` may be a stream (the body comes a chunk at a time): each is looked at once,
-        with the one after it (a caption's table, a drawing's caption) and never further."""
+        with the one after it (a caption's table, a drawing's caption) and never further; the one
+        after a table only once the table is read (its rows may still be coming: reader._Body)."""
         lists = Lists(out)
         caption: Para | None = None
         quote: etree._Element | None = None
