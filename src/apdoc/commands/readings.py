@@ -26,7 +26,7 @@ from typing import Any
 
 from ..defaults import templates_folder
 from ..diagnostics import Diagnostic, PlanError
-from ..layout.render import render_html
+from ..layout.render import html_pieces
 from ..plan.folder import Plan
 from ..plan.locate import quote, readable
 from ..plan.models import PLACEHOLDER
@@ -118,7 +118,8 @@ def plan_reading(plan: Plan, template_dir: Path | None, shown: str, values: bool
     """The plan as the TD built from it reads back: the same road as the edited document's (but
     for the paragraph numbers, which would name paragraphs of a TD nobody sees: 21 MB less at the
     100× TD's peak; the values and blocks read are the same, tests/test_apply_readings.py)."""
-    reading = docx_reading(write_docx(render_html(plan, template_dir)), shown, values=values, positions=False)
+    docx = write_docx(html_pieces(plan, template_dir))  # laid out as written: no whole XHTML text held
+    reading = docx_reading(docx, shown, values=values, positions=False)
     reading.held = None  # the whole plan: what a document holds is asked of documents only
     return reading
 
