@@ -14,7 +14,7 @@ from apdoc.ooxml import W
 from apdoc.readers.docx.locate import Counted, number_part
 from apdoc.readers.docx.ns import A
 
-# --- the reference: the passes as they were (main c289ef2) ----------------------------------------
+# --- the reference: the passes as they were (main 1b30183) ----------------------------------------
 
 
 def _old_number_part(root: etree._Element, counted: Counted | None = None) -> None:
@@ -24,15 +24,20 @@ def _old_number_part(root: etree._Element, counted: Counted | None = None) -> No
             counted.paragraphs += 1
             el.set(A + "n", str(counted.paragraphs))
         else:
-            counted.tables += 1
-            el.set(A + "t", str(counted.tables))
+            continued = el is counted.continued
+            if not continued:
+                counted.tables += 1
+                el.set(A + "t", str(counted.tables))
+            first = counted.rows if continued else 0
             nested = el.find(f".//{W}tbl") is not None
             rows = [tr for tr in el.iter(W + "tr") if not nested or _table_of(tr) is el]
-            for r, tr in enumerate(rows, 1):
+            for r, tr in enumerate(rows, first + 1):
                 tr.set(A + "r", str(r))
                 cells = [tc for tc in tr.iter(W + "tc") if not nested or _row_of(tc) is tr]
                 for c, tc in enumerate(cells, 1):
                     tc.set(A + "c", str(c))
+            if el is counted.opened:
+                counted.rows = first + len(rows)
 
 
 def _table_of(el: etree._Element) -> etree._Element | None:
@@ -75,20 +80,27 @@ def numbered_chunks(draw: st.DrawFn) -> etree._Element:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(numbered_chunks(), min_size=1, max_size=3))
-def test_numbered_as_before(chunks: list[etree._Element]) -> None:
-    """Chunk after chunk, counting on; the bookmarks' names gathered in the same walk are those
-    the reader gathered in a walk of their own."""
+@given(st.lists(st.tuples(numbered_chunks(), st.integers(-1, 2), st.integers(-1, 2), st.integers(0, 3)),
+                min_size=1, max_size=3))
+def test_numbered_as_before(chunks: list[tuple[etree._Element, int, int, int]]) -> None:
+    """Chunk after chunk, counting on, a table's rows going on from one chunk to the next (the
+    table a chunk goes on with, the one it leaves open: body.py's row groups); the bookmarks'
+    names gathered in the same walk are those the reader gathered in a walk of their own."""
     outcomes = []
     for number in (number_part, _old_number_part):
         counted = Counted()
-        trees, names = [], {"before"}
-        for chunk in copy.deepcopy(chunks):
+        trees, names, rows = [], {"before"}, []
+        for chunk, continued, opened, done in copy.deepcopy(chunks):
+            tables = list(chunk.iter(W + "tbl"))
+            counted.continued = tables[continued] if 0 <= continued < len(tables) else None
+            counted.opened = tables[opened] if 0 <= opened < len(tables) else None
+            counted.rows = done if counted.continued is not None else counted.rows
             if number is number_part:
                 number(chunk, counted, names)
             else:
                 number(chunk, counted)
                 names |= {el.get(W + "name", "") for el in chunk.iter(W + "bookmarkStart")}
             trees.append(etree.tostring(chunk))
-        outcomes.append((trees, counted, names))
+            rows.append(counted.rows)
+        outcomes.append((trees, counted.paragraphs, counted.tables, rows, names))
     assert outcomes[0] == outcomes[1]

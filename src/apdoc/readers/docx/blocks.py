@@ -132,6 +132,8 @@ class BlockReader:
     counters: list[int] = field(default_factory=lambda: [0] * 9)
     tables: int = 0
     placed: set[str] = field(default_factory=set)  # ids already on an element
+    # A top-level table's rows after the first group, for one read a group at a time (reader.py)
+    rows_after: Callable[[etree._Element], Iterable[object]] = field(default=lambda _tbl: (), repr=False)
     _style_facts: dict[str | None, _StyleFacts] = field(default_factory=dict, repr=False)  # per paragraph style
 
     # --- one paragraph -------------------------------------------------------------------
@@ -254,20 +256,23 @@ class BlockReader:
 
     def blocks(self, items: Iterable[etree._Element], out: etree._Element, cell_default: str | None = None) -> None:
         """`items` may be a stream (the body comes a chunk at a time): each is looked at once,
-        with the one after it (a caption's table, a drawing's caption) and never further."""
+        with the one after it (a caption's table, a drawing's caption) and never further; the one
+        after a table only once the table is read (its rows may still be coming: reader._Body)."""
         lists = Lists(out)
         caption: Para | None = None
         quote: etree._Element | None = None
         stream = iter(items)
         following = next(stream, None)
         while following is not None:
-            item, following = following, next(stream, None)
-            if item.tag == W + "tbl":
+            item = following
+            if item.tag == W + "tbl":  # read before the next is taken: its rows may still be coming
                 lists.close()
                 quote = None
                 self.table(item, out, caption)
                 caption = None
+                following = next(stream, None)
                 continue
+            following = next(stream, None)
             if item.tag != W + "p":
                 continue
             para = self.paragraph(item)
@@ -382,7 +387,7 @@ class BlockReader:
         group = colgroup(tbl, self.warn)
         if group is not None:
             table.append(group)
-        fill_table(table, tbl, self.cell, self.warn)
+        fill_table(table, tbl, self.cell, self.warn, self.rows_after(tbl))
         if self.tables == 1 and table.get("id") is None and _is_cover(table):
             table.set("id", "cover")
 

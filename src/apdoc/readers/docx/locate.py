@@ -24,6 +24,11 @@ class Counted:
 
     paragraphs: int = 0
     tables: int = 0
+    # A table read a group of rows at a time (body.py): the one whose rows go on from the last
+    # chunk (`rows` of them numbered), and the one whose rows go on in the next.
+    continued: etree._Element | None = None
+    opened: etree._Element | None = None
+    rows: int = 0
 
 
 def number_part(root: etree._Element, counted: Counted | None = None, bookmarks: set[str] | None = None) -> None:
@@ -40,42 +45,48 @@ def number_part(root: etree._Element, counted: Counted | None = None, bookmarks:
         elif tag == _BOOKMARK_START:
             bookmarks.add(el.get(_NAME, ""))  # type: ignore[union-attr]
         else:
-            counted.tables += 1
-            el.set(A + "t", str(counted.tables))
-            if _number_plain_table(el):
+            continued = el is counted.continued
+            if not continued:
+                counted.tables += 1
+                el.set(A + "t", str(counted.tables))
+            first = counted.rows if continued else 0
+            numbered = _number_plain_table(el, first)
+            if numbered is not None:
+                if el is counted.opened:
+                    counted.rows = first + numbered
                 continue
             # Without a table in it, every row under it is its own, and every cell under a row
             # the row's: no walk up from each (most tables; 83k rows and cells in the 100× TD).
             nested = el.find(f".//{W}tbl") is not None
             rows = [tr for tr in el.iter(W + "tr") if not nested or _table_of(tr) is el]
-            for r, tr in enumerate(rows, 1):
+            for r, tr in enumerate(rows, first + 1):
                 tr.set(A + "r", str(r))
                 cells = [tc for tc in tr.iter(W + "tc") if not nested or _row_of(tc) is tr]
                 for c, tc in enumerate(cells, 1):
                     tc.set(A + "c", str(c))
+            if el is counted.opened:
+                counted.rows = first + len(rows)
 
 
-
-
-def _number_plain_table(tbl: etree._Element) -> bool:
-    """Number the rows and cells of a table whose rows are its children and whose cells are its
-    rows' children (most tables), in one walk; False, and the walk stops, at anything else (a
-    row or a cell of a table in it, a content control around a cell): the long way then numbers
-    it all again, the same up to there."""
-    row, rows, cells = None, 0, 0
+def _number_plain_table(tbl: etree._Element, first: int) -> int | None:
+    """Number the rows (on from `first`) and cells of a table whose rows are its children and
+    whose cells are its rows' children (most tables), in one walk; the rows numbered, or None,
+    and the walk stops, at anything else (a row or a cell of a table in it, a content control
+    around a cell): the long way then numbers it all again, the same up to there."""
+    row, rows, cells = None, first, 0
     for node in tbl.iter(_TR, _TC):
         if node.tag == _TR:
             if node.getparent() is not tbl:
-                return False
+                return None
             rows += 1
             node.set(A + "r", str(rows))
             row, cells = node, 0
         else:
             if row is None or node.getparent() is not row:
-                return False
+                return None
             cells += 1
             node.set(A + "c", str(cells))
-    return True
+    return rows - first
 
 
 def _table_of(el: etree._Element) -> etree._Element | None:

@@ -11,7 +11,7 @@ from lxml import etree
 from ...anchors import AnchorMapError, read_anchor_properties
 from ...ooxml import CP, CUSTOM, DC, DCTERMS, W
 from .blocks import BlockReader
-from .body import body_chunks, look
+from .body import Chunk, body_chunks, look
 from .comments import CommentElements, CommentSpans, Span, comment_threads, replies_by_range
 from .inline import RunReader, build_inline, strip_pieces
 from .locate import Counted, number_part, paragraph_number, quote_of
@@ -47,6 +47,74 @@ class _Section:
                 self.properties = properties
                 return
         self.last = True
+
+
+class _Body:
+    """The body's elements, normalised and in the chosen view, a chunk at a time (body.py): each
+    chunk through the passes (Reader._passes) before its elements are read. What has been read is
+    deleted first (the one or two elements the caller still holds go out of the tree with it, the
+    others are freed). A table whose rows come a group at a time is the last element of its first
+    chunk; its reader takes the next groups (`rows_after`: each step, the next chunk, which holds
+    the table with its next rows), and the elements after it come from the chunk it ends in."""
+
+    def __init__(self, reader: Reader, chunks: Iterator[Chunk],
+                 walks: tuple[CommentSpans, CommentElements] | None) -> None:
+        self.reader = reader
+        self.chunks = chunks
+        self.walks = walks
+        self.counted = Counted()
+        self.read = 0  # the body's elements in the last chunk, read
+        self.table: etree._Element | None = None  # the last of them, when its rows go on
+        self.table_read = 0  # its children in the last chunk, read
+        self.reading: tuple[etree._Element, Iterator[None]] | None = None  # a table and its groups
+        self.after: list[etree._Element] = []  # the elements after it in the chunk it ends in
+
+    def __iter__(self) -> Iterator[etree._Element]:
+        for chunk in self.chunks:
+            items = self._take(chunk)
+            while self.table is not None:  # the last element's rows go on in the next chunks
+                yield from items[:-1]
+                table = items[-1]
+                del items
+                groups = self._groups(table)
+                self.reading = (table, groups)
+                yield table
+                for _group in groups:  # what its reader did not take (it was not read: after the body's end)
+                    pass
+                self.reading = None
+                del table, groups
+                items, self.after = self.after, []
+            yield from items
+            del items  # held, they would be moved out of the tree, not freed, at the next chunk
+
+    def rows_after(self, table: etree._Element) -> Iterator[None]:
+        """The next groups of a table read a group of rows at a time (none for another table)."""
+        return self.reading[1] if self.reading is not None and self.reading[0] is table else iter(())
+
+    def _groups(self, table: etree._Element) -> Iterator[None]:
+        while self.table is table:
+            items = self._take(next(self.chunks))  # (body_chunks ends with a chunk no table goes on from)
+            if self.table is not table:  # it ended in this chunk
+                self.after = items[1:]
+            del items
+            yield None
+
+    def _take(self, chunk: Chunk) -> list[etree._Element]:
+        body = chunk.root.find(W + "body")  # body_chunks made sure there is one
+        if self.table is not None:  # it goes on: its rows read go, and the elements before it
+            del self.table[:self.table_read]
+            del body[:self.read - 1]
+        else:
+            del body[:self.read]
+        counted = self.counted
+        counted.continued, counted.opened = self.table, chunk.table
+        self.reader._passes(chunk.root, counted, self.walks)
+        counted.continued = counted.opened = None
+        items = list(body)
+        self.read = len(items)
+        self.table = chunk.table
+        self.table_read = len(chunk.table) if chunk.table is not None else 0
+        return items
 
 
 class Reader:
@@ -127,7 +195,9 @@ class Reader:
                                   self._link, self.warn, positions=self.positions)
         self.warnings = self.warning_lists["body"]
         self._head()
-        self._body(self._chunks(body_chunks(pieces, looked.whole, where), walks))
+        body = _Body(self, body_chunks(pieces, looked.whole, where), walks)
+        self.blocks.rows_after = body.rows_after
+        self._body(iter(body))
         self.result.revisions += notes_revisions
         if comments is not None and walks is not None:
             self._comments(comments, extended, walks[0].spans(), walks[1].elements())
@@ -151,28 +221,16 @@ class Reader:
         """Whether a section was guessed landscape (one the bytes did not show: no)."""
         return section < len(self.guessed_landscape) and self.guessed_landscape[section]
 
-    def _chunks(self, chunks: Iterator[etree._Element],
-                walks: tuple[CommentSpans, CommentElements] | None) -> Iterator[etree._Element]:
-        """The body's elements, normalised and in the chosen view, a chunk at a time (body.py):
-        each chunk numbered, its comments' ranges and links noted, then prepared. What has been
-        read is deleted first (the one or two elements the caller still holds go out of the tree
-        with it, the others are freed)."""
-        counted = Counted()
-        read = 0
-        for root in chunks:
-            body = root.find(W + "body")  # body_chunks made sure there is one
-            del body[:read]
-            number_part(root, counted, self.anchors.starts)
-            for walk in walks or ():
-                walk.feed(root)
-            self.anchors.add_targets(link_targets(root))
-            self.warnings = self.warning_lists["document"]
-            self.result.revisions += self._prepare(root, "document", "")
-            self.warnings = self.warning_lists["body"]
-            items = list(body)
-            read = len(items)
-            yield from items
-            del items  # held, they would be moved out of the tree, not freed, at the next chunk
+    def _passes(self, root: etree._Element, counted: Counted,
+                walks: tuple[CommentSpans, CommentElements] | None) -> None:
+        """One chunk of the body numbered, its comments' ranges and links noted, then prepared."""
+        number_part(root, counted, self.anchors.starts)
+        for walk in walks or ():
+            walk.feed(root)
+        self.anchors.add_targets(link_targets(root))
+        self.warnings = self.warning_lists["document"]
+        self.result.revisions += self._prepare(root, "document", "")
+        self.warnings = self.warning_lists["body"]
 
     def _related(self, part: str, kind: str) -> etree._Element | None:
         name = self.package.related(part, kind)
