@@ -1,13 +1,17 @@
 """Shortcuts in the making of the plan's own TD (issue 20: `apply` lays out and writes the plan
 every time) give what the general way gives: plain paragraphs of Markdown written without the
-parser, ..."""
+parser, tags stripped by a regex, ..."""
 
 from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from jinja2 import Environment
+from jinja2.filters import do_striptags
+from markupsafe import Markup
 
 from apdoc.layout.prose import Renderer, _parser, paragraphs_html, plain_paragraphs
+from apdoc.layout.render import _environment, striptags
 
 # Paragraphs of plain lines, between them blank lines or not, and now and then something that
 # may be syntax or whitespace the parser trims, somewhere.
@@ -44,3 +48,27 @@ def test_the_texts_tried_hold_plain_paragraphs() -> None:
     """The shortcut is taken for texts of several paragraphs (else the test above compares nothing)."""
     assert plain_paragraphs("one line\ntwo lines\n\nthird & fourth\n") is None  # & : the parser's
     assert plain_paragraphs("one line\ntwo lines\n\nthird, fourth\n") == ["one line\ntwo lines", "third, fourth"]
+
+
+# Markup with tags, comments, entities and whitespace, whole or cut anywhere.
+MARKUP = st.lists(st.sampled_from(["<p>", "</td>", '<a href="x>y">', "<", ">", "<!--", "-->", "<!-- c -->", "&amp;",
+                                   "&lt;b&gt;", "&#9;", "&nbsp;", "&", " ", "\n", "\t", "\u00a0", "\u2003", "x", "é"]),
+                  max_size=12).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(MARKUP, st.booleans())
+@example("<td><p>a</p></td> <td>&lt;b&gt;</td>", True)
+@example("a < b <!-- c > d", False)
+def test_tags_stripped_by_the_regex_are_those_jinja_strips(text: str, as_markup: bool) -> None:
+    value = Markup(text) if as_markup else text
+    assert striptags(value) == do_striptags(value)
+
+
+def test_the_layout_strips_tags_with_the_regex_as_jinja_does() -> None:
+    source = "{{ cells | striptags | length }}|{{ cells | striptags }}"
+    cells = Markup("<td>a&amp;b</td>\n  <td class='x'>c</td><!-- d -->")
+    ours = _environment(None)
+    assert ours.filters["striptags"] is striptags
+    assert ours.from_string(source).render(cells=cells) == Environment(autoescape=True).from_string(source).render(
+        cells=cells)
