@@ -1,6 +1,6 @@
 """Shortcuts in the making of the plan's own TD (issue 20: `apply` lays out and writes the plan
-every time) give what the general way gives: plain paragraphs of Markdown written without the
-parser, tags stripped by a regex, ..."""
+every time) give what the general way gives: plain paragraphs and lists of Markdown written
+without the parser, tags stripped by a regex, ..."""
 
 from __future__ import annotations
 
@@ -10,44 +10,49 @@ from jinja2 import Environment
 from jinja2.filters import do_striptags
 from markupsafe import Markup
 
-from apdoc.layout.prose import Renderer, _parser, paragraphs_html, plain_paragraphs
+from apdoc.layout.prose import Renderer, _parser, plain_blocks, plain_blocks_html
 from apdoc.layout.render import _environment, striptags
 
-# Paragraphs of plain lines, between them blank lines or not, and now and then something that
-# may be syntax or whitespace the parser trims, somewhere.
-PLAIN = st.text(st.sampled_from("ab\u00e9\u2019\"'=.,:;~|^%$/()?"), min_size=1, max_size=4)
+# Paragraphs of plain lines and bullet lists, between them blank lines or not, and now and then
+# something that may be syntax or whitespace the parser trims, somewhere.
+PLAIN = st.text(st.sampled_from("ab\u00e9\u2019\"'=.,:;~|^%$/()?&![]>"), min_size=1, max_size=4)
 LINES = st.lists(PLAIN, min_size=1, max_size=4).map(" ".join)
 PARAGRAPHS = st.lists(LINES, min_size=1, max_size=3).map("\n".join)
+LISTS = st.lists(LINES.map("- {}".format), min_size=1, max_size=3).map("\n".join)
 SEPARATORS = st.sampled_from(["\n\n", "\n\n", "\n\n", "\n", "\n\n\n", "\n \n", "\n\t\n", "\n    ", "\n  ", "\r\n"])
-AT_ALL = st.text(st.sampled_from("a \t\n\u00a0\u2003\r\x00\x0b&<>\"'`*_[]!#-+=.)1~\\:|^%$"), min_size=1, max_size=3)
+AT_ALL = st.text(st.sampled_from("a \t\n\u00a0\u2003\r\x00\x0b&<>\"'`*_[]()^!#-+=.)1~\\:|%$"), min_size=1, max_size=3)
 
 
 @st.composite
 def markdown_texts(draw: st.DrawFn) -> str:
-    paragraphs = draw(st.lists(PARAGRAPHS, min_size=1, max_size=4))
-    text = paragraphs[0]
-    for paragraph in paragraphs[1:]:
-        text += draw(SEPARATORS) + paragraph
-    if draw(st.booleans()):
+    blocks = draw(st.lists(st.one_of(PARAGRAPHS, LISTS), min_size=1, max_size=4))
+    text = blocks[0]
+    for block in blocks[1:]:
+        text += draw(SEPARATORS) + block
+    for _ in range(draw(st.integers(0, 2))):
         at = draw(st.integers(0, len(text)))
         text = text[:at] + draw(AT_ALL) + text[at:]
     return draw(st.sampled_from(["", "\n", "\n\n"])) + text + draw(st.sampled_from(["", "\n", "\n\n", " "]))
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=3000, deadline=None)
 @given(markdown_texts(), st.sampled_from([None, "", "ch-a-b0", 'q"<&\'']))
-@example("one line\ntwo lines\n\nthird & fourth\n", "x")
-@example("a\n\nb", None)
-def test_plain_paragraphs_are_written_as_the_parser_writes_them(text: str, id_prefix: str | None) -> None:
-    paragraphs = plain_paragraphs(text)
-    if paragraphs is not None:
-        assert paragraphs_html(paragraphs, id_prefix) == Renderer({})._render_tokens(_parser().parse(text), id_prefix)
+@example("Intro [b-Ref] & more:\n\n- one;\n- two.\n\nAfter.\n", "x")
+@example("- a\n\n- b", None)
+@example("a [b](c) d", None)
+@example("a [^fn] b", "x")
+def test_plain_blocks_are_written_as_the_parser_writes_them(text: str, id_prefix: str | None) -> None:
+    blocks = plain_blocks(text)
+    if blocks is not None:
+        assert plain_blocks_html(blocks, id_prefix) == Renderer({})._render_tokens(_parser().parse(text), id_prefix)
 
 
-def test_the_texts_tried_hold_plain_paragraphs() -> None:
-    """The shortcut is taken for texts of several paragraphs (else the test above compares nothing)."""
-    assert plain_paragraphs("one line\ntwo lines\n\nthird & fourth\n") is None  # & : the parser's
-    assert plain_paragraphs("one line\ntwo lines\n\nthird, fourth\n") == ["one line\ntwo lines", "third, fourth"]
+def test_the_texts_tried_hold_plain_blocks() -> None:
+    """The shortcut is taken for texts of paragraphs and lists (else the test above compares nothing)."""
+    assert plain_blocks("Intro [b-Ref] & more:\n\n- one;\n- two.\n\nAfter.\n") == [
+        ("p", ["Intro [b-Ref] & more:"]), ("ul", ["one;", "two."]), ("p", ["After."])]
+    assert plain_blocks("a\nb\n\nc") == [("p", ["a\nb"]), ("p", ["c"])]
+    assert plain_blocks("a [b](c) d") is None  # a link: the parser's
 
 
 # Markup with tags, comments, entities and whitespace, whole or cut anywhere.

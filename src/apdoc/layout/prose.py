@@ -28,30 +28,61 @@ _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>!&]|\n\s*\n|(?:^|\n)\s*(?:[-+*>#]|\d
 FootnoteLookup = Callable[[str], str]
 
 
-# What could be Markdown syntax inside a paragraph of plain paragraphs (`plain_paragraphs`):
-# the same as above, the blank line apart.
-_PARAGRAPH_SYNTAX = re.compile(r"[\\`*_\[\]<>!&]|(?:^|\n)\s*(?:[-+*>#]|\d+[.)])(?:\s|$)|\n {4}")
+# Inside a line, what the parser as set up here (`_parser`) could read as syntax: an escape,
+# code, emphasis, an autolink, an inline link or image (`](`), a footnote reference (`[^`).
+# Otherwise brackets, `!`, `&` and `>` stand for themselves: reference links and their
+# definitions, entities and raw HTML are switched off.
+_INLINE_SYNTAX = re.compile(r"[\\`*_<]|\]\(|\[\^")
+# What starts a block at a line's start: a quote (its `>` alone), a list item (or a heading,
+# switched off).
+_BLOCK_START = re.compile(r">|(?:[-+*#]|\d+[.)])(?:\s|$)")
+
+PlainBlock = tuple[str, list[str]]  # ("p", [the paragraph's lines]) | ("ul", [the items' texts])
 
 
-def plain_paragraphs(text: str) -> list[str] | None:
-    """The paragraphs of a text that is nothing but paragraphs of plain lines, one blank line
-    between two of them (None for any other text): the parser would make one <p> of each, its
-    lines as they stand. A line with whitespace at either end, a carriage return or a NUL is
-    left to the parser (it trims, breaks or replaces them)."""
-    paragraphs = text.strip("\n").split("\n\n")
-    for paragraph in paragraphs:
-        if not paragraph or "\r" in paragraph or "\0" in paragraph or _PARAGRAPH_SYNTAX.search(paragraph):
+def _plain_line(line: str) -> bool:
+    """A line the parser keeps as it stands: no syntax, no whitespace at either end (it trims
+    it), no carriage return (a line break) or NUL (replaced)."""
+    return (bool(line) and line == line.strip() and "\r" not in line and "\0" not in line
+            and not _INLINE_SYNTAX.search(line) and not _BLOCK_START.match(line))
+
+
+def plain_blocks(text: str) -> list[PlainBlock] | None:
+    """The blocks of a text made of plain paragraphs and tight bullet lists (`- ` and a plain
+    line for each item), one blank line between two blocks; None for any other text, which is
+    left to the parser. Two lists a blank line apart would be one loose list: left to it too."""
+    blocks: list[PlainBlock] = []
+    for chunk in text.strip("\n").split("\n\n"):
+        lines = chunk.split("\n")
+        if all(line.startswith("- ") and _plain_line(line[2:]) for line in lines):
+            if blocks and blocks[-1][0] == "ul":
+                return None
+            blocks.append(("ul", [line[2:] for line in lines]))
+        elif all(_plain_line(line) for line in lines):
+            blocks.append(("p", [chunk]))
+        else:
             return None
-        if any(not line or line != line.strip() for line in paragraph.split("\n")):
-            return None
-    return paragraphs
+    return blocks
 
 
-def paragraphs_html(paragraphs: list[str], id_prefix: str | None) -> str:
-    """Plain paragraphs as the parser renders them: its escaping, the ids `_render_tokens` gives."""
-    tags = [f'<p id="{escapeHtml(f"{id_prefix}-p{n}")}">' for n in range(len(paragraphs))] \
-        if id_prefix is not None else ["<p>"] * len(paragraphs)
-    return "".join(f"{tag}{escapeHtml(paragraph)}</p>\n" for tag, paragraph in zip(tags, paragraphs, strict=True))
+def plain_blocks_html(blocks: list[PlainBlock], id_prefix: str | None) -> str:
+    """Plain blocks as the parser renders them: its escaping, the ids `_render_tokens` gives."""
+    def tag(name: str, kind: str, n: int) -> str:
+        return f'<{name} id="{escapeHtml(f"{id_prefix}-{kind}{n}")}">' if id_prefix is not None else f"<{name}>"
+
+    html: list[str] = []
+    paragraphs = items = 0
+    for kind, texts in blocks:
+        if kind == "p":
+            html.append(f"{tag('p', 'p', paragraphs)}{escapeHtml(texts[0])}</p>\n")
+            paragraphs += 1
+            continue
+        html.append("<ul>\n")
+        for item in texts:
+            html.append(f"{tag('li', 'i', items)}{escapeHtml(item)}</li>\n")
+            items += 1
+        html.append("</ul>\n")
+    return "".join(html)
 
 
 def holds_markdown(text: str) -> bool:
@@ -123,9 +154,9 @@ class Renderer:
         if not _MARKDOWN_SYNTAX.search(text):
             attr = f' id="{escape(id_prefix)}-p0"' if id_prefix else ""
             return Markup(f"<p{attr}>{escape(text.strip(), quote=False)}</p>\n")
-        paragraphs = plain_paragraphs(text)
-        if paragraphs is not None:  # a third of a plan's texts: written as the parser writes them
-            return Markup(paragraphs_html(paragraphs, id_prefix))
+        blocks = plain_blocks(text)
+        if blocks is not None:  # most of a plan's texts: written as the parser would write them
+            return Markup(plain_blocks_html(blocks, id_prefix))
         tokens = _parser().parse(text)
         return Markup(self._render_tokens(tokens, id_prefix))
 
