@@ -1,17 +1,25 @@
 """Shortcuts in the making of the plan's own TD (issue 20: `apply` lays out and writes the plan
 every time) give what the general way gives: plain paragraphs and lists of Markdown written
-without the parser, tags stripped by a regex, ..."""
+without the parser, tags stripped by a regex, a paragraph of one run collapsed at once, text
+escaped after one look for what needs it, bookmark names written unquoted."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment
 from jinja2.filters import do_striptags
+from lxml import etree
 from markupsafe import Markup
 
+from apdoc.anchors import bookmark_name
 from apdoc.layout.prose import Renderer, _parser, plain_blocks, plain_blocks_html
 from apdoc.layout.render import _environment, striptags
+from apdoc.writers.docx.elements import make
+from apdoc.writers.docx.runs import Run, collapsed_in_each_view, one_run_collapsed
+from apdoc.writers.docx.xmltext import escape, quote
 
 # Paragraphs of plain lines and bullet lists, between them blank lines or not, and now and then
 # something that may be syntax or whitespace the parser trims, somewhere.
@@ -77,3 +85,46 @@ def test_the_layout_strips_tags_with_the_regex_as_jinja_does() -> None:
     assert ours.filters["striptags"] is striptags
     assert ours.from_string(source).render(cells=cells) == Environment(autoescape=True).from_string(source).render(
         cells=cells)
+
+
+# Text with whitespace of every kind, what lxml escapes and what it refuses.
+TEXT = st.text(st.one_of(st.sampled_from(" \t\n\r\x0b\x0c\x00\x1f\x85\u00a0\u2028&<>\"'\ufffe\uffff\ud800\udfff"),
+                         st.characters()), max_size=12)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(TEXT, st.sampled_from([None, "ins", "del"]))
+@example(" a  b\n", None)
+@example("\t a \t", "ins")
+def test_one_run_is_collapsed_as_each_view_collapses_it(text: str, joins: str | None) -> None:
+    assert one_run_collapsed(Run(text)) == collapsed_in_each_view([Run(text)], joins)
+
+
+def lxml_text(text: str) -> str:
+    written = etree.tostring(make("t", text=text), encoding="unicode")
+    return written.removeprefix("<t>").removesuffix("</t>") if text else ""
+
+
+def lxml_attribute(value: str) -> str:
+    return etree.tostring(make("t", {"val": value}), encoding="unicode").removeprefix('<t val="').removesuffix('"/>')
+
+
+def refused_or(write: Callable[[str], str], text: str) -> str:
+    try:
+        return write(text)
+    except ValueError:
+        return "refused"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(TEXT)
+def test_text_escaped_after_one_look_is_what_lxml_writes(text: str) -> None:
+    assert refused_or(escape, text) == refused_or(lxml_text, text)
+    assert refused_or(quote, text) == refused_or(lxml_attribute, text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(st.one_of(st.sampled_from(" -._&<>\"'\t\n\r\x00"), st.characters(exclude_categories=["Cs"]))))
+def test_a_bookmark_name_needs_no_quoting(element_id: str) -> None:
+    name = bookmark_name(element_id)
+    assert quote(name) == name
