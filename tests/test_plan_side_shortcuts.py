@@ -1,12 +1,14 @@
 """Shortcuts in the making of the plan's own TD (issue 20: `apply` lays out and writes the plan
 every time) give what the general way gives: plain paragraphs and lists of Markdown written
-without the parser, tags stripped by a regex, a paragraph of one run collapsed at once, text
-escaped after one look for what needs it, bookmark names written unquoted."""
+without the parser, tags stripped by a regex, a paragraph of one run collapsed at once, a
+paragraph of text alone written at once, text escaped after one look for what needs it,
+bookmark names written unquoted."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment
@@ -17,9 +19,12 @@ from markupsafe import Markup
 from apdoc.anchors import bookmark_name
 from apdoc.layout.prose import Renderer, _parser, plain_blocks, plain_blocks_html
 from apdoc.layout.render import _environment, striptags
+from apdoc.writers.docx import document, write_docx
+from apdoc.writers.docx.document import Writer, text_alone
 from apdoc.writers.docx.elements import make
 from apdoc.writers.docx.runs import Run, collapsed_in_each_view, one_run_collapsed
-from apdoc.writers.docx.xmltext import escape, quote
+from apdoc.writers.docx.state import Context
+from apdoc.writers.docx.xmltext import Fragment, escape, quote
 
 # Paragraphs of plain lines and bullet lists, between them blank lines or not, and now and then
 # something that may be syntax or whitespace the parser trims, somewhere.
@@ -128,3 +133,60 @@ def test_text_escaped_after_one_look_is_what_lxml_writes(text: str) -> None:
 def test_a_bookmark_name_needs_no_quoting(element_id: str) -> None:
     name = bookmark_name(element_id)
     assert quote(name) == name
+
+
+def written_paragraph(write: Callable[[Writer], Fragment], anchors: list[str]) -> tuple[str, bool, int] | str:
+    """A paragraph written by a new writer with these anchors waiting, and what it leaves."""
+    writer = Writer(None)
+    writer.annotations.next_id()  # ids go on from where the document is
+    writer.state.pending_anchors = list(anchors)
+    try:
+        fragment = write(writer)
+    except ValueError:
+        return "refused"
+    assert writer.state.pending_anchors == []
+    return fragment.xml, fragment.has_runs, writer.annotations.count
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.none(), TEXT), st.sampled_from(["Normal", "Tabletext", "a&b"]),
+       st.lists(st.text("ab_1", min_size=1), max_size=2))
+@example("a\tb  c ", "Normal", ["_ap1"])
+@example(" \n ", "Normal", [])
+def test_a_paragraph_of_text_alone_is_the_paragraph_of_its_one_run(text: str | None, style: str,
+                                                                   anchors: list[str]) -> None:
+    runs = [Run(text)] if text else []
+    assert written_paragraph(lambda writer: writer.plain_paragraph(text, style), anchors) == written_paragraph(
+        lambda writer: writer.paragraph(runs, style), anchors)
+
+
+# Paragraphs the shortcut takes and those it must leave: with inline elements, a comment, tracked
+# changes of their own or around them, a split paragraph's mark, a move; in cells, items, quotes.
+PARAGRAPHS_OF_EVERY_KIND = (
+    '<p id="a">plain</p><p class="Tabletext">  spaced\n out\t tab </p><p></p><p id="e"> </p>'
+    '<p>with <strong>bold</strong></p><p>a <!-- c --> comment</p><p data-rev="ins">inserted</p>'
+    '<p data-rev-mark="del">split</p><div data-rev="del"><p id="d">in a deleted div</p></div>'
+    '<p data-rev="del" data-move="from">moved</p><p data-rev="ins" data-move="to">moved</p>'
+    '<blockquote><p>quoted</p></blockquote><ul><li><p id="i">item</p><p>more</p></li></ul>'
+    '<table id="t"><tbody><tr id="r"><td id="c"><p id="cp">x</p></td><td><p></p></td></tr>'
+    '<tr data-rev="ins"><td><p>new</p></td><td><p data-rev-mark="ins">row</p></td></tr></tbody></table>'
+    '<p>a &amp; b &lt; c</p>'
+)
+
+
+def test_paragraphs_of_text_alone_written_at_once_are_the_document_written_the_general_way(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    html = f'<html lang="en"><head><title>T</title></head><body>{PARAGRAPHS_OF_EVERY_KIND}</body></html>'
+    taken: list[str | None] = []
+
+    def counted(paragraph: etree._Element, ctx: Context) -> bool:
+        alone = text_alone(paragraph, ctx)
+        if alone:
+            taken.append(paragraph.text)
+        return alone
+
+    monkeypatch.setattr(document, "text_alone", counted)
+    shortcut = write_docx(html)
+    assert taken == ["plain", "  spaced\n out\t tab ", None, " ", "quoted", "x", None, "a & b < c"]
+    monkeypatch.setattr(document, "text_alone", lambda paragraph, ctx: False)
+    assert write_docx(html) == shortcut

@@ -136,13 +136,17 @@ def collapsed_in_each_view(runs: list[Run], joins: str | None = None) -> list[tu
 
 
 def one_run_collapsed(run: Run) -> list[tuple[Run, str]]:
-    """`collapse_whitespace` of a paragraph of one run of text in no tracked change: its text
-    collapsed and trimmed at both ends, in every view alike."""
-    text = run.text
+    """`collapse_whitespace` of a paragraph of one run of text in no tracked change."""
+    text = collapsed_text(run.text)
+    return [(run, text)] if text else []
+
+
+def collapsed_text(text: str) -> str:
+    """The text of a paragraph of one run in no tracked change: collapsed and trimmed at both
+    ends, in every view alike."""
     if "  " in text or "\n" in text or "\r" in text:
         text = COLLAPSIBLE.sub(" ", text)
-    text = text.strip(" ")
-    return [(run, text)] if text else []
+    return text.strip(" ")
 
 
 def runs_xml(runs: list[Run], annotations: Annotations, joins: str | None = None) -> tuple[str, bool]:
@@ -211,10 +215,17 @@ def run_xml(run: Run, text: str) -> str:
             _run(props, _preserved(text_tag, run.text)),
             _run(props, '<w:fldChar w:fldCharType="end"/>'),
         ))
+    return _run(props, text_content(text, text_tag))
+
+
+def text_content(text: str, text_tag: str = "w:t") -> str:
+    """A run's text (`text_tag`: w:t, or w:delText deleted), its tabs each a w:tab."""
+    if "\t" not in text:
+        return _preserved(text_tag, text) if text else ""
     content: list[str] = []
     for n, part in enumerate(text.split("\t")):
         if n:
             content.append("<w:tab/>")
         if part:
             content.append(_preserved(text_tag, part))
-    return _run(props, "".join(content))
+    return "".join(content)
