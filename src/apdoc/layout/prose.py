@@ -4,7 +4,9 @@ CommonMark through markdown-it-py (a maintained, spec-conformant parser; hand-wr
 Markdown is where subtle bugs live), cut down to what a TD needs: paragraphs, lists,
 quotes, emphasis, links and `[^id]` footnote references. Raw HTML, images, headings,
 code blocks and entities are switched off, so text such as `<b>&amp;</b>` or `# 1`
-comes out exactly as typed. Text that holds no Markdown at all skips the parser.
+comes out exactly as typed. Text that holds no Markdown at all skips the parser, and so
+does text of plain paragraphs and bullet lists (`plain_blocks`), written as the parser
+would write it (the tests compare the two).
 """
 
 from __future__ import annotations
