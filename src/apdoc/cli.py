@@ -328,12 +328,6 @@ def _writing(plan_dir: Path, writes: bool = True) -> AbstractContextManager[None
     return plan_lock(plan_dir, waiting=lambda line: None if _quiet() else click.echo(line, err=True))
 
 
-def _collect_garbage() -> None:
-    """The collector back on (main() turns it off for one-shot runs): reading a DOCX leaves
-    cyclic garbage, which a large TD's `import` or `apply` would otherwise hold until it ends."""
-    gc.enable()
-
-
 @cli.command("import", short_help="Turn a TD (DOCX or PDF) into a new plan folder.")
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True,
@@ -351,7 +345,6 @@ def import_command(document: Path, out_dir: Path) -> None:
       apdoc import TSAG-TD-123.docx -o plan
       apdoc import TSAG-TD-123.pdf -o plan
     """
-    _collect_garbage()
     from .commands.import_td import import_plan
     from .plan import load_plan
 
@@ -391,7 +384,6 @@ def apply_command(document: Path, plan_dir: Path, base_ref: str | None, dry_run:
       apdoc apply build/TD-edited.docx --dry-run
       apdoc apply TD-after-meeting.docx --base 2147cee
     """
-    _collect_garbage()
     from .commands.apply import apply_document, write_applied
 
     click.get_current_context().obj["style"] = style
@@ -699,9 +691,10 @@ def _terminate(signum: int, frame: object) -> None:
 def main() -> None:
     # A run is short, and nearly all it allocates lives until it ends (modules, classes, the
     # plan's validators, the plan, the layout): the cycle collector's passes over that are
-    # wasted, and free little. `watch`, which runs until stopped, and the commands that read a
-    # DOCX turn the collector back on. Both settings are put back when main returns: a caller in
-    # the same process (a test) keeps its own.
+    # wasted, and free little. `watch`, which runs until stopped, turns the collector back on;
+    # `import` and `apply` collect once after each DOCX read (the reader's few cycles), by hand.
+    # Both settings are put back when main returns: a caller in the same process (a test) keeps
+    # its own.
     collecting = gc.isenabled()
     terminating = signal.signal(signal.SIGTERM, _terminate)
     gc.disable()

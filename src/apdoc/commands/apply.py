@@ -90,6 +90,8 @@ def _apply(request: ApplyRequest, plan_dir: Path, read: dict[Path, FileStamp]) -
     data, shown, ours_plan, template_dir = request.data, request.shown, request.plan, request.template_dir
     theirs = docx_reading(data, shown)
     theirs_blocks = _blocks_only(theirs)  # its tree goes before the next reading's is made
+    # Now, while little else is held: it parses the document part again when it has tracked edits.
+    field_edits = field_edit_problems(data, shown, is_build_mark(theirs.result.properties if theirs.result else {}))
     ours = plan_reading(ours_plan, template_dir, shown)
     ours_blocks = _blocks_only(ours, where=False)
     base_refused: list[Diagnostic] = []
@@ -128,7 +130,7 @@ def _apply(request: ApplyRequest, plan_dir: Path, read: dict[Path, FileStamp]) -
     explained += [c.theirs for c in merged.conflicts] + list(added_items.values())
     out.problems += unmapped(shown, base_blocks, theirs_blocks, merged_blocks, explained,
                              {f"ap-{i}" for i in added_items})
-    out.problems += field_edit_problems(data, shown, is_build_mark(theirs.result.properties if theirs.result else {}))
+    out.problems += field_edits
     return out
 
 
