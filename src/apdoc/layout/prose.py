@@ -4,7 +4,9 @@ CommonMark through markdown-it-py (a maintained, spec-conformant parser; hand-wr
 Markdown is where subtle bugs live), cut down to what a TD needs: paragraphs, lists,
 quotes, emphasis, links and `[^id]` footnote references. Raw HTML, images, headings,
 code blocks and entities are switched off, so text such as `<b>&amp;</b>` or `# 1`
-comes out exactly as typed. Text that holds no Markdown at all skips the parser.
+comes out exactly as typed. Text that holds no Markdown at all skips the parser, and so
+does text of plain paragraphs and bullet lists (`plain_blocks`), written as the parser
+would write it (the tests compare the two).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from functools import lru_cache
 from html import escape
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
 from markupsafe import Markup
 
@@ -25,6 +28,63 @@ from ..plan.refs import FOOTNOTE_REF
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>!&]|\n\s*\n|(?:^|\n)\s*(?:[-+*>#]|\d+[.)])(?:\s|$)|\n {4}")
 
 FootnoteLookup = Callable[[str], str]
+
+
+# Inside a line, what the parser as set up here (`_parser`) could read as syntax: an escape,
+# code, emphasis, an autolink, an inline link or image (`](`), a footnote reference (`[^`).
+# Otherwise brackets, `!`, `&` and `>` stand for themselves: reference links and their
+# definitions, entities and raw HTML are switched off.
+_INLINE_SYNTAX = re.compile(r"[\\`*_<]|\]\(|\[\^")
+# What starts a block at a line's start: a quote (its `>` alone), a list item (or a heading,
+# switched off).
+_BLOCK_START = re.compile(r">|(?:[-+*#]|\d+[.)])(?:\s|$)")
+
+PlainBlock = tuple[str, list[str]]  # ("p", [the paragraph's lines]) | ("ul", [the items' texts])
+
+
+def _plain_line(line: str) -> bool:
+    """A line the parser keeps as it stands: no syntax, no whitespace at either end (it trims
+    it), no carriage return (a line break) or NUL (replaced)."""
+    return (bool(line) and line == line.strip() and "\r" not in line and "\0" not in line
+            and not _INLINE_SYNTAX.search(line) and not _BLOCK_START.match(line))
+
+
+def plain_blocks(text: str) -> list[PlainBlock] | None:
+    """The blocks of a text made of plain paragraphs and tight bullet lists (`- ` and a plain
+    line for each item), one blank line between two blocks; None for any other text, which is
+    left to the parser. Two lists a blank line apart would be one loose list: left to it too."""
+    blocks: list[PlainBlock] = []
+    for chunk in text.strip("\n").split("\n\n"):
+        lines = chunk.split("\n")
+        if all(line.startswith("- ") and _plain_line(line[2:]) for line in lines):
+            if blocks and blocks[-1][0] == "ul":
+                return None
+            blocks.append(("ul", [line[2:] for line in lines]))
+        elif all(_plain_line(line) for line in lines):
+            blocks.append(("p", [chunk]))
+        else:
+            return None
+    return blocks
+
+
+def plain_blocks_html(blocks: list[PlainBlock], id_prefix: str | None) -> str:
+    """Plain blocks as the parser renders them: its escaping, the ids `_render_tokens` gives."""
+    def tag(name: str, kind: str, n: int) -> str:
+        return f'<{name} id="{escapeHtml(f"{id_prefix}-{kind}{n}")}">' if id_prefix is not None else f"<{name}>"
+
+    html: list[str] = []
+    paragraphs = items = 0
+    for kind, texts in blocks:
+        if kind == "p":
+            html.append(f"{tag('p', 'p', paragraphs)}{escapeHtml(texts[0])}</p>\n")
+            paragraphs += 1
+            continue
+        html.append("<ul>\n")
+        for item in texts:
+            html.append(f"{tag('li', 'i', items)}{escapeHtml(item)}</li>\n")
+            items += 1
+        html.append("</ul>\n")
+    return "".join(html)
 
 
 def holds_markdown(text: str) -> bool:
@@ -96,6 +156,9 @@ class Renderer:
         if not _MARKDOWN_SYNTAX.search(text):
             attr = f' id="{escape(id_prefix)}-p0"' if id_prefix else ""
             return Markup(f"<p{attr}>{escape(text.strip(), quote=False)}</p>\n")
+        blocks = plain_blocks(text)
+        if blocks is not None:  # most of a plan's texts: written as the parser would write them
+            return Markup(plain_blocks_html(blocks, id_prefix))
         tokens = _parser().parse(text)
         return Markup(self._render_tokens(tokens, id_prefix))
 

@@ -39,7 +39,7 @@ from . import tables
 from .elements import add, make
 from .figures import SVG, picture, svg_to_png
 from .look import Caption, look, style_kinds
-from .runs import Annotations, Run, runs_xml
+from .runs import Annotations, Run, collapsed_text, runs_xml, text_content
 from .state import Context, Gathered, Remembered
 from .streaming import Blocks, BodyXml, XhtmlStream
 from .xmltext import Fragment, as_element, empty
@@ -79,6 +79,12 @@ def own_change(runs: list[Run], rev: str | None) -> str | None:
     paragraph, whose mark a table cell needs.)"""
     changes = {run.rev for run in runs if run.kind != "text" or run.text.strip()}
     return next(iter(changes)) if rev is None and len(changes) == 1 and None not in changes else None
+
+
+def text_alone(paragraph: etree._Element, ctx: Context) -> bool:
+    """A <p> of text alone, no element (inline or comment) in it, in no tracked change and its
+    mark none: `Writer.plain_paragraph` writes it at once."""
+    return not len(paragraph) and ctx.rev is None and paragraph_mark(paragraph) is None
 
 
 def vocabulary_error(tag: str, where: str = "") -> ValueError:
@@ -175,6 +181,9 @@ class Writer:
             self.heading(el, ctx, out)
         elif tag == "p":
             style = self.style_of(el, "paragraph") or ctx.style
+            if text_alone(el, ctx):  # most of a TD's paragraphs
+                out.append(self.plain_paragraph(el.text, style))
+                return
             paragraph = self.paragraph(self.inline_children(el), style, rev=ctx.rev, mark=paragraph_mark(el))
             if ctx.rev and el.get(MOVE_ATTRIBUTE) in MOVES:
                 moved = as_element(paragraph)
@@ -338,6 +347,16 @@ class Writer:
         head = f"<w:p><w:pPr>{properties}"
         return Fragment(f"{head}{tracked_mark}</w:pPr>{starts}{content}{ends}</w:p>", has_runs=has_runs,
                         mark=(len(head), len(head) + len(tracked_mark)) if tracked_mark else None)
+
+    def plain_paragraph(self, text: str | None, style: str) -> Fragment:
+        """`paragraph([Run(text)], style)`: a paragraph of text alone (no inline element), in no
+        tracked change, its one run written at once."""
+        anchors, self.state.pending_anchors = self.state.pending_anchors, []
+        collapsed = collapsed_text(text) if text else ""
+        content = f"<w:r>{text_content(collapsed)}</w:r>" if collapsed else ""
+        starts, ends = self.annotations.bookmarks(anchors)
+        return Fragment(f"<w:p><w:pPr>{self.paragraph_style(style)}</w:pPr>{starts}{content}{ends}</w:p>",
+                        has_runs=bool(content))
 
     def paragraph_style(self, style: str) -> str:
         """The w:pStyle of a style: a TD has few styles and many paragraphs."""

@@ -21,7 +21,7 @@ RUN_PROPERTY_ORDER = ("rStyle", "rFonts", "b", "i", "u", "vertAlign")
 COLLAPSIBLE = re.compile(r"[ \n\r]+")  # HTML whitespace but the tab, which is a tab
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     text: str
     props: tuple[str, ...] = ()  # "b", "i", "u", "rStyle:<id>", "rFonts:<font>", "vertAlign:<value>"
@@ -58,11 +58,12 @@ class Annotations:
 
     def bookmarks(self, names: list[str]) -> tuple[str, str]:
         """The starts and the ends of bookmarks of these names (outermost first), numbered next:
-        what goes before a paragraph's content and after it."""
+        what goes before a paragraph's content and after it. The names are `bookmark_name`'s,
+        letters, digits and underscores, which an attribute value writes as they are."""
         starts, ends = [], []
         for name in names:
             self.count += 1
-            starts.append(f'<w:bookmarkStart w:id="{self.count}" w:name="{quote(name)}"/>')
+            starts.append(f'<w:bookmarkStart w:id="{self.count}" w:name="{name}"/>')
             ends.append(f'<w:bookmarkEnd w:id="{self.count}"/>')
         return "".join(starts), "".join(ends)
 
@@ -95,6 +96,13 @@ def collapse_whitespace(runs: list[Run], joins: str | None = None) -> list[tuple
     when every text the run belongs to already ends with one. `joins`: the paragraph's mark is
     inserted ("ins") or deleted ("del"), so in one of the texts the paragraph goes on into the
     next, and a space at its end that belongs to that text only stays."""
+    if len(runs) == 1 and runs[0].kind == "text" and runs[0].rev is None:  # most paragraphs
+        return one_run_collapsed(runs[0])
+    return collapsed_in_each_view(runs, joins)
+
+
+def collapsed_in_each_view(runs: list[Run], joins: str | None = None) -> list[tuple[Run, str]]:
+    """`collapse_whitespace` the general way: each run in the texts it belongs to."""
     goes_on = {"ins": "del", "del": "ins"}.get(joins or "")
     pieces: list[tuple[Run, str]] = []
     space = {"ins": True, "del": True}  # at paragraph start, leading spaces vanish
@@ -125,6 +133,20 @@ def collapse_whitespace(runs: list[Run], joins: str | None = None) -> list[tuple
             break
         pieces.pop()
     return pieces
+
+
+def one_run_collapsed(run: Run) -> list[tuple[Run, str]]:
+    """`collapse_whitespace` of a paragraph of one run of text in no tracked change."""
+    text = collapsed_text(run.text)
+    return [(run, text)] if text else []
+
+
+def collapsed_text(text: str) -> str:
+    """The text of a paragraph of one run in no tracked change: collapsed and trimmed at both
+    ends, in every view alike."""
+    if "  " in text or "\n" in text or "\r" in text:
+        text = COLLAPSIBLE.sub(" ", text)
+    return text.strip(" ")
 
 
 def runs_xml(runs: list[Run], annotations: Annotations, joins: str | None = None) -> tuple[str, bool]:
@@ -193,10 +215,17 @@ def run_xml(run: Run, text: str) -> str:
             _run(props, _preserved(text_tag, run.text)),
             _run(props, '<w:fldChar w:fldCharType="end"/>'),
         ))
+    return _run(props, text_content(text, text_tag))
+
+
+def text_content(text: str, text_tag: str = "w:t") -> str:
+    """A run's text (`text_tag`: w:t, or w:delText deleted), its tabs each a w:tab."""
+    if "\t" not in text:
+        return _preserved(text_tag, text) if text else ""
     content: list[str] = []
     for n, part in enumerate(text.split("\t")):
         if n:
             content.append("<w:tab/>")
         if part:
             content.append(_preserved(text_tag, part))
-    return _run(props, "".join(content))
+    return "".join(content)

@@ -48,15 +48,26 @@ def _replaced(text: str, entities: tuple[tuple[str, str], ...]) -> str:
     return text
 
 
+# Any character that `escape` (`quote`) refuses or replaces: most text has none, and one search
+# for them all is cheaper than the look for each.
+TEXT_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+ATTRIBUTE_WORK = re.compile("[&<>\r\"\n\t\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def escape(text: str) -> str:
     """Element text as lxml writes it: & < > as entities, a carriage return as &#13;."""
+    if TEXT_WORK.search(text) is None:
+        return text
     _refuse_unwritable(text)
     return _replaced(text, TEXT_ENTITIES)
 
 
 def quote(value: str | int) -> str:
     """An attribute's value as lxml writes it inside double quotes."""
-    return _replaced(escape(str(value)), ATTRIBUTE_ENTITIES)
+    text = str(value)
+    if ATTRIBUTE_WORK.search(text) is None:
+        return text
+    return _replaced(escape(text), ATTRIBUTE_ENTITIES)
 
 
 def attributes(pairs: dict[str, str | int] | None) -> str:
