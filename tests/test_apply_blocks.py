@@ -146,3 +146,14 @@ def test_one_walk_gives_the_blocks_the_look_ups_gave(root: etree._Element, where
     for _ in range(depth):
         start = next((c for c in start if isinstance(c.tag, str)), start)
     assert blocks_of(start, where) == _old_blocks_of(start, where)
+
+
+def test_blocks_in_one_place_share_its_name(seed_reading: etree._Element) -> None:
+    """A place named once, however many blocks stand in it (a large TD's blocks are held through
+    apply's next reading: one string per place, not per block)."""
+    kept = blocks_of(seed_reading)
+    by_name: dict[str, set[int]] = {}
+    for block in kept:
+        by_name.setdefault(block.where, set()).add(id(block.where))
+    assert len(by_name) < len(kept)  # places with several blocks, in a cell with two paragraphs, say
+    assert all(len(objects) == 1 for objects in by_name.values())

@@ -160,6 +160,9 @@ def blocks_of(xhtml: Any, where: bool = True) -> list[Block]:
     table = next((node for node in reversed(outer) if node.tag == "table"), None)
     cell_table = next(cell.iterancestors("table"), None) if cell is not None else None
     stack = [(ids, cell, cell_table, table)]  # what the next element's parent passes on
+    # One string for each place: a cell's blocks have the same (the 100× TD's 63,600 blocks
+    # stand in 21,100 places; 14 MB less held through apply's next reading).
+    places: dict[str, str] = {}
     for event, el in etree.iterwalk(xhtml, events=("start", "end")):
         if event == "end":
             stack.pop()
@@ -187,7 +190,7 @@ def blocks_of(xhtml: Any, where: bool = True) -> list[Block]:
             text = "x"  # any mark in a Session Source cell is the source's: "X" and "✓" read as "x"
         if text:
             place = "" if not where else clause if cell is None else cell_place(cell, cell_table, clause, tables)
-            found.append(Block(text, place, within))
+            found.append(Block(text, places.setdefault(place, place), within))
     return found
 
 
