@@ -69,19 +69,20 @@ def plain_blocks(text: str) -> list[PlainBlock] | None:
 
 def plain_blocks_html(blocks: list[PlainBlock], id_prefix: str | None) -> str:
     """Plain blocks as the parser renders them: its escaping, the ids `_render_tokens` gives."""
-    def tag(name: str, kind: str, n: int) -> str:
+    def tag(name: str, n: int) -> str:
+        kind = "i" if name == "li" else name  # an item's id is `-i0`, a paragraph's `-p0`
         return f'<{name} id="{escapeHtml(f"{id_prefix}-{kind}{n}")}">' if id_prefix is not None else f"<{name}>"
 
     html: list[str] = []
     paragraphs = items = 0
     for kind, texts in blocks:
         if kind == "p":
-            html.append(f"{tag('p', 'p', paragraphs)}{escapeHtml(texts[0])}</p>\n")
+            html.append(f"{tag('p', paragraphs)}{escapeHtml(texts[0])}</p>\n")
             paragraphs += 1
             continue
         html.append("<ul>\n")
         for item in texts:
-            html.append(f"{tag('li', 'i', items)}{escapeHtml(item)}</li>\n")
+            html.append(f"{tag('li', items)}{escapeHtml(item)}</li>\n")
             items += 1
         html.append("</ul>\n")
     return "".join(html)
