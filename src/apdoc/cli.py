@@ -692,7 +692,7 @@ def main() -> None:
     # A run is short, and nearly all it allocates lives until it ends (modules, classes, the
     # plan's validators, the plan, the layout): the cycle collector's passes over that are
     # wasted, and free little. `watch`, which runs until stopped, turns the collector back on;
-    # `import` and `apply` collect once after each DOCX read (the reader's few cycles), by hand.
+    # a DOCX read collects once, by hand, when it ends (read_docx: the reader's few cycles).
     # Both settings are put back when main returns: a caller in the same process (a test) keeps
     # its own.
     collecting = gc.isenabled()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import importlib
 import io
 import os
@@ -23,6 +24,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 from .deferred_imports import defer_rarely_needed
 
@@ -81,9 +83,16 @@ def give_back_memory() -> None:
     After a large tree is freed (a DOCX's document part), its memory sits in the C heap's free
     lists, where Python's own objects (allocated in arenas of their own) cannot take it: what
     comes after the read grows the process on top of it."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's malloc_trim, looked up once: a CDLL made per call is cyclic garbage of its own,
+    left after the collection that comes before a trim (read_docx)."""
     try:
-        libc = ctypes.CDLL(None)
-        trim = libc.malloc_trim
+        return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):
-        return
-    trim(0)
+        return None

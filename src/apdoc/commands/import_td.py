@@ -8,7 +8,6 @@ folder in `apdoc fmt`'s layout. A `.xhtml` file is read as the intermediate form
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import re
 from dataclasses import dataclass, field
@@ -78,9 +77,6 @@ def _from_docx(data: bytes, shown: str) -> tuple[Any, list[str]]:
         read = read_docx(data, source=shown)
     except DocxError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
-    finally:
-        if not gc.isenabled():  # a one-shot run (cli.main): the reader's few cycles go now, by hand
-            gc.collect()
     return read.xhtml, [str(w) for w in read.warnings]
 
 

@@ -76,10 +76,10 @@ def read_bytes(document: Path, shown: str) -> bytes:
 
 @contextmanager
 def collected_after_readings() -> Iterator[None]:
-    """The cycle collector off for a whole apply, and run once after each DOCX is read
-    (docx_reading), where the reader leaves its cyclic garbage (which holds parsed parts, so it
-    must not wait). Left on, its automatic passes go over everything alive again and again (the
-    plan's models, the readings' trees and values): a sixth of the 100× TD's apply. The objects
+    """The cycle collector off for a whole apply; read_docx runs it once after each DOCX it reads
+    when it is off, for the reader's few cycles. Left on, its automatic passes go over everything
+    alive again and again (the plan's models, the readings' trees and values): a sixth of the
+    100× TD's apply. The objects
     alive when it starts (the modules, the plan loaded) live to its end: they are set aside from
     those passes (gc.freeze) until then. The collector's setting is put back as it was found
     (and nothing frozen by another is thawed: then nothing is frozen here)."""
@@ -104,9 +104,6 @@ def docx_reading(data: bytes, shown: str, accept: Callable[[Revision], bool] | N
         result = read_docx(data, source=shown, accept=accept, positions=positions)
     except DocxError as exc:
         raise PlanError([Diagnostic(shown, 0, 0, str(exc).removeprefix(f"{shown}: "))]) from None
-    finally:
-        if not gc.isenabled():  # collected_after_readings, or a one-shot run (cli.main): by hand, now
-            gc.collect()
     if not values:
         return Reading(_tree({}), result.xhtml, result)
     imported = plan_from_xhtml(result.xhtml, source=shown, loose=True)

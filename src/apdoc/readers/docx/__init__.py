@@ -12,6 +12,7 @@ blocks/tables/inline (structure → XHTML).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Mapping
 
 from ...clibs import give_back_memory
@@ -53,5 +54,7 @@ def read_docx(data: bytes, *, source: str, accept: Callable[[Revision], bool] | 
         if known is None:
             break
     del package, reader
+    if not gc.isenabled():  # a caller that collects by hand (one-shot commands, apply): the reader's few cycles, now
+        gc.collect()
     give_back_memory()  # the freed trees' pages: what comes next would grow on top of them
     return result
